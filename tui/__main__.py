@@ -1,0 +1,5 @@
+"""`python -m tui` runs the same command line as the `wirewatch` script."""
+
+from tui.cli import main
+
+raise SystemExit(main())
