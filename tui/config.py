@@ -1,0 +1,402 @@
+"""feeds.toml -> typed, validated settings.
+
+A mistake in the file is refused as `feeds.toml:LINE:COL: what is wrong`, pointing at the
+line of the offending key, so the user never has to guess; nothing runs on a half-valid file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+FULL_TEXT_POLICIES = ("matches", "all", "never")
+NOTIFY_KINDS = ("toast", "bell", "desktop", "command")
+CONFIG_ENV = "WIREWATCH_CONFIG"
+CACHE_ENV = "WIREWATCH_CACHE"
+
+
+class ConfigError(Exception):
+    """A configuration mistake, located as precisely as the file allows."""
+
+    def __init__(self, message: str, *, file: str = "feeds.toml", line: int | None = None,
+                 col: int | None = None, key: str | None = None) -> None:
+        self.message, self.file, self.line, self.col, self.key = message, file, line, col, key
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if self.line is not None:
+            return f"{self.file}:{self.line}:{self.col or 1}: {self.message}"
+        if self.key:
+            return f"{self.file}: {self.key}: {self.message}"
+        return f"{self.file}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    refresh_minutes: float = 15.0     # background refresh period (dashboard and `watch`)
+    timeout_seconds: float = 20.0     # total deadline for one HTTP request, body included
+    max_feed_bytes: int = 10_000_000  # cap after decompression
+    max_page_bytes: int = 5_000_000
+    concurrency: int = 16             # requests in flight overall (per host: at most 4)
+    full_text: str = "matches"        # which items get their article page fetched
+    keep_days: int = 90               # older items (not alerted, not starred) are pruned
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    name: str
+    url: str
+    tags: tuple[str, ...] = ()
+    language: str | None = None          # hint for dates when the feed does not say
+    full_text: str | None = None         # overrides settings.full_text
+    refresh_minutes: float | None = None  # overrides settings.refresh_minutes
+
+
+@dataclass(frozen=True)
+class WatchTerm:
+    name: str                       # canonical: what every output reports
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WatchCategory:
+    name: str
+    terms: tuple[WatchTerm, ...]
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    name: str
+    all: tuple[str, ...] = ()
+    any: tuple[str, ...] = ()
+    none: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    notify: tuple[str, ...] = ("toast", "bell")
+    command: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None
+    settings: Settings = field(default_factory=Settings)
+    feeds: tuple[FeedConfig, ...] = ()
+    watch: tuple[WatchCategory, ...] = ()
+    alerts: tuple[AlertRule, ...] = ()
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def feed(self, name: str) -> FeedConfig | None:
+        return next((f for f in self.feeds if f.name == name), None)
+
+    def feeds_matching(self, names_or_tags: tuple[str, ...]) -> set[str]:
+        """Feed names selected by a list of feed names or tags (empty = all)."""
+        if not names_or_tags:
+            return {f.name for f in self.feeds}
+        wanted = set(names_or_tags)
+        return {f.name for f in self.feeds if f.name in wanted or wanted & set(f.tags)}
+
+    def full_text_policy(self, feed: FeedConfig) -> str:
+        return feed.full_text or self.settings.full_text
+
+    def refresh_minutes(self, feed: FeedConfig) -> float:
+        return feed.refresh_minutes or self.settings.refresh_minutes
+
+
+def resolve_config_path(option: str | None) -> Path:
+    """`--config`, else $WIREWATCH_CONFIG, else ./feeds.toml."""
+    return Path(option or os.environ.get(CONFIG_ENV) or "feeds.toml")
+
+
+def resolve_cache_dir(option: str | None, config_path: Path) -> Path:
+    """`--cache`, else $WIREWATCH_CACHE, else cache/ beside the config file."""
+    chosen = option or os.environ.get(CACHE_ENV)
+    return Path(chosen) if chosen else config_path.resolve().parent / "cache"
+
+
+# --- locating errors -------------------------------------------------------------------------
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
+
+
+class _Locator:
+    """Maps a key path like ("feeds", 3, "url") to its line and column in the source."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    def find(self, path: tuple[Any, ...]) -> tuple[int, int] | None:
+        table: list[str] = []
+        array_counts: dict[str, int] = {}
+        current_index: dict[str, int] = {}
+        best: tuple[int, int] | None = None
+        for number, line in enumerate(self.lines, start=1):
+            header = _HEADER.match(line)
+            if header and not line.lstrip().startswith("#"):
+                name = header.group(2).replace('"', "").replace("'", "")
+                table = name.split(".")
+                if header.group(1) == "[[":
+                    array_counts[name] = array_counts.get(name, -1) + 1
+                    current_index[name] = array_counts[name]
+                if self._table_matches(table, current_index, path) and best is None:
+                    best = (number, line.index(header.group(2)[0]) + 1)
+                continue
+            key = _KEY.match(line)
+            if not key or line.lstrip().startswith("#"):
+                continue
+            full = self._resolve(table, current_index) + [
+                k.strip("\"'") for k in key.group(1).split(".")
+            ]
+            wanted = [str(p) for p in path]
+            if full[: len(wanted)] == wanted or (wanted[: len(full)] == full and len(full) > 1):
+                return number, line.index(key.group(1)[0]) + 1
+        return best
+
+    @staticmethod
+    def _resolve(table: list[str], current_index: dict[str, int]) -> list[str]:
+        out: list[str] = []
+        for i, part in enumerate(table):
+            out.append(part)
+            name = ".".join(table[: i + 1])
+            if name in current_index:
+                out.append(str(current_index[name]))
+        return out
+
+    def _table_matches(self, table, current_index, path) -> bool:
+        resolved = self._resolve(table, current_index)
+        wanted = [str(p) for p in path]
+        return bool(resolved) and wanted[: len(resolved)] == resolved
+
+
+class _Checker:
+    """Type and value checks that raise ConfigError located at the key's line."""
+
+    def __init__(self, text: str, file: str) -> None:
+        self.locator = _Locator(text)
+        self.file = file
+
+    def fail(self, path: tuple[Any, ...], message: str) -> ConfigError:
+        where = self.locator.find(path)
+        key = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path)
+        key = key.replace(".[", "[")
+        if where:
+            return ConfigError(message, file=self.file, line=where[0], col=where[1])
+        return ConfigError(message, file=self.file, key=key)
+
+    def table(self, value: Any, path: tuple[Any, ...], allowed: set[str]) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"{_name(path)} must be a table")
+        for key in value:
+            if key not in allowed:
+                raise self.fail(path + (key,), f"unknown key {key!r} in {_name(path)} "
+                                f"(expected one of: {', '.join(sorted(allowed))})")
+        return value
+
+    def string(self, value: Any, path: tuple[Any, ...], *, nonempty: bool = True) -> str:
+        if not isinstance(value, str):
+            raise self.fail(path, f"{_name(path)} must be a string, not {_type(value)}")
+        if nonempty and not value.strip():
+            raise self.fail(path, f"{_name(path)} must not be empty")
+        return value.strip()
+
+    def number(self, value: Any, path: tuple[Any, ...], *, integer: bool = False,
+               minimum: float = 0, exclusive: bool = True) -> float:
+        kinds = (int,) if integer else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            kind = "an integer" if integer else "a number"
+            raise self.fail(path, f"{_name(path)} must be {kind}, not {_type(value)}")
+        if value < minimum or (exclusive and value == minimum):
+            op = ">" if exclusive else ">="
+            raise self.fail(path, f"{_name(path)} must be {op} {minimum:g}, not {value}")
+        return value
+
+    def strings(self, value: Any, path: tuple[Any, ...]) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            raise self.fail(path, f"{_name(path)} must be a list of strings, not {_type(value)}")
+        return tuple(self.string(v, path + (i,)) for i, v in enumerate(value))
+
+    def choice(self, value: Any, path: tuple[Any, ...], choices: tuple[str, ...]) -> str:
+        value = self.string(value, path)
+        if value not in choices:
+            raise self.fail(path, f"{_name(path)} must be one of {', '.join(choices)}, "
+                            f"not {value!r}")
+        return value
+
+
+def _name(path: tuple[Any, ...]) -> str:
+    return str(next((p for p in reversed(path) if isinstance(p, str)), "the top level"))
+
+
+def _type(value: Any) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
+            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+
+
+# --- parsing ---------------------------------------------------------------------------------
+
+_TOP = {"settings", "feeds", "watch", "alerts", "keys"}
+_FEED_KEYS = {"name", "url", "tags", "language", "full_text", "refresh_minutes"}
+_ALERT_KEYS = {"name", "all", "any", "none", "categories", "feeds", "notify", "command"}
+_SYNTAX_POSITION = re.compile(r"^(.*?)\s*\(at line (\d+), column (\d+)\)$")
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate a feeds.toml; raises ConfigError (also for a missing file)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("no such file (use --config PATH or $WIREWATCH_CONFIG)",
+                          file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read: {error}", file=str(path)) from None
+    return parse_config(text, path=path, file=path.name)
+
+
+def parse_config(text: str, *, path: Path | None = None, file: str = "feeds.toml") -> Config:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        found = _SYNTAX_POSITION.match(str(error))
+        if found:
+            raise ConfigError(found.group(1), file=file, line=int(found.group(2)),
+                              col=int(found.group(3))) from None
+        raise ConfigError(str(error), file=file) from None
+    check = _Checker(text, file)
+    check.table(data, (), _TOP)
+    return Config(
+        path=path,
+        settings=_settings(check, data.get("settings", {})),
+        feeds=_feeds(check, data.get("feeds", [])),
+        watch=_watch(check, data.get("watch", {})),
+        alerts=_alerts(check, data.get("alerts", []), data.get("watch", {})),
+        keys=_keys(check, data.get("keys", {})),
+    )
+
+
+def _settings(check: _Checker, raw: Any) -> Settings:
+    defaults = Settings()
+    check.table(raw, ("settings",), set(Settings.__dataclass_fields__))
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        path = ("settings", key)
+        if key == "full_text":
+            values[key] = check.choice(value, path, FULL_TEXT_POLICIES)
+        elif key == "keep_days":
+            values[key] = int(check.number(value, path, integer=True))
+        else:
+            integer = isinstance(getattr(defaults, key), int)
+            number = check.number(value, path, integer=integer)
+            values[key] = int(number) if integer else float(number)
+    return Settings(**values)
+
+
+def _feeds(check: _Checker, raw: Any) -> tuple[FeedConfig, ...]:
+    if not isinstance(raw, list):
+        raise check.fail(("feeds",), "feeds must be an array of tables ([[feeds]])")
+    feeds: list[FeedConfig] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(raw):
+        base = ("feeds", index)
+        check.table(entry, base, _FEED_KEYS)
+        for required in ("name", "url"):
+            if required not in entry:
+                raise check.fail(base, f"feed #{index + 1} has no {required!r}")
+        name = check.string(entry["name"], base + ("name",))
+        if name in seen:
+            raise check.fail(base + ("name",), f"duplicate feed name {name!r}")
+        seen.add(name)
+        url = check.string(entry["url"], base + ("url",))
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise check.fail(base + ("url",), f"feed {name!r}: url must be http:// or https://, "
+                             f"not {url!r}")
+        feeds.append(FeedConfig(
+            name=name,
+            url=url,
+            tags=check.strings(entry.get("tags", []), base + ("tags",)),
+            language=check.string(entry["language"], base + ("language",))
+            if "language" in entry else None,
+            full_text=check.choice(entry["full_text"], base + ("full_text",), FULL_TEXT_POLICIES)
+            if "full_text" in entry else None,
+            refresh_minutes=float(check.number(entry["refresh_minutes"],
+                                               base + ("refresh_minutes",)))
+            if "refresh_minutes" in entry else None,
+        ))
+    return tuple(feeds)
+
+
+def _watch(check: _Checker, raw: Any) -> tuple[WatchCategory, ...]:
+    check.table(raw, ("watch",), set(raw) if isinstance(raw, dict) else set())
+    categories = []
+    for name, table in raw.items():
+        base = ("watch", name)
+        check.table(table, base, {"color", "terms"})
+        if "terms" not in table:
+            raise check.fail(base, f"watch category {name!r} has no 'terms'")
+        terms = table["terms"]
+        if not isinstance(terms, list) or not terms:
+            raise check.fail(base + ("terms",), f"watch.{name}.terms must be a non-empty list")
+        categories.append(WatchCategory(
+            name=name,
+            terms=tuple(_term(check, t, base + ("terms", i)) for i, t in enumerate(terms)),
+            color=check.string(table["color"], base + ("color",)) if "color" in table else None,
+        ))
+    return tuple(categories)
+
+
+def _term(check: _Checker, raw: Any, path: tuple[Any, ...]) -> WatchTerm:
+    if isinstance(raw, str):
+        return WatchTerm(check.string(raw, path))
+    if isinstance(raw, dict):
+        check.table(raw, path, {"name", "aliases"})
+        if "name" not in raw:
+            raise check.fail(path, "a term table needs a 'name'")
+        return WatchTerm(check.string(raw["name"], path + ("name",)),
+                         check.strings(raw.get("aliases", []), path + ("aliases",)))
+    raise check.fail(path, f"a term must be a string or {{ name, aliases }}, not {_type(raw)}")
+
+
+def _alerts(check: _Checker, raw: Any, watch: Any) -> tuple[AlertRule, ...]:
+    if not isinstance(raw, list):
+        raise check.fail(("alerts",), "alerts must be an array of tables ([[alerts]])")
+    rules: list[AlertRule] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(raw):
+        base = ("alerts", index)
+        check.table(entry, base, _ALERT_KEYS)
+        if "name" not in entry:
+            raise check.fail(base, f"alert #{index + 1} has no 'name'")
+        name = check.string(entry["name"], base + ("name",))
+        if name in seen:
+            raise check.fail(base + ("name",), f"duplicate alert name {name!r}")
+        seen.add(name)
+        lists = {key: check.strings(entry.get(key, []), base + (key,))
+                 for key in ("all", "any", "none", "categories", "feeds", "command")}
+        if not (lists["all"] or lists["any"] or lists["categories"]):
+            raise check.fail(base, f"alert {name!r} needs terms in 'all', 'any' or 'categories'")
+        for category in lists["categories"]:
+            if not isinstance(watch, dict) or category not in watch:
+                raise check.fail(base + ("categories",),
+                                 f"alert {name!r}: no watch category {category!r}")
+        notify = (check.strings(entry["notify"], base + ("notify",))
+                  if "notify" in entry else AlertRule.notify)
+        for kind in notify:
+            if kind not in NOTIFY_KINDS:
+                raise check.fail(base + ("notify",), f"alert {name!r}: unknown notify {kind!r} "
+                                 f"(expected {', '.join(NOTIFY_KINDS)})")
+        if "command" in notify and not lists["command"]:
+            raise check.fail(base + ("notify",),
+                             f"alert {name!r}: notify has 'command' but 'command' is empty")
+        rules.append(AlertRule(name=name, notify=notify, **lists))
+    return tuple(rules)
+
+
+def _keys(check: _Checker, raw: Any) -> dict[str, str]:
+    check.table(raw, ("keys",), set(raw) if isinstance(raw, dict) else set())
+    return {action: check.string(key, ("keys", action)) for action, key in raw.items()}

@@ -1,0 +1,164 @@
+"""The refresh cycle: fetch every due feed, parse, store, match; report per feed.
+
+`wirewatch fetch`, `wirewatch watch` and the dashboard's `r` all run this same code. Feeds are
+fetched concurrently (bounded overall and per host by the fetcher); parsing and storing run on
+one worker thread, so the event loop keeps fetching while a big feed is parsed and the cache
+sees one writer. A feed that fails is reported and backs off; it never stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+from tui.config import Config, FeedConfig
+from tui.core.feeds import FeedError, parse_feed
+from tui.core.fetch import Fetcher, FetchLimits, FetchResult
+from tui.core.store import IngestResult, Matcher, Store
+
+MAX_BACKOFF_SECONDS = 6 * 3600
+
+
+@dataclass
+class FeedReport:
+    name: str
+    url: str
+    status: str                 # "ok" | "not_modified" | "error"
+    http_status: int | None = None
+    new: int = 0
+    updated: int = 0
+    error: str | None = None
+    seconds: float = 0.0
+    new_ids: list[int] = field(default_factory=list, repr=False)
+    updated_ids: list[int] = field(default_factory=list, repr=False)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        del data["new_ids"], data["updated_ids"]
+        data["seconds"] = round(self.seconds, 3)
+        return data
+
+
+@dataclass
+class RefreshReport:
+    feeds: list[FeedReport] = field(default_factory=list)
+    seconds: float = 0.0
+    alerts: list = field(default_factory=list)   # alert hits fired by this refresh
+
+    @property
+    def failed(self) -> list[FeedReport]:
+        return [f for f in self.feeds if f.status == "error"]
+
+    def touched_ids(self) -> list[int]:
+        return [i for f in self.feeds for i in f.new_ids + f.updated_ids]
+
+
+ProgressCallback = Callable[[int, int, FeedReport], None]
+
+
+def backoff_seconds(period_seconds: float, failures: int) -> float:
+    """After n consecutive failures wait period * 2^n, capped: a dead feed costs little."""
+    return min(period_seconds * (2 ** min(failures, 10)), max(MAX_BACKOFF_SECONDS, period_seconds))
+
+
+class Engine:
+    """One configured wirewatch: its cache, its watchlist, its refresh cycle."""
+
+    def __init__(self, config: Config, store: Store, *, matcher: Matcher | None = None,
+                 fetch_limits: FetchLimits | None = None) -> None:
+        self.config = config
+        self.store = store
+        self.matcher = matcher
+        settings = config.settings
+        self.fetch_limits = fetch_limits or FetchLimits(
+            timeout_seconds=settings.timeout_seconds, max_bytes=settings.max_feed_bytes,
+            concurrency=settings.concurrency)
+        store.sync_feeds((f.name, f.url) for f in config.feeds)
+
+    def due_feeds(self, now: float | None = None) -> list[FeedConfig]:
+        now = now or time.time()
+        states = self.store.feed_states()
+        return [f for f in self.config.feeds
+                if (state := states.get(f.name)) is None or state.next_due is None
+                or state.next_due <= now]
+
+    def refresh_sync(self, **kwargs) -> RefreshReport:
+        return asyncio.run(self.refresh(**kwargs))
+
+    async def refresh(self, *, force: bool = False, feeds: list[FeedConfig] | None = None,
+                      on_progress: ProgressCallback | None = None) -> RefreshReport:
+        """Fetch the due feeds (all of them when `force`), store them, report each."""
+        started = time.perf_counter()
+        chosen = feeds if feeds is not None else (
+            list(self.config.feeds) if force else self.due_feeds())
+        report = RefreshReport()
+        states = self.store.feed_states()
+        writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-store")
+        loop = asyncio.get_running_loop()
+        done = 0
+        try:
+            async with Fetcher(self.fetch_limits) as fetcher:
+                async def one(feed: FeedConfig) -> FeedReport:
+                    state = states.get(feed.name)
+                    url = state.url if state else feed.url
+                    fetched = await fetcher.get(
+                        url, etag=state.etag if state else None,
+                        last_modified=state.last_modified if state else None)
+                    return await loop.run_in_executor(
+                        writer, self._store_result, feed, url, fetched,
+                        state.failures if state else 0)
+
+                tasks = [asyncio.ensure_future(one(feed)) for feed in chosen]
+                for finished in asyncio.as_completed(tasks):
+                    feed_report = await finished
+                    report.feeds.append(feed_report)
+                    done += 1
+                    if on_progress is not None:
+                        on_progress(done, len(chosen), feed_report)
+        finally:
+            writer.shutdown(wait=True)
+        order = {f.name: i for i, f in enumerate(chosen)}
+        report.feeds.sort(key=lambda r: order.get(r.name, 0))
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _store_result(self, feed: FeedConfig, url: str, fetched: FetchResult,
+                      failures: int) -> FeedReport:
+        """Parse and store one fetch result (runs on the writer thread)."""
+        now = time.time()
+        period = self.config.refresh_minutes(feed) * 60
+        base = FeedReport(name=feed.name, url=url, status="ok", http_status=fetched.status,
+                          seconds=fetched.seconds)
+        if fetched.error is not None:
+            return self._fail(base, fetched.error, now, period, failures)
+        common = dict(ok=True, now=now, next_due=now + period, status=fetched.status,
+                      etag=fetched.etag, last_modified=fetched.last_modified,
+                      new_url=fetched.permanent_url)
+        if fetched.not_modified:
+            self.store.record_fetch(feed.name, **common)
+            base.status = "not_modified"
+            return base
+        parse_started = time.perf_counter()
+        try:
+            parsed = parse_feed(fetched.body or b"", fetched.headers, base_url=fetched.url)
+        except FeedError as error:
+            return self._fail(base, str(error), now, period, failures)
+        language = feed.language or parsed.language or "en"
+        result: IngestResult = self.store.ingest(
+            feed.name, parsed, language=language, now=now, matcher=self.matcher,
+            record=dict(common, title=parsed.title, language=parsed.language))
+        base.new, base.updated = len(result.new), len(result.updated)
+        base.new_ids, base.updated_ids = result.new, result.updated
+        base.seconds += time.perf_counter() - parse_started
+        return base
+
+    def _fail(self, report: FeedReport, error: str, now: float, period: float,
+              failures: int) -> FeedReport:
+        self.store.record_fetch(report.name, ok=False, now=now,
+                                next_due=now + backoff_seconds(period, failures + 1),
+                                status=report.http_status, error=error)
+        report.status, report.error = "error", error
+        return report

@@ -1,0 +1,304 @@
+"""Feed bytes -> clean entries with a stable identity.
+
+Two parsers, chosen by measurement: a strict lxml pass (about 1 ms for a 50-item feed) for the
+well-formed RSS 2.0, RSS 1.0 and Atom 1.0 that most outlets publish, and feedparser (25-40 ms,
+but it reads anything) whenever the strict pass cannot be sure. Both are handed bytes, never a
+URL or path, and both see the document only after its internal DTD subset is cut out, so an
+entity-expansion bomb has nothing to expand. Every text field leaves this module sanitised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+from tui.core.sanitize import SHORT_MAX, SUMMARY_MAX, TEXT_MAX, clean_text, html_to_line, \
+    html_to_text, one_line
+
+MAX_ENTRIES = 2_000
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+RSS1 = "{http://purl.org/rss/1.0/}"
+RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE[^\[>]*(\[.*?\]\s*)?>", re.S | re.I)
+_DECLARED = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._\-]+)", re.I)
+_CHARSET = re.compile(r"charset=[\"']?([A-Za-z0-9._\-]+)", re.I)
+
+
+class FeedError(Exception):
+    """The document is not a feed we can read (an HTML page, an empty body, garbage)."""
+
+
+@dataclass
+class Entry:
+    guid: str | None
+    link: str | None
+    title: str
+    summary: str
+    content: str
+    published_raw: str | None
+    published_struct: object = None  # feedparser's UTC struct_time, when it parsed the date
+    key: str = ""                    # stable identity within the feed, set by `assign_keys`
+
+
+@dataclass
+class ParsedFeed:
+    title: str
+    language: str | None
+    entries: list[Entry] = field(default_factory=list)
+    parser: str = "lxml"
+    warning: str | None = None       # feedparser's bozo message, when it had to guess
+
+
+def strip_doctype(body: bytes) -> bytes:
+    """Remove the DOCTYPE and its internal subset: no entity defined there can expand."""
+    head = body[:65_536]
+    found = _DOCTYPE.search(head)
+    if not found:
+        return body
+    return body[: found.start()] + body[found.end():]
+
+
+def parse_feed(body: bytes, headers: Mapping[str, str] | None = None, *,
+               base_url: str | None = None) -> ParsedFeed:
+    """Entries of a feed document; raises FeedError when it is not a feed."""
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    if not body or not body.strip():
+        raise FeedError("empty response")
+    body = strip_doctype(body)
+    feed = _parse_strict(body, headers)
+    if feed is None:
+        feed = _parse_tolerant(body, headers)
+    _resolve_links(feed, base_url or headers.get("content-location"))
+    assign_keys(feed.entries)
+    return feed
+
+
+# --- the strict, fast path -------------------------------------------------------------------
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                          huge_tree=False, remove_comments=True, remove_pis=True)
+
+
+def _charset_agrees(body: bytes, headers: Mapping[str, str]) -> bool:
+    """The strict path trusts the XML declaration; fall back when HTTP says otherwise."""
+    header = _CHARSET.search(headers.get("content-type", ""))
+    if not header:
+        return True
+    declared = _DECLARED.match(body[:300])
+    declared_name = declared.group(1).decode("ascii").lower() if declared else "utf-8"
+    norm = lambda s: s.lower().replace("_", "-").replace("utf8", "utf-8")  # noqa: E731
+    return norm(header.group(1)) == norm(declared_name)
+
+
+def _parse_strict(body: bytes, headers: Mapping[str, str]) -> ParsedFeed | None:
+    if not _charset_agrees(body, headers):
+        return None
+    try:
+        root = etree.fromstring(body, _PARSER)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    if root is None:
+        return None
+    reader = {"rss": _read_rss, f"{RDF}RDF": _read_rdf, f"{ATOM}feed": _read_atom}.get(root.tag)
+    if reader is None or (root.tag == "rss" and not root.get("version", "2.0").startswith(("2", "0.9"))):
+        return None
+    try:
+        return reader(root)
+    except _Unsure:
+        return None
+
+
+class _Unsure(Exception):
+    """The strict reader met something it would have to guess at; feedparser decides."""
+
+
+def _text(element) -> str:
+    return "".join(element.itertext()) if element is not None else ""
+
+
+def _first(parent, *tags):
+    for tag in tags:
+        found = parent.find(tag)
+        if found is not None:
+            return found
+    return None
+
+
+def _read_rss(root) -> ParsedFeed:
+    channel = root.find("channel")
+    if channel is None:
+        raise _Unsure
+    items = channel.findall("item") or root.findall("item")
+    return ParsedFeed(
+        title=html_to_line(_text(channel.find("title"))),
+        language=one_line(_text(_first(channel, "language", f"{DC}language")), 20) or None,
+        entries=[_rss_entry(item) for item in items[:MAX_ENTRIES]],
+    )
+
+
+def _rss_entry(item) -> Entry:
+    guid = _first(item, "guid", f"{DC}identifier")
+    link = item.find("link")
+    date = _first(item, "pubDate", f"{DC}date")
+    content = item.find(f"{CONTENT}encoded")
+    return _entry(
+        guid=_text(guid), link=_text(link), title=_text(item.find("title")),
+        summary=_text(item.find("description")), content=_text(content),
+        published_raw=_text(date), html_title=True,
+    )
+
+
+def _read_rdf(root) -> ParsedFeed:
+    channel = root.find(f"{RSS1}channel")
+    if channel is None:
+        raise _Unsure
+    return ParsedFeed(
+        title=html_to_line(_text(channel.find(f"{RSS1}title"))),
+        language=one_line(_text(channel.find(f"{DC}language")), 20) or None,
+        entries=[
+            _entry(guid=item.get(f"{RDF}about") or "", link=_text(item.find(f"{RSS1}link")),
+                   title=_text(item.find(f"{RSS1}title")),
+                   summary=_text(item.find(f"{RSS1}description")),
+                   content=_text(item.find(f"{CONTENT}encoded")),
+                   published_raw=_text(item.find(f"{DC}date")), html_title=True)
+            for item in root.findall(f"{RSS1}item")[:MAX_ENTRIES]
+        ],
+    )
+
+
+def _atom_text(element) -> tuple[str, bool]:
+    """Text of an Atom text construct, and whether it is HTML that needs converting."""
+    if element is None:
+        return "", False
+    kind = element.get("type", "text")
+    if kind == "xhtml":
+        return _text(element), False
+    if kind in ("html", "text/html"):
+        return element.text or "", True
+    if kind in ("text", "text/plain"):
+        return element.text or "", False
+    raise _Unsure  # base64 or other media types: feedparser knows those
+
+
+def _atom_link(entry) -> str:
+    for link in entry.findall(f"{ATOM}link"):
+        if link.get("rel", "alternate") == "alternate" and link.get("href"):
+            return link.get("href")
+    return ""
+
+
+def _read_atom(root) -> ParsedFeed:
+    title, title_html = _atom_text(root.find(f"{ATOM}title"))
+    entries = []
+    for item in root.findall(f"{ATOM}entry")[:MAX_ENTRIES]:
+        item_title, item_title_html = _atom_text(item.find(f"{ATOM}title"))
+        summary, summary_html = _atom_text(item.find(f"{ATOM}summary"))
+        content, content_html = _atom_text(item.find(f"{ATOM}content"))
+        date = _first(item, f"{ATOM}published", f"{ATOM}updated")
+        entries.append(_entry(
+            guid=_text(item.find(f"{ATOM}id")), link=_atom_link(item), title=item_title,
+            summary=summary, content=content, published_raw=_text(date),
+            html_title=item_title_html, html_summary=summary_html, html_content=content_html,
+        ))
+    return ParsedFeed(
+        title=html_to_line(title) if title_html else one_line(title),
+        language=one_line(root.get(XML_LANG) or "", 20) or None,
+        entries=entries,
+    )
+
+
+# --- the tolerant path -----------------------------------------------------------------------
+
+def _parse_tolerant(body: bytes, headers: Mapping[str, str]) -> ParsedFeed:
+    import feedparser  # 40 ms to import; only paid when a feed needs it
+
+    result = feedparser.parse(io.BytesIO(body), response_headers=dict(headers),
+                              sanitize_html=False, resolve_relative_uris=False)
+    if not result.get("version") and not result.entries:
+        kind = "an HTML page" if b"<html" in body[:4096].lower() else "no feed found"
+        raise FeedError(f"not a feed ({kind})")
+    channel = result.get("feed", {})
+    entries = []
+    for raw in result.entries[:MAX_ENTRIES]:
+        contents = raw.get("content") or []
+        date_key = "published" if raw.get("published") else "updated"
+        entries.append(_entry(
+            guid=raw.get("id") or "", link=raw.get("link") or "",
+            title=raw.get("title") or "", summary=raw.get("summary") or "",
+            content=contents[0].get("value", "") if contents else "",
+            published_raw=raw.get(date_key) or "", struct=raw.get(f"{date_key}_parsed"),
+            html_title=True,
+        ))
+    warning = str(result.get("bozo_exception")) if result.get("bozo") else None
+    return ParsedFeed(
+        title=html_to_line(channel.get("title") or ""),
+        language=one_line(channel.get("language") or "", 20) or None,
+        entries=entries, parser="feedparser",
+        warning=one_line(warning, 200) if warning else None,
+    )
+
+
+# --- common ----------------------------------------------------------------------------------
+
+def _entry(*, guid: str, link: str, title: str, summary: str, content: str, published_raw: str,
+           struct: object = None, html_title: bool = False, html_summary: bool = True,
+           html_content: bool = True) -> Entry:
+    as_text: Callable[[str, int], str] = html_to_text
+    return Entry(
+        guid=one_line(guid, SHORT_MAX) or None,
+        link=one_line(link, SHORT_MAX) or None,
+        title=html_to_line(title) if html_title else one_line(title),
+        summary=(as_text if html_summary else clean_text)(summary, SUMMARY_MAX),
+        content=(as_text if html_content else clean_text)(content, TEXT_MAX),
+        published_raw=one_line(published_raw, 200) or None,
+        published_struct=struct,
+    )
+
+
+def _resolve_links(feed: ParsedFeed, base_url: str | None) -> None:
+    """Relative links against the feed's URL; anything but http(s) is dropped, never opened."""
+    for entry in feed.entries:
+        if entry.link and base_url:
+            entry.link = urljoin(base_url, entry.link)
+        if entry.link and urlsplit(entry.link).scheme not in ("http", "https"):
+            entry.link = None
+
+
+def _digest(*parts: str | None) -> str:
+    joined = "\x1f".join(p or "" for p in parts)
+    return hashlib.sha1(joined.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def assign_keys(entries: list[Entry]) -> None:
+    """Identity: guid, else link, else a hash of title and date.
+
+    Two different entries that share a guid in one document are both kept, the second
+    with its content hash appended; an exact repeat is dropped.
+    """
+    seen: dict[str, str] = {}
+    kept: list[Entry] = []
+    for entry in entries:
+        base = entry.guid or entry.link or "h:" + _digest(entry.title, entry.published_raw)
+        fingerprint = _digest(entry.title, entry.link, entry.summary)
+        key = base
+        if key in seen:
+            if seen[key] == fingerprint:
+                continue
+            key = f"{base}#{fingerprint[:8]}"
+            if key in seen:
+                continue
+        seen[key] = fingerprint
+        entry.key = key
+        kept.append(entry)
+    entries[:] = kept

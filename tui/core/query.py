@@ -1,0 +1,190 @@
+"""Reading the cache: filtered, newest-first headline lists and single items.
+
+Shared by `wirewatch headlines` and the dashboard's table, which asks for one window of rows
+at a time (limit/offset) so 100,000 cached items cost no more to show than fifty.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from tui.core.store import Store, StoredMatch
+
+_WORD = re.compile(r"\w[\w'’\-.&@+]*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class HeadlineFilter:
+    """Filters combine (AND); an empty filter lists everything."""
+
+    feeds: tuple[str, ...] = ()     # feed names; the caller resolves tags to names
+    match: str | None = None        # a canonical watched name or a watch category
+    search: str | None = None       # full-text search over title, summary and text
+    alerted: bool = False
+    matches_only: bool = False
+    unread_only: bool = False
+    starred_only: bool = False
+
+
+@dataclass
+class Headline:
+    row_id: int
+    id: str
+    feed: str
+    title: str
+    link: str | None
+    summary: str
+    published: datetime | None
+    first_seen: datetime
+    versions: int
+    changed: bool
+    read: bool
+    starred: bool
+    alerts: list[str] = field(default_factory=list)
+    matches: list[StoredMatch] = field(default_factory=list)
+
+    @property
+    def when(self) -> datetime:
+        """Published time, else when first seen (marked as an estimate by `date_known`)."""
+        return self.published or self.first_seen
+
+    @property
+    def date_known(self) -> bool:
+        return self.published is not None
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id, "feed": self.feed, "title": self.title, "url": self.link,
+            "published": iso(self.published), "versions": self.versions,
+            "alerts": self.alerts,
+            "matches": [{"name": m.name, "category": m.category, "text": m.text,
+                         "field": m.field} for m in self.matches],
+        }
+
+
+def iso(when: datetime | None) -> str | None:
+    return when.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if when else None
+
+
+def to_datetime(stamp: float | None) -> datetime | None:
+    return datetime.fromtimestamp(stamp, tz=timezone.utc) if stamp is not None else None
+
+
+def fts_query(text: str) -> str | None:
+    """A user's search words as a safe FTS5 query: every word quoted, the last one a prefix.
+
+    User text never reaches FTS5 syntax: `covid-19`, `at&t` and a lone `"` are just words.
+    """
+    words = _WORD.findall(text or "")
+    if not words:
+        return None
+    quoted = ['"' + word.replace('"', '""') + '"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _where(flt: HeadlineFilter) -> tuple[str, list]:
+    clauses: list[str] = []
+    params: list = []
+    if flt.feeds:
+        clauses.append(f"i.feed IN ({','.join('?' * len(flt.feeds))})")
+        params.extend(flt.feeds)
+    if flt.match:
+        clauses.append("i.id IN (SELECT item_id FROM matches WHERE name = ? COLLATE NOCASE "
+                       "OR category = ? COLLATE NOCASE)")
+        params.extend([flt.match, flt.match])
+    if flt.matches_only:
+        clauses.append("EXISTS (SELECT 1 FROM matches m WHERE m.item_id = i.id)")
+    if flt.alerted:
+        clauses.append("EXISTS (SELECT 1 FROM hits h WHERE h.item_id = i.id)")
+    if flt.unread_only:
+        clauses.append("i.read = 0")
+    if flt.starred_only:
+        clauses.append("i.starred = 1")
+    if flt.search:
+        query = fts_query(flt.search)
+        if query is None:
+            clauses.append("0")
+        else:
+            clauses.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+            params.append(query)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+_COLUMNS = ("i.id, i.uid, i.feed, i.title, i.link, i.summary, i.published, i.first_seen, "
+            "i.versions, i.changed, i.read, i.starred")
+
+
+def list_headlines(store: Store, flt: HeadlineFilter = HeadlineFilter(), *,
+                   limit: int | None = 50, offset: int = 0) -> list[Headline]:
+    """Newest first; `limit=None` lists everything."""
+    where, params = _where(flt)
+    sql = f"SELECT {_COLUMNS} FROM items i{where} ORDER BY i.sort_time DESC, i.id DESC"
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [limit, offset]
+    rows = store.connection.execute(sql, params).fetchall()
+    return _headlines(store, rows)
+
+
+def count_headlines(store: Store, flt: HeadlineFilter = HeadlineFilter()) -> int:
+    where, params = _where(flt)
+    return store.connection.execute(f"SELECT count(*) FROM items i{where}", params).fetchone()[0]
+
+
+def _headlines(store: Store, rows: list[sqlite3.Row]) -> list[Headline]:
+    ids = [row["id"] for row in rows]
+    matches = store.matches_for(ids)
+    alerts = alerts_for(store, ids)
+    return [
+        Headline(
+            row_id=row["id"], id=row["uid"], feed=row["feed"], title=row["title"],
+            link=row["link"], summary=row["summary"], published=to_datetime(row["published"]),
+            first_seen=to_datetime(row["first_seen"]), versions=row["versions"],
+            changed=bool(row["changed"]), read=bool(row["read"]), starred=bool(row["starred"]),
+            alerts=alerts.get(row["id"], []), matches=matches.get(row["id"], []),
+        )
+        for row in rows
+    ]
+
+
+def alerts_for(store: Store, row_ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    if not row_ids:
+        return out
+    for start in range(0, len(row_ids), 500):
+        chunk = row_ids[start:start + 500]
+        for item_id, alert in store.connection.execute(
+                f"SELECT item_id, alert FROM hits WHERE item_id IN ({','.join('?' * len(chunk))}) "
+                "ORDER BY alert", chunk):
+            out.setdefault(item_id, []).append(alert)
+    return out
+
+
+def find_item(store: Store, uid: str) -> Headline | None:
+    """An item by its id (a unique prefix of at least 4 characters is accepted)."""
+    uid = uid.strip().lower()
+    rows = store.connection.execute(
+        f"SELECT {_COLUMNS} FROM items i WHERE i.uid = ?", (uid,)).fetchall()
+    if not rows and len(uid) >= 4:
+        rows = store.connection.execute(
+            f"SELECT {_COLUMNS} FROM items i WHERE i.uid >= ? AND i.uid < ? LIMIT 2",
+            (uid, uid + "\uffff")).fetchall()
+        if len(rows) != 1:
+            return None
+    return _headlines(store, rows)[0] if rows else None
+
+
+def feed_counts(store: Store) -> dict[str, tuple[int, int]]:
+    """Per feed: (items, unread)."""
+    return {row[0]: (row[1], row[2]) for row in store.connection.execute(
+        "SELECT feed, count(*), sum(read = 0) FROM items GROUP BY feed")}
+
+
+def term_counts(store: Store) -> dict[tuple[str, str], int]:
+    """Per (category, canonical name): how many items mention it."""
+    return {(row[0], row[1]): row[2] for row in store.connection.execute(
+        "SELECT category, name, count(DISTINCT item_id) FROM matches GROUP BY category, name")}

@@ -1,0 +1,117 @@
+"""Untrusted feed text -> safe plain text, applied once at ingestion.
+
+Everything a feed or a web page hands us is hostile until cleaned here: control characters
+(ESC starts terminal escape sequences, OSC 52 writes the clipboard), bidi overrides that make
+text read differently from how it is stored, HTML where plain text is expected, and fields
+long enough to choke a widget. Every stored text field passes through `clean_text`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+# C0 controls but tab and newline, DEL, C1 controls; bidi embeddings, overrides and isolates;
+# the implicit direction marks; zero-width joiners used to smuggle look-alike text; BOM.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f"
+    "\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]"
+)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+TITLE_MAX = 400
+SUMMARY_MAX = 4_000
+TEXT_MAX = 200_000
+SHORT_MAX = 2_000  # names, URLs, raw dates, guids
+
+
+def strip_unsafe(text: str) -> str:
+    """Remove control, bidi-override and invisible formatting characters; keep \\n and \\t."""
+    return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut at `limit` characters, on a word boundary when one is near, marking the cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ", limit - 80)
+    return (cut[:space] if space > 0 else cut).rstrip() + "…"
+
+
+def one_line(text: str, limit: int = TITLE_MAX) -> str:
+    """Safe single-line text: titles, feed names, authors."""
+    text = strip_unsafe(text)
+    return truncate(" ".join(text.split()), limit)
+
+
+def clean_text(text: str | None, limit: int = TEXT_MAX) -> str:
+    """Safe multi-line plain text: paragraphs kept, runs of spaces and blank lines collapsed."""
+    if not text:
+        return ""
+    text = strip_unsafe(text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    return truncate(text, limit)
+
+
+class _TextCollector(HTMLParser):
+    """Collects the text of an HTML fragment, with block elements as line breaks."""
+
+    _BLOCKS = frozenset(
+        "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre tr table section article header "
+        "footer figure figcaption hr dt dd".split()
+    )
+    _SKIP = frozenset(("script", "style", "template", "noscript", "iframe", "object", "svg"))
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in self._SKIP:
+            self._skipping += 1
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        if tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+_LOOKS_LIKE_HTML = re.compile(r"<[a-zA-Z/!]|&[#a-zA-Z0-9]+;")
+
+
+def html_to_text(fragment: str | None, limit: int = TEXT_MAX) -> str:
+    """Plain text of an HTML fragment (feeds put HTML in titles and summaries)."""
+    if not fragment:
+        return ""
+    fragment = fragment[: limit * 4]  # bound the parser's work on giant fields
+    if not _LOOKS_LIKE_HTML.search(fragment):
+        return clean_text(fragment, limit)
+    collector = _TextCollector()
+    try:
+        collector.feed(fragment)
+        collector.close()
+        text = "".join(collector.parts)
+    except Exception:  # HTMLParser is tolerant, but a malformed fragment must not lose the item
+        text = html.unescape(re.sub(r"<[^>]*>", " ", fragment))
+    return clean_text(text, limit)
+
+
+def html_to_line(fragment: str | None, limit: int = TITLE_MAX) -> str:
+    """Single-line plain text of an HTML fragment: for titles."""
+    return one_line(html_to_text(fragment, limit * 2), limit)

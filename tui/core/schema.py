@@ -1,0 +1,138 @@
+"""The cache's schema and its migrations, numbered by SQLite's user_version.
+
+A migration is appended, never edited: a cache written by any earlier wirewatch opens with
+every step it has not seen applied in order, inside one transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: feeds, items, versions, full-text index, matches, alert hits
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE feeds (
+        name TEXT PRIMARY KEY,
+        config_url TEXT NOT NULL,          -- as written in feeds.toml
+        url TEXT NOT NULL,                 -- after permanent redirects
+        title TEXT, language TEXT,
+        etag TEXT, last_modified TEXT,
+        last_checked REAL, last_success REAL, next_due REAL,
+        failures INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT, last_status INTEGER
+    );
+    CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,          -- the short stable id users see
+        feed TEXT NOT NULL,
+        key TEXT NOT NULL,                 -- guid, else link, else hash of title and date
+        link TEXT,
+        title TEXT NOT NULL,
+        summary TEXT NOT NULL DEFAULT '',
+        content TEXT NOT NULL DEFAULT '',  -- the feed's own full content, when it has one
+        text TEXT,                         -- the article page's extracted text
+        text_source TEXT,                  -- 'page' or 'feed'
+        text_checked REAL,                 -- when the page was last fetched
+        published REAL,                    -- UTC epoch seconds; NULL when unknown
+        published_raw TEXT,
+        first_seen REAL NOT NULL,
+        sort_time REAL NOT NULL,           -- published, else first seen
+        updated REAL NOT NULL,
+        versions INTEGER NOT NULL DEFAULT 1,
+        changed INTEGER NOT NULL DEFAULT 0, -- has a major change since first seen
+        read INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (feed, key)
+    );
+    CREATE INDEX items_by_time ON items (sort_time DESC, id DESC);
+    CREATE INDEX items_by_feed ON items (feed, sort_time DESC);
+    CREATE TABLE versions (
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        text TEXT,
+        digest TEXT NOT NULL,
+        seen REAL NOT NULL,
+        minor INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (item_id, number)
+    );
+    CREATE VIRTUAL TABLE items_fts USING fts5(
+        title, summary, text, content='items', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
+        INSERT INTO items_fts(rowid, title, summary, text)
+        VALUES (new.id, new.title, new.summary, coalesce(new.text, new.content));
+    END;
+    CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
+        INSERT INTO items_fts(items_fts, rowid, title, summary, text)
+        VALUES ('delete', old.id, old.title, old.summary, coalesce(old.text, old.content));
+    END;
+    CREATE TRIGGER items_fts_update AFTER UPDATE OF title, summary, text, content ON items BEGIN
+        INSERT INTO items_fts(items_fts, rowid, title, summary, text)
+        VALUES ('delete', old.id, old.title, old.summary, coalesce(old.text, old.content));
+        INSERT INTO items_fts(rowid, title, summary, text)
+        VALUES (new.id, new.title, new.summary, coalesce(new.text, new.content));
+    END;
+    CREATE TABLE matches (
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        field TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+        name TEXT NOT NULL, category TEXT NOT NULL, text TEXT NOT NULL
+    );
+    CREATE INDEX matches_by_item ON matches (item_id);
+    CREATE INDEX matches_by_name ON matches (name, item_id);
+    CREATE INDEX matches_by_category ON matches (category, item_id);
+    CREATE TABLE hits (
+        alert TEXT NOT NULL,
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        fired_at REAL NOT NULL,
+        seen INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (alert, item_id)
+    );
+    CREATE INDEX hits_by_time ON hits (fired_at DESC);
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNew(Exception):
+    """The cache was written by a newer wirewatch; refuse rather than damage it."""
+
+
+def migrate(connection: sqlite3.Connection) -> None:
+    """Bring the schema to SCHEMA_VERSION, all-or-nothing."""
+    current = connection.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise SchemaTooNew(f"cache schema {current} is newer than this wirewatch "
+                           f"({SCHEMA_VERSION}); upgrade wirewatch or use another --cache")
+    if current == SCHEMA_VERSION:
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        # Re-read inside the write lock: another process may have migrated meanwhile.
+        current = connection.execute("PRAGMA user_version").fetchone()[0]
+        for number in range(current, SCHEMA_VERSION):
+            for statement in _statements(MIGRATIONS[number]):
+                connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (sqlite3.complete_statement knows about triggers)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

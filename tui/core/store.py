@@ -1,0 +1,364 @@
+"""The SQLite cache: one file in cache/, shared safely by every wirewatch process.
+
+WAL mode lets the dashboard read while `wirewatch fetch` writes; every write takes the lock
+up front (BEGIN IMMEDIATE) with a long busy timeout, so two processes queue instead of failing
+with "database is locked"; one transaction per feed means a crash mid-refresh loses nothing
+already stored. Each thread gets its own connection, as sqlite3 requires.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator, Protocol, Sequence
+
+from tui.core.dates import parse_date
+from tui.core.feeds import Entry, ParsedFeed
+from tui.core.schema import migrate
+
+DB_NAME = "wirewatch.sqlite3"
+BUSY_TIMEOUT_MS = 60_000
+
+
+class MatchLike(Protocol):
+    start: int
+    end: int
+    field: str
+    name: str
+    category: str
+    text: str
+
+
+class Matcher(Protocol):
+    """What the store needs of the watchlist engine (tui.core.watch.Watcher)."""
+
+    fingerprint: str
+
+    def find_fields(self, fields: dict[str, str]) -> Sequence[MatchLike]: ...
+
+
+@dataclass(frozen=True)
+class StoredMatch:
+    start: int
+    end: int
+    field: str
+    name: str
+    category: str
+    text: str
+
+
+@dataclass
+class FeedState:
+    name: str
+    config_url: str
+    url: str
+    title: str | None
+    language: str | None
+    etag: str | None
+    last_modified: str | None
+    last_checked: float | None
+    last_success: float | None
+    next_due: float | None
+    failures: int
+    last_error: str | None
+    last_status: int | None
+
+
+@dataclass
+class IngestResult:
+    new: list[int] = field(default_factory=list)      # item row ids
+    updated: list[int] = field(default_factory=list)
+
+
+def make_uid(feed: str, key: str) -> str:
+    """A short, stable, URL- and shell-safe id: 10 base32 characters of a hash."""
+    digest = hashlib.sha1(f"{feed}\x00{key}".encode("utf-8", "surrogatepass")).digest()
+    return base64.b32encode(digest).decode("ascii")[:10].lower()
+
+
+def content_digest(title: str, summary: str, text: str | None) -> str:
+    """Identity of a version's content after whitespace normalisation."""
+    norm = "\x1f".join(" ".join((part or "").split()) for part in (title, summary, text))
+    return hashlib.sha1(norm.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class Store:
+    """The cache. Cheap to create; connections open lazily, one per thread."""
+
+    def __init__(self, cache_dir: Path | str) -> None:
+        self.cache_dir = Path(cache_dir)
+        self.path = self.cache_dir / DB_NAME
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        migrate(self.connection)
+
+    # --- connections and transactions -------------------------------------------------------
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                                   check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections:
+                try:
+                    conn.close()
+                except sqlite3.Error:
+                    pass
+            self._connections.clear()
+        self._local = threading.local()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that takes the lock first, so it never fails half-way on BUSY."""
+        conn = self.connection
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def meta(self, key: str) -> str | None:
+        row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str, conn: sqlite3.Connection | None = None) -> None:
+        (conn or self.connection).execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # --- feeds ------------------------------------------------------------------------------
+
+    def sync_feeds(self, feeds: Iterable[tuple[str, str]]) -> None:
+        """Make sure every configured (name, url) has a row; a changed URL resets its state."""
+        with self.transaction() as conn:
+            for name, url in feeds:
+                row = conn.execute("SELECT config_url FROM feeds WHERE name = ?", (name,)).fetchone()
+                if row is None:
+                    conn.execute("INSERT INTO feeds(name, config_url, url) VALUES (?, ?, ?)",
+                                 (name, url, url))
+                elif row[0] != url:
+                    conn.execute(
+                        "UPDATE feeds SET config_url = ?, url = ?, etag = NULL, "
+                        "last_modified = NULL, failures = 0, next_due = NULL WHERE name = ?",
+                        (url, url, name))
+
+    def feed_states(self) -> dict[str, FeedState]:
+        rows = self.connection.execute("SELECT * FROM feeds").fetchall()
+        return {row["name"]: FeedState(**dict(row)) for row in rows}
+
+    def record_fetch(self, name: str, *, ok: bool, now: float, next_due: float,
+                     status: int | None = None, error: str | None = None,
+                     etag: str | None = None, last_modified: str | None = None,
+                     new_url: str | None = None, title: str | None = None,
+                     language: str | None = None,
+                     conn: sqlite3.Connection | None = None) -> None:
+        """The outcome of one fetch: validators on success, a failure count on error."""
+        def write(c: sqlite3.Connection) -> None:
+            if ok:
+                c.execute(
+                    "UPDATE feeds SET last_checked = ?, last_success = ?, next_due = ?, "
+                    "failures = 0, last_error = NULL, last_status = ?, "
+                    "etag = coalesce(?, etag), last_modified = coalesce(?, last_modified), "
+                    "url = coalesce(?, url), title = coalesce(?, title), "
+                    "language = coalesce(?, language) WHERE name = ?",
+                    (now, now, next_due, status, etag, last_modified, new_url, title or None,
+                     language, name))
+            else:
+                c.execute(
+                    "UPDATE feeds SET last_checked = ?, next_due = ?, failures = failures + 1, "
+                    "last_error = ?, last_status = ? WHERE name = ?",
+                    (now, next_due, error, status, name))
+        if conn is not None:
+            write(conn)
+        else:
+            with self.transaction() as c:
+                write(c)
+
+    # --- items ------------------------------------------------------------------------------
+
+    def ingest(self, feed: str, parsed: ParsedFeed, *, language: str | None, now: float,
+               matcher: Matcher | None, record: dict | None = None) -> IngestResult:
+        """Store a parsed feed in one transaction: new items, new versions, fresh matches.
+
+        `record`, when given, is passed to record_fetch inside the same transaction, so the
+        validators (ETag) never claim a document whose items were not stored.
+        """
+        result = IngestResult()
+        with self.transaction() as conn:
+            for entry in parsed.entries:
+                row_id, state = self._upsert(conn, feed, entry, language, now)
+                if state == "new":
+                    result.new.append(row_id)
+                elif state == "updated":
+                    result.updated.append(row_id)
+                if state != "same" and matcher is not None:
+                    self._rematch(conn, row_id, matcher)
+            if record is not None:
+                self.record_fetch(feed, conn=conn, **record)
+        return result
+
+    def _upsert(self, conn: sqlite3.Connection, feed: str, entry: Entry,
+                language: str | None, now: float) -> tuple[int, str]:
+        existing = conn.execute(
+            "SELECT id, title, summary, text, versions FROM items WHERE feed = ? AND key = ?",
+            (feed, entry.key)).fetchone()
+        if existing is None:
+            published = parse_date(entry.published_raw, struct=entry.published_struct,
+                                   language=language)
+            stamp = published.timestamp() if published else None
+            uid = make_uid(feed, entry.key)
+            cursor = conn.execute(
+                "INSERT INTO items(uid, feed, key, link, title, summary, content, published, "
+                "published_raw, first_seen, sort_time, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (uid, feed, entry.key, entry.link, entry.title, entry.summary, entry.content,
+                 stamp, entry.published_raw, now, stamp if stamp is not None else now, now))
+            row_id = cursor.lastrowid
+            conn.execute(
+                "INSERT INTO versions(item_id, number, title, summary, text, digest, seen) "
+                "VALUES (?, 1, ?, ?, ?, ?, ?)",
+                (row_id, entry.title, entry.summary, None,
+                 content_digest(entry.title, entry.summary, None), now))
+            return row_id, "new"
+        row_id = existing["id"]
+        if (" ".join(entry.title.split()) == " ".join(existing["title"].split())
+                and " ".join(entry.summary.split()) == " ".join(existing["summary"].split())):
+            if entry.content and not existing["text"]:
+                conn.execute("UPDATE items SET content = ? WHERE id = ? AND content != ?",
+                             (entry.content, row_id, entry.content))
+            return row_id, "same"
+        changed = self.add_version(conn, row_id, title=entry.title, summary=entry.summary,
+                                   text=existing["text"], now=now)
+        if changed:
+            conn.execute("UPDATE items SET link = coalesce(?, link), content = ? WHERE id = ?",
+                         (entry.link, entry.content, row_id))
+        return row_id, "updated" if changed else "same"
+
+    def add_version(self, conn: sqlite3.Connection, row_id: int, *, title: str, summary: str,
+                    text: str | None, now: float, minor: bool = False,
+                    text_source: str | None = None) -> bool:
+        """Record new content as the next version, unless it repeats an earlier one.
+
+        An outlet flipping between two wordings (A/B/A) would otherwise make endless versions.
+        """
+        digest = content_digest(title, summary, text)
+        known = conn.execute("SELECT number FROM versions WHERE item_id = ? AND digest = ?",
+                             (row_id, digest)).fetchone()
+        if known is not None:
+            return False
+        number = conn.execute("SELECT coalesce(max(number), 0) + 1 FROM versions "
+                              "WHERE item_id = ?", (row_id,)).fetchone()[0]
+        conn.execute(
+            "INSERT INTO versions(item_id, number, title, summary, text, digest, seen, minor) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (row_id, number, title, summary, text, digest, now, int(minor)))
+        conn.execute(
+            "UPDATE items SET title = ?, summary = ?, text = ?, "
+            "text_source = coalesce(?, text_source), versions = ?, updated = ?, "
+            "changed = changed OR ? WHERE id = ?",
+            (title, summary, text, text_source, number, now, int(not minor), row_id))
+        return True
+
+    # --- matches ----------------------------------------------------------------------------
+
+    def _rematch(self, conn: sqlite3.Connection, row_id: int, matcher: Matcher) -> None:
+        row = conn.execute("SELECT title, summary, text FROM items WHERE id = ?",
+                           (row_id,)).fetchone()
+        self._write_matches(conn, row_id, matcher.find_fields(_match_fields(row)))
+
+    @staticmethod
+    def _write_matches(conn: sqlite3.Connection, row_id: int,
+                       found: Sequence[MatchLike]) -> None:
+        conn.execute("DELETE FROM matches WHERE item_id = ?", (row_id,))
+        if found:
+            conn.executemany(
+                'INSERT INTO matches(item_id, field, start, "end", name, category, text) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(row_id, m.field, m.start, m.end, m.name, m.category, m.text) for m in found])
+
+    def rematch_item(self, row_id: int, matcher: Matcher) -> None:
+        with self.transaction() as conn:
+            self._rematch(conn, row_id, matcher)
+
+    def ensure_matches(self, matcher: Matcher, *, batch: int = 5_000) -> int:
+        """Recompute every item's matches when the watchlist changed; returns items redone."""
+        if self.meta("watch_fingerprint") == matcher.fingerprint:
+            return 0
+        done = 0
+        last_id = 0
+        while True:
+            rows = self.connection.execute(
+                "SELECT id, title, summary, text FROM items WHERE id > ? ORDER BY id LIMIT ?",
+                (last_id, batch)).fetchall()
+            if not rows:
+                break
+            computed = [(row["id"], matcher.find_fields(_match_fields(row))) for row in rows]
+            with self.transaction() as conn:
+                conn.execute("DELETE FROM matches WHERE item_id BETWEEN ? AND ?",
+                             (rows[0]["id"], rows[-1]["id"]))
+                conn.executemany(
+                    'INSERT INTO matches(item_id, field, start, "end", name, category, text) '
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(row_id, m.field, m.start, m.end, m.name, m.category, m.text)
+                     for row_id, found in computed for m in found])
+            done += len(rows)
+            last_id = rows[-1]["id"]
+        with self.transaction() as conn:
+            self.set_meta("watch_fingerprint", matcher.fingerprint, conn)
+        return done
+
+    def matches_for(self, row_ids: Sequence[int]) -> dict[int, list[StoredMatch]]:
+        out: dict[int, list[StoredMatch]] = {row_id: [] for row_id in row_ids}
+        for chunk in _chunks(list(row_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.connection.execute(
+                    f'SELECT item_id, field, start, "end", name, category, text FROM matches '
+                    f"WHERE item_id IN ({marks}) ORDER BY item_id, field, start", chunk):
+                out[row[0]].append(StoredMatch(row[2], row[3], row[1], row[4], row[5], row[6]))
+        return out
+
+    # --- pruning ----------------------------------------------------------------------------
+
+    def prune(self, keep_days: int, now: float | None = None) -> int:
+        """Delete old items that are neither starred nor alerted; returns how many."""
+        cutoff = (now or time.time()) - keep_days * 86_400
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "DELETE FROM items WHERE sort_time < ? AND first_seen < ? AND starred = 0 "
+                "AND id NOT IN (SELECT item_id FROM hits)", (cutoff, cutoff))
+            return cursor.rowcount
+
+
+def _match_fields(row: sqlite3.Row) -> dict[str, str]:
+    fields = {"title": row["title"], "summary": row["summary"]}
+    if row["text"]:
+        fields["text"] = row["text"]
+    return fields
+
+
+def _chunks(values: list, size: int) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
