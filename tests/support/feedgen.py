@@ -66,7 +66,10 @@ def atom(items: list[dict], *, title: str = "Atom Feed", language: str = "en") -
 
 def config_text(feeds: list[tuple[str, str]], *, extra: str = "", settings: str = "") -> str:
     """A feeds.toml with the given (name, url) feeds and the default watchlist."""
-    parts = ["[settings]", "timeout_seconds = 5", "refresh_minutes = 15", settings, ""]
+    defaults = {"timeout_seconds": "5", "refresh_minutes": "15"}
+    for line in settings.splitlines():
+        defaults[line.split("=")[0].strip()] = line.split("=", 1)[1].strip()
+    parts = ["[settings]", *(f"{k} = {v}" for k, v in defaults.items()), ""]
     for name, url in feeds:
         parts += ["[[feeds]]", f'name = "{name}"', f'url = "{url}"', 'tags = ["test"]', ""]
     parts += [

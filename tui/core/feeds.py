@@ -114,9 +114,13 @@ def _parse_strict(body: bytes, headers: Mapping[str, str]) -> ParsedFeed | None:
     if reader is None or (root.tag == "rss" and not root.get("version", "2.0").startswith(("2", "0.9"))):
         return None
     try:
-        return reader(root)
+        feed = reader(root)
     except _Unsure:
         return None
+    if not feed.entries and (root.find(".//{*}item") is not None
+                             or root.find(".//{*}entry") is not None):
+        return None  # items where the format does not put them: let feedparser look
+    return feed
 
 
 class _Unsure(Exception):

@@ -1,0 +1,18 @@
+"""The core never imports Textual or Rich: both faces must be able to sit on it."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+CORE = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "tui" / "core").glob("*.py")
+              if p.stem != "__init__")
+
+
+def test_core_modules_do_not_import_textual_or_rich():
+    imports = "; ".join(f"import tui.core.{name}" for name in CORE)
+    code = (f"import sys; {imports}; import tui.config, tui.config_edit; "
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')); "
+            "print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+    assert len(CORE) >= 8
