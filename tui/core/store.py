@@ -340,6 +340,20 @@ class Store:
                 out[row[0]].append(StoredMatch(row[2], row[3], row[1], row[4], row[5], row[6]))
         return out
 
+    # --- user marks -------------------------------------------------------------------------
+
+    def set_read(self, row_ids: Sequence[int], read: bool = True) -> None:
+        with self.transaction() as conn:
+            conn.executemany("UPDATE items SET read = ? WHERE id = ?",
+                             [(int(read), row_id) for row_id in row_ids])
+
+    def toggle_star(self, row_id: int) -> bool:
+        """Star or unstar an item (starred items are never pruned); returns the new state."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE items SET starred = 1 - starred WHERE id = ?", (row_id,))
+            row = conn.execute("SELECT starred FROM items WHERE id = ?", (row_id,)).fetchone()
+        return bool(row and row[0])
+
     # --- pruning ----------------------------------------------------------------------------
 
     def prune(self, keep_days: int, now: float | None = None) -> int:
