@@ -53,6 +53,47 @@ def build_parser() -> argparse.ArgumentParser:
                            help="how many (0 = all; default 50)")
     headlines.add_argument("--json", action="store_true")
 
+    article = commands.add_parser("article", help="full text of an item, matches marked")
+    article.add_argument("id")
+    article.add_argument("--json", action="store_true")
+
+    diff = commands.add_parser("diff", help="side by side: two versions of one item")
+    diff.add_argument("id")
+    diff.add_argument("--from", dest="from_", type=int, metavar="N", help="older version")
+    diff.add_argument("--to", type=int, metavar="M", help="newer version (default: the last)")
+    diff.add_argument("--json", action="store_true")
+
+    compare = commands.add_parser("compare", help="side by side: two different items")
+    compare.add_argument("id1")
+    compare.add_argument("id2")
+    compare.add_argument("--json", action="store_true")
+
+    related = commands.add_parser("related", help="other outlets' items on the same story")
+    related.add_argument("id")
+    related.add_argument("--json", action="store_true")
+
+    alerts = commands.add_parser("alerts", help="the alert rules and their hits")
+    alerts.add_argument("--json", action="store_true")
+    alert = commands.add_parser("alert", help="add or remove an alert rule in feeds.toml")
+    alert_commands = alert.add_subparsers(dest="alert_command", metavar="add|rm", required=True)
+    add = alert_commands.add_parser("add", help="add (or replace) a rule")
+    add.add_argument("name")
+    for flag, dest, text in (("--all", "all", "every one of these must match"),
+                             ("--any", "any", "at least one of these must match"),
+                             ("--none", "none", "none of these may match"),
+                             ("--category", "category", "any term of this watch category"),
+                             ("--feed", "feed", "only these feeds or tags"),
+                             ("--notify", "notify", "toast, bell, desktop, command")):
+        add.add_argument(flag, dest=dest, action="append", default=[], metavar="T", help=text)
+    add.add_argument("--command", nargs="+", metavar="ARG",
+                     help="argv to run on each hit (with --notify command); put it last")
+    remove = alert_commands.add_parser("rm", help="remove a rule")
+    remove.add_argument("name")
+
+    watch = commands.add_parser("watch", help="headless: refresh every period, print new hits")
+    watch.add_argument("--json", action="store_true")
+    watch.add_argument("--once", action="store_true", help="one refresh, then exit")
+
     opml_in = commands.add_parser("import-opml", help="add the feeds of an OPML file to feeds.toml")
     opml_in.add_argument("file", metavar="FILE")
     commands.add_parser("export-opml", help="print the configured feeds as OPML")
@@ -208,7 +249,33 @@ def cmd_dashboard(args) -> int:
     raise RuntimeFailure("the dashboard is not built yet; try `wirewatch headlines`")
 
 
+def _item_command(name: str):
+    def run(args) -> int:
+        from tui import cli_items
+
+        try:
+            return getattr(cli_items, f"cmd_{name}")(args, _print_json)
+        except cli_items.ItemError as error:
+            raise RuntimeFailure(str(error)) from None
+    return run
+
+
+def _alert_command(name: str):
+    def run(args) -> int:
+        from tui import cli_alerts
+
+        return getattr(cli_alerts, f"cmd_{name}")(args, _print_json)
+    return run
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "article": _item_command("article"),
+    "diff": _item_command("diff"),
+    "compare": _item_command("compare"),
+    "related": _item_command("related"),
+    "alerts": _alert_command("alerts"),
+    "alert": _alert_command("alert"),
+    "watch": _alert_command("watch"),
     "check": cmd_check,
     "fetch": cmd_fetch,
     "headlines": cmd_headlines,

@@ -15,8 +15,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 from tui.config import Config, FeedConfig
+from tui.core.alerts import AlertEngine, AlertHit
 from tui.core.feeds import FeedError, parse_feed
 from tui.core.fetch import Fetcher, FetchLimits, FetchResult
+from tui.core.fulltext import PAGE_ACCEPT, TextJob, apply_page, due_text_jobs
 from tui.core.store import IngestResult, Matcher, Store
 
 MAX_BACKOFF_SECONDS = 6 * 3600
@@ -46,7 +48,9 @@ class FeedReport:
 class RefreshReport:
     feeds: list[FeedReport] = field(default_factory=list)
     seconds: float = 0.0
-    alerts: list = field(default_factory=list)   # alert hits fired by this refresh
+    alerts: list[AlertHit] = field(default_factory=list)   # hits fired by this refresh
+    pages: dict[str, int] = field(default_factory=dict)    # page outcomes: first, major, ...
+    pruned: int = 0
 
     @property
     def failed(self) -> list[FeedReport]:
@@ -68,10 +72,12 @@ class Engine:
     """One configured wirewatch: its cache, its watchlist, its refresh cycle."""
 
     def __init__(self, config: Config, store: Store, *, matcher: Matcher | None = None,
+                 alerts: AlertEngine | None = None,
                  fetch_limits: FetchLimits | None = None) -> None:
         self.config = config
         self.store = store
         self.matcher = matcher
+        self.alerts = alerts
         settings = config.settings
         self.fetch_limits = fetch_limits or FetchLimits(
             timeout_seconds=settings.timeout_seconds, max_bytes=settings.max_feed_bytes,
@@ -118,12 +124,59 @@ class Engine:
                     done += 1
                     if on_progress is not None:
                         on_progress(done, len(chosen), feed_report)
+                touched = report.touched_ids()
+                jobs = await loop.run_in_executor(
+                    writer, lambda: due_text_jobs(self.store, self.config, fresh_ids=touched))
+                text_changed = await self._fetch_pages(fetcher, writer, jobs, report.pages)
+            if self.alerts is not None:
+                report.alerts = await loop.run_in_executor(
+                    writer, self.alerts.evaluate, self.store, touched + text_changed)
+            report.pruned = await loop.run_in_executor(
+                writer, self.store.prune, self.config.settings.keep_days)
         finally:
             writer.shutdown(wait=True)
         order = {f.name: i for i, f in enumerate(chosen)}
         report.feeds.sort(key=lambda r: order.get(r.name, 0))
         report.seconds = time.perf_counter() - started
         return report
+
+    async def _fetch_pages(self, fetcher: Fetcher, writer: ThreadPoolExecutor,
+                           jobs: list[TextJob], outcomes: dict[str, int]) -> list[int]:
+        """Fetch and apply article pages; returns the items whose text changed."""
+        loop = asyncio.get_running_loop()
+
+        async def one(job: TextJob) -> tuple[TextJob, str]:
+            fetched = await fetcher.get(job.link, max_bytes=self.config.settings.max_page_bytes,
+                                        accept=PAGE_ACCEPT)
+            outcome = await loop.run_in_executor(
+                writer, lambda: apply_page(self.store, job, fetched, matcher=self.matcher))
+            return job, outcome
+
+        changed: list[int] = []
+        for job, outcome in await asyncio.gather(*(one(job) for job in jobs)):
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            if outcome in ("first", "major", "minor"):
+                changed.append(job.row_id)
+        return changed
+
+    async def fetch_text(self, row_id: int) -> str:
+        """Fetch one item's page now (an item opened by the user); returns the outcome."""
+        row = self.store.connection.execute(
+            "SELECT link, feed FROM items WHERE id = ?", (row_id,)).fetchone()
+        if row is None or not row["link"]:
+            return "error"
+        writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-store")
+        outcomes: dict[str, int] = {}
+        try:
+            async with Fetcher(self.fetch_limits) as fetcher:
+                changed = await self._fetch_pages(
+                    fetcher, writer, [TextJob(row_id, row["link"], row["feed"])], outcomes)
+            if changed and self.alerts is not None:
+                await asyncio.get_running_loop().run_in_executor(
+                    writer, self.alerts.evaluate, self.store, changed)
+        finally:
+            writer.shutdown(wait=True)
+        return next(iter(outcomes), "error")
 
     def _store_result(self, feed: FeedConfig, url: str, fetched: FetchResult,
                       failures: int) -> FeedReport:

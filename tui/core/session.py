@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.config import Config, load_config, resolve_cache_dir, resolve_config_path
+from tui.core.alerts import AlertEngine
 from tui.core.engine import Engine
 from tui.core.store import Store
 from tui.core.watch import Term, Watcher
@@ -44,4 +45,4 @@ def open_session(config_option: str | None = None, cache_option: str | None = No
     watcher = build_watcher(config)
     store.ensure_matches(watcher)
     return Session(config=config, store=store, watcher=watcher,
-                   engine=Engine(config, store, matcher=watcher))
+                   engine=Engine(config, store, matcher=watcher, alerts=AlertEngine(config)))

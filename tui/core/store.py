@@ -215,7 +215,7 @@ class Store:
                 elif state == "updated":
                     result.updated.append(row_id)
                 if state != "same" and matcher is not None:
-                    self._rematch(conn, row_id, matcher)
+                    self.rematch(conn, row_id, matcher)
             if record is not None:
                 self.record_fetch(feed, conn=conn, **record)
         return result
@@ -284,7 +284,8 @@ class Store:
 
     # --- matches ----------------------------------------------------------------------------
 
-    def _rematch(self, conn: sqlite3.Connection, row_id: int, matcher: Matcher) -> None:
+    def rematch(self, conn: sqlite3.Connection, row_id: int, matcher: Matcher) -> None:
+        """Recompute one item's matches inside the caller's transaction."""
         row = conn.execute("SELECT title, summary, text FROM items WHERE id = ?",
                            (row_id,)).fetchone()
         self._write_matches(conn, row_id, matcher.find_fields(_match_fields(row)))
@@ -301,7 +302,7 @@ class Store:
 
     def rematch_item(self, row_id: int, matcher: Matcher) -> None:
         with self.transaction() as conn:
-            self._rematch(conn, row_id, matcher)
+            self.rematch(conn, row_id, matcher)
 
     def ensure_matches(self, matcher: Matcher, *, batch: int = 5_000) -> int:
         """Recompute every item's matches when the watchlist changed; returns items redone."""

@@ -1,0 +1,126 @@
+"""Commands about alerts: list rules and hits, add and remove rules, and the headless
+`watch` loop for tmux, cron or a service."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+
+from tui.config import AlertRule, NOTIFY_KINDS, load_config, resolve_config_path
+from tui.config_edit import remove_alert, upsert_alert
+from tui.core.alerts import AlertEngine, hit_counts, list_hits
+from tui.core.notify import dispatch_external
+from tui.core.query import iso, to_datetime
+
+
+def _session(args):
+    from tui.cli import _open
+
+    return _open(args)
+
+
+def cmd_alerts(args, print_json) -> int:
+    session = _session(args)
+    try:
+        counts = hit_counts(session.store)
+        hits = list_hits(session.store, limit=None if args.json else 50)
+        unseen = {(a, i) for a, i in session.store.connection.execute(
+            "SELECT alert, item_id FROM hits WHERE seen = 0")}
+    finally:
+        session.close()
+    rules = session.config.alerts
+    if args.json:
+        print_json({
+            "alerts": [{"name": r.name, "all": list(r.all), "any": list(r.any),
+                        "none": list(r.none), "categories": list(r.categories),
+                        "feeds": list(r.feeds), "notify": list(r.notify),
+                        "command": list(r.command), "hits": counts.get(r.name, 0)}
+                       for r in rules],
+            "hits": [{"alert": h.alert, "item": h.item, "title": h.title, "feed": h.feed,
+                      "fired_at": iso(to_datetime(h.fired_at)),
+                      "seen": (h.alert, h.row_id) not in unseen} for h in hits],
+        })
+        return 0
+    if not rules:
+        print("no alerts configured (add one with `wirewatch alert add NAME --all TERM`)")
+    for rule in rules:
+        parts = [f"{key}={'|'.join(getattr(rule, key))}"
+                 for key in ("all", "any", "none", "categories", "feeds") if getattr(rule, key)]
+        print(f"{rule.name}: {counts.get(rule.name, 0)} hits  ({'; '.join(parts)})")
+    if hits:
+        print()
+    for hit in hits:
+        when = to_datetime(hit.fired_at).astimezone().strftime("%Y-%m-%d %H:%M")
+        new = "*" if (hit.alert, hit.row_id) in unseen else " "
+        print(f"{when}{new} {hit.alert}: {hit.title}  [{hit.item}]")
+    return 0
+
+
+def cmd_alert(args, print_json) -> int:
+    path = resolve_config_path(args.config)
+    if args.alert_command == "rm":
+        remove_alert(path, args.name)
+        print(f"alert {args.name!r} removed from {path}")
+        return 0
+    notify = tuple(args.notify) if args.notify else ("toast", "bell")
+    for kind in notify:
+        if kind not in NOTIFY_KINDS:
+            from tui.cli import UsageError
+
+            raise UsageError(f"--notify must be one of {', '.join(NOTIFY_KINDS)}, not {kind!r}")
+    rule = AlertRule(name=args.name, all=tuple(args.all), any=tuple(args.any),
+                     none=tuple(args.none), categories=tuple(args.category),
+                     feeds=tuple(args.feed), notify=notify, command=tuple(args.command or ()))
+    existing = {r.name for r in load_config(path).alerts}
+    upsert_alert(path, rule, replace=args.name if args.name in existing else None)
+    session = _session(args)
+    try:
+        hits = [h for h in AlertEngine(session.config).evaluate_all(session.store)
+                if h.alert == args.name]
+    finally:
+        session.close()
+    verb = "updated in" if args.name in existing else "added to"
+    print(f"alert {args.name!r} {verb} {path}; {len(hits)} cached items match it now")
+    return 0
+
+
+def _print_hit(hit, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(hit.to_json(), ensure_ascii=False) + "\n")
+    else:
+        when = to_datetime(hit.fired_at).astimezone().strftime("%H:%M")
+        sys.stdout.write(f"{when} {hit.alert}: {hit.title} ({hit.feed}) {hit.link or ''}  "
+                         f"[{hit.item}]\n")
+    sys.stdout.flush()
+
+
+def cmd_watch(args, print_json) -> int:
+    """Refresh every period; one line per new hit; notifications; Ctrl+C stops cleanly."""
+    session = _session(args)
+    rules = {rule.name: rule for rule in session.config.alerts}
+    period = session.config.settings.refresh_minutes * 60
+    print(f"wirewatch: watching {len(session.config.feeds)} feeds for "
+          f"{len(rules)} alerts, every {period / 60:g} min (Ctrl+C stops)", file=sys.stderr)
+    try:
+        while True:
+            started = time.monotonic()
+            report = session.engine.refresh_sync()
+            for hit in report.alerts:
+                _print_hit(hit, args.json)
+                if "bell" in rules.get(hit.alert, AlertRule("")).notify and sys.stdout.isatty():
+                    sys.stdout.write("\a")
+                    sys.stdout.flush()
+            for error in dispatch_external(report.alerts, rules):
+                print(f"wirewatch: {error}", file=sys.stderr)
+            for feed in report.failed:
+                print(f"wirewatch: {feed.name}: {feed.error}", file=sys.stderr)
+            if args.once:
+                return 0
+            time.sleep(max(1.0, period - (time.monotonic() - started)))
+    except KeyboardInterrupt:
+        print("wirewatch: stopped", file=sys.stderr)
+        return 0
+    finally:
+        session.close()
