@@ -28,8 +28,12 @@ class Version:
 
     @property
     def document(self) -> str:
-        """What a diff compares: the headline, then the body (page text, else the summary)."""
-        return f"{self.title}\n\n{self.text or self.summary}".strip()
+        """What a version diff compares: headline, feed summary, then the page text if any.
+
+        The summary is kept even with page text: outlets rewrite the teaser on its own.
+        """
+        parts = [self.title, self.summary, self.text or ""]
+        return "\n\n".join(p for p in parts if p).strip()
 
 
 @dataclass

@@ -59,7 +59,9 @@ def due_text_jobs(store: Store, config: Config, *, fresh_ids: list[int],
                 f"SELECT i.id, i.link, i.feed, i.text_checked, "
                 f"EXISTS (SELECT 1 FROM matches m WHERE m.item_id = i.id) AS matched "
                 f"FROM items i WHERE i.id IN ({marks}) AND i.link IS NOT NULL", chunk):
-            if row["text_checked"] is None and _policy_selects(config, row["feed"], row["matched"]):
+            # A tracked item whose feed entry changed is re-read now: the body likely changed too.
+            if row["text_checked"] is not None or _policy_selects(config, row["feed"],
+                                                                  row["matched"]):
                 jobs[row["id"]] = TextJob(row["id"], row["link"], row["feed"])
     keep = config.settings.keep_days * 86_400
     for row in conn.execute(
@@ -87,8 +89,10 @@ def apply_page(store: Store, job: TextJob, fetched: FetchResult, *,
     if fetched.ok and fetched.body:
         extracted = extract_article(fetched.body, fetched.url)
     with store.transaction() as conn:
-        row = conn.execute("SELECT title, summary, text, versions FROM items WHERE id = ?",
-                           (job.row_id,)).fetchone()
+        row = conn.execute(
+            "SELECT title, summary, text, versions, text_checked, (SELECT max(seen) FROM versions "
+            "WHERE item_id = items.id) AS latest_seen FROM items WHERE id = ?",
+            (job.row_id,)).fetchone()
         if row is None:
             return "error"
         conn.execute("UPDATE items SET text_checked = ? WHERE id = ?", (now, job.row_id))
@@ -98,11 +102,7 @@ def apply_page(store: Store, job: TextJob, fetched: FetchResult, *,
         if old is None:
             if is_collapsed(text, None):
                 return "collapsed"
-            conn.execute("UPDATE items SET text = ?, text_source = 'page' WHERE id = ?",
-                         (text, job.row_id))
-            conn.execute("UPDATE versions SET text = ?, digest = ? WHERE item_id = ? AND number = ?",
-                         (text, content_digest(row["title"], row["summary"], text), job.row_id,
-                          row["versions"]))
+            _complete_version(conn, job.row_id, row, text)
             outcome = "first"
         elif is_collapsed(text, old):
             return "collapsed"
@@ -110,11 +110,22 @@ def apply_page(store: Store, job: TextJob, fetched: FetchResult, *,
             outcome = classify_change(old, text)
             if outcome == "same":
                 return "same"
-            added = store.add_version(conn, job.row_id, title=row["title"],
-                                      summary=row["summary"], text=text, now=now,
-                                      minor=outcome == "minor", text_source="page")
-            if not added:
+            if row["latest_seen"] > (row["text_checked"] or 0):
+                # The feed entry changed since the page was last read: this text belongs to
+                # that same new version, not to one more.
+                _complete_version(conn, job.row_id, row, text)
+            elif not store.add_version(conn, job.row_id, title=row["title"],
+                                       summary=row["summary"], text=text, now=now,
+                                       minor=outcome == "minor", text_source="page"):
                 return "same"
         if matcher is not None:
             store.rematch(conn, job.row_id, matcher)
     return outcome
+
+
+def _complete_version(conn, row_id: int, row, text: str) -> None:
+    """Put page text into the item's latest version instead of making a new one."""
+    conn.execute("UPDATE items SET text = ?, text_source = 'page' WHERE id = ?", (text, row_id))
+    conn.execute("UPDATE versions SET text = ?, digest = ? WHERE item_id = ? AND number = ?",
+                 (text, content_digest(row["title"], row["summary"], text), row_id,
+                  row["versions"]))
