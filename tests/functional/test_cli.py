@@ -1,0 +1,152 @@
+"""The command line end to end: real config files, a real cache, a loopback server."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.feedgen import config_text, item, rss
+from tui.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def site(tmp_path, http_server):
+    http_server.conditional("/en.xml", rss([
+        item(1, title="Zelensky meets Witkoff in Geneva", summary="Talks on the 28-point plan."),
+        item(2, title="Weather: a trump card for farmers", summary="Rain at last."),
+        item(3, title="covid-19 figures fall", summary="Health ministry data."),
+    ]), etag='"e1"')
+    http_server.conditional("/de.xml", rss([
+        item(10, title="Selenskyj trifft Witkoff", summary="Gespräche über Saporischschja."),
+    ], language="de"), etag='"d1"')
+    http_server.route("/broken.xml", "nope", status=500)
+    config = tmp_path / "feeds.toml"
+    config.write_text(config_text([("English", http_server.url("/en.xml")),
+                                   ("Deutsch", http_server.url("/de.xml")),
+                                   ("Broken", http_server.url("/broken.xml"))]), encoding="utf-8")
+    return config
+
+
+def test_check_summarises(capsys, site):
+    code, out, _ = run(capsys, "--config", str(site), "check")
+    assert code == 0 and "3 feeds" in out and "watch.regions: Crimea" in out
+
+
+def test_check_names_the_line_of_a_mistake(capsys, tmp_path):
+    bad = tmp_path / "feeds.toml"
+    bad.write_text('[settings]\nrefresh_minutes = 15\n\n[[feeds]]\nname = "A"\nurl = "ftp://x"\n')
+    code, out, err = run(capsys, "--config", str(bad), "check")
+    assert code == 2 and out == ""
+    assert err.strip() == "feeds.toml:6:1: feed 'A': url must be http:// or https://, not 'ftp://x'"
+
+
+def test_missing_config_is_a_usage_error(capsys, tmp_path):
+    code, _, err = run(capsys, "--config", str(tmp_path / "nope.toml"), "fetch")
+    assert code == 2 and "no such file" in err and "Traceback" not in err
+
+
+def test_fetch_json_reports_every_feed_and_exit_0_despite_a_failure(capsys, site):
+    code, out, _ = run(capsys, "--config", str(site), "fetch", "--json")
+    data = json.loads(out)
+    assert code == 0
+    by_name = {f["name"]: f for f in data["feeds"]}
+    assert set(by_name["English"]) >= {"name", "url", "status", "http_status", "new", "updated",
+                                       "error", "seconds"}
+    assert by_name["English"]["status"] == "ok" and by_name["English"]["new"] == 3
+    assert by_name["Broken"]["status"] == "error" and by_name["Broken"]["http_status"] == 500
+    assert isinstance(data["seconds"], float) and data["alerts"] == []
+    code, out, _ = run(capsys, "--config", str(site), "fetch", "--json")
+    statuses = {f["name"]: f["status"] for f in json.loads(out)["feeds"]}
+    assert statuses["English"] == "not_modified"
+
+
+def test_headlines_json_has_matches_in_every_spelling(capsys, site):
+    run(capsys, "--config", str(site), "fetch")
+    code, out, _ = run(capsys, "--config", str(site), "headlines", "--json", "--limit", "0")
+    items = json.loads(out)["items"]
+    assert code == 0 and len(items) == 4
+    first = items[0]
+    assert set(first) >= {"id", "feed", "title", "url", "published", "versions", "alerts", "matches"}
+    assert first["published"].endswith("Z")
+    by_title = {i["title"]: i for i in items}
+    german = by_title["Selenskyj trifft Witkoff"]["matches"]
+    assert {(m["name"], m["text"], m["field"]) for m in german} >= {
+        ("Zelensky", "Selenskyj", "title"), ("Witkoff", "Witkoff", "title"),
+        ("Zaporizhzhia", "Saporischschja", "summary")}
+    assert by_title["Weather: a trump card for farmers"]["matches"] == []
+
+
+def test_headlines_filters(capsys, site):
+    run(capsys, "--config", str(site), "fetch")
+
+    def titles(*args):
+        code, out, _ = run(capsys, "--config", str(site), "headlines", "--json", *args)
+        assert code == 0
+        return {i["title"] for i in json.loads(out)["items"]}
+
+    assert titles("--match", "Zelensky") == {"Zelensky meets Witkoff in Geneva",
+                                             "Selenskyj trifft Witkoff"}
+    assert titles("--match", "regions") == {"Selenskyj trifft Witkoff"}
+    assert titles("--feed", "Deutsch") == {"Selenskyj trifft Witkoff"}
+    assert titles("--search", "covid-19") == {"covid-19 figures fall"}
+    assert titles("--search", '"') == set()
+    assert len(titles("--limit", "2")) == 2
+    code, _, err = run(capsys, "--config", str(site), "headlines", "--feed", "Nope")
+    assert code == 2 and "Nope" in err
+
+
+def test_headlines_text_output(capsys, site):
+    run(capsys, "--config", str(site), "fetch")
+    code, out, _ = run(capsys, "--config", str(site), "headlines")
+    assert code == 0
+    line = next(l for l in out.splitlines() if "Selenskyj" in l)
+    assert "*" in line and "Deutsch" in line
+
+
+def test_opml_round_trip_keeps_comments(capsys, tmp_path, site):
+    code, out, _ = run(capsys, "--config", str(site), "export-opml")
+    assert code == 0 and out.count("<outline") == 3
+    opml = tmp_path / "other.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head/><body>'
+        '<outline text="Ukraine"><outline text="Ukrinform &amp; Co" xmlUrl="https://www.ukrinform.net/rss"/>'
+        '<outline text="bad" xmlUrl="javascript:alert(1)"/></outline></body></opml>')
+    target = tmp_path / "mine.toml"
+    target.write_text("# my feeds\n" + site.read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, _ = run(capsys, "--config", str(target), "import-opml", str(opml))
+    assert code == 0 and "1 feeds added" in out
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# my feeds\n")
+    assert 'name = "Ukrinform & Co"' in text and 'tags = ["ukraine"]' in text
+    code, _, _ = run(capsys, "--config", str(target), "check")
+    assert code == 0
+
+
+def test_bad_opml_is_a_clear_error(capsys, tmp_path, site):
+    junk = tmp_path / "junk.opml"
+    junk.write_text("<html>no</html>")
+    code, _, err = run(capsys, "--config", str(site), "import-opml", str(junk))
+    assert code == 2 and "not an OPML file" in err
+
+
+def test_python_dash_m_tui_is_the_same_program(site):
+    proc = subprocess.run([sys.executable, "-m", "tui", "--config", str(site), "check"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 0 and "3 feeds" in proc.stdout
+
+
+def test_unknown_item_is_exit_1_one_line(capsys, site):
+    code, _, err = run(capsys, "--config", str(site), "article", "zzzzzzzzzz")
+    assert code == 1 and len(err.strip().splitlines()) == 1
