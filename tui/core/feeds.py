@@ -152,14 +152,15 @@ def _read_rss(root) -> ParsedFeed:
 
 
 def _rss_entry(item) -> Entry:
-    guid = _first(item, "guid", f"{DC}identifier")
-    link = item.find("link")
-    date = _first(item, "pubDate", f"{DC}date")
-    content = item.find(f"{CONTENT}encoded")
+    children: dict = {}
+    for child in item:  # one pass over the children instead of a find() per field
+        children.setdefault(child.tag, child)
+    get = children.get
     return _entry(
-        guid=_text(guid), link=_text(link), title=_text(item.find("title")),
-        summary=_text(item.find("description")), content=_text(content),
-        published_raw=_text(date), html_title=True,
+        guid=_text(get("guid", get(f"{DC}identifier"))), link=_text(get("link")),
+        title=_text(get("title")), summary=_text(get("description")),
+        content=_text(get(f"{CONTENT}encoded")),
+        published_raw=_text(get("pubDate", get(f"{DC}date"))), html_title=True,
     )
 
 

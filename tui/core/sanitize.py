@@ -20,6 +20,7 @@ _UNSAFE = re.compile(
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+_LINE_EDGES = re.compile(r" ?\n ?")
 
 TITLE_MAX = 400
 SUMMARY_MAX = 4_000
@@ -51,10 +52,10 @@ def clean_text(text: str | None, limit: int = TEXT_MAX) -> str:
     """Safe multi-line plain text: paragraphs kept, runs of spaces and blank lines collapsed."""
     if not text:
         return ""
-    text = strip_unsafe(text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
-    return truncate(text, limit)
+    text = _SPACES.sub(" ", strip_unsafe(text))
+    if "\n" in text:
+        text = _BLANK_LINES.sub("\n\n", _LINE_EDGES.sub("\n", text))
+    return truncate(text.strip(), limit)
 
 
 class _TextCollector(HTMLParser):
