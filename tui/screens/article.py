@@ -1,0 +1,358 @@
+"""One item as an article: headline, feed, time, link, versions, and its text to read.
+
+The text is the extracted page when the cache has it, else the feed's own text at once; an
+item with a link but no page text yet has its page fetched in a worker (the same
+`Engine.fetch_text` as `wirewatch article`), and the text is swapped in when it arrives.
+Watched names are found in the text as shown (page or feed text alike) and coloured by
+category; `n`/`N` step through them.
+
+What the other keys open (diff, related, compare) is the app's decision: the screen calls the
+app's `open_diff`, `open_related`, `open_compare` hooks and never pushes a screen itself.
+The helpers at the bottom (safe link opening, the dashboard's comparison mark, local time)
+are shared by the diff and related screens.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from functools import partial
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from tui.core.articles import Article, load_article
+from tui.core.diff import split_paragraphs
+from tui.core.watch import Match
+from tui.widgets.article_text import ArticleText
+from tui.widgets.headline_table import HeadlineTable
+from tui.widgets.highlight import category_styles, highlighted, plain, safe
+
+if TYPE_CHECKING:
+    from tui.core.query import Headline
+    from tui.core.session import Session
+
+PAGE_OUTCOME_NOTES = {
+    "error": "the page could not be fetched; this is the feed's text",
+    "collapsed": "the page gave no article text; this is the feed's text",
+}
+
+
+@dataclass
+class LoadedArticle:
+    """What the loading worker hands the screen: the article, cut and matched."""
+
+    article: Article
+    paragraphs: list[str]
+    matches: list[list[Match]] = field(default_factory=list)
+
+
+class ArticleScreen(Screen[None]):
+    """The full text of one item."""
+
+    AUTO_FOCUS = "ArticleText"
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Back", id="close", tooltip="Back to the previous screen."),
+        Binding("question_mark", "help", "Help", show=False, id="help",
+                tooltip="Every key, and its name for [keys] in feeds.toml."),
+        Binding("n", "next_match", "Next match", id="next_match",
+                tooltip="Next mention of a watched name."),
+        Binding("N", "previous_match", "Prev match", show=False, id="previous_match",
+                tooltip="Previous mention of a watched name."),
+        Binding("o", "open_link", "Open link", id="open_link",
+                tooltip="Open the item's link in the web browser."),
+        Binding("d", "diff", "Diff", id="diff",
+                tooltip="Side-by-side diff of the item's versions."),
+        Binding("R", "related", "Related", id="related",
+                tooltip="Other outlets' coverage of the story."),
+        Binding("space", "mark", "Mark", show=False, id="mark",
+                tooltip="Mark the item for comparison (again: unmark)."),
+        Binding("c", "compare", "Compare", id="compare",
+                tooltip="Compare the marked item with this one, side by side."),
+    ]
+
+    DEFAULT_CSS = """
+    ArticleScreen #article-head {
+        height: auto;
+        max-height: 8;
+        padding: 0 2;
+        background: $panel;
+    }
+    ArticleScreen #article-title { text-style: bold; }
+    ArticleScreen #article-meta, ArticleScreen #article-link { color: $text-muted; }
+    ArticleScreen #article-body { height: 1fr; }
+    ArticleScreen #article-status {
+        height: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        padding: 0 2;
+        background: $panel;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, uid: str) -> None:
+        super().__init__()
+        self.uid = uid
+        self.article: Article | None = None
+        self.fetching = False
+        self.page_note: str | None = None
+        self._fetch_tried = False
+
+    @property
+    def session(self) -> Session:
+        return self.app.session  # type: ignore[attr-defined]
+
+    @property
+    def item(self) -> Headline | None:
+        return self.article.item if self.article is not None else None
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        self._styles = category_styles(self.session.config)
+        head = Static(id="article-head", markup=False)
+        yield head
+        yield ArticleText(self._styles, id="article-body")
+        yield Static(id="article-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#article-head", Static).update(Text("loading…", style="italic"))
+        self._load()
+
+    # --- loading ----------------------------------------------------------------------------
+
+    @work(thread=True, group="article-load", exclusive=True, exit_on_error=False,
+          description="read the article from the cache")
+    def _load(self) -> LoadedArticle:
+        article = load_article(self.session.store, self.uid)
+        # One line per paragraph, tabs as spaces, unsafe characters replaced (offsets kept),
+        # so the matches found here line up with what is painted.
+        paragraphs = [safe(p.replace("\t", " ")) for p in split_paragraphs(article.text)]
+        watcher = self.session.watcher
+        return LoadedArticle(article, paragraphs, [watcher.find(p, "text") for p in paragraphs])
+
+    @work(group="article-fetch", exclusive=True, exit_on_error=False,
+          description="fetch the article page")
+    async def _fetch_page(self, row_id: int) -> str:
+        return await self.session.engine.fetch_text(row_id)
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "article-load":
+            if event.state == WorkerState.SUCCESS:
+                self._show(worker.result)
+            elif event.state == WorkerState.ERROR:
+                self._show_error(worker.error)
+        elif worker.group == "article-fetch" and event.state in (WorkerState.SUCCESS,
+                                                                 WorkerState.ERROR):
+            self.fetching = False
+            outcome = worker.result if event.state == WorkerState.SUCCESS else "error"
+            self.page_note = PAGE_OUTCOME_NOTES.get(outcome or "error")
+            self._load()
+
+    def _show(self, loaded: LoadedArticle | None) -> None:
+        if loaded is None:
+            return
+        first = self.article is None
+        self.article = loaded.article
+        if not first and loaded.article.text_source == "page":
+            self.page_note = None
+        if first and self._should_fetch(loaded.article):
+            self._fetch_tried = self.fetching = True
+            self._fetch_page(loaded.article.item.row_id)
+        message = None
+        if not loaded.paragraphs:
+            message = ("The feed gives only a headline; fetching the page…" if self.fetching
+                       else "No text: the feed gives only a headline.")
+        self.body.show(loaded.paragraphs, loaded.matches, keep_position=not first,
+                       message=message)
+        self._render_head()
+        self._render_status()
+
+    def _should_fetch(self, article: Article) -> bool:
+        if article.text_source == "page" or self._fetch_tried:
+            return False
+        if not link_allowed(article.item.link):
+            return False
+        return not getattr(self.app, "offline", False)
+
+    def _show_error(self, error: BaseException | None) -> None:
+        head = self.query_one("#article-head", Static)
+        head.update(plain(f"Item {self.uid}: {error}"))
+        self.body.show([], message="Nothing to show.")
+
+    @property
+    def body(self) -> ArticleText:
+        return self.query_one(ArticleText)
+
+    def _render_head(self) -> None:
+        article = self.article
+        if article is None:
+            return
+        item = article.item
+        title = highlighted(item.title, item.matches, self._styles, field="title",
+                            base="bold")
+        title.no_wrap = False
+        versions = f"{item.versions} version" + ("" if item.versions == 1 else "s")
+        when = local_time(self.app, item.when)
+        stamp = when.strftime("%Y-%m-%d %H:%M") + ("" if item.date_known else " (first seen)")
+        if self.fetching:
+            source = "feed text; fetching the page…"
+        elif article.text_source == "page":
+            source = "text from the page"
+        else:
+            source = self.page_note or "text from the feed"
+        meta = plain(f"{item.feed} · {stamp} · {versions} · {source}", "dim")
+        head = Text(end="")
+        head.append_text(title)
+        head.append("\n")
+        head.append_text(meta)
+        if item.link:
+            head.append("\n")
+            head.append_text(plain(item.link, "dim italic"))
+        self.query_one("#article-head", Static).update(head)
+
+    def _render_status(self, found: str | None = None) -> None:
+        body = self.body
+        count = len(body.matches)
+        if found is not None:
+            text = plain(found)
+        elif count:
+            names = sorted({m.name for m in body.matches})
+            noun = "mention" if count == 1 else "mentions"
+            text = plain(f"{count} {noun} of {', '.join(names)} · n / N to step through")
+        else:
+            text = plain("no watched names in the text")
+        self.query_one("#article-status", Static).update(text)
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def action_help(self) -> None:
+        request(self.app, "open_help")
+
+    def _jump(self, step: int) -> None:
+        body = self.body
+        place = body.jump(step)
+        if place is None:
+            self.notify("No watched names in this article.", markup=False, timeout=2)
+            return
+        assert body.current is not None
+        self._render_status(f"match {body.current + 1} of {len(body.matches)}: {place.name} "
+                            f"({place.category})")
+
+    def action_next_match(self) -> None:
+        self._jump(+1)
+
+    def action_previous_match(self) -> None:
+        self._jump(-1)
+
+    def action_open_link(self) -> None:
+        if self.item is not None:
+            open_link(self, self.item.link)
+
+    def action_diff(self) -> None:
+        request(self.app, "open_diff", self.item.id if self.item else self.uid)
+
+    def action_related(self) -> None:
+        request(self.app, "open_related", self.item.id if self.item else self.uid)
+
+    def action_mark(self) -> None:
+        if self.item is None:
+            return
+        table = dashboard_table(self.app)
+        if table is None:
+            self.notify("Marks live on the dashboard; there is none here.", severity="warning",
+                        markup=False)
+            return
+        if table.marked is not None and table.marked.row_id == self.item.row_id:
+            table.marked = None
+            self.notify("Mark removed.", markup=False, timeout=3)
+        else:
+            table.marked = self.item
+            self.notify("Marked for comparison: open another item and press c.",
+                        markup=False, timeout=3)
+        table.refresh()
+
+    def action_compare(self) -> None:
+        if self.item is None:
+            return
+        table = dashboard_table(self.app)
+        marked = table.marked if table is not None else None
+        if marked is None:
+            self.notify("Mark an item with space first (here or on the dashboard), then "
+                        "press c on another.", severity="warning", markup=False)
+        elif marked.row_id == self.item.row_id:
+            self.notify("This is the marked item: press c on another one to compare.",
+                        severity="warning", markup=False)
+        else:
+            request(self.app, "open_compare", marked.id, self.item.id)
+
+
+# --- shared by the article, diff and related screens ------------------------------------------
+
+
+def request(app: App, hook: str, *args: Any) -> None:
+    """Ask the app to open something (`open_diff`, `open_compare`, ...): the app decides."""
+    method = getattr(app, hook, None)
+    if method is None:
+        app.notify(f"This app cannot {hook.replace('_', ' ')}.", severity="warning",
+                   markup=False)
+        return
+    method(*args)
+
+
+def dashboard_table(app: App) -> HeadlineTable | None:
+    """The dashboard's headline table, whose `marked` item is the one `c` compares with."""
+    for screen in reversed(app.screen_stack):
+        try:
+            return screen.query_one(HeadlineTable)
+        except NoMatches:
+            continue
+    return None
+
+
+def link_allowed(url: str | None) -> bool:
+    """Only http(s) URLs with a host, and nothing a terminal or shell could misread."""
+    if not url or safe(url) != url or any(c.isspace() for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def open_link(screen: Screen, url: str | None) -> None:
+    """Open `url` in the web browser (in a thread: a browser can take a while to start)."""
+    if not url:
+        screen.notify("This item has no link.", severity="warning", markup=False)
+        return
+    if not link_allowed(url):
+        screen.notify("Only http and https links are opened.", severity="warning",
+                      markup=False)
+        return
+    screen.notify(f"Opening {url}", markup=False, timeout=3)
+    screen.run_worker(partial(webbrowser.open, url), thread=True, group="browser",
+                      exit_on_error=False, description="open the link in the browser")
+
+
+def local_time(app: App, when: datetime) -> datetime:
+    """`when` in the app's time zone (its `timezone` attribute; None: the local zone)."""
+    zone: tzinfo | None = getattr(app, "timezone", None)
+    return when.astimezone(zone)

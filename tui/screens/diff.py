@@ -1,0 +1,309 @@
+"""Side by side: two versions of one item (`d`), or two outlets' items on one story (`c`).
+
+The rows come from the same core call as `wirewatch diff` / `wirewatch compare`
+(tui.core.articles), computed in a thread worker; a pair already seen comes back from
+`articles.cached_diff` at once, so stepping back and forth with `[` and `]` is free.
+The screen shows the headline, a version picker (which pair is shown, of how many), what
+changed in numbers, and the rows in a DiffLines view (two columns, or one on a narrow
+terminal) with the changed words and the watched names highlighted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from tui.core.articles import (
+    DiffView, NotFound, Version, compare_items, diff_versions, get_item, load_versions,
+)
+from tui.core.diff import DiffStats, diff_stats
+from tui.screens.article import local_time, open_link, request
+from tui.widgets.diff_view import DiffLines
+from tui.widgets.highlight import category_styles, highlighted, plain
+
+if TYPE_CHECKING:
+    from tui.core.query import Headline
+    from tui.core.session import Session
+
+PICKER_ALL_UP_TO = 12     # versions listed in full; beyond, a window around the pair
+
+
+@dataclass
+class DiffResult:
+    """A computed diff and what the header needs to describe it."""
+
+    pair: tuple[int | None, int | None]       # what was asked for
+    view: DiffView
+    stats: DiffStats
+    items: tuple[Headline, ...]               # the item (versions) or both items (compare)
+    versions: list[Version]                   # the item's versions (empty when comparing)
+
+
+class DiffScreen(Screen[None]):
+    """Versions of one item (`DiffScreen(uid)`) or two items (`DiffScreen(uid, other)`)."""
+
+    AUTO_FOCUS = "DiffLines"
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Back", id="close", tooltip="Back to the previous screen."),
+        Binding("question_mark", "help", "Help", show=False, id="help",
+                tooltip="Every key, and its name for [keys] in feeds.toml."),
+        Binding("left_square_bracket", "older", "Older", id="older_versions",
+                tooltip="Show the previous pair of versions."),
+        Binding("right_square_bracket", "newer", "Newer", id="newer_versions",
+                tooltip="Show the next pair of versions."),
+        Binding("n", "next_change", "Next change", id="next_change",
+                tooltip="Scroll to the next changed passage."),
+        Binding("N", "previous_change", "Prev change", show=False, id="previous_change",
+                tooltip="Scroll to the previous changed passage."),
+        Binding("z", "fold", "Fold", id="fold_unchanged",
+                tooltip="Hide or show the unchanged passages between changes."),
+        Binding("o", "open_link", "Open link", show=False, id="open_link",
+                tooltip="Open the (right-hand) item's link in the web browser."),
+    ]
+
+    DEFAULT_CSS = """
+    DiffScreen #diff-head {
+        height: auto;
+        padding: 0 1;
+        background: $panel;
+    }
+    DiffScreen #diff-title, DiffScreen #diff-picker, DiffScreen #diff-stats {
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    DiffScreen #diff-title { text-style: bold; }
+    DiffScreen #diff-picker, DiffScreen #diff-stats { color: $text-muted; }
+    DiffScreen #diff-rows { height: 1fr; }
+    """
+
+    def __init__(self, uid: str, other: str | None = None, *, older: int | None = None,
+                 newer: int | None = None) -> None:
+        super().__init__()
+        self.uid = uid
+        self.other = other
+        self.older = older
+        self.newer = newer
+        self.result: DiffResult | None = None
+
+    @property
+    def comparing(self) -> bool:
+        return self.other is not None
+
+    @property
+    def session(self) -> Session:
+        return self.app.session  # type: ignore[attr-defined]
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        self._styles = category_styles(self.session.config)
+        watcher = self.session.watcher
+        yield Static(id="diff-title", markup=False)
+        yield Static(id="diff-picker", markup=False)
+        yield Static(id="diff-stats", markup=False)
+        yield DiffLines(self._styles, find_matches=lambda text: watcher.find(text, "text"),
+                        id="diff-rows")
+        yield Footer()
+
+    @property
+    def rows_view(self) -> DiffLines:
+        return self.query_one(DiffLines)
+
+    def on_mount(self) -> None:
+        self.query_one("#diff-title", Static).update(
+            Text("Comparing two reports…" if self.comparing else "Versions…", style="bold"))
+        self._compute(self.older, self.newer)
+
+    # --- computing --------------------------------------------------------------------------
+
+    @work(thread=True, group="diff", exclusive=True, exit_on_error=False,
+          description="compute the diff")
+    def _compute(self, older: int | None, newer: int | None) -> DiffResult:
+        store = self.session.store
+        if self.other is not None:
+            view = compare_items(store, self.uid, self.other)
+            items = (get_item(store, self.uid), get_item(store, self.other))
+            versions: list[Version] = []
+        else:
+            item = get_item(store, self.uid)
+            view = diff_versions(store, self.uid, older=older, newer=newer)
+            items = (item,)
+            versions = load_versions(store, item.row_id)
+        return DiffResult((older, newer), view, diff_stats(view.rows), items, versions)
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "diff":
+            return
+        if event.state == WorkerState.SUCCESS:
+            result = event.worker.result
+            if result is not None and result.pair == (self.older, self.newer):
+                self._show(result)
+        elif event.state == WorkerState.ERROR:
+            error = event.worker.error
+            message = str(error) if isinstance(error, NotFound) else f"diff failed: {error}"
+            self.query_one("#diff-title", Static).update(plain(message))
+            self.rows_view.show_message(message)
+
+    def _show(self, result: DiffResult) -> None:
+        self.result = result
+        view = result.view
+        if not self.comparing:
+            self.older, self.newer = view.left.version, view.right.version
+        self._render_head()
+        if self.comparing:
+            left, right = (self._item_label(item) for item in result.items)
+        else:
+            seen = {v.number: v for v in result.versions}
+            left, right = (self._version_label(seen.get(side.version), side.version)
+                           for side in (view.left, view.right))
+        self.rows_view.show(view.rows, left, right)
+
+    def _item_label(self, item: Headline) -> str:
+        stamp = local_time(self.app, item.when).strftime("%m-%d %H:%M")
+        return f"{item.feed} · {stamp} · {item.id}"
+
+    def _version_label(self, version: Version | None, number: int) -> str:
+        if version is None:
+            return f"v{number}"
+        stamp = local_time(self.app, version.seen).strftime("%m-%d %H:%M")
+        return f"v{number} · seen {stamp}" + (" · minor" if version.minor else "")
+
+    def _render_head(self) -> None:
+        result = self.result
+        if result is None:
+            return
+        title = Text(end="")
+        if self.comparing:
+            first, second = result.items
+            title.append("Compare  ", style="bold")
+            title.append_text(plain(first.feed, "bold"))
+            title.append("  |  ", style="dim")
+            title.append_text(plain(second.feed, "bold"))
+            title.append("  ")
+            title.append_text(highlighted(second.title, second.matches, self._styles,
+                                          field="title"))
+        else:
+            item = result.items[0]
+            title.append_text(highlighted(item.title, item.matches, self._styles,
+                                          field="title", base="bold"))
+            title.append_text(plain(f"  · {item.feed}", "dim"))
+        title.no_wrap = True
+        title.overflow = "ellipsis"
+        self.query_one("#diff-title", Static).update(title)
+        self.query_one("#diff-picker", Static).update(self._picker())
+        self.query_one("#diff-stats", Static).update(self._stats_line())
+
+    def _picker(self) -> Text:
+        """`versions  v1 · [v2] → [v3] · v4   [ older  ] newer` with the pair shown picked out."""
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        result = self.result
+        if result is None:
+            return text
+        if self.comparing:
+            text.append("two outlets' reports of one story, left and right", style="dim")
+            return text
+        numbers = [v.number for v in result.versions]
+        if len(numbers) < 2:
+            text.append("one version so far: nothing to compare it with yet", style="dim")
+            return text
+        text.append("versions ", style="dim")
+        shown = numbers
+        if len(numbers) > PICKER_ALL_UP_TO:
+            keep = {numbers[0], numbers[-1]} | {
+                n for n in numbers if self.older - 3 <= n <= self.newer + 3}
+            shown = [n for n in numbers if n in keep]
+        previous = None
+        for number in shown:
+            if previous is not None:
+                gap = number - previous > 1
+                if number == self.newer and previous == self.older and not gap:
+                    text.append(" → ", style="bold")
+                else:
+                    text.append(" … " if gap else " · ", style="dim")
+            if number == self.older:
+                text.append(f" v{number} ", style="bold reverse red")
+            elif number == self.newer:
+                text.append(f" v{number} ", style="bold reverse green")
+            else:
+                text.append(f"v{number}", style="dim")
+            previous = number
+        text.append(f"  of {len(numbers)}   [ older  ] newer", style="dim")
+        return text
+
+    def _stats_line(self) -> Text:
+        result = self.result
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        if result is None:
+            return text
+        if not self.comparing and len(result.versions) < 2:
+            text.append("the text of the only version is shown", style="dim")
+            return text
+        text.append(result.stats.describe())
+        if not result.stats.unchanged:
+            folded = self.rows_view.collapsed
+            text.append(" · unchanged passages folded: z shows them" if folded
+                        else " · every passage shown: z folds", style="dim")
+        return text
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("older", "newer") and self.comparing:
+            return False            # two items have no versions to step through
+        return True
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def action_help(self) -> None:
+        request(self.app, "open_help")
+
+    def _step(self, step: int) -> None:
+        result = self.result
+        if result is None or self.comparing or self.older is None or self.newer is None:
+            return
+        last = max((v.number for v in result.versions), default=1)
+        older, newer = self.older + step, self.newer + step
+        if older < 1 or newer > last or older >= newer:
+            where = "oldest" if step < 0 else "newest"
+            self.notify(f"This is the {where} pair of versions.", markup=False, timeout=2)
+            return
+        self.older, self.newer = older, newer
+        self.rows_view.show_message(f"computing v{older} → v{newer}…")
+        self._compute(older, newer)
+
+    def action_older(self) -> None:
+        self._step(-1)
+
+    def action_newer(self) -> None:
+        self._step(+1)
+
+    def action_fold(self) -> None:
+        view = self.rows_view
+        view.set_collapsed(not view.collapsed)
+        self.query_one("#diff-stats", Static).update(self._stats_line())
+
+    def _jump(self, step: int) -> None:
+        if not self.rows_view.jump_to_change(step):
+            where = "below" if step > 0 else "above"
+            self.notify(f"No more changes {where}.", markup=False, timeout=2)
+
+    def action_next_change(self) -> None:
+        self._jump(+1)
+
+    def action_previous_change(self) -> None:
+        self._jump(-1)
+
+    def action_open_link(self) -> None:
+        if self.result is not None:
+            open_link(self, self.result.items[-1].link)

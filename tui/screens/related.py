@@ -1,0 +1,208 @@
+"""Other outlets' reports of the current story (`R`), best match first.
+
+The candidates and their scores come from tui.core.related (the same as `wirewatch related`),
+read in a thread worker. Near-identical copy is labelled "wire copy", so the user can tell an
+agency text reprinted by three outlets from three outlets' own reporting. Enter (or `c`) on
+one opens it side by side with the current item, through the app's `open_compare` hook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from tui.core.articles import get_item
+from tui.core.query import to_datetime
+from tui.core.related import RelatedItem, find_related
+from tui.core.watch import Watcher
+from tui.screens.article import local_time, open_link, request
+from tui.widgets.highlight import category_styles, highlighted, plain
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from tui.core.query import Headline
+    from tui.core.session import Session
+
+FEED_WIDTH = 18
+
+
+@dataclass
+class RelatedResult:
+    item: Headline
+    related: list[RelatedItem]
+    links: dict[str, str | None]          # related id -> its link (for `o`)
+
+
+class RelatedScreen(Screen[None]):
+    """The related-coverage list for one item."""
+
+    AUTO_FOCUS = "#related-list"
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Back", id="close", tooltip="Back to the previous screen."),
+        Binding("question_mark", "help", "Help", show=False, id="help",
+                tooltip="Every key, and its name for [keys] in feeds.toml."),
+        Binding("j", "cursor('down')", "Down", show=False, id="cursor_down"),
+        Binding("k", "cursor('up')", "Up", show=False, id="cursor_up"),
+        Binding("c", "compare", "Compare", id="compare",
+                tooltip="Compare the highlighted report with this item, side by side."),
+        Binding("o", "open_link", "Open link", id="open_link",
+                tooltip="Open the highlighted report's link in the web browser."),
+    ]
+
+    DEFAULT_CSS = """
+    RelatedScreen #related-head {
+        height: auto;
+        padding: 0 1;
+        background: $panel;
+    }
+    RelatedScreen #related-list { height: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
+    RelatedScreen #related-empty { padding: 1 2; color: $text-muted; display: none; }
+    RelatedScreen.-empty #related-empty { display: block; }
+    RelatedScreen.-empty #related-list { display: none; }
+    """
+
+    def __init__(self, uid: str) -> None:
+        super().__init__()
+        self.uid = uid
+        self.result: RelatedResult | None = None
+
+    @property
+    def session(self) -> Session:
+        return self.app.session  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        self._styles = category_styles(self.session.config)
+        yield Static(Text("Related coverage…", style="bold"), id="related-head", markup=False)
+        yield OptionList(id="related-list", markup=False)
+        yield Static(id="related-empty", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._find()
+
+    @work(thread=True, group="related", exclusive=True, exit_on_error=False,
+          description="find related coverage")
+    def _find(self) -> RelatedResult:
+        store = self.session.store
+        item = get_item(store, self.uid)
+        related = find_related(store, item.row_id)
+        links: dict[str, str | None] = {}
+        if related:
+            marks = ",".join("?" * len(related))
+            links = {row[0]: row[1] for row in store.connection.execute(
+                f"SELECT uid, link FROM items WHERE uid IN ({marks})",
+                [r.id for r in related])}
+        return RelatedResult(item, related, links)
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "related":
+            return
+        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
+            self._show(event.worker.result)
+        elif event.state == WorkerState.ERROR:
+            self.query_one("#related-head", Static).update(plain(str(event.worker.error)))
+            self._show_empty("Nothing to show.")
+
+    def _show(self, result: RelatedResult) -> None:
+        self.result = result
+        item = result.item
+        head = Text(end="")
+        head.append("Related coverage of  ", style="bold")
+        title = highlighted(item.title, item.matches, self._styles, field="title",
+                            base="bold")
+        head.append_text(title)
+        stamp = local_time(self.app, item.when).strftime("%Y-%m-%d %H:%M")
+        count = len(result.related)
+        reports = "no other outlet's report" if not count else (
+            f"{count} report" + ("" if count == 1 else "s") + " from other outlets")
+        head.append("\n")
+        head.append_text(plain(f"{item.feed} · {stamp} · {reports} · "
+                               "enter compares one with this item", "dim"))
+        self.query_one("#related-head", Static).update(head)
+        if not result.related:
+            self._show_empty("No other outlet's report of this story is in the cache "
+                             "(same names and words, within four days).")
+            return
+        watcher = self.session.watcher
+        options = [Option(related_prompt(self.app, related, watcher, self._styles),
+                          id=related.id)
+                   for related in result.related]
+        listing = self.query_one("#related-list", OptionList)
+        listing.clear_options()
+        listing.add_options(options)
+        listing.highlighted = 0
+
+    def _show_empty(self, message: str) -> None:
+        self.query_one("#related-empty", Static).update(plain(message))
+        self.add_class("-empty")
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def _highlighted(self) -> RelatedItem | None:
+        if self.result is None or not self.result.related:
+            return None
+        index = self.query_one("#related-list", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.result.related):
+            return None
+        return self.result.related[index]
+
+    @on(OptionList.OptionSelected, "#related-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_compare()
+
+    def action_compare(self) -> None:
+        chosen = self._highlighted()
+        if chosen is not None and self.result is not None:
+            request(self.app, "open_compare", self.result.item.id, chosen.id)
+
+    def action_open_link(self) -> None:
+        chosen = self._highlighted()
+        if chosen is not None and self.result is not None:
+            open_link(self, self.result.links.get(chosen.id))
+
+    def action_cursor(self, direction: str) -> None:
+        listing = self.query_one("#related-list", OptionList)
+        if direction == "down":
+            listing.action_cursor_down()
+        else:
+            listing.action_cursor_up()
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def action_help(self) -> None:
+        request(self.app, "open_help")
+
+
+def related_prompt(app: App, related: RelatedItem, watcher: Watcher,
+                   styles: Mapping[str, Style]) -> Text:
+    """One line: score, feed, time, the headline with its watched names, and a wire-copy label."""
+    text = Text(no_wrap=True, overflow="ellipsis", end="")
+    text.append(f"{related.score:4.2f}  ", style="dim")
+    feed = plain(related.feed)
+    feed.truncate(FEED_WIDTH, overflow="ellipsis", pad=True)
+    text.append_text(feed)
+    when = to_datetime(related.published)
+    stamp = local_time(app, when).strftime("%m-%d %H:%M") if when else "no date".ljust(11)
+    text.append(f"  {stamp}  ", style="dim")
+    if related.wire_copy:
+        text.append(" wire copy ", style="bold reverse")
+        text.append(" ")
+    text.append_text(highlighted(related.title, watcher.find(related.title, "title"), styles,
+                                 field="title"))
+    return text
