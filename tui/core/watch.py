@@ -1,0 +1,462 @@
+"""Watchlists: find every mention of a watched name in a text, in any spelling, script or case form.
+
+Why this shape. Every stored item is re-matched whenever the watchlist changes, so the scan has to
+stay in C: a text is only lower-cased (``fold.search_view``), its word separators made spaces
+(``fold.scan_view``), and run through one Aho-Corasick automaton (pyahocorasick) holding
+" " + the *stem* of every spelling of every term, so that it only ever matches at word starts.
+All spelling knowledge is compiled into that automaton up front:
+
+1. Resolution. A term whose name or alias folds (``fold.skeleton``) to a spelling of a gazetteer
+   entry takes all of the entry's listed spellings; the term keeps its own canonical name. A term
+   the gazetteer does not know is expanded by rule (``fold.spelling_variants``): other scripts and
+   romanisations. Lower-case terms (ordinary words such as "ceasefire") are taken as written.
+2. Inflection. Each spelling word becomes stems with the endings it may carry
+   (``fold.inflect``: Лаврову, Донецком, Witkoffs; ``fold.possessive_adjectives``: путинский).
+3. Verification, per automaton hit: the rest of the word must be one of the stem's endings (so
+   Krimi is not Krim, Donation is not Don, Lavra is not Lavrov), a capitalised spelling needs a
+   capitalised word (a trump card is not Trump; TRUMP is), and the other words of a multi-word
+   term must stand before and after it.
+
+Overlapping hits are settled longest first; spans are offsets into the original text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache, cached_property, lru_cache
+from importlib import resources
+
+import ahocorasick
+
+from tui.core import fold
+
+__all__ = ["Entry", "Gazetteer", "GazetteerError", "Match", "Term", "Watcher", "load_gazetteer"]
+
+ENGINE_VERSION = 1
+"""Bump when matching rules change in a way that alters results, so stored matches are redone."""
+
+LANGUAGES = ("en", "de", "fr", "uk", "ru")
+
+
+# --------------------------------------------------------------------------- public values
+
+
+@dataclass(frozen=True)
+class Term:
+    """One watched name: what the user wrote in feeds.toml."""
+
+    name: str
+    """Canonical name, what every output reports."""
+    category: str
+    """Watch category, e.g. "regions"; alerts use "" or their own."""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    """One mention of a term in one field of an item."""
+
+    start: int
+    """Offset of the first character, into the original text (Python str index)."""
+    end: int
+    field: str
+    """"title", "summary" or "text"."""
+    name: str
+    """Canonical name of the term."""
+    category: str
+    text: str
+    """The matched text as it appears: ``original[start:end]``."""
+
+
+# --------------------------------------------------------------------------- the gazetteer
+
+
+class GazetteerError(ValueError):
+    """A gazetteer file that does not have the expected shape."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One name of the gazetteer and the spellings each language uses for it."""
+
+    name: str
+    category: str
+    kind: str
+    """"person" or "place": chooses the inflection paradigm."""
+    gender: str = ""
+    """"m", "f" or "" (places)."""
+    spellings: tuple[tuple[str, str], ...] = ()
+    """Pairs of (language, spelling)."""
+
+    def spellings_in(self, lang: str) -> tuple[str, ...]:
+        """The spellings listed for one language ("en", "de", "fr", "uk", "ru")."""
+        return tuple(s for lg, s in self.spellings if lg == lang)
+
+
+class Gazetteer:
+    """Known names, looked up by the folded skeleton of any of their spellings."""
+
+    def __init__(self, entries: Iterable[Entry] = ()) -> None:
+        self._entries = tuple(entries)
+        index: dict[str, list[Entry]] = {}
+        for entry in self._entries:
+            for key in {fold.skeleton(s) for _, s in entry.spellings} | {fold.skeleton(entry.name)}:
+                if key:
+                    index.setdefault(key, []).append(entry)
+        self._index = {k: tuple(dict.fromkeys(v)) for k, v in index.items()}
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return self._entries
+
+    def lookup(self, spelling: str) -> tuple[Entry, ...]:
+        """Entries one of whose spellings (or canonical name) folds like ``spelling``."""
+        return self._index.get(fold.skeleton(spelling), ())
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @classmethod
+    def from_toml(cls, text: str, source: str = "gazetteer.toml") -> Gazetteer:
+        """Parse gazetteer TOML (see tui/data/gazetteer.toml for the format)."""
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise GazetteerError(f"{source}: {exc}") from exc
+        return cls.from_mapping(data, source)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object], source: str = "gazetteer") -> Gazetteer:
+        raw_entries = data.get("entries", [])
+        if not isinstance(raw_entries, list):
+            raise GazetteerError(f"{source}: entries must be an array of tables")
+        return cls(_parse_entry(raw, f"{source}: entries[{i}]") for i, raw in enumerate(raw_entries))
+
+
+def _parse_entry(raw: object, where: str) -> Entry:
+    if not isinstance(raw, dict):
+        raise GazetteerError(f"{where}: must be a table")
+    unknown = set(raw) - {"name", "category", "kind", "gender", "note", *LANGUAGES}
+    if unknown:
+        raise GazetteerError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise GazetteerError(f"{where}: name must be a non-empty string")
+    category = raw.get("category", "")
+    kind = raw.get("kind", "")
+    gender = raw.get("gender", "")
+    if not isinstance(category, str):
+        raise GazetteerError(f"{where} ({name}): category must be a string")
+    if kind not in ("person", "place"):
+        raise GazetteerError(f"{where} ({name}): kind must be \"person\" or \"place\"")
+    if gender not in ("", "m", "f"):
+        raise GazetteerError(f"{where} ({name}): gender must be \"m\" or \"f\"")
+    spellings: list[tuple[str, str]] = []
+    for lang in LANGUAGES:
+        values = raw.get(lang, [])
+        if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+            raise GazetteerError(f"{where} ({name}): {lang} must be a list of non-empty strings")
+        spellings.extend((lang, v.strip()) for v in values)
+    if not spellings:
+        raise GazetteerError(f"{where} ({name}): no spellings")
+    return Entry(name=name.strip(), category=category, kind=kind, gender=gender, spellings=tuple(spellings))
+
+
+@cache
+def load_gazetteer() -> Gazetteer:
+    """The gazetteer shipped in the package (tui/data/gazetteer.toml), parsed once."""
+    text = resources.files("tui").joinpath("data", "gazetteer.toml").read_text(encoding="utf-8")
+    return Gazetteer.from_toml(text, "tui/data/gazetteer.toml")
+
+
+# --------------------------------------------------------------------------- compiled patterns
+
+
+@dataclass(frozen=True, slots=True)
+class _Spelling:
+    """One way to write a term, with what is needed to inflect and expand it."""
+
+    text: str
+    lang: str = ""
+    kind: str = ""
+    gender: str = ""
+    expand: bool = False
+    """Generate other scripts and romanisations (names the gazetteer does not know)."""
+
+
+# A word form as the verifier needs it: (stem, endings, needs a capitalised word).
+_Form = tuple[str, frozenset[str], bool]
+# Other words of a multi-word spelling, each a tuple of alternative forms, in the order they
+# are checked going away from the anchor word.
+_Rest = tuple[tuple[_Form, ...], ...]
+# What an automaton key leads to: (endings, capitalised, term index, words before, words after).
+_Head = tuple[frozenset[str], bool, int, _Rest, _Rest]
+
+# After a stem: the rest of the word. Letters and digits, and apostrophes inside a word (don't,
+# Слов'янськ); an English possessive 's is cut off afterwards.
+_TAIL = re.compile(r"[^\W_]*(?:['\u2019\u02bc][^\W_]+)*")
+_POSSESSIVE = ("'s", "\u2019s", "\u02bcs")
+# Between the words of a multi-word term: spaces and hyphens (Kirill Dmitriev, Rostov-on-Don).
+_GAP = re.compile(r"[\s\-\u2010\u2011]+")
+_APOSTROPHES = fold.APOSTROPHES
+_is_cyrillic = fold.is_cyrillic
+
+
+def _resolve(term: Term, gazetteer: Gazetteer) -> list[_Spelling]:
+    own = [s for s in (term.name, *term.aliases) if s and s.strip()]
+    entries = list(dict.fromkeys(e for s in own for e in gazetteer.lookup(s)))
+    spellings: list[_Spelling] = []
+    for entry in entries:
+        spellings += [_Spelling(s, lang, entry.kind, entry.gender) for lang, s in entry.spellings]
+    kind = entries[0].kind if len({e.kind for e in entries}) == 1 else ""
+    gender = entries[0].gender if len({e.gender for e in entries}) == 1 else ""
+    for s in own:
+        spellings.append(_Spelling(s.strip(), "", kind, gender, expand=not entries))
+    return spellings
+
+
+@lru_cache(maxsize=4096)
+def _word_forms(word: str, spelling: _Spelling) -> tuple[_Form, ...]:
+    """The forms one word of a spelling compiles to; cached, so rebuilding a watchlist is cheap."""
+    capitalised = fold.is_capitalised(word)
+    acronym = len(word) > 1 and word.isupper()
+    if spelling.expand and capitalised and not acronym:
+        surfaces = fold.spelling_variants(word)
+    else:
+        surfaces = fold.surface_variants(word)
+    forms: dict[tuple[str, bool], set[str]] = {}
+    for surface in sorted(surfaces):
+        # inflect() reads acronyms and lower-case words from its argument: keep the word's shape.
+        shaped = surface.upper() if acronym else surface[:1].upper() + surface[1:] if capitalised else surface
+        options = {"kind": spelling.kind, "gender": spelling.gender, "lang": spelling.lang}
+        for stem, endings in fold.inflect(shaped, **options):
+            forms.setdefault((stem, capitalised), set()).update(endings)
+        if capitalised:
+            for stem, endings in fold.possessive_adjectives(shaped, **options):
+                forms.setdefault((stem, False), set()).update(endings)
+    return tuple((stem, fold.shared_endings(endings), cap) for (stem, cap), endings in forms.items())
+
+
+def _word_end(view: str, i: int) -> int:
+    """End of the word whose stem ends at ``i``: letters, inner apostrophes, minus a possessive 's."""
+    end = _TAIL.match(view, i).end()  # type: ignore[union-attr]  # always matches (may be empty)
+    if view.endswith(_POSSESSIVE, i, end):
+        end -= 2
+    return end
+
+
+class Watcher:
+    """Finds the terms of a watchlist in texts. Build once per watchlist; ``find`` is thread-safe."""
+
+    def __init__(self, terms: Iterable[Term], *, gazetteer: Gazetteer | None = None) -> None:
+        self._terms = tuple(terms)
+        self._labels = [(term.name, term.category) for term in self._terms]
+        self._gazetteer = load_gazetteer() if gazetteer is None else gazetteer
+        heads: dict[str, dict[tuple[bool, int, _Rest, _Rest], set[str]]] = {}
+        for index, term in enumerate(self._terms):
+            for spelling in _resolve(term, self._gazetteer):
+                words = [_word_forms(w, spelling) for w in fold.split_words(spelling.text)]
+                if not words:
+                    continue
+                # The automaton is keyed by the word with the longest stems: in "фон дер Ляйен"
+                # or "Ер-Ріяд" the short words would be found inside countless other words.
+                anchor = max(range(len(words)), key=lambda k: min(len(f[0]) for f in words[k]))
+                before = tuple(reversed(words[:anchor]))
+                after = tuple(words[anchor + 1 :])
+                for stem, endings, cap in words[anchor]:
+                    heads.setdefault(stem, {}).setdefault((cap, index, before, after), set()).update(endings)
+        self._heads: dict[str, tuple[_Head, ...]] = {
+            stem: tuple(
+                (fold.shared_endings(e), cap, index, before, after)
+                for (cap, index, before, after), e in sorted(by_head.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+            )
+            for stem, by_head in heads.items()
+        }
+        self._automaton: ahocorasick.Automaton | None = None
+        self._scan = None
+        if self._heads:
+            automaton = ahocorasick.Automaton()
+            for stem, stem_heads in self._heads.items():
+                automaton.add_word(" " + stem, (len(stem), stem_heads))
+            automaton.make_automaton()
+            self._automaton = automaton
+            self._scan = automaton.iter
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        return self._terms
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        return self._gazetteer
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A stable hash of the effective patterns: when it changes, stored matches are stale."""
+        records = []
+        for stem, stem_heads in self._heads.items():
+            for endings, cap, index, before, after in stem_heads:
+                term = self._terms[index]
+                records.append(
+                    [stem, sorted(endings), cap, term.name, term.category, _rest_record(before), _rest_record(after)]
+                )
+        records.sort()
+        payload = json.dumps(
+            [ENGINE_VERSION, fold.WORD_SEPARATORS, records], ensure_ascii=False, separators=(",", ":")
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    @property
+    def stems(self) -> tuple[str, ...]:
+        """The stems the automaton holds, for figures and diagnostics."""
+        return tuple(self._heads)
+
+    def find(self, text: str, field: str = "title") -> list[Match]:
+        """Mentions of the watched terms in ``text``: sorted by start, non-overlapping, longest wins."""
+        if not text or self._scan is None:
+            return []
+        labels = self._labels
+        return [Match(s, e, field, *labels[i], text[s:e]) for s, e, i in self._spans(text)]
+
+    def find_fields(self, fields: Mapping[str, str]) -> list[Match]:
+        """``find`` over several fields ({"title": ..., "summary": ...}), in the mapping's order.
+
+        The fields are scanned as one string (joined by NUL, which no word or gap crosses):
+        one lower-casing and one automaton pass per item instead of one per field.
+        """
+        if self._scan is None:
+            return []
+        names: list[str] = []
+        texts: list[str] = []
+        for name, text in fields.items():
+            if text:
+                names.append(name)
+                texts.append(text)
+        if len(texts) < 2:
+            return self.find(texts[0], names[0]) if texts else []
+        joined = "\x00".join(texts)
+        spans = self._spans(joined)
+        if not spans:
+            return []
+        labels = self._labels
+        out: list[Match] = []
+        k, offset, limit = 0, 0, len(texts[0])
+        for s, e, i in spans:
+            while s >= limit:
+                k += 1
+                offset = limit + 1
+                limit = offset + len(texts[k])
+            out.append(Match(s - offset, e - offset, names[k], *labels[i], joined[s:e]))
+        return out
+
+    def _spans(self, text: str) -> list[tuple[int, int, int]]:
+        """(start, end, term index) of every verified mention, longest first, sorted by start."""
+        view, starts, ends = fold.search_view(text)
+        scan = self._scan
+        assert scan is not None
+        size = len(view)
+        found: list[tuple[int, int, int]] = []
+        # The scanned string has one leading space: a key ending at ``stop`` there is a stem
+        # ending right before ``stop`` in the view.
+        for stop, (length, heads) in scan(fold.scan_view(view)):
+            start = stop - length
+            # French elision (d'Ouchakov, l'Ukraine) starts a word; a Ukrainian apostrophe
+            # (Слов'янськ) does not.
+            if start > 1 and view[start - 1] in _APOSTROPHES and _is_cyrillic(view[start - 2]):
+                continue
+            ending = ""
+            if stop < size and (view[stop].isalnum() or view[stop] in _APOSTROPHES):
+                stem_end = stop
+                stop = _word_end(view, stem_end)
+                ending = view[stem_end:stop]
+            upper = None
+            for endings, cap, index, words_before, words_after in heads:
+                if ending not in endings:
+                    continue
+                if cap:
+                    if upper is None:
+                        upper = text[start if starts is None else starts[start]].isupper()
+                    if not upper:
+                        continue
+                first = _precede(view, text, starts, start, words_before) if words_before else start
+                end = _follow(view, text, starts, stop, words_after) if words_after else stop
+                if first is not None and end is not None:
+                    found.append((first, end, index))
+        if not found:
+            return found
+        if starts is not None and ends is not None:
+            found = [(starts[s], ends[e - 1], i) for s, e, i in found]
+        return _longest_first(found)
+
+
+def _follow(view: str, text: str, starts: list[int] | None, pos: int, rest: _Rest) -> int | None:
+    """End of a multi-word match whose anchor word ends at ``pos``, or None."""
+    for alternatives in rest:
+        gap = _GAP.match(view, pos)
+        if gap is None:
+            return None
+        begin = gap.end()
+        for stem, endings, cap in alternatives:
+            if not view.startswith(stem, begin):
+                continue
+            stop = _word_end(view, begin + len(stem))
+            if view[begin + len(stem) : stop] in endings and (
+                not cap or text[begin if starts is None else starts[begin]].isupper()
+            ):
+                pos = stop
+                break
+        else:
+            return None
+    return pos
+
+
+def _precede(view: str, text: str, starts: list[int] | None, pos: int, rest: _Rest) -> int | None:
+    """Start of a multi-word match whose anchor word starts at ``pos``, or None."""
+    for alternatives in rest:
+        gap_end = pos
+        while pos and (view[pos - 1].isspace() or view[pos - 1] in "-\u2010\u2011"):
+            pos -= 1
+        if pos == gap_end:
+            return None
+        word_end = pos
+        while pos and (view[pos - 1].isalnum() or view[pos - 1] in _APOSTROPHES):
+            pos -= 1
+        for stem, endings, cap in alternatives:
+            if (
+                view.startswith(stem, pos)
+                and view[pos + len(stem) : word_end] in endings
+                and (not cap or text[pos if starts is None else starts[pos]].isupper())
+            ):
+                break
+        else:
+            return None
+    return pos
+
+
+def _rest_record(rest: _Rest) -> list:
+    return [sorted([stem, sorted(endings), cap] for stem, endings, cap in word) for word in rest]
+
+
+def _longest_first(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Keep non-overlapping spans, longest first (then leftmost, then earlier term); sort by start."""
+    if len(found) < 2:
+        return found
+    found.sort()
+    previous_end = -1
+    for start, end, _ in found:
+        if start < previous_end:
+            break
+        previous_end = end
+    else:
+        return found  # the usual case: nothing overlaps
+    chosen: list[tuple[int, int, int]] = []
+    for start, end, index in sorted(set(found), key=lambda h: (h[0] - h[1], h[0], h[2])):
+        if all(end <= s or start >= e for s, e, _ in chosen):
+            chosen.append((start, end, index))
+    chosen.sort()
+    return chosen
