@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
+import signal
 import sys
+import threading
 import time
 
 from tui.config import AlertRule, NOTIFY_KINDS, load_config, resolve_config_path
 from tui.config_edit import remove_alert, upsert_alert
-from tui.core.alerts import AlertEngine, hit_counts, list_hits
+from tui.core.alerts import hit_counts, list_hits
 from tui.core.notify import dispatch_external
 from tui.core.query import iso, to_datetime
 
@@ -64,25 +65,35 @@ def cmd_alert(args, print_json) -> int:
         remove_alert(path, args.name)
         print(f"alert {args.name!r} removed from {path}")
         return 0
-    notify = tuple(args.notify) if args.notify else ("toast", "bell")
+    from tui.cli import UsageError
+
+    # The argv of --command: `command_argv` (its own dest: `command` is the subcommand's).
+    argv = tuple(getattr(args, "command_argv", None) or ())
+    notify = tuple(dict.fromkeys(args.notify)) if args.notify else AlertRule.notify
     for kind in notify:
         if kind not in NOTIFY_KINDS:
-            from tui.cli import UsageError
-
             raise UsageError(f"--notify must be one of {', '.join(NOTIFY_KINDS)}, not {kind!r}")
+    if argv and "command" not in notify:
+        notify += ("command",)  # a command given is a command meant to run
+    config = load_config(path)
+    for feed in args.feed:
+        if not config.feeds_matching((feed,)):
+            raise UsageError(f"--feed {feed!r}: no feed or tag of that name in {path}")
     rule = AlertRule(name=args.name, all=tuple(args.all), any=tuple(args.any),
                      none=tuple(args.none), categories=tuple(args.category),
-                     feeds=tuple(args.feed), notify=notify, command=tuple(args.command or ()))
-    existing = {r.name for r in load_config(path).alerts}
+                     feeds=tuple(args.feed), notify=notify, command=argv)
+    existing = {r.name for r in config.alerts}
     upsert_alert(path, rule, replace=args.name if args.name in existing else None)
     session = _session(args)
     try:
-        hits = [h for h in AlertEngine(session.config).evaluate_all(session.store)
-                if h.alert == args.name]
+        new = [h for h in session.engine.alerts.evaluate_all(session.store)
+               if h.alert == args.name]
+        total = hit_counts(session.store).get(args.name, 0)
     finally:
         session.close()
     verb = "updated in" if args.name in existing else "added to"
-    print(f"alert {args.name!r} {verb} {path}; {len(hits)} cached items match it now")
+    print(f"alert {args.name!r} {verb} {path}; {len(new)} cached items newly match it"
+          f" ({total} hits in all)")
     return 0
 
 
@@ -96,16 +107,47 @@ def _print_hit(hit, as_json: bool) -> None:
     sys.stdout.flush()
 
 
+def _seconds_until_due(session, period: float) -> float:
+    """Sleep until the first feed is due (a feed may refresh more often than the default),
+    at least a second, at most one period."""
+    states = session.store.feed_states()
+    names = {feed.name for feed in session.config.feeds}
+    due = [state.next_due for name, state in states.items()
+           if name in names and state.next_due is not None]
+    wait = min(due) - time.time() if due else period
+    return min(max(wait, 1.0), period)
+
+
+def _interrupt(signum, frame) -> None:
+    """SIGTERM does what Ctrl+C does: asyncio.run turns a SIGINT into a clean cancellation of
+    the refresh in progress, where an exception raised here could land inside any task."""
+    signal.raise_signal(signal.SIGINT)
+
+
 def cmd_watch(args, print_json) -> int:
-    """Refresh every period; one line per new hit; notifications; Ctrl+C stops cleanly."""
-    session = _session(args)
-    rules = {rule.name: rule for rule in session.config.alerts}
-    period = session.config.settings.refresh_minutes * 60
-    print(f"wirewatch: watching {len(session.config.feeds)} feeds for "
-          f"{len(rules)} alerts, every {period / 60:g} min (Ctrl+C stops)", file=sys.stderr)
+    """Refresh every period; one line per new hit; notifications; Ctrl+C (or a service
+    manager's SIGTERM) stops cleanly."""
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
+        return _watch(args)
+    except KeyboardInterrupt:
+        print("wirewatch: stopped", file=sys.stderr)
+        return 0
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _watch(args) -> int:
+    session = _session(args)
+    try:
+        rules = {rule.name: rule for rule in session.config.alerts}
+        period = session.config.settings.refresh_minutes * 60
+        print(f"wirewatch: watching {len(session.config.feeds)} feeds for "
+              f"{len(rules)} alerts, every {period / 60:g} min (Ctrl+C stops)", file=sys.stderr)
         while True:
-            started = time.monotonic()
             report = session.engine.refresh_sync()
             for hit in report.alerts:
                 _print_hit(hit, args.json)
@@ -118,9 +160,6 @@ def cmd_watch(args, print_json) -> int:
                 print(f"wirewatch: {feed.name}: {feed.error}", file=sys.stderr)
             if args.once:
                 return 0
-            time.sleep(max(1.0, period - (time.monotonic() - started)))
-    except KeyboardInterrupt:
-        print("wirewatch: stopped", file=sys.stderr)
-        return 0
+            time.sleep(_seconds_until_due(session, period))
     finally:
         session.close()

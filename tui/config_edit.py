@@ -12,41 +12,96 @@ from pathlib import Path
 from typing import Iterable
 
 import tomlkit
+from tomlkit.items import AoT, Array, Comment, Table, Whitespace
 
 from tui.config import AlertRule, ConfigError, parse_config
 
 
 def _load(path: Path) -> tomlkit.TOMLDocument:
     try:
-        return tomlkit.parse(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8", newline="") as handle:  # keep \r\n as written
+            return tomlkit.parse(handle.read())
     except FileNotFoundError:
         return tomlkit.document()
 
 
 def save_document(path: Path, document: tomlkit.TOMLDocument) -> None:
-    """Validate, then atomically replace the file."""
+    """Validate, then atomically replace the file (the file a symlink points to, if one does)."""
     text = tomlkit.dumps(document)
+    if "\r\n" in text:  # a Windows-edited file: new lines end like the old ones
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
     parse_config(text, path=path, file=path.name)  # raises ConfigError; nothing is written
-    directory = path.resolve().parent
-    handle, temporary = tempfile.mkstemp(prefix=".feeds.", suffix=".toml", dir=directory)
+    target = path.resolve()
+    handle, temporary = tempfile.mkstemp(prefix=".feeds.", suffix=".toml", dir=target.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
+        if target.exists():
+            os.chmod(temporary, target.stat().st_mode & 0o777)
+        os.replace(temporary, target)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
 
 
+# --- comments stay where they belong ------------------------------------------------------
+#
+# tomlkit keeps the blank lines and comments that end a table inside that table, although a
+# reader sees the comments as belonging to what follows ("# --- keys ---" above [keys]). An
+# edit moves such trailing comments along with the text they introduce, so adding a feed or
+# a rule after the last one, or removing one, changes only its own lines.
+
+
+def _trailing(table: Table) -> tuple[int, int]:
+    """Where a table's trailing trivia start, and where the part that introduces the next
+    table starts: the comments after the last blank line (empty when there are none)."""
+    body = table.value.body
+    start = len(body)
+    while start and body[start - 1][0] is None and isinstance(body[start - 1][1],
+                                                              (Whitespace, Comment)):
+        start -= 1
+    split = len(body)
+    for index in range(len(body) - 1, start, -1):
+        if isinstance(body[index][1], Comment) and isinstance(body[index - 1][1], Whitespace):
+            split = index
+    return start, split
+
+
+def _take_tail(table: Table, start: int) -> list:
+    body = table.value.body
+    tail = [item for _, item in body[start:]]
+    del body[start:]
+    return tail
+
+
+def _separate(document: tomlkit.TOMLDocument) -> None:
+    """A blank line before a table added at the end of the file."""
+    if document.body and not document.as_string().endswith("\n\n"):
+        document.add(tomlkit.nl())
+
+
+def _append_entry(tables: AoT, entry: Table) -> None:
+    """Append a table after the last one, before the comments that introduce what follows."""
+    if len(tables):
+        last = tables[-1]
+        start, split = _trailing(last)
+        introduces_next = _take_tail(last, split)
+        blank = [item for _, item in last.value.body[start:] if isinstance(item, Whitespace)]
+        if not blank:
+            last.add(tomlkit.nl())
+        for item in [*(Whitespace(ws.as_string()) for ws in blank), *introduces_next]:
+            entry.add(item)
+    tables.append(entry)
+
+
 def add_feeds(path: Path, feeds: Iterable) -> tuple[list[str], int]:
     """Append feeds (name, url, tags) not already configured by URL; returns (added, skipped)."""
     document = _load(path)
     if "feeds" not in document:
+        _separate(document)
         document.append("feeds", tomlkit.aot())
     table = document["feeds"]
     urls = {str(entry.get("url")) for entry in table}
@@ -65,7 +120,7 @@ def add_feeds(path: Path, feeds: Iterable) -> tuple[list[str], int]:
         entry["url"] = feed.url
         if feed.tags:
             entry["tags"] = list(feed.tags)
-        table.append(entry)
+        _append_entry(table, entry)
         urls.add(feed.url)
         names.add(name)
         added.append(name)
@@ -74,50 +129,95 @@ def add_feeds(path: Path, feeds: Iterable) -> tuple[list[str], int]:
     return added, skipped
 
 
-def _alert_table(rule: AlertRule) -> tomlkit.items.Table:
+# --- alert rules --------------------------------------------------------------------------
+
+_RULE_KEYS = ("all", "any", "none", "categories", "feeds", "notify", "command")
+
+
+def _rule_values(rule: AlertRule) -> dict[str, list[str]]:
+    """The keys worth writing for a rule: empty lists and the default notify are implied."""
+    values = {key: list(getattr(rule, key)) for key in _RULE_KEYS}
+    return {key: value for key, value in values.items()
+            if value and not (key == "notify" and tuple(value) == AlertRule.notify)}
+
+
+def _alert_table(rule: AlertRule) -> Table:
     entry = tomlkit.table()
     entry["name"] = rule.name
-    for key in ("all", "any", "none", "categories", "feeds"):
-        values = getattr(rule, key)
-        if values or key == "all":
-            entry[key] = list(values)
-    entry["notify"] = list(rule.notify)
-    if rule.command:
-        entry["command"] = list(rule.command)
+    for key, value in _rule_values(rule).items():
+        entry[key] = value
     return entry
+
+
+def _set_rule(entry: Table, rule: AlertRule) -> None:
+    """Rewrite a rule in place: unchanged keys keep their lines, comments and layout."""
+    start, _ = _trailing(entry)
+    tail = _take_tail(entry, start)
+    wanted = _rule_values(rule)
+    if entry.get("name") != rule.name:
+        entry["name"] = rule.name
+    for key in _RULE_KEYS:
+        old = entry.get(key)
+        old_value = old.unwrap() if hasattr(old, "unwrap") else old
+        new_value = wanted.get(key)
+        if old is None:
+            if new_value is not None:
+                entry[key] = new_value
+        elif new_value is None:
+            implied = list(AlertRule.notify) if key == "notify" else []
+            if old_value != implied:
+                del entry[key]
+        elif old_value != new_value:
+            entry[key] = new_value
+    for item in tail:
+        entry.add(item)
 
 
 def upsert_alert(path: Path, rule: AlertRule, *, replace: str | None = None) -> None:
     """Add an alert rule, or replace the one named `replace` in place (order kept)."""
     document = _load(path)
+    if isinstance(document.get("alerts"), Array) and not document["alerts"]:
+        del document["alerts"]  # `alerts = []`: the first rule starts the [[alerts]] tables
     if "alerts" not in document:
+        _separate(document)
         document.append("alerts", tomlkit.aot())
     alerts = document["alerts"]
+    if not isinstance(alerts, AoT):
+        raise ConfigError("alerts is not written as [[alerts]] tables; edit it by hand",
+                          file=path.name, key="alerts")
     target = replace or rule.name
-    for index, entry in enumerate(alerts):
+    for entry in alerts:
         if entry.get("name") == target:
-            new_entry = _alert_table(rule)
-            for key in list(entry.keys()):
-                if key not in new_entry:
-                    del entry[key]
-            for key, value in new_entry.items():
-                entry[key] = value
+            _set_rule(entry, rule)
             save_document(path, document)
             return
     if replace is not None:
         raise ConfigError(f"no alert named {replace!r}", file=path.name)
-    alerts.append(_alert_table(rule))
+    _append_entry(alerts, _alert_table(rule))
     save_document(path, document)
 
 
 def remove_alert(path: Path, name: str) -> None:
     document = _load(path)
     alerts = document.get("alerts")
-    if alerts is None:
+    if not isinstance(alerts, AoT):
         raise ConfigError(f"no alert named {name!r}", file=path.name)
     for index, entry in enumerate(alerts):
         if entry.get("name") == name:
-            del alerts[index]
+            _, split = _trailing(entry)
+            introduces_next = _take_tail(entry, split)
+            at = next(i for i, (_, item) in enumerate(document.body) if item is alerts)
+            if len(alerts) == 1:
+                del document["alerts"]  # an empty AoT would come back as `alerts = []`
+            else:
+                del alerts[index]
+            if index:
+                for item in introduces_next:
+                    alerts[index - 1].add(item)
+            else:
+                # Text just before the first [[alerts]] header: the document's own trivia.
+                # Only the rendering follows; the document is not looked up again.
+                document.body[at:at] = [(None, item) for item in introduces_next]
             save_document(path, document)
             return
     raise ConfigError(f"no alert named {name!r}", file=path.name)

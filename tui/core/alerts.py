@@ -1,14 +1,19 @@
 """Alert rules and their hits.
 
 Rule terms go through the same matcher as the watchlist, so "Crimea" in a rule also fires on
-Krim, Крым and Криму. All rules share one matcher: one pass over an item finds every rule
+Krim, Крым and Криму. Rules share their matchers: one pass over an item finds every rule
 term, then each rule is a few set operations, which keeps 200 rules cheap per new item.
+A Watcher keeps one term per stretch of text (the longest), which is right for highlighting
+but not for rules: "Krim" in one rule and "Crimea" in another, or "Trump" and "Donald Trump",
+must both be found in "Donald Trump in der Krim". So terms that can match the same text are
+put in different matchers (layers); usually there are one to three.
 A hit is recorded once per rule and item (the cache's primary key), so nothing fires twice:
 not after a restart, not after a re-match; a later version that newly matches fires then.
 """
 
 from __future__ import annotations
 
+import bisect
 import time
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -39,38 +44,69 @@ class AlertHit:
                 "url": self.link, "fired_at": iso(to_datetime(self.fired_at))}
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    """A rule as sets, for a few set operations per candidate rule."""
+
+    index: int
+    rule: AlertRule
+    all: frozenset[str]
+    any: frozenset[str]
+    none: frozenset[str]
+    categories: frozenset[str]
+    feeds: frozenset[str] | None   # feed names allowed; None = every feed
+
+
 class AlertEngine:
-    """Evaluates every rule against items and records the hits."""
+    """Evaluates every rule against items and records the hits.
+
+    Rules are indexed by what they cannot fire without (one of their `all` terms, else each
+    of their `any` terms, else each of their categories), so an item is checked only against
+    the rules one of its terms or categories points to, not against all 200.
+    """
 
     def __init__(self, config: Config) -> None:
         self.config = config
         self.rules = config.alerts
-        terms = {t for rule in self.rules for t in (*rule.all, *rule.any, *rule.none)}
-        self.matcher = Watcher([Term(name=t, category=ALERT_CATEGORY) for t in sorted(terms)])
-        self._feeds = {rule.name: config.feeds_matching(rule.feeds) if rule.feeds else None
-                       for rule in self.rules}
+        terms = sorted({t for rule in self.rules for t in (*rule.all, *rule.any, *rule.none)})
+        self.matchers = [Watcher([Term(name=t, category=ALERT_CATEGORY) for t in layer])
+                         for layer in _layers(terms)]
+        self._compiled = [
+            _Compiled(index, rule, frozenset(rule.all), frozenset(rule.any), frozenset(rule.none),
+                      frozenset(rule.categories),
+                      frozenset(config.feeds_matching(rule.feeds)) if rule.feeds else None)
+            for index, rule in enumerate(self.rules)]
+        self._by_term: dict[str, list[_Compiled]] = {}
+        self._by_category: dict[str, list[_Compiled]] = {}
+        for compiled in self._compiled:
+            rule = compiled.rule
+            if rule.all:
+                self._by_term.setdefault(rule.all[0], []).append(compiled)
+            elif rule.any:
+                for term in compiled.any:
+                    self._by_term.setdefault(term, []).append(compiled)
+            else:
+                for category in compiled.categories:
+                    self._by_category.setdefault(category, []).append(compiled)
+
+    def found_terms(self, fields: dict[str, str]) -> set[str]:
+        """The rule terms (canonical, as written in the rules) that occur in these fields."""
+        return {m.name for matcher in self.matchers for m in matcher.find_fields(fields)}
 
     def rules_hit(self, fields: dict[str, str], feed: str, categories: set[str]) -> list[AlertRule]:
-        """The rules an item satisfies, given its text and its watch categories."""
+        """The rules an item satisfies (in config order), given its text and watch categories."""
         if not self.rules:
             return []
-        found = {m.name for m in self.matcher.find_fields(fields)}
-        return [rule for rule in self.rules if self._satisfies(rule, found, feed, categories)]
-
-    def _satisfies(self, rule: AlertRule, found: set[str], feed: str,
-                   categories: set[str]) -> bool:
-        allowed = self._feeds[rule.name]
-        if allowed is not None and feed not in allowed:
-            return False
-        if any(term in found for term in rule.none):
-            return False
-        if not all(term in found for term in rule.all):
-            return False
-        if rule.any and not any(term in found for term in rule.any):
-            return False
-        if rule.categories and not categories.intersection(rule.categories):
-            return False
-        return True
+        found = self.found_terms(fields) if self.matchers else set()
+        candidates: dict[int, _Compiled] = {}
+        for term in found:
+            for compiled in self._by_term.get(term, ()):
+                candidates[compiled.index] = compiled
+        for category in categories:
+            for compiled in self._by_category.get(category, ()):
+                candidates[compiled.index] = compiled
+        return [c.rule for _, c in sorted(candidates.items())
+                if _satisfies(c, found, feed, categories)]
 
     def evaluate(self, store: Store, row_ids: Sequence[int], *,
                  now: float | None = None) -> list[AlertHit]:
@@ -111,6 +147,54 @@ class AlertEngine:
         """Re-evaluate every stored item (after the rules changed)."""
         ids = [row[0] for row in store.connection.execute("SELECT id FROM items ORDER BY id")]
         return self.evaluate(store, ids)
+
+
+def _satisfies(rule: _Compiled, found: set[str], feed: str, categories: set[str]) -> bool:
+    return ((rule.feeds is None or feed in rule.feeds)
+            and rule.all <= found
+            and (not rule.any or not rule.any.isdisjoint(found))
+            and rule.none.isdisjoint(found)
+            and (not rule.categories or not rule.categories.isdisjoint(categories)))
+
+
+def _layers(terms: list[str]) -> list[list[str]]:
+    """Split terms into groups in which no two terms can match overlapping text.
+
+    Two terms conflict when one of them matches inside the other as written (Crimea finds
+    "Krim" and "Крым"; Trump finds "Trump" in "Donald Trump"): each term's own matcher runs
+    once over all the terms joined by a separator no term can bridge. The conflict graph is
+    then coloured greedily, most conflicted terms first.
+    """
+    if len(terms) < 2:
+        return [terms] if terms else []
+    separator = " | "
+    probe = separator.join(terms)
+    starts: list[int] = []
+    position = 0
+    for term in terms:
+        starts.append(position)
+        position += len(term) + len(separator)
+    conflicts: dict[str, set[str]] = {term: set() for term in terms}
+    for term in terms:
+        for match in Watcher([Term(name=term, category=ALERT_CATEGORY)]).find(probe):
+            first = bisect.bisect_right(starts, match.start) - 1
+            last = bisect.bisect_right(starts, max(match.start, match.end - 1)) - 1
+            for other in terms[first:last + 1]:
+                if other != term:
+                    conflicts[term].add(other)
+                    conflicts[other].add(term)
+    layers: list[list[str]] = []
+    members: list[set[str]] = []
+    for term in sorted(terms, key=lambda t: (-len(conflicts[t]), t)):
+        for layer, names in zip(layers, members):
+            if not conflicts[term] & names:
+                layer.append(term)
+                names.add(term)
+                break
+        else:
+            layers.append([term])
+            members.append({term})
+    return [sorted(layer) for layer in layers]
 
 
 def _fields(row) -> dict[str, str]:
