@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="dashboard: show the cache without fetching")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    commands.add_parser("demo", help="the dashboard on a bundled sample news site on 127.0.0.1, "
+                        "with a temporary cache")
     commands.add_parser("check", help="validate the configuration and print a summary")
     fetch = commands.add_parser("fetch", help="fetch every feed once and report per feed")
     fetch.add_argument("--json", action="store_true")
@@ -85,8 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
                              ("--feed", "feed", "only these feeds or tags"),
                              ("--notify", "notify", "toast, bell, desktop, command")):
         add.add_argument(flag, dest=dest, action="append", default=[], metavar="T", help=text)
-    add.add_argument("--command", nargs="+", metavar="ARG",
-                     help="argv to run on each hit (with --notify command); put it last")
+    add.add_argument("--command", dest="command_argv", nargs=argparse.REMAINDER, metavar="ARG",
+                     help="argv to run on each hit (implies --notify command); put it last")
     remove = alert_commands.add_parser("rm", help="remove a rule")
     remove.add_argument("name")
 
@@ -246,7 +248,21 @@ def cmd_export_opml(args) -> int:
 
 
 def cmd_dashboard(args) -> int:
-    raise RuntimeFailure("the dashboard is not built yet; try `wirewatch headlines`")
+    from tui.app import run_dashboard
+
+    session = _open(args)
+    try:
+        run_dashboard(session, offline=args.offline)
+    finally:
+        session.close()
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from tui.app import run_demo
+
+    run_demo()
+    return 0
 
 
 def _item_command(name: str):
@@ -282,4 +298,5 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import-opml": cmd_import_opml,
     "export-opml": cmd_export_opml,
     "dashboard": cmd_dashboard,
+    "demo": cmd_demo,
 }

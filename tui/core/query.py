@@ -188,3 +188,36 @@ def term_counts(store: Store) -> dict[tuple[str, str], int]:
     """Per (category, canonical name): how many items mention it."""
     return {(row[0], row[1]): row[2] for row in store.connection.execute(
         "SELECT category, name, count(DISTINCT item_id) FROM matches GROUP BY category, name")}
+
+
+# --- for the dashboard (added with the TUI) --------------------------------------------------
+
+def headline_position(store: Store, flt: HeadlineFilter, row_id: int) -> int | None:
+    """Where an item sits in `list_headlines(flt)` order, or None when the filter leaves it out.
+
+    The dashboard uses it to keep the cursor on the same item when a refresh inserts newer
+    ones above it: one indexed count instead of reading every row before it.
+    """
+    where, params = _where(flt)
+    joiner = " AND " if where else " WHERE "
+    row = store.connection.execute(
+        f"SELECT i.sort_time FROM items i{where}{joiner}i.id = ?", params + [row_id]).fetchone()
+    if row is None:
+        return None
+    sort_time = row[0]
+    return store.connection.execute(
+        f"SELECT count(*) FROM items i{where}{joiner}"
+        "(i.sort_time > ? OR (i.sort_time = ? AND i.id > ?))",
+        params + [sort_time, sort_time, row_id]).fetchone()[0]
+
+
+def category_counts(store: Store) -> dict[str, int]:
+    """Per watch category: how many items mention any of its terms."""
+    return {row[0]: row[1] for row in store.connection.execute(
+        "SELECT category, count(DISTINCT item_id) FROM matches GROUP BY category")}
+
+
+def hit_count(store: Store, *, unseen_only: bool = False) -> int:
+    """How many alert hits the cache holds (the dashboard's alert count)."""
+    sql = "SELECT count(*) FROM hits" + (" WHERE seen = 0" if unseen_only else "")
+    return store.connection.execute(sql).fetchone()[0]

@@ -1,0 +1,220 @@
+"""Dashboard figures: first paint, memory, and key-press latency over big caches.
+
+    .venv/bin/python tests/bench/bench_tui.py [--sizes 1000,10000,100000] [--keep DIR]
+
+For each cache size, in a fresh process (so memory is the dashboard's own): build a cache of
+that many items (not timed), then time opening the session and the dashboard until the
+headline table has painted, and the resident memory then (a watchlist changed since the
+cache was built makes the first open re-match every item: timed apart, once). At the largest size, time key
+presses until the screen is idle again: cursor moves, a page, the far end, filter toggles,
+a full-text search: from posting the key to the end of the last screen update it caused
+(Textual paints at most 60 frames a second, so up to ~17 ms of each figure is the wait
+for the next frame).
+
+Goal: first paint under 1 s and every key under 100 ms at 100,000 items.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def build(folder: Path, size: int) -> None:
+    from tests.support.cachegen import fill, make_session
+
+    marker = folder / f"built-{size}"
+    if marker.exists():
+        return
+    started = time.perf_counter()
+    session = make_session(folder / "cache")
+    fill(session, size)
+    session.close()
+    marker.write_text("ok")
+    print(f"  (built {size:,} items in {time.perf_counter() - started:.1f} s)", file=sys.stderr)
+
+
+async def measure(folder: Path, size: int, keys: bool) -> dict:
+    from tests.support.cachegen import make_session
+    from tui.app import WirewatchApp
+    from tui.widgets.headline_table import HeadlineTable
+
+    result: dict = {"size": size}
+    started = time.perf_counter()
+    make_session(folder / "cache").close()      # brings stored matches up to date, if needed
+    result["rematch_s"] = time.perf_counter() - started
+
+    base_rss = rss_mb()
+    painted: list[tuple[float, float]] = []
+    original = HeadlineTable.render_line
+
+    def first_paint(self, y):
+        if not painted:
+            painted.append((time.perf_counter(), time.thread_time()))
+        return original(self, y)
+
+    HeadlineTable.render_line = first_paint
+    started, started_cpu = time.perf_counter(), time.thread_time()
+    session = make_session(folder / "cache")
+    result["open_session_s"] = time.perf_counter() - started
+    app = WirewatchApp(session, offline=True, timezone=timezone.utc)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        painted_at, painted_cpu = painted[0]
+        result["first_paint_s"] = painted_at - started
+        result["first_paint_cpu_s"] = painted_cpu - started_cpu
+        result["rss_mb"] = rss_mb()
+        result["rss_app_mb"] = rss_mb() - base_rss
+        HeadlineTable.render_line = original
+        if keys:
+            result["keys_ms"] = await press_keys(pilot)
+    session.close()
+    return result
+
+
+RENDERS: list[tuple[float, float]] = []    # (wall, main-thread CPU) at the end of each update
+ACTIONS: list[float] = []
+
+
+def spy() -> None:
+    """Record when each action finishes and when each screen update is done."""
+    from textual.app import App
+    from textual.screen import Screen
+
+    compositor_refresh = Screen._compositor_refresh
+    dispatch_action = App._dispatch_action
+
+    def recorded_refresh(self):
+        result = compositor_refresh(self)
+        RENDERS.append((time.perf_counter(), time.thread_time()))
+        return result
+
+    async def recorded_action(self, *args, **kwargs):
+        result = await dispatch_action(self, *args, **kwargs)
+        ACTIONS.append(time.perf_counter())
+        return result
+
+    Screen._compositor_refresh = recorded_refresh
+    App._dispatch_action = recorded_action
+
+
+async def timed(pilot, key: str, repeat: int = 1) -> tuple[float, float]:
+    """Median ms from sending the key to the end of the first screen update after its
+    action ran (the action's work, the wait for the next frame, and the repaint), as wall
+    time and as the main thread's CPU time (which other load on the machine does not
+    inflate)."""
+    from textual import events
+
+    app = pilot.app
+    walls, cpus = [], []
+    for _ in range(repeat):
+        await pilot.pause(0.05)
+        t0, c0 = time.perf_counter(), time.thread_time()
+        app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+        shown = None
+        for _ in range(500):
+            await asyncio.sleep(0.002)
+            acted = [t for t in ACTIONS if t > t0]
+            shown = next(((w, c) for w, c in RENDERS if acted and w > acted[0]), None)
+            if shown:
+                break
+        wall, cpu = shown or (t0, c0)
+        walls.append((wall - t0) * 1000)
+        cpus.append((cpu - c0) * 1000)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+async def press_keys(pilot) -> dict[str, float]:
+    out: dict[str, float] = {}
+    spy()
+    out["j (cursor down)"] = await timed(pilot, "j", 20)
+    out["k (cursor up)"] = await timed(pilot, "k", 10)
+    out["pagedown"] = await timed(pilot, "pagedown", 10)
+    out["G (last of all)"] = await timed(pilot, "G")
+    out["k at the far end"] = await timed(pilot, "k", 5)
+    out["g (first)"] = await timed(pilot, "g")
+    out["m (matches only on)"] = await timed(pilot, "m")
+    out["j (matches only)"] = await timed(pilot, "j", 10)
+    out["m (matches only off)"] = await timed(pilot, "m")
+    out["u (unread only on)"] = await timed(pilot, "u")
+    out["u (unread only off)"] = await timed(pilot, "u")
+    import tui.screens.main
+
+    tui.screens.main.SEARCH_DELAY = 60   # no search while typing: enter runs it, timed
+    await pilot.press("slash", *"crimea")
+    await pilot.pause()
+    out["/crimea enter (full-text search)"] = await timed(pilot, "enter")
+    out["escape (lift filters)"] = await timed(pilot, "escape")
+    return out
+
+
+def child(folder: Path, size: int, keys: bool) -> None:
+    build(folder, size)
+    result = asyncio.run(measure(folder, size, keys))
+    result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1000
+    print(json.dumps(result))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--keep", metavar="DIR", help="build caches here and reuse them")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(Path(args.child[0]), int(args.child[1]), args.child[2] == "keys")
+        return
+    sizes = [int(s) for s in args.sizes.split(",")]
+    root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="wirewatch-bench-"))
+    results = []
+    for size in sizes:
+        folder = root / str(size)
+        folder.mkdir(parents=True, exist_ok=True)
+        mode = "keys" if size == max(sizes) else "nokeys"
+        out = subprocess.run([sys.executable, __file__, "--child", str(folder), str(size), mode],
+                             capture_output=True, text=True, check=False)
+        if out.returncode:
+            print(out.stderr, file=sys.stderr)
+            raise SystemExit(f"child for {size} failed")
+        sys.stderr.write(out.stderr)
+        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    print("first paint = from opening the session to the first painted headline line\n")
+    print(f"{'items':>8}  {'open session':>12}  {'first paint':>11}  {'(its CPU)':>9}  "
+          f"{'RSS':>7}  {'app RSS':>7}  {'(one-time re-match)':>19}")
+    for r in results:
+        print(f"{r['size']:>8,}  {r['open_session_s'] * 1000:>9.0f} ms  "
+              f"{r['first_paint_s'] * 1000:>8.0f} ms  {r['first_paint_cpu_s'] * 1000:>6.0f} ms  "
+              f"{r['rss_mb']:>4.0f} MB  {r['rss_app_mb']:>4.0f} MB  "
+              f"{r['rematch_s']:>17.1f} s")
+    keyed = next(r for r in results if "keys_ms" in r)
+    print(f"\nkey press -> repaint at {keyed['size']:,} items (160x48, median):")
+    print(f"  {'':<36} {'wall':>9}  {'main-thread CPU':>15}")
+    for name, (wall, cpu) in keyed["keys_ms"].items():
+        print(f"  {name:<36} {wall:6.1f} ms  {cpu:12.1f} ms")
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,387 @@
+"""The dashboard under Pilot: every key, every filter, the panes, help, palette and [keys].
+
+Each test runs the real App over a real cache (a SQLite file in a temp folder) with fixed
+content from tests/support/cachegen.py; `--offline` keeps these tests off the network (the
+refresh cycle has its own tests against a loopback server).
+"""
+
+from __future__ import annotations
+
+from datetime import timezone
+
+import pytest
+
+from tests.support.cachegen import config_text, fail_feed, fill, make_session, screen_text
+from tui.app import WirewatchApp
+from tui.config import parse_config
+from tui.core.query import HeadlineFilter, count_headlines, find_item
+from tui.screens.coming import ComingScreen
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.widgets.headline_table import HeadlineTable
+from tui.widgets.watch_pane import WatchPane
+
+ITEMS = 60
+
+
+@pytest.fixture
+def session(tmp_path):
+    session = make_session(tmp_path / "cache")
+    fill(session, ITEMS)
+    fail_feed(session.store, "Kestrel Daily", "HTTP 500: Internal Server Error")
+    yield session
+    session.close()
+
+
+def make_app(session, **kwargs) -> WirewatchApp:
+    return WirewatchApp(session, offline=True, timezone=timezone.utc, **kwargs)
+
+
+def table(app) -> HeadlineTable:
+    return app.screen.query_one(HeadlineTable)
+
+
+def count(session, **filters) -> int:
+    return count_headlines(session.store, HeadlineFilter(**filters))
+
+
+async def test_the_cache_shows_at_once_offline(session):
+    app = make_app(session)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert table(app).total == ITEMS
+        assert app.focused is table(app)
+        text = screen_text(app)
+        assert "offline" in text
+        assert "Kestrel Daily: HTTP 500" in text          # the last error, in the status line
+        assert "⚑ 5 alerts" in text                        # items that fired "Crimea recognition"
+        assert "Witkoff and Kushner carry a 28-point plan" in text
+
+
+async def test_movement_keys(session):
+    app = make_app(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        t = table(app)
+        await pilot.press("j", "j", "down")
+        assert t.cursor_row == 3
+        await pilot.press("k", "up")
+        assert t.cursor_row == 1
+        await pilot.press("G")
+        assert t.cursor_row == ITEMS - 1
+        await pilot.press("g")
+        assert t.cursor_row == 0
+        await pilot.press("pagedown")
+        page = t.cursor_row
+        assert page > 10
+        await pilot.press("pageup")
+        assert t.cursor_row == 0
+        await pilot.press("end")
+        assert t.cursor_row == ITEMS - 1
+        await pilot.press("home", "k")
+        assert t.cursor_row == 0                          # never above the first row
+
+
+async def test_tab_and_shift_tab_cycle_the_panes(session):
+    app = make_app(session)
+    async with app.run_test() as pilot:
+        seen = [app.focused.id]
+        for _ in range(3):
+            await pilot.press("tab")
+            seen.append(app.focused.id)
+        assert seen == ["headlines", "feed-list", "watch", "headlines"]
+        await pilot.press("shift+tab", "shift+tab")
+        assert app.focused.id == "feed-list"
+
+
+async def test_enter_on_a_feed_a_tag_and_all_feeds_filters(session):
+    app = make_app(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.screen.query_one("#feed-list").focus()
+        await pilot.press("j", "enter")                   # Harbor Wire
+        assert table(app).filter.feeds == ("Harbor Wire",)
+        assert table(app).total == count(session, feeds=("Harbor Wire",))
+        assert all(table(app).headline_at(i).feed == "Harbor Wire"
+                   for i in range(table(app).total))
+        await pilot.press("enter")                        # again: lifted
+        assert table(app).filter.feeds == ()
+        await pilot.press("G", "enter")                   # the last tag, #uk
+        assert table(app).filter.feeds == ("Stepova Khronika",)
+        await pilot.press("k", "k", "k", "enter")         # #en: two feeds
+        assert table(app).filter.feeds == ("Harbor Wire", "Kestrel Daily")
+        await pilot.press("g", "enter")                   # All feeds
+        assert table(app).total == ITEMS
+
+
+async def test_a_failing_feed_shows_its_last_error_when_highlighted(session):
+    app = make_app(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.screen.query_one("#feed-list").focus()
+        panel = app.screen.query_one("#feed-error")
+        assert not panel.display or not panel.has_class("-shown")
+        await pilot.press("j", "j")                       # Kestrel Daily
+        assert panel.has_class("-shown")
+        assert "HTTP 500: Internal Server Error" in screen_text(app)
+        await pilot.press("j")
+        assert not panel.has_class("-shown")
+
+
+async def test_enter_on_a_term_or_category_filters(session):
+    app = make_app(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        watch = app.screen.query_one(WatchPane)
+        watch.focus()
+        await pilot.press("j", "enter")                   # regions > Crimea
+        assert table(app).filter.match == "Crimea"
+        assert table(app).total == count(session, match="Crimea") > 0
+        headline = table(app).current
+        assert any(m.name == "Crimea" for m in headline.matches)
+        await pilot.press("g", "enter")                   # the whole category
+        assert table(app).filter.match == "regions"
+        assert table(app).total == count(session, match="regions")
+        await pilot.press("enter")                        # again: lifted
+        assert table(app).filter.match is None
+
+
+async def test_filters_combine(session):
+    app = make_app(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("m")
+        assert table(app).total == count(session, matches_only=True) < ITEMS
+        await pilot.press("u")
+        assert table(app).total == count(session, matches_only=True, unread_only=True)
+        await pilot.press("S")
+        assert table(app).total == count(session, matches_only=True, unread_only=True,
+                                         starred_only=True)
+        await pilot.press("S", "u", "m")
+        assert table(app).total == ITEMS
+        app.screen.query_one("#feed-list").focus()
+        await pilot.press("j", "enter")
+        table(app).focus()
+        await pilot.press("m", "u")
+        assert table(app).total == count(session, feeds=("Harbor Wire",), matches_only=True,
+                                         unread_only=True)
+        assert "Harbor Wire · matches only · unread" in screen_text(app)
+        await pilot.press("escape")                       # lifts every filter
+        assert table(app).total == ITEMS
+        assert table(app).filter == HeadlineFilter()
+
+
+async def test_search_is_full_text_and_escape_drops_it(session):
+    app = make_app(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash")
+        assert app.focused.id == "search"
+        await pilot.press(*"Kher", "enter")              # the last word is a prefix
+        assert app.focused is table(app)
+        assert table(app).filter.search == "Kher"
+        assert table(app).total == count(session, search="Kherson") > 0
+        await pilot.press("m")                            # combines with the rest
+        assert table(app).total == count(session, search="Kher", matches_only=True)
+        await pilot.press("slash", "escape")              # escape in the box drops the search
+        assert table(app).filter.search is None
+        await pilot.press("slash", *"sum", "wait:250")   # typing searches as you go
+        assert table(app).filter.search == "sum"
+        await pilot.press("enter", "slash", *'"&zq(', "enter")
+        assert table(app).total == 0                       # odd text is words, not FTS syntax
+        assert "nothing here" in screen_text(app)
+
+
+async def test_enter_opens_the_item_and_marks_it_read(session):
+    app = make_app(session)
+    async with app.run_test() as pilot:
+        await pilot.press("j")
+        target = table(app).current
+        assert not target.read
+        await pilot.press("enter")
+        assert isinstance(app.screen, ComingScreen)
+        assert app.screen.view == "Article" and app.screen.payload == {"uid": target.id}
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        assert find_item(session.store, target.id).read
+        assert table(app).current.read
+        await pilot.press("x")                            # and back to unread
+        assert not find_item(session.store, target.id).read
+
+
+async def test_double_click_opens_click_moves(session):
+    app = make_app(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        t = table(app)
+        await pilot.click(HeadlineTable, offset=(40, 3))
+        assert t.cursor_row == 2
+        assert isinstance(app.screen, MainScreen)
+        await pilot.double_click(HeadlineTable, offset=(40, 4))
+        assert isinstance(app.screen, ComingScreen)
+        assert app.screen.payload["uid"] == t.headline_at(3).id
+
+
+async def test_space_marks_and_c_compares(session):
+    app = make_app(session)
+    async with app.run_test() as pilot:
+        await pilot.press("c")                            # nothing marked: says so, stays
+        assert isinstance(app.screen, MainScreen)
+        first = table(app).current
+        await pilot.press("space", "j", "j")
+        second = table(app).current
+        await pilot.press("c")
+        assert isinstance(app.screen, ComingScreen)
+        assert app.screen.payload == {"uid_a": first.id, "uid_b": second.id}
+        await pilot.press("q")                            # q is "back" on other screens
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("k", "k", "space")             # unmark
+        assert table(app).marked is None
+
+
+@pytest.mark.parametrize(("key", "view"), [("d", "Versions, side by side"),
+                                           ("R", "Related coverage"), ("a", "Alerts")])
+async def test_item_and_alert_keys_reach_their_screens(session, key, view):
+    app = make_app(session)
+    async with app.run_test() as pilot:
+        current = table(app).current
+        await pilot.press(key)
+        assert isinstance(app.screen, ComingScreen)
+        assert app.screen.view == view
+        if key != "a":
+            assert app.screen.payload == {"uid": current.id}
+
+
+async def test_new_alert_is_prefilled(session):
+    app = make_app(session)
+    async with app.run_test() as pilot:
+        await pilot.press("A")                            # the current headline's names
+        assert app.screen.payload["prefill"]["all"] == ["Witkoff", "Kushner"]
+        await pilot.press("escape")
+        app.screen.query_one(WatchPane).focus()
+        await pilot.press("j", "j", "A")                  # the highlighted term
+        assert app.screen.payload["prefill"] == {"name": "Donetsk", "all": ["Donetsk"]}
+        await pilot.press("escape", "g", "A")             # a category
+        assert app.screen.payload["prefill"] == {"name": "regions", "categories": ["regions"]}
+
+
+async def test_star_and_matches_navigation(session):
+    app = make_app(session)
+    async with app.run_test() as pilot:
+        await pilot.press("j", "j")                       # an item without matches
+        assert not table(app).current.matches
+        await pilot.press("n")
+        assert table(app).cursor_row == 3 and table(app).current.matches
+        await pilot.press("N")
+        assert table(app).cursor_row == 1
+        item = table(app).current
+        was = item.starred
+        await pilot.press("s")
+        assert find_item(session.store, item.id).starred is not was
+        assert table(app).current.starred is not was
+        await pilot.press("S")
+        assert table(app).total == count(session, starred_only=True)
+
+
+async def test_o_opens_http_links_only_on_request(session):
+    app = make_app(session)
+    opened: list[str] = []
+    app.open_url = lambda url, **kw: opened.append(url)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert opened == []
+        await pilot.press("o")
+        assert opened == [table(app).current.link]
+        app.open_link("javascript:alert(1)")
+        assert opened == [table(app).current.link]
+
+
+async def test_help_lists_every_key_with_its_name(session):
+    app = make_app(session)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for name in ("cursor_down", "first", "last", "page_down", "next_pane", "search",
+                     "matches_only", "unread_only", "starred_only", "refresh", "mark",
+                     "compare", "diff", "related", "star", "open_link", "alerts", "new_alert",
+                     "help", "quit", "back", "open", "command_palette", "next_match"):
+            assert name in text, name
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_keys_can_be_rebound_in_feeds_toml(tmp_path):
+    config = parse_config(config_text(keys='star = "f"\nmatches_only = "M"\nbogus = "z"'))
+    session = make_session(tmp_path / "cache", config=config)
+    fill(session, 20)
+    app = make_app(session)
+    async with app.run_test(size=(120, 60), notifications=True) as pilot:
+        await pilot.pause()
+        before = table(app).current.starred
+        await pilot.press("s")
+        assert table(app).current.starred is before       # s is no longer star
+        await pilot.press("f")
+        assert table(app).current.starred is not before
+        await pilot.press("M")
+        assert table(app).filter.matches_only
+        assert "no action named bogus" in screen_text(app)
+        await pilot.press("question_mark")
+        help_text = screen_text(app)
+        assert "f  " in help_text and "star" in help_text
+    session.close()
+
+
+async def test_the_command_palette_runs_actions_and_filters(session):
+    app = make_app(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p", *"Matches")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert table(app).filter.matches_only
+        await pilot.press("ctrl+p", *"Tages")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert table(app).filter.feeds == ("Tageskompass",)
+
+
+async def test_the_theme_follows_textual_themes(session):
+    app = make_app(session)
+    async with app.run_test() as pilot:
+        before = table(app).rich_style
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert table(app).rich_style != before
+
+
+async def test_q_quits_from_the_main_screen(session):
+    app = make_app(session)
+    async with app.run_test() as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0 or app.return_code is None
+    assert not app.is_running
+
+
+async def test_on_a_big_cache_counts_come_from_the_reader_thread(session, monkeypatch):
+    import tui.widgets.headline_table as headline_table
+
+    monkeypatch.setattr(headline_table, "SYNC_LIMIT", 0)   # every cache counts as big
+    monkeypatch.setattr(headline_table, "PAGE_SIZE", 7)     # and spans many pages
+    app = make_app(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        t = table(app)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert t.total == ITEMS and not t.counting
+        assert "⚑ 5 alerts" in screen_text(app)             # pane counts arrived too
+        titles = [t.headline_at(i).title for i in range(ITEMS)]
+        assert titles[7] != titles[6] and len(set(titles)) > 7
+        await pilot.press("m")
+        assert t.filter.matches_only
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert t.total == count(session, matches_only=True)
+        await pilot.press("pagedown", "j")
+        watched, line = t.current, t.cursor_row - round(t.scroll_y)
+        app.screen._reload_now()                            # what a refresh does
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert t.current.row_id == watched.row_id
+        assert t.cursor_row - round(t.scroll_y) == line

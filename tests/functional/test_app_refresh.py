@@ -1,0 +1,183 @@
+"""The dashboard's refresh cycle against a real loopback server.
+
+On start (unless offline), on `r` and every period, in a worker: progress shows as feeds
+done / total, a failing feed's error reaches the status line, input keeps working while
+feeds are slow, and new items slide in without taking the cursor off its item.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+
+from tests.support.cachegen import config_text, fill, make_session, screen_text
+from tests.support.feedgen import item, rss
+from tests.support.httpserver import Reply
+from tui.app import WirewatchApp
+from tui.config import parse_config
+from tui.widgets.refresh_cycle import RefreshCycle
+from tui.widgets.headline_table import HeadlineTable
+
+FEEDS = {"Harbor Wire": "/harbor.xml", "Kestrel Daily": "/kestrel.xml",
+         "Tageskompass": "/tages.xml", "Stepova Khronika": "/stepova.xml"}
+
+
+def serve(server, *, harbor: list[dict] | None = None) -> None:
+    server.route("/harbor.xml", rss(harbor or [item(1, title="Witkoff lands in Moscow"),
+                                               item(2, title="Markets calm", hours_ago=2)]),
+                 content_type="application/rss+xml")
+    server.route("/kestrel.xml", "down for maintenance", status=500)
+    server.route("/tages.xml", rss([item(10, title="Krim: neue Gespräche", hours_ago=3)]),
+                 content_type="application/rss+xml")
+    server.route("/stepova.xml", rss([item(20, title="Херсон без світла", hours_ago=4)]),
+                 content_type="application/rss+xml")
+
+
+def session_for(tmp_path, server, refresh_minutes: float = 15):
+    urls = {name: server.url(path) for name, path in FEEDS.items()}
+    return make_session(tmp_path / "cache", config=parse_config(
+        config_text(urls, refresh_minutes=refresh_minutes, settings='full_text = "never"')))
+
+
+async def wait_until(pilot, condition, timeout: float = 5.0) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("timed out")
+
+
+async def wait_for_refresh(app, pilot, timeout: float = 10.0) -> None:
+    """Until the refresh running (or about to start) is done and its results are shown."""
+    await pilot.pause()
+    await wait_until(pilot, lambda: not app.screen.refreshing, timeout)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_refresh_on_start_reports_progress_and_errors(tmp_path, http_server):
+    serve(http_server)
+    session = session_for(tmp_path, http_server)
+    seen: list[RefreshCycle.Progress] = []
+
+    def hook(message) -> None:        # a message is seen at each node it bubbles through
+        if isinstance(message, RefreshCycle.Progress) and all(m is not message for m in seen):
+            seen.append(message)
+
+    app = WirewatchApp(session, timezone=timezone.utc)
+    async with app.run_test(size=(120, 30), message_hook=hook) as pilot:
+        await wait_for_refresh(app, pilot)
+        table = app.screen.query_one(HeadlineTable)
+        assert table.total == 4
+        assert [(m.done, m.total) for m in seen] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+        text = screen_text(app)
+        assert "Kestrel Daily: HTTP 500" in text
+        assert "updated" in text and "4 new" in text and "1 failed" in text
+        assert "Witkoff lands in Moscow" in text
+        assert all(len(http_server.requests_to(path)) == 1 for path in FEEDS.values())
+    session.close()
+
+
+async def test_offline_fetches_nothing_until_r(tmp_path, http_server):
+    serve(http_server)
+    session = session_for(tmp_path, http_server)
+    app = WirewatchApp(session, offline=True, timezone=timezone.utc)
+    async with app.run_test() as pilot:
+        await pilot.pause(0.3)
+        assert http_server.requests == []
+        assert "offline" in screen_text(app)
+        await pilot.press("r")                             # asked for: fetched
+        await wait_for_refresh(app, pilot)
+        assert len(http_server.requests) == 4
+        assert app.screen.query_one(HeadlineTable).total == 4
+    session.close()
+
+
+async def test_r_keeps_the_cursor_on_its_item_as_new_items_arrive(tmp_path, http_server):
+    serve(http_server)
+    session = session_for(tmp_path, http_server)
+    fill(session, 80, now=datetime.now(timezone.utc) - timedelta(days=1))   # older news
+    app = WirewatchApp(session, timezone=timezone.utc)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for_refresh(app, pilot)
+        table = app.screen.query_one(HeadlineTable)
+        await pilot.press("pagedown", "j", "j")
+        watched = table.current
+        line = table.cursor_row - round(table.scroll_y)
+        before = table.cursor_row
+        newer = [item(100 + n, title=f"Fresh report {n} on Crimea", hours_ago=0.1 * (n + 1))
+                 for n in range(3)]
+        serve(http_server, harbor=newer + [item(1, title="Witkoff lands in Moscow"),
+                                           item(2, title="Markets calm", hours_ago=2)])
+        await pilot.press("r")
+        await wait_for_refresh(app, pilot)
+        assert table.total == 87
+        assert table.current.row_id == watched.row_id      # same item under the cursor
+        assert table.cursor_row == before + 3
+        assert table.cursor_row - round(table.scroll_y) == line   # on the same screen line
+        await pilot.press("g")
+        assert "Fresh report 0 on Crimea" in screen_text(app)
+    session.close()
+
+
+async def test_input_is_never_blocked_by_a_slow_feed(tmp_path, http_server):
+    serve(http_server)
+    body = rss([item(30, title="Slow news")])
+    release = threading.Event()
+
+    def slow(_request) -> Reply:                           # answers when the test says so
+        release.wait(10)
+        return Reply(200, body, {"Content-Type": "application/rss+xml"})
+
+    http_server.route("/stepova.xml", slow)
+    session = session_for(tmp_path, http_server)
+    app = WirewatchApp(session, timezone=timezone.utc)
+    try:
+        async with app.run_test(size=(120, 30)) as pilot:
+            status = app.screen.query_one("#status")
+            table = app.screen.query_one(HeadlineTable)
+            await wait_until(pilot, lambda: table.total == 3)   # the fast feeds already show
+            assert status.progress == (3, 4)                    # while the slow one waits
+            await pilot.press("j", "m")                         # keys work meanwhile
+            assert table.cursor_row == 0 and table.filter.matches_only
+            await pilot.press("m", "question_mark", "escape", "j")
+            assert table.cursor_row == 1
+            assert "refreshing 3/4 feeds" in screen_text(app)
+            await pilot.press("r")                              # a second refresh is refused
+            release.set()
+            await wait_for_refresh(app, pilot)
+            assert table.total == 4 and status.progress is None
+            assert len(http_server.requests_to("/stepova.xml")) == 1
+    finally:
+        release.set()
+    session.close()
+
+
+async def test_periodic_refresh(tmp_path, http_server, monkeypatch):
+    import tui.widgets.refresh_cycle
+
+    monkeypatch.setattr(tui.widgets.refresh_cycle, "MIN_PERIOD", 0.3)
+    serve(http_server)
+    session = session_for(tmp_path, http_server, refresh_minutes=0.004)   # 0.24 s
+    app = WirewatchApp(session, timezone=timezone.utc)
+    async with app.run_test() as pilot:
+        await wait_until(pilot, lambda: len(http_server.requests_to("/harbor.xml")) >= 2)
+        await wait_for_refresh(app, pilot)
+    session.close()
+
+
+async def test_demo_runs_on_the_bundled_site_and_cleans_up():
+    from tui.app import demo_session
+
+    with demo_session(advance_every=None) as session:
+        folder = session.config.path.parent
+        assert session.store.path.is_relative_to(folder)
+        app = WirewatchApp(session, timezone=timezone.utc)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await wait_for_refresh(app, pilot)
+            table = app.screen.query_one(HeadlineTable)
+            assert table.total > 10
+            assert "updated" in screen_text(app) and "failed" not in screen_text(app)
+            await pilot.press("m")
+            assert 0 < table.total
+    assert not folder.exists()

@@ -1,0 +1,472 @@
+"""The headline table: every cached item that passes the filter, newest first.
+
+A DataTable paints 10,000 rows in over a second and must be refilled on every filter change,
+so this is a Line API widget instead (the way Textual's toolong shows huge logs): the widget
+knows only how many rows there are, and each visible line asks the cache for its row, one
+page of rows at a time, through `list_headlines(limit, offset)`. A hundred thousand cached
+items cost one count and one page to show. Pages are kept in a small LRU cache and dropped
+when the filter changes or a refresh stores new items.
+
+The cursor belongs to an item, not to a row number: when a refresh inserts newer items above
+it, `reload` finds the item again and keeps it on the same screen line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from concurrent.futures import Executor
+from dataclasses import replace
+from datetime import tzinfo
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events, work
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.core.query import (
+    Headline, HeadlineFilter, count_headlines, headline_position, list_headlines,
+)
+from tui.core.store import Store
+from tui.widgets.highlight import highlighted, plain
+
+PAGE_SIZE = 100
+HEADER_LINES = 1
+SYNC_LIMIT = 20_000   # up to this many cached items, counting is done between key presses
+
+
+class HeadlineTable(ScrollView, can_focus=True):
+    """Headlines as lines rendered on demand from the cache."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="cursor_down",
+                tooltip="Next row (in the side panes too)."),
+        Binding("k,up", "cursor_up", "Up", show=False, id="cursor_up",
+                tooltip="Previous row (in the side panes too)."),
+        Binding("g,home", "first", "First", show=False, id="first", tooltip="First row."),
+        Binding("G,end", "last", "Last", show=False, id="last", tooltip="Last row."),
+        Binding("pageup", "page_up", "Page up", show=False, id="page_up",
+                tooltip="One screen up."),
+        Binding("pagedown", "page_down", "Page down", show=False, id="page_down",
+                tooltip="One screen down."),
+        Binding("enter", "open", "Open", id="open", tooltip="Open the article (on a feed or "
+                "a watched name in the side panes: filter to it; again: lift)."),
+    ]
+
+    COMPONENT_CLASSES = {
+        "headline-table--header",
+        "headline-table--cursor",
+        "headline-table--unread",
+        "headline-table--read",
+        "headline-table--time",
+        "headline-table--feed",
+        "headline-table--alert",
+        "headline-table--flag",
+        "headline-table--empty",
+    }
+
+    DEFAULT_CSS = """
+    HeadlineTable {
+        background: $surface;
+        color: $foreground;
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+        & > .headline-table--header { text-style: bold; background: $panel; color: $foreground; }
+        & > .headline-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+        }
+        &:focus > .headline-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+        }
+        & > .headline-table--unread { text-style: bold; }
+        & > .headline-table--read { color: $foreground-darken-2; }
+        & > .headline-table--time { color: $foreground-darken-2; }
+        & > .headline-table--feed { color: $text-secondary; }
+        & > .headline-table--alert { color: $text-error; text-style: bold; }
+        & > .headline-table--flag { color: $text-warning; }
+        & > .headline-table--empty { color: $foreground-darken-2; text-style: italic; }
+    }
+    """
+
+    cursor_row: reactive[int] = reactive(0, repaint=False, init=False)
+
+    class Highlighted(Message):
+        """The cursor moved to another item (None: the list is empty)."""
+
+        def __init__(self, table: HeadlineTable, headline: Headline | None) -> None:
+            super().__init__()
+            self.table = table
+            self.headline = headline
+
+        @property
+        def control(self) -> HeadlineTable:
+            return self.table
+
+    class Opened(Message):
+        """The user asked to open an item (enter or double click)."""
+
+        def __init__(self, table: HeadlineTable, headline: Headline) -> None:
+            super().__init__()
+            self.table = table
+            self.headline = headline
+
+        @property
+        def control(self) -> HeadlineTable:
+            return self.table
+
+    class Reloaded(Message):
+        """The row count may have changed (filter change or refresh)."""
+
+        def __init__(self, table: HeadlineTable, total: int) -> None:
+            super().__init__()
+            self.table = table
+            self.total = total
+
+        @property
+        def control(self) -> HeadlineTable:
+            return self.table
+
+    def __init__(self, store: Store, category_styles: Mapping[str, Style], *,
+                 timezone: tzinfo | None = None, reader: Executor | None = None,
+                 name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.store = store
+        self.reader = reader          # one long-lived thread for slow counts (None: count here)
+        self.category_styles = dict(category_styles)
+        self.timezone = timezone
+        self.filter = HeadlineFilter()
+        self.total = 0
+        self.counting = False         # the total is provisional until the count arrives
+        self._generation = 0          # bumped per filter or reload: late counts are dropped
+        self.marked: Headline | None = None      # held for `c` (compare with the current)
+        self._pages: LRUCache[int, list[Headline]] = LRUCache(32)
+        self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._last_highlighted: int | None = None
+        self._styles: dict[str, Style] = {}      # resolved per paint by render_lines
+        self._width = 0
+
+    # --- data -------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.set_filter(self.filter, force=True)
+
+    def set_filter(self, flt: HeadlineFilter, *, force: bool = False) -> None:
+        """Show another selection of items, from the top.
+
+        The first page is read at once and shown; on a big cache the count (which can take
+        tens of milliseconds at 100,000 items) follows from the reader thread.
+        """
+        if flt == self.filter and not force:
+            return
+        self.filter = flt
+        self._generation += 1
+        self._pages.clear()
+        first = list_headlines(self.store, flt, limit=PAGE_SIZE, offset=0)
+        self._pages[0] = first
+        if len(first) < PAGE_SIZE:
+            self._apply(len(first), 0, None)
+        elif self.counting_is_cheap():
+            self._apply(count_headlines(self.store, flt), 0, None)
+        else:
+            self._apply(len(first), 0, None, counting=True)
+            self._measure(flt, self._generation, None, None, reloading=False)
+
+    def reload(self) -> None:
+        """Count again and forget cached pages, keeping the cursor on its item.
+
+        The cursor item keeps its line on screen, so new items arriving above it scroll the
+        list rather than move the user's place in it. On a big cache the counting runs on
+        the reader thread and the old rows stay on screen until it is done.
+        """
+        current = self.current
+        row_id = current.row_id if current is not None else None
+        screen_line = self.cursor_row - round(self.scroll_y)
+        self._generation += 1
+        if self.counting_is_cheap():
+            total, position = self._count(self.filter, row_id)
+            self._pages.clear()
+            self._apply(total, self._target(position, total), screen_line)
+        else:
+            self._measure(self.filter, self._generation, row_id, screen_line, reloading=True)
+
+    def counting_is_cheap(self) -> bool:
+        """Whether counting is cheap enough to do between two key presses."""
+        return self.reader is None or self.store.connection.execute(
+            "SELECT count(*) FROM items").fetchone()[0] <= SYNC_LIMIT
+
+    def _count(self, flt: HeadlineFilter, row_id: int | None) -> tuple[int, int | None]:
+        """(rows, the row of item `row_id`), on whichever thread calls it."""
+        total = count_headlines(self.store, flt)
+        position = headline_position(self.store, flt, row_id) if row_id is not None else None
+        return total, position
+
+    def _target(self, position: int | None, total: int) -> int:
+        return position if position is not None else min(self.cursor_row, max(0, total - 1))
+
+    @work(group="headline-count", exclusive=True)
+    async def _measure(self, flt: HeadlineFilter, generation: int, row_id: int | None,
+                       screen_line: int | None, *, reloading: bool) -> None:
+        """Count on the reader thread, then take the count (and, for a reload, the rows)."""
+        loop = asyncio.get_running_loop()
+        total, position = await loop.run_in_executor(self.reader, self._count, flt, row_id)
+        if generation != self._generation:
+            return                       # the filter changed meanwhile: a newer count follows
+        if reloading:
+            self._pages.clear()
+            self._apply(total, self._target(position, total), screen_line)
+        else:                            # the first page on screen stands: only the count
+            self._apply(total, self.cursor_row, None, repaint=False)
+
+    def _apply(self, total: int, target: int, screen_line: int | None, *,
+               counting: bool = False, repaint: bool = True) -> None:
+        """Take a new row count, put the cursor on row `target` and keep it on `screen_line`
+        of the screen (None: scroll only as far as needed to show it)."""
+        self.total, self.counting = total, counting
+        self.virtual_size = Size(self.scrollable_content_region.width, total + HEADER_LINES)
+        target = max(0, min(target, total - 1))
+        self.set_reactive(HeadlineTable.cursor_row, target)
+        if screen_line is not None:
+            self.scroll_to(y=max(0, target - screen_line), animate=False, force=True)
+        elif target < round(self.scroll_y) or target >= round(self.scroll_y) + self._visible_rows():
+            self.scroll_to(y=max(0, target - self._visible_rows() + 1), animate=False, force=True)
+        if repaint:
+            self.refresh()
+        else:
+            self.refresh(Region(0, 0, self.size.width, HEADER_LINES))   # the header's count
+        self.post_message(self.Reloaded(self, total))
+        self._announce(force=True)
+
+    def headline_at(self, index: int) -> Headline | None:
+        """The item at row `index`, reading its page from the cache when not held."""
+        if not 0 <= index < self.total:
+            return None
+        page, slot = divmod(index, PAGE_SIZE)
+        rows = self._pages.get(page)
+        if rows is None:
+            rows = list_headlines(self.store, self.filter, limit=PAGE_SIZE,
+                                  offset=page * PAGE_SIZE)
+            self._pages[page] = rows
+        return rows[slot] if slot < len(rows) else None
+
+    @property
+    def current(self) -> Headline | None:
+        return self.headline_at(self.cursor_row)
+
+    def update_current(self, **changes: object) -> None:
+        """Change the held copy of the current item (read, starred) and repaint its line."""
+        index = self.cursor_row
+        page, slot = divmod(index, PAGE_SIZE)
+        rows = self._pages.get(page)
+        if rows is not None and slot < len(rows):
+            rows[slot] = replace(rows[slot], **changes)
+        if self.marked is not None and self.current and self.marked.row_id == self.current.row_id:
+            self.marked = replace(self.marked, **changes)
+        self._refresh_row(index)
+
+    def toggle_mark(self) -> Headline | None:
+        """Mark the current item for comparison (again: unmark); returns the marked item."""
+        current = self.current
+        if current is None:
+            return None
+        if self.marked is not None and self.marked.row_id == current.row_id:
+            self.marked = None
+        else:
+            self.marked = current
+        self.refresh()
+        return self.marked
+
+    def find_row(self, start: int, step: int, predicate, *, limit: int = 2_000) -> int | None:
+        """The nearest row from `start` (exclusive) in direction `step` whose item passes."""
+        index = start + step
+        for _ in range(limit):
+            if not 0 <= index < self.total:
+                return None
+            headline = self.headline_at(index)
+            if headline is not None and predicate(headline):
+                return index
+            index += step
+        return None
+
+    # --- cursor -----------------------------------------------------------------------------
+
+    def _visible_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height - HEADER_LINES)
+
+    def validate_cursor_row(self, value: int) -> int:
+        return max(0, min(value, self.total - 1)) if self.total else 0
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self._refresh_row(old)
+        self._refresh_row(new)
+        self.scroll_to_cursor()
+        self._announce()
+
+    def scroll_to_cursor(self) -> None:
+        top = round(self.scroll_y)
+        rows = self._visible_rows()
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, force=True)
+        elif self.cursor_row >= top + rows:
+            self.scroll_to(y=self.cursor_row - rows + 1, animate=False, force=True)
+
+    def _announce(self, force: bool = False) -> None:
+        current = self.current
+        key = current.row_id if current else None
+        if force or key != self._last_highlighted:
+            self._last_highlighted = key
+            self.post_message(self.Highlighted(self, current))
+
+    def _refresh_row(self, index: int) -> None:
+        self.refresh_line(index + HEADER_LINES)
+
+    def action_cursor_down(self) -> None:
+        self.cursor_row += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor_row -= 1
+
+    def action_first(self) -> None:
+        self.cursor_row = 0
+
+    def action_last(self) -> None:
+        self.cursor_row = self.total - 1
+
+    def action_page_down(self) -> None:
+        rows = self._visible_rows()
+        self.scroll_to(y=round(self.scroll_y) + rows, animate=False, force=True)
+        self.cursor_row += rows
+
+    def action_page_up(self) -> None:
+        rows = self._visible_rows()
+        self.scroll_to(y=max(0, round(self.scroll_y) - rows), animate=False, force=True)
+        self.cursor_row -= rows
+
+    def action_open(self) -> None:
+        current = self.current
+        if current is not None:
+            self.post_message(self.Opened(self, current))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click moves the cursor; a double click opens. Feed text never acts on a click."""
+        row = event.y - HEADER_LINES + round(self.scroll_y)
+        if event.y < HEADER_LINES or not 0 <= row < self.total:
+            return
+        self.cursor_row = row
+        if event.chain >= 2:
+            self.action_open()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self.total + HEADER_LINES)
+        self.scroll_to_cursor()
+
+    # --- painting ---------------------------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Resolve the styles once per paint, not once per line (CSS lookups are not free)."""
+        self._resolve_styles()
+        return super().render_lines(crop)
+
+    def _resolve_styles(self) -> None:
+        component = self.get_component_rich_style
+        # Partial styles: only what each rule sets, so a column's colour never paints its
+        # own background over the cursor's.
+        self._styles = {name.removeprefix("headline-table--"): component(name, partial=True)
+                        for name in self.COMPONENT_CLASSES}
+        self._styles["base"] = self.rich_style
+        self._width = self.scrollable_content_region.width
+
+    def render_line(self, y: int) -> Strip:
+        if not self._styles:
+            self._resolve_styles()
+        width, styles = self._width, self._styles
+        base = styles["base"]
+        if y < HEADER_LINES:
+            return self._strip(self._header(width), width, base + styles["header"])
+        index = round(self.scroll_y) + y - HEADER_LINES
+        if self.total == 0:
+            if y == HEADER_LINES:
+                empty = plain("  nothing here: no cached item passes the filters",
+                              styles["empty"])
+                return self._strip(empty, width, base)
+            return Strip.blank(width, base)
+        headline = self.headline_at(index)
+        if headline is None:
+            return Strip.blank(width, base)
+        cursor = index == self.cursor_row
+        marked = self.marked is not None and self.marked.row_id == headline.row_id
+        # A row looks the same wherever it appears: toggling a filter off, scrolling back
+        # or reloading after a refresh repaints from here instead of laying text out again.
+        key = (headline.row_id, headline.title, headline.when, headline.read, headline.starred,
+               headline.changed, headline.versions, bool(headline.alerts), width, cursor,
+               marked, base, styles["cursor"])
+        strip = self._strips.get(key)
+        if strip is None:
+            row_style = base + styles["cursor"] if cursor else base
+            strip = self._strip(self._row(headline, width, marked), width, row_style)
+            self._strips[key] = strip
+        return strip
+
+    def _strip(self, text: Text, width: int, style: Style) -> Strip:
+        text.truncate(width, overflow="ellipsis", pad=True)
+        segments = [Segment(s.text, style + s.style if s.style else style)
+                    for s in text.render(self.app.console)]
+        return Strip(segments).adjust_cell_length(width, style)
+
+    def _columns(self, width: int) -> tuple[int, int]:
+        """(time width, feed width) for a table this wide."""
+        if width >= 110:
+            return 11, 18
+        if width >= 70:
+            return 11, 12
+        return 5, 10
+
+    def _header(self, width: int) -> Text:
+        time_width, feed_width = self._columns(width)
+        count = "counting…" if self.counting else f"{self.total:,} items"
+        text = Text(" " + "Time".ljust(time_width + 1) + " " + "Feed".ljust(feed_width)
+                    + "     Title", no_wrap=True, end="")
+        gap = width - text.cell_len - len(count) - 1
+        if gap > 1:
+            text.append(" " * gap + count)
+        return text
+
+    def _row(self, headline: Headline, width: int, marked: bool) -> Text:
+        time_width, feed_width = self._columns(width)
+        when = headline.when.astimezone(self.timezone)
+        stamp = when.strftime("%m-%d %H:%M" if time_width > 5 else "%H:%M")
+        estimated = " " if headline.date_known else "~"
+        styles = self._styles
+        weight = styles["read" if headline.read else "unread"]
+        row = Text(no_wrap=True, end="")
+        row.append("◆" if marked else " ", styles["flag"])
+        row.append(stamp + estimated, styles["time"])
+        row.append(" ")
+        feed = plain(headline.feed, styles["feed"])
+        feed.truncate(feed_width, overflow="ellipsis", pad=True)
+        row.append_text(feed)
+        row.append(" ")
+        row.append("!" if headline.alerts else " ", styles["alert"])
+        row.append("★" if headline.starred else " ", styles["flag"])
+        row.append("Δ" if headline.changed or headline.versions > 1 else " ", styles["flag"])
+        row.append(" ")
+        room = max(1, width - row.cell_len)
+        row.append_text(highlighted(headline.title, headline.matches, self.category_styles,
+                                    limit=room * 2, base=weight))
+        return row

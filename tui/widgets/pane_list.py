@@ -1,0 +1,68 @@
+"""The side panes' list: an OptionList that moves with vim keys and never reads markup.
+
+Feed names and tags come from feeds.toml and servers; they are always handed over as Text,
+and `markup=False` makes sure a plain string could never be read as markup either.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+
+
+class PaneList(OptionList):
+    """A side-pane list (feeds, watchlist) with the same movement keys as the table."""
+
+    DEFAULT_CSS = """
+    PaneList {
+        scrollbar-size-vertical: 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="cursor_down"),
+        Binding("k", "cursor_up", "Up", show=False, id="cursor_up"),
+        Binding("g", "first", "First", show=False, id="first"),
+        Binding("G", "last", "Last", show=False, id="last"),
+    ]
+
+    class WidthChanged(Message):
+        """The room for an option changed (resize, scrollbar shown or hidden): rows that
+        are fitted to the width (counts aligned right) must be rebuilt."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, markup=False, compact=True)
+        self._known_width = 0
+
+    @property
+    def line_width(self) -> int:
+        """Cells available to one option's text (0 before the first layout)."""
+        return max(0, self.scrollable_content_region.width - 1)
+
+    def _check_width(self) -> None:
+        if self.line_width != self._known_width:
+            self._known_width = self.line_width
+            self.post_message(self.WidthChanged())
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._check_width)
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        self.call_after_refresh(self._check_width)
+
+
+def row(label: Text, count: int | None, width: int, *, mark: Text | None = None) -> Text:
+    """`mark label ... count`, fitted to `width` cells (the label is cut, never the count)."""
+    mark = mark if mark is not None else Text("  ")
+    number = f"{count:,}" if count is not None else ""
+    room = max(1, width - mark.cell_len - len(number) - (1 if number else 0))
+    label = label.copy()
+    label.truncate(room, overflow="ellipsis", pad=True)
+    out = Text(no_wrap=True, overflow="ellipsis", end="")
+    out.append_text(mark)
+    out.append_text(label)
+    if number:
+        out.append(" " + number, style="dim")
+    return out
