@@ -19,3 +19,22 @@ def http_server() -> Iterator[LoopbackServer]:
     with LoopbackServer() as server:
         yield server
     assert not server.errors, f"route handlers raised: {server.errors!r}"
+
+
+_LOOPBACK = ("localhost", "127.", "::1", "0:0:0:0:0:0:0:1")
+
+
+@pytest.fixture(autouse=True)
+def no_internet(monkeypatch):
+    """No test touches the internet: any name lookup that is not loopback fails at once."""
+    import socket
+
+    real = socket.getaddrinfo
+
+    def loopback_only(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else str(host or "")
+        if not name.startswith(_LOOPBACK):
+            raise socket.gaierror(socket.EAI_NONAME, f"tests may not reach {name}")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)

@@ -194,7 +194,7 @@ def cmd_fetch(args) -> int:
 
 
 def cmd_headlines(args) -> int:
-    from tui.core.query import HeadlineFilter, list_headlines
+    from tui.core.query import HeadlineFilter, list_headlines, resolve_match
 
     if args.limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
@@ -207,7 +207,8 @@ def cmd_headlines(args) -> int:
             if unknown:
                 raise UsageError(f"no feed or tag named {unknown[0]!r}")
             feeds = tuple(sorted(selected))
-        flt = HeadlineFilter(feeds=feeds, match=args.match, search=args.search,
+        match = resolve_match(session.store, args.match) if args.match else None
+        flt = HeadlineFilter(feeds=feeds, match=match, search=args.search,
                              alerted=args.alerted)
         items = list_headlines(session.store, flt, limit=args.limit or None)
     finally:

@@ -66,7 +66,8 @@ def atom(items: list[dict], *, title: str = "Atom Feed", language: str = "en") -
 
 def config_text(feeds: list[tuple[str, str]], *, extra: str = "", settings: str = "") -> str:
     """A feeds.toml with the given (name, url) feeds and the default watchlist."""
-    defaults = {"timeout_seconds": "5", "refresh_minutes": "15"}
+    # Pages are fetched only when a test asks (full_text): item links point at news.example.
+    defaults = {"timeout_seconds": "5", "refresh_minutes": "15", "full_text": '"never"'}
     for line in settings.splitlines():
         defaults[line.split("=")[0].strip()] = line.split("=", 1)[1].strip()
     parts = ["[settings]", *(f"{k} = {v}" for k, v in defaults.items()), ""]

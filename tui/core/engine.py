@@ -78,11 +78,19 @@ class Engine:
         self.store = store
         self.matcher = matcher
         self.alerts = alerts
+        # One long-lived writer thread: every refresh's parsing and storing runs on it, so the
+        # cache sees one writer and the thread's SQLite connection is opened once, not per refresh.
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-store")
         settings = config.settings
         self.fetch_limits = fetch_limits or FetchLimits(
             timeout_seconds=settings.timeout_seconds, max_bytes=settings.max_feed_bytes,
             concurrency=settings.concurrency)
         store.sync_feeds((f.name, f.url) for f in config.feeds)
+
+    def close(self) -> None:
+        """Stop the writer thread (after its queued work) and close the cache."""
+        self._writer.shutdown(wait=True)
+        self.store.close()
 
     def due_feeds(self, now: float | None = None) -> list[FeedConfig]:
         now = now or time.time()
@@ -102,39 +110,36 @@ class Engine:
             list(self.config.feeds) if force else self.due_feeds())
         report = RefreshReport()
         states = self.store.feed_states()
-        writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-store")
+        writer = self._writer
         loop = asyncio.get_running_loop()
         done = 0
-        try:
-            async with Fetcher(self.fetch_limits) as fetcher:
-                async def one(feed: FeedConfig) -> FeedReport:
-                    state = states.get(feed.name)
-                    url = state.url if state else feed.url
-                    fetched = await fetcher.get(
-                        url, etag=state.etag if state else None,
-                        last_modified=state.last_modified if state else None)
-                    return await loop.run_in_executor(
-                        writer, self._store_result, feed, url, fetched,
-                        state.failures if state else 0)
+        async with Fetcher(self.fetch_limits) as fetcher:
+            async def one(feed: FeedConfig) -> FeedReport:
+                state = states.get(feed.name)
+                url = state.url if state else feed.url
+                fetched = await fetcher.get(
+                    url, etag=state.etag if state else None,
+                    last_modified=state.last_modified if state else None)
+                return await loop.run_in_executor(
+                    writer, self._store_result, feed, url, fetched,
+                    state.failures if state else 0)
 
-                tasks = [asyncio.ensure_future(one(feed)) for feed in chosen]
-                for finished in asyncio.as_completed(tasks):
-                    feed_report = await finished
-                    report.feeds.append(feed_report)
-                    done += 1
-                    if on_progress is not None:
-                        on_progress(done, len(chosen), feed_report)
-                touched = report.touched_ids()
-                jobs = await loop.run_in_executor(
-                    writer, lambda: due_text_jobs(self.store, self.config, fresh_ids=touched))
-                text_changed = await self._fetch_pages(fetcher, writer, jobs, report.pages)
-            if self.alerts is not None:
-                report.alerts = await loop.run_in_executor(
-                    writer, self.alerts.evaluate, self.store, touched + text_changed)
-            report.pruned = await loop.run_in_executor(
-                writer, self.store.prune, self.config.settings.keep_days)
-        finally:
-            writer.shutdown(wait=True)
+            tasks = [asyncio.ensure_future(one(feed)) for feed in chosen]
+            for finished in asyncio.as_completed(tasks):
+                feed_report = await finished
+                report.feeds.append(feed_report)
+                done += 1
+                if on_progress is not None:
+                    on_progress(done, len(chosen), feed_report)
+            touched = report.touched_ids()
+            jobs = await loop.run_in_executor(
+                writer, lambda: due_text_jobs(self.store, self.config, fresh_ids=touched))
+            text_changed = await self._fetch_pages(fetcher, writer, jobs, report.pages)
+        if self.alerts is not None:
+            report.alerts = await loop.run_in_executor(
+                writer, self.alerts.evaluate, self.store, touched + text_changed)
+        report.pruned = await loop.run_in_executor(
+            writer, self.store.prune, self.config.settings.keep_days)
         order = {f.name: i for i, f in enumerate(chosen)}
         report.feeds.sort(key=lambda r: order.get(r.name, 0))
         report.seconds = time.perf_counter() - started
@@ -165,17 +170,13 @@ class Engine:
             "SELECT link, feed FROM items WHERE id = ?", (row_id,)).fetchone()
         if row is None or not row["link"]:
             return "error"
-        writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-store")
         outcomes: dict[str, int] = {}
-        try:
-            async with Fetcher(self.fetch_limits) as fetcher:
-                changed = await self._fetch_pages(
-                    fetcher, writer, [TextJob(row_id, row["link"], row["feed"])], outcomes)
-            if changed and self.alerts is not None:
-                await asyncio.get_running_loop().run_in_executor(
-                    writer, self.alerts.evaluate, self.store, changed)
-        finally:
-            writer.shutdown(wait=True)
+        async with Fetcher(self.fetch_limits) as fetcher:
+            changed = await self._fetch_pages(
+                fetcher, self._writer, [TextJob(row_id, row["link"], row["feed"])], outcomes)
+        if changed and self.alerts is not None:
+            await asyncio.get_running_loop().run_in_executor(
+                self._writer, self.alerts.evaluate, self.store, changed)
         return next(iter(outcomes), "error")
 
     def _store_result(self, feed: FeedConfig, url: str, fetched: FetchResult,

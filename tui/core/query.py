@@ -65,6 +65,17 @@ class Headline:
         }
 
 
+def resolve_match(store: Store, wanted: str) -> str:
+    """The stored spelling of a watched name or category, matched without regard to case."""
+    for column in ("name", "category"):
+        row = store.connection.execute(
+            f"SELECT {column} FROM (SELECT DISTINCT {column} FROM matches INDEXED BY "
+            f"matches_by_{column}) WHERE {column} = ? COLLATE NOCASE LIMIT 1", (wanted,)).fetchone()
+        if row:
+            return row[0]
+    return wanted
+
+
 def iso(when: datetime | None) -> str | None:
     return when.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if when else None
 
@@ -93,8 +104,9 @@ def _where(flt: HeadlineFilter) -> tuple[str, list]:
         clauses.append(f"i.feed IN ({','.join('?' * len(flt.feeds))})")
         params.extend(flt.feeds)
     if flt.match:
-        clauses.append("i.id IN (SELECT item_id FROM matches WHERE name = ? COLLATE NOCASE "
-                       "OR category = ? COLLATE NOCASE)")
+        # Two indexed lookups; resolve_match gives the stored spelling of the user's words.
+        clauses.append("i.id IN (SELECT item_id FROM matches WHERE name = ? "
+                       "UNION SELECT item_id FROM matches WHERE category = ?)")
         params.extend([flt.match, flt.match])
     if flt.matches_only:
         clauses.append("EXISTS (SELECT 1 FROM matches m WHERE m.item_id = i.id)")

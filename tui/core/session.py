@@ -24,7 +24,7 @@ class Session:
     engine: Engine
 
     def close(self) -> None:
-        self.store.close()
+        self.engine.close()
 
 
 def build_watcher(config: Config) -> Watcher:
