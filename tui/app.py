@@ -3,7 +3,7 @@
 It holds the session (config, cache, engine), applies the user's `[keys]`, and is the one
 place that decides which screen a request opens: `open_item`, `open_diff`, `open_compare`,
 `open_related`, `open_alerts`, `new_alert`. Screens and widgets call these hooks and never
-push each other, so a later screen replaces a placeholder by changing one method here.
+push each other.
 """
 
 from __future__ import annotations
@@ -17,14 +17,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from functools import partial
+
+from textual import on
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from tui.commands import DashboardCommands, action_ids
-from tui.screens.coming import ComingScreen
+from tui.config import Config
+from tui.core import alert_apply
+from tui.screens.alert_form import AlertForm, announce_applied
+from tui.screens.alerts import AlertsScreen
+from tui.screens.article import ArticleScreen
+from tui.screens.diff import DiffScreen
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
+from tui.screens.related import RelatedScreen
 
 if TYPE_CHECKING:
     from tui.core.session import Session
@@ -60,27 +70,54 @@ class WirewatchApp(App[None]):
                         "(press ? for the names)", severity="warning", markup=False)
         self.set_keymap({action: key for action, key in self.keymap.items() if action in known})
 
-    # --- where requests lead (later issues replace the placeholders here) -------------------
+    # --- where requests lead ---------------------------------------------------------------
 
     def open_item(self, uid: str) -> None:
-        self.push_screen(ComingScreen("Article", f"item {uid}", uid=uid))
+        self.push_screen(ArticleScreen(uid))
 
     def open_diff(self, uid: str) -> None:
-        self.push_screen(ComingScreen("Versions, side by side", f"item {uid}", uid=uid))
+        self.push_screen(DiffScreen(uid))
 
     def open_compare(self, uid_a: str, uid_b: str) -> None:
-        self.push_screen(ComingScreen("Compare two reports", f"items {uid_a} and {uid_b}",
-                                      uid_a=uid_a, uid_b=uid_b))
+        self.push_screen(DiffScreen(uid_a, uid_b))
 
     def open_related(self, uid: str) -> None:
-        self.push_screen(ComingScreen("Related coverage", f"item {uid}", uid=uid))
+        self.push_screen(RelatedScreen(uid))
 
     def open_alerts(self) -> None:
-        self.push_screen(ComingScreen("Alerts"))
+        self.push_screen(AlertsScreen(), callback=lambda _: self.alerts_changed())
 
     def new_alert(self, prefill: dict) -> None:
-        detail = ", ".join(f"{k}: {v}" for k, v in prefill.items())
-        self.push_screen(ComingScreen("New alert", detail, prefill=prefill))
+        self.push_screen(AlertForm(prefill))
+
+    # --- alert rules changed from the dashboard ---------------------------------------------
+
+    def apply_config(self, config: Config) -> None:
+        """New rules in force now; the cache is re-evaluated on a thread."""
+        self.run_worker(partial(alert_apply.apply_config, self.session, config), thread=True,
+                        group="apply-config", exit_on_error=False,
+                        description="apply the changed alert rules")
+
+    @on(Worker.StateChanged)
+    def _config_applied(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "apply-config" or not worker.is_finished:
+            return
+        if event.state == WorkerState.SUCCESS and worker.result is not None:
+            announce_applied(self, worker.result.hits)
+        elif event.state == WorkerState.ERROR:
+            self.notify(f"Alert rules not applied: {worker.error}", severity="error",
+                        markup=False)
+        self.alerts_changed()
+
+    def alerts_changed(self) -> None:
+        """Rules or hits changed: every screen showing them reads them again."""
+        for screen in self.screen_stack:
+            if isinstance(screen, AlertsScreen):
+                screen.reload()
+            elif isinstance(screen, MainScreen):
+                screen.table.reload()
+                screen.load_counts()
 
     def open_help(self) -> None:
         self.push_screen(HelpScreen())

@@ -22,7 +22,8 @@ from tui.widgets.highlight import safe
 if TYPE_CHECKING:
     from textual.app import App
 
-SECTIONS = ("Move", "Panes and filters", "The current headline", "Screens", "App")
+SECTIONS = ("Move", "Panes and filters", "The current headline", "Screens",
+            "Article and diff", "Alerts", "App")
 
 # Which section each binding id is listed under in help; anything else goes under "App".
 _SECTION_OF = {
@@ -38,11 +39,20 @@ _SECTION_OF = {
     "toggle_read": "The current headline", "open_link": "The current headline",
     "alerts": "Screens", "new_alert": "Screens", "help": "Screens",
     "command_palette": "Screens",
+    "close": "Article and diff", "older_versions": "Article and diff",
+    "newer_versions": "Article and diff", "next_change": "Article and diff",
+    "previous_change": "Article and diff", "fold_unchanged": "Article and diff",
+    "edit_alert": "Alerts", "delete_alert": "Alerts", "save_alert": "Alerts",
+    "cancel_alert": "Alerts", "confirm_yes": "Alerts", "confirm_no": "Alerts",
 }
 
 # Movement is for keys, not for the palette.
 _NOT_IN_PALETTE = {"cursor_down", "cursor_up", "first", "last", "page_up", "page_down",
-                   "next_pane", "previous_pane", "command_palette"}
+                   "next_pane", "previous_pane", "command_palette",
+                   # keys of the other screens: the palette runs dashboard actions
+                   "close", "older_versions", "newer_versions", "next_change", "previous_change",
+                   "fold_unchanged", "edit_alert", "delete_alert", "save_alert", "cancel_alert",
+                   "confirm_yes", "confirm_no"}
 
 
 @dataclass(frozen=True)
@@ -61,11 +71,22 @@ class ActionInfo:
 def _owners() -> list[tuple[str, Iterable[Binding]]]:
     """The classes whose bindings make up the dashboard, imported late (no cycles)."""
     from tui.app import WirewatchApp
+    from tui.screens.alert_form import AlertForm
+    from tui.screens.alerts import AlertsScreen, ConfirmDelete
+    from tui.screens.article import ArticleScreen
+    from tui.screens.diff import DiffScreen
     from tui.screens.main import MainScreen
+    from tui.screens.related import RelatedScreen
+    from tui.widgets.article_text import ArticleText
+    from tui.widgets.diff_view import DiffLines
     from tui.widgets.headline_table import HeadlineTable
 
     return [("table", HeadlineTable.BINDINGS), ("screen", MainScreen.BINDINGS),
-            ("app", WirewatchApp.BINDINGS)]
+            ("app", WirewatchApp.BINDINGS), ("article", ArticleScreen.BINDINGS),
+            ("article", ArticleText.BINDINGS), ("diff", DiffScreen.BINDINGS),
+            ("diff", DiffLines.BINDINGS), ("related", RelatedScreen.BINDINGS),
+            ("alerts", AlertsScreen.BINDINGS), ("alerts", AlertForm.BINDINGS),
+            ("alerts", ConfirmDelete.BINDINGS)]
 
 
 def catalogue(keymap: Mapping[str, str] | None = None) -> list[ActionInfo]:

@@ -15,7 +15,11 @@ from tests.support.cachegen import config_text, fail_feed, fill, make_session, s
 from tui.app import WirewatchApp
 from tui.config import parse_config
 from tui.core.query import HeadlineFilter, count_headlines, find_item
-from tui.screens.coming import ComingScreen
+from tui.screens.alert_form import AlertForm
+from tui.screens.alerts import AlertsScreen
+from tui.screens.article import ArticleScreen
+from tui.screens.diff import DiffScreen
+from tui.screens.related import RelatedScreen
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.widgets.headline_table import HeadlineTable
@@ -55,7 +59,7 @@ async def test_the_cache_shows_at_once_offline(session):
         text = screen_text(app)
         assert "offline" in text
         assert "Kestrel Daily: HTTP 500" in text          # the last error, in the status line
-        assert "⚑ 5 alerts" in text                        # items that fired "Crimea recognition"
+        assert "⚑ 5 unseen" in text                        # items that fired "Crimea recognition"
         assert "Witkoff and Kushner carry a 28-point plan" in text
 
 
@@ -194,8 +198,7 @@ async def test_enter_opens_the_item_and_marks_it_read(session):
         target = table(app).current
         assert not target.read
         await pilot.press("enter")
-        assert isinstance(app.screen, ComingScreen)
-        assert app.screen.view == "Article" and app.screen.payload == {"uid": target.id}
+        assert isinstance(app.screen, ArticleScreen) and app.screen.uid == target.id
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
         assert find_item(session.store, target.id).read
@@ -212,8 +215,8 @@ async def test_double_click_opens_click_moves(session):
         assert t.cursor_row == 2
         assert isinstance(app.screen, MainScreen)
         await pilot.double_click(HeadlineTable, offset=(40, 4))
-        assert isinstance(app.screen, ComingScreen)
-        assert app.screen.payload["uid"] == t.headline_at(3).id
+        assert isinstance(app.screen, ArticleScreen)
+        assert app.screen.uid == t.headline_at(3).id
 
 
 async def test_space_marks_and_c_compares(session):
@@ -225,38 +228,38 @@ async def test_space_marks_and_c_compares(session):
         await pilot.press("space", "j", "j")
         second = table(app).current
         await pilot.press("c")
-        assert isinstance(app.screen, ComingScreen)
-        assert app.screen.payload == {"uid_a": first.id, "uid_b": second.id}
+        assert isinstance(app.screen, DiffScreen)
+        assert (app.screen.uid, app.screen.other) == (first.id, second.id)
         await pilot.press("q")                            # q is "back" on other screens
         assert isinstance(app.screen, MainScreen)
         await pilot.press("k", "k", "space")             # unmark
         assert table(app).marked is None
 
 
-@pytest.mark.parametrize(("key", "view"), [("d", "Versions, side by side"),
-                                           ("R", "Related coverage"), ("a", "Alerts")])
-async def test_item_and_alert_keys_reach_their_screens(session, key, view):
+@pytest.mark.parametrize(("key", "screen"), [("d", DiffScreen), ("R", RelatedScreen),
+                                             ("a", AlertsScreen)])
+async def test_item_and_alert_keys_reach_their_screens(session, key, screen):
     app = make_app(session)
     async with app.run_test() as pilot:
         current = table(app).current
         await pilot.press(key)
-        assert isinstance(app.screen, ComingScreen)
-        assert app.screen.view == view
+        assert isinstance(app.screen, screen)
         if key != "a":
-            assert app.screen.payload == {"uid": current.id}
+            assert app.screen.uid == current.id and getattr(app.screen, "other", None) is None
 
 
 async def test_new_alert_is_prefilled(session):
     app = make_app(session)
     async with app.run_test() as pilot:
         await pilot.press("A")                            # the current headline's names
-        assert app.screen.payload["prefill"]["all"] == ["Witkoff", "Kushner"]
+        assert isinstance(app.screen, AlertForm)
+        assert app.screen.prefill["all"] == ["Witkoff", "Kushner"]
         await pilot.press("escape")
         app.screen.query_one(WatchPane).focus()
         await pilot.press("j", "j", "A")                  # the highlighted term
-        assert app.screen.payload["prefill"] == {"name": "Donetsk", "all": ["Donetsk"]}
+        assert app.screen.prefill == {"name": "Donetsk", "all": ["Donetsk"]}
         await pilot.press("escape", "g", "A")             # a category
-        assert app.screen.payload["prefill"] == {"name": "regions", "categories": ["regions"]}
+        assert app.screen.prefill == {"name": "regions", "categories": ["regions"]}
 
 
 async def test_star_and_matches_navigation(session):
@@ -292,14 +295,15 @@ async def test_o_opens_http_links_only_on_request(session):
 
 async def test_help_lists_every_key_with_its_name(session):
     app = make_app(session)
-    async with app.run_test(size=(120, 60)) as pilot:
+    async with app.run_test(size=(120, 100)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
         for name in ("cursor_down", "first", "last", "page_down", "next_pane", "search",
                      "matches_only", "unread_only", "starred_only", "refresh", "mark",
                      "compare", "diff", "related", "star", "open_link", "alerts", "new_alert",
-                     "help", "quit", "back", "open", "command_palette", "next_match"):
+                     "help", "quit", "back", "open", "command_palette", "next_match",
+                     "older_versions", "fold_unchanged", "edit_alert", "delete_alert"):
             assert name in text, name
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
@@ -370,7 +374,7 @@ async def test_on_a_big_cache_counts_come_from_the_reader_thread(session, monkey
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert t.total == ITEMS and not t.counting
-        assert "⚑ 5 alerts" in screen_text(app)             # pane counts arrived too
+        assert "⚑ 5 unseen" in screen_text(app)             # pane counts arrived too
         titles = [t.headline_at(i).title for i in range(ITEMS)]
         assert titles[7] != titles[6] and len(set(titles)) > 7
         await pilot.press("m")

@@ -19,7 +19,7 @@ from tests.support.cachegen import (
 )
 from tui.app import WirewatchApp
 from tui.config import parse_config
-from tui.screens.coming import ComingScreen
+from tui.screens.article import ArticleScreen
 from tui.screens.main import MainScreen
 from tui.widgets.headline_table import HeadlineTable
 
@@ -108,7 +108,7 @@ async def test_clicking_hostile_titles_triggers_nothing(session):
             assert app.is_running and isinstance(app.screen, MainScreen)
         assert table.cursor_row == row
         await pilot.double_click(HeadlineTable, offset=(40, row + 1))
-        assert isinstance(app.screen, ComingScreen)       # opening is the only effect
+        assert isinstance(app.screen, ArticleScreen)      # opening is the only effect
         assert_clean(app)
         await pilot.press("escape")
         await pilot.press("space", "s", "x")              # marks repaint the row: still clean

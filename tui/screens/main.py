@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
+from tui.core.notify import dispatch_external
 from tui.core.query import (
     Headline, HeadlineFilter, category_counts, feed_counts, hit_count, term_counts,
 )
@@ -201,7 +202,7 @@ class MainScreen(Screen[None]):
     def _read_counts(self) -> _Counts:
         store = self.session.store
         return _Counts(feed_counts(store), term_counts(store), category_counts(store),
-                       store.feed_states(), hit_count(store))
+                       store.feed_states(), hit_count(store, unseen_only=True))
 
     def _show_counts(self, counts: _Counts) -> None:
         self._counts = counts
@@ -499,19 +500,33 @@ class MainScreen(Screen[None]):
             self.status.last_error = None       # every feed is healthy again
         self.table.reload()
         self.load_counts()
-        self._announce(report.alerts)
+        if report.alerts:
+            self._announce(report.alerts)
+            alerts_changed = getattr(self.app, "alerts_changed", None)
+            if alerts_changed is not None:
+                alerts_changed()
 
     def _announce(self, hits: list) -> None:
-        """Toast and ring for each alert hit of this refresh, as its rule's `notify` asks."""
+        """Each alert hit of this refresh, as its rule's `notify` asks: a toast with the
+        headline, source and link, the bell, and (on a thread) desktop and command."""
         rules = {rule.name: rule for rule in self.session.config.alerts}
         bell = False
         for hit in hits:
-            name = getattr(hit, "alert", "alert")
-            rule = rules.get(name)
+            rule = rules.get(hit.alert)
             kinds = rule.notify if rule is not None else ("toast", "bell")
             if "toast" in kinds:
-                self.notify(str(getattr(hit, "title", "")), title=f"Alert: {name}",
+                feed, link = getattr(hit, "feed", ""), getattr(hit, "link", None)
+                where = f"{feed} · {link}" if link else feed
+                self.notify(f"{hit.title}\n{where}", title=f"Alert: {hit.alert}",
                             severity="warning", markup=False, timeout=10)
             bell = bell or "bell" in kinds
         if bell:
             self.app.bell()
+        if any(kind in ("desktop", "command") for rule in rules.values() for kind in rule.notify):
+            self.run_worker(partial(self._notify_outside, hits, rules), thread=True,
+                            group="notify", exit_on_error=False)
+
+    def _notify_outside(self, hits: list, rules: dict) -> None:
+        errors = dispatch_external(hits, rules)
+        if errors:
+            self.app.call_from_thread(setattr, self.status, "last_error", errors[-1])

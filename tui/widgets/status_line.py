@@ -52,8 +52,7 @@ class StatusLine(Widget):
         elif self.state:
             parts.append(Text(self.state, style=component("status-line--muted")))
         if self.alerts:
-            noun = "alert" if self.alerts == 1 else "alerts"
-            parts.append(Text(f"⚑ {self.alerts} {noun}", style=component("status-line--alerts")))
+            parts.append(Text(f"⚑ {self.alerts} unseen", style=component("status-line--alerts")))
         if self.filters:
             parts.append(plain(self.filters))
         if self.last_error:
