@@ -77,14 +77,13 @@ def _owners() -> list[tuple[str, Iterable[Binding]]]:
     from tui.screens.diff import DiffScreen
     from tui.screens.main import MainScreen
     from tui.screens.related import RelatedScreen
-    from tui.widgets.article_text import ArticleText
-    from tui.widgets.diff_view import DiffLines
+    from tui.widgets.line_scroll import LineScrollView
     from tui.widgets.headline_table import HeadlineTable
 
     return [("table", HeadlineTable.BINDINGS), ("screen", MainScreen.BINDINGS),
             ("app", WirewatchApp.BINDINGS), ("article", ArticleScreen.BINDINGS),
-            ("article", ArticleText.BINDINGS), ("diff", DiffScreen.BINDINGS),
-            ("diff", DiffLines.BINDINGS), ("related", RelatedScreen.BINDINGS),
+            ("article", LineScrollView.BINDINGS), ("diff", DiffScreen.BINDINGS),
+            ("related", RelatedScreen.BINDINGS),
             ("alerts", AlertsScreen.BINDINGS), ("alerts", AlertForm.BINDINGS),
             ("alerts", ConfirmDelete.BINDINGS)]
 

@@ -4,13 +4,16 @@ dashboard's article and diff screens all read through here, so they show the sam
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from difflib import SequenceMatcher
 from functools import lru_cache
 
-from tui.core.diff import Row, diff_texts
+from tui.core.diff import Row, diff_texts, split_paragraphs
 from tui.core.query import Headline, find_item, iso, to_datetime
-from tui.core.store import Store, StoredMatch
+from tui.core.store import Store
+from tui.core.watch import Match
 
 
 class NotFound(LookupError):
@@ -32,8 +35,7 @@ class Version:
 
         The summary is kept even with page text: outlets rewrite the teaser on its own.
         """
-        parts = [self.title, self.summary, self.text or ""]
-        return "\n\n".join(p for p in parts if p).strip()
+        return _document(self.title, self.summary, self.text)
 
 
 @dataclass
@@ -41,7 +43,7 @@ class Article:
     item: Headline
     text: str
     text_source: str          # "page" or "feed"
-    matches: list[StoredMatch] = field(default_factory=list)
+    matches: list[Match] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {
@@ -107,15 +109,66 @@ def load_versions(store: Store, row_id: int) -> list[Version]:
     ]
 
 
+def _document(*parts: str | None) -> str:
+    return "\n\n".join(p.strip() for p in parts if p and p.strip())
+
+
+_TOKEN = re.compile(r"\w+(?:[-\u2010\u2011'\u2019.,:/]\w+)*|[^\w\s]")
+
+
+def _word_changes(left: str, right: str) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """Character spans of the changed words on each side of two short texts."""
+    a, b = list(_TOKEN.finditer(left)), list(_TOKEN.finditer(right))
+    matcher = SequenceMatcher(None, [m.group() for m in a], [m.group() for m in b],
+                              autojunk=False)
+    spans: tuple[list[tuple[int, int]], list[tuple[int, int]]] = ([], [])
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        for side, tokens, lo, hi in ((0, a, i1, i2), (1, b, j1, j2)):
+            if hi > lo:
+                text = left if side == 0 else right
+                start, end = tokens[lo].start(), tokens[hi - 1].end()
+                found = spans[side]
+                if found and not text[found[-1][1]:start].strip():
+                    found[-1] = (found[-1][0], end)       # one stretch, not confetti
+                else:
+                    found.append((start, end))
+    return tuple(spans[0]), tuple(spans[1])
+
+
+def _field_rows(old: str, new: str) -> list[Row]:
+    """Rows for one field (headline, teaser, text). A headline or a one-paragraph teaser is a
+    single unit on each side: however much it was rewritten, it stays one row side by side,
+    never a deletion and an unrelated-looking insertion."""
+    rows = diff_texts(old, new)
+    single = len(split_paragraphs(old)) == 1 and len(split_paragraphs(new)) == 1
+    if single and not any(row.op in ("equal", "replace") for row in rows):
+        left, right = old.strip(), new.strip()
+        rows = [Row("replace", left, right, *_word_changes(left, right))]
+    return rows
+
+
 @lru_cache(maxsize=128)
-def cached_diff(old: str, new: str) -> tuple[Row, ...]:
-    """Diffs are pure functions of two texts: compute each pair once per process."""
-    return tuple(diff_texts(old, new))
+def cached_rows(old: tuple[str | None, ...], new: tuple[str | None, ...]) -> tuple[Row, ...]:
+    """Side-by-side rows of two documents given field by field (headline, summary, text).
+
+    Fields are aligned with their own kind: a headline is never paired with a paragraph.
+    Diffs are pure functions of their inputs, so each pair is computed once per process.
+    """
+    rows: list[Row] = []
+    for left, right in zip(old, new):
+        rows.extend(_field_rows(left or "", right or ""))
+    return tuple(rows)
 
 
 def diff_versions(store: Store, uid: str, *, older: int | None = None,
                   newer: int | None = None) -> DiffView:
-    """Version `older` against `newer` of one item (default: the last two)."""
+    """Version `older` against `newer` of one item (default: the last two).
+
+    A version saved before the item had any page text is compared on its headline and
+    summary only: the article did not grow by its whole text, we just had not read it yet.
+    """
     item = get_item(store, uid)
     versions = {v.number: v for v in load_versions(store, item.row_id)}
     last = max(versions)
@@ -125,19 +178,20 @@ def diff_versions(store: Store, uid: str, *, older: int | None = None,
         if number not in versions:
             raise NotFound(f"item {item.id} has versions 1..{last}, not {number}")
     left, right = versions[older], versions[newer]
+    with_text = (left.text is None) == (right.text is None)
+    fields = [(v.title, v.summary, v.text if with_text else None) for v in (left, right)]
     return DiffView(
-        left=Side(item.id, older, left.title, left.document, item.feed),
-        right=Side(item.id, newer, right.title, right.document, item.feed),
-        rows=list(cached_diff(left.document, right.document)))
+        left=Side(item.id, older, left.title, _document(*fields[0]), item.feed),
+        right=Side(item.id, newer, right.title, _document(*fields[1]), item.feed),
+        rows=list(cached_rows(fields[0], fields[1])))
 
 
 def compare_items(store: Store, uid_a: str, uid_b: str) -> DiffView:
     """Two different items side by side (two outlets' reports of one story)."""
-    sides = []
+    sides, fields = [], []
     for uid in (uid_a, uid_b):
         article = load_article(store, uid)
-        document = f"{article.item.title}\n\n{article.text}".strip()
-        sides.append(Side(article.item.id, article.item.versions, article.item.title, document,
-                          article.item.feed))
-    return DiffView(left=sides[0], right=sides[1],
-                    rows=list(cached_diff(sides[0].text, sides[1].text)))
+        fields.append((article.item.title, article.text))
+        sides.append(Side(article.item.id, article.item.versions, article.item.title,
+                          _document(*fields[-1]), article.item.feed))
+    return DiffView(left=sides[0], right=sides[1], rows=list(cached_rows(*fields)))

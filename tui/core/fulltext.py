@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from tui.config import Config
 from tui.core.changes import classify_change, is_collapsed
 from tui.core.fetch import FetchResult
+from tui.core.sanitize import clean_text
 from tui.core.store import Matcher, Store, content_digest
 
 # (article age below, re-check every): seconds
@@ -98,7 +99,7 @@ def apply_page(store: Store, job: TextJob, fetched: FetchResult, *,
         conn.execute("UPDATE items SET text_checked = ? WHERE id = ?", (now, job.row_id))
         if extracted is None:
             return "error" if not fetched.ok else "collapsed"
-        text, old = extracted.text, row["text"]
+        text, old = clean_text(extracted.text), row["text"]
         if old is None:
             if is_collapsed(text, None):
                 return "collapsed"
@@ -117,7 +118,7 @@ def apply_page(store: Store, job: TextJob, fetched: FetchResult, *,
             elif not store.add_version(conn, job.row_id, title=row["title"],
                                        summary=row["summary"], text=text, now=now,
                                        minor=outcome == "minor", text_source="page"):
-                return "same"
+                outcome = "same"   # back to an earlier wording (A/B/A): shown, no new version
         if matcher is not None:
             store.rematch(conn, job.row_id, matcher)
     return outcome

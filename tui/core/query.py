@@ -11,7 +11,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from tui.core.store import Store, StoredMatch
+from tui.core.store import Store
+from tui.core.watch import Match
 
 _WORD = re.compile(r"\w[\w'’\-.&@+]*", re.UNICODE)
 
@@ -44,7 +45,7 @@ class Headline:
     read: bool
     starred: bool
     alerts: list[str] = field(default_factory=list)
-    matches: list[StoredMatch] = field(default_factory=list)
+    matches: list[Match] = field(default_factory=list)
 
     @property
     def when(self) -> datetime:

@@ -21,18 +21,10 @@ from typing import Iterable, Iterator, Protocol, Sequence
 from tui.core.dates import parse_date
 from tui.core.feeds import Entry, ParsedFeed
 from tui.core.schema import migrate
+from tui.core.watch import Match
 
 DB_NAME = "wirewatch.sqlite3"
 BUSY_TIMEOUT_MS = 60_000
-
-
-class MatchLike(Protocol):
-    start: int
-    end: int
-    field: str
-    name: str
-    category: str
-    text: str
 
 
 class Matcher(Protocol):
@@ -40,17 +32,7 @@ class Matcher(Protocol):
 
     fingerprint: str
 
-    def find_fields(self, fields: dict[str, str]) -> Sequence[MatchLike]: ...
-
-
-@dataclass(frozen=True)
-class StoredMatch:
-    start: int
-    end: int
-    field: str
-    name: str
-    category: str
-    text: str
+    def find_fields(self, fields: dict[str, str]) -> Sequence[Match]: ...
 
 
 @dataclass
@@ -252,10 +234,9 @@ class Store:
             return row_id, "same"
         changed = self.add_version(conn, row_id, title=entry.title, summary=entry.summary,
                                    text=existing["text"], now=now)
-        if changed:
-            conn.execute("UPDATE items SET link = coalesce(?, link), content = ? WHERE id = ?",
-                         (entry.link, entry.content, row_id))
-        return row_id, "updated" if changed else "same"
+        conn.execute("UPDATE items SET link = coalesce(?, link), content = ? WHERE id = ?",
+                     (entry.link, entry.content, row_id))
+        return row_id, "updated" if changed else "reverted"
 
     def add_version(self, conn: sqlite3.Connection, row_id: int, *, title: str, summary: str,
                     text: str | None, now: float, minor: bool = False,
@@ -268,6 +249,10 @@ class Store:
         known = conn.execute("SELECT number FROM versions WHERE item_id = ? AND digest = ?",
                              (row_id, digest)).fetchone()
         if known is not None:
+            # Back to an earlier wording: no new version, but the item shows what it says now.
+            conn.execute("UPDATE items SET title = ?, summary = ?, text = ?, "
+                         "text_source = coalesce(?, text_source) WHERE id = ?",
+                         (title, summary, text, text_source, row_id))
             return False
         number = conn.execute("SELECT coalesce(max(number), 0) + 1 FROM versions "
                               "WHERE item_id = ?", (row_id,)).fetchone()[0]
@@ -292,7 +277,7 @@ class Store:
 
     @staticmethod
     def _write_matches(conn: sqlite3.Connection, row_id: int,
-                       found: Sequence[MatchLike]) -> None:
+                       found: Sequence[Match]) -> None:
         conn.execute("DELETE FROM matches WHERE item_id = ?", (row_id,))
         if found:
             conn.executemany(
@@ -331,14 +316,14 @@ class Store:
             self.set_meta("watch_fingerprint", matcher.fingerprint, conn)
         return done
 
-    def matches_for(self, row_ids: Sequence[int]) -> dict[int, list[StoredMatch]]:
-        out: dict[int, list[StoredMatch]] = {row_id: [] for row_id in row_ids}
+    def matches_for(self, row_ids: Sequence[int]) -> dict[int, list[Match]]:
+        out: dict[int, list[Match]] = {row_id: [] for row_id in row_ids}
         for chunk in _chunks(list(row_ids), 500):
             marks = ",".join("?" * len(chunk))
             for row in self.connection.execute(
                     f'SELECT item_id, field, start, "end", name, category, text FROM matches '
                     f"WHERE item_id IN ({marks}) ORDER BY item_id, field, start", chunk):
-                out[row[0]].append(StoredMatch(row[2], row[3], row[1], row[4], row[5], row[6]))
+                out[row[0]].append(Match(row[2], row[3], row[1], row[4], row[5], row[6]))
         return out
 
     # --- user marks -------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 The rows come from the same core call as `wirewatch diff` / `wirewatch compare`
 (tui.core.articles), computed in a thread worker; a pair already seen comes back from
-`articles.cached_diff` at once, so stepping back and forth with `[` and `]` is free.
+`articles.cached_rows` at once, so stepping back and forth with `[` and `]` is free.
 The screen shows the headline, a version picker (which pair is shown, of how many), what
 changed in numbers, and the rows in a DiffLines view (two columns, or one on a narrow
 terminal) with the changed words and the watched names highlighted.

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.core.store import MatchLike
+from tui.core.watch import Match
+from tui.widgets.line_scroll import LineScrollView
 from tui.widgets.highlight import highlighted, plain, safe
 from tui.widgets.text_lines import line_slices, text_strip, wrap_starts
 
@@ -39,17 +38,8 @@ class MatchPlace:
     category: str
 
 
-class ArticleText(ScrollView, can_focus=True):
+class ArticleText(LineScrollView):
     """Paragraphs of untrusted text, shown exactly as text."""
-
-    BINDINGS = [
-        Binding("j,down", "scroll_lines(1)", "Down", show=False, id="cursor_down"),
-        Binding("k,up", "scroll_lines(-1)", "Up", show=False, id="cursor_up"),
-        Binding("g,home", "first", "Top", show=False, id="first"),
-        Binding("G,end", "last", "Bottom", show=False, id="last"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="page_up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="page_down"),
-    ]
 
     COMPONENT_CLASSES = {"article-text--current", "article-text--message"}
 
@@ -71,7 +61,7 @@ class ArticleText(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.category_styles = dict(category_styles or {})
         self.paragraphs: tuple[str, ...] = ()
-        self.paragraph_matches: tuple[tuple[MatchLike, ...], ...] = ()
+        self.paragraph_matches: tuple[tuple[Match, ...], ...] = ()
         self.matches: tuple[MatchPlace, ...] = ()
         self.current: int | None = None        # index into `matches` of the match in focus
         self.message: str | None = None
@@ -86,7 +76,7 @@ class ArticleText(ScrollView, can_focus=True):
     # --- data -------------------------------------------------------------------------------
 
     def show(self, paragraphs: Sequence[str],
-             matches: Sequence[Sequence[MatchLike]] | None = None, *,
+             matches: Sequence[Sequence[Match]] | None = None, *,
              keep_position: bool = False, message: str | None = None) -> None:
         """Show these paragraphs; `matches[i]` are the watched names in paragraph i."""
         top = round(self.scroll_y)
@@ -190,21 +180,6 @@ class ArticleText(ScrollView, can_focus=True):
         self.refresh()
 
     # --- painting ---------------------------------------------------------------------------
-
-    def action_scroll_lines(self, count: int) -> None:
-        self.scroll_to(y=max(0, round(self.scroll_y) + count), animate=False)
-
-    def action_page(self, pages: int) -> None:
-        """A page up or down, less one line kept for context. No animation: over thousands
-        of lines a smooth scroll is a long wait."""
-        step = max(1, self.scrollable_content_region.height - 2)
-        self.action_scroll_lines(pages * step)
-
-    def action_first(self) -> None:
-        self.scroll_to(y=0, animate=False)
-
-    def action_last(self) -> None:
-        self.scroll_to(y=self.max_scroll_y, animate=False)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._relayout()

@@ -18,14 +18,13 @@ from dataclasses import dataclass, field
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.diff import Row
-from tui.core.store import MatchLike
+from tui.core.watch import Match
+from tui.widgets.line_scroll import LineScrollView
 from tui.widgets.highlight import highlighted, plain, safe
 from tui.widgets.text_lines import line_slices, text_strip, wrap_starts
 
@@ -35,7 +34,7 @@ HEADER_LINES = 1
 GUTTER = 2                # "- " / "+ " before each side
 DIVIDER = " │ "
 
-FindMatches = Callable[[str], Sequence[MatchLike]]
+FindMatches = Callable[[str], Sequence[Match]]
 
 
 @dataclass(slots=True)
@@ -55,17 +54,8 @@ def _is_change(row: Row) -> bool:
     return row.op != "equal" or row.moved
 
 
-class DiffLines(ScrollView, can_focus=True):
+class DiffLines(LineScrollView):
     """The rows of a diff (tui.core.diff.Row), rendered line by line on demand."""
-
-    BINDINGS = [
-        Binding("j,down", "scroll_lines(1)", "Down", show=False, id="cursor_down"),
-        Binding("k,up", "scroll_lines(-1)", "Up", show=False, id="cursor_up"),
-        Binding("g,home", "first", "Top", show=False, id="first"),
-        Binding("G,end", "last", "Bottom", show=False, id="last"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="page_up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="page_down"),
-    ]
 
     COMPONENT_CLASSES = {
         "diff-view--header",
@@ -273,21 +263,6 @@ class DiffLines(ScrollView, can_focus=True):
             self.scroll_to(y=self._top_of_row(anchor), animate=False, force=True)
 
     # --- moving -----------------------------------------------------------------------------
-
-    def action_scroll_lines(self, count: int) -> None:
-        self.scroll_to(y=max(0, round(self.scroll_y) + count), animate=False)
-
-    def action_page(self, pages: int) -> None:
-        """A page up or down, less one line kept for context. No animation: over thousands
-        of lines a smooth scroll is a long wait."""
-        step = max(1, self.scrollable_content_region.height - 2)
-        self.action_scroll_lines(pages * step)
-
-    def action_first(self) -> None:
-        self.scroll_to(y=0, animate=False)
-
-    def action_last(self) -> None:
-        self.scroll_to(y=self.max_scroll_y, animate=False)
 
     def _visible_lines(self) -> int:
         return max(1, self.scrollable_content_region.height - HEADER_LINES)

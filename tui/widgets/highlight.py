@@ -21,7 +21,7 @@ from rich.style import Style
 from rich.text import Text
 
 from tui.config import Config
-from tui.core.store import StoredMatch
+from tui.core.watch import Match
 
 # C0 (tab and newline too: a table row is one line), DEL, C1, bidi embeddings, overrides and
 # isolates, direction marks, zero-width characters, BOM, interlinear annotation, and the
@@ -64,7 +64,7 @@ def category_styles(config: Config) -> dict[str, Style]:
     return styles
 
 
-def highlighted(text: str | None, matches: Iterable[StoredMatch], styles: Mapping[str, Style],
+def highlighted(text: str | None, matches: Iterable[Match], styles: Mapping[str, Style],
                 *, field: str = "title", limit: int | None = None,
                 base: Style | str = "") -> Text:
     """`text` with the spans of `matches` on `field` in their category's style.

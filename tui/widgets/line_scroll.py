@@ -1,0 +1,34 @@
+"""Keyboard scrolling for views that render their own lines (the article text, the diff)."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.scroll_view import ScrollView
+
+
+class LineScrollView(ScrollView, can_focus=True):
+    """A ScrollView moved by vim keys and pages, without animation: over thousands of lines
+    a smooth scroll is a long wait."""
+
+    BINDINGS = [
+        Binding("j,down", "scroll_lines(1)", "Down", show=False, id="cursor_down"),
+        Binding("k,up", "scroll_lines(-1)", "Up", show=False, id="cursor_up"),
+        Binding("g,home", "first", "Top", show=False, id="first"),
+        Binding("G,end", "last", "Bottom", show=False, id="last"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="page_down"),
+    ]
+
+    def action_scroll_lines(self, count: int) -> None:
+        self.scroll_to(y=max(0, round(self.scroll_y) + count), animate=False)
+
+    def action_page(self, pages: int) -> None:
+        """A page up or down, less one line kept for context."""
+        step = max(1, self.scrollable_content_region.height - 2)
+        self.action_scroll_lines(pages * step)
+
+    def action_first(self) -> None:
+        self.scroll_to(y=0, animate=False)
+
+    def action_last(self) -> None:
+        self.scroll_to(y=self.max_scroll_y, animate=False)
