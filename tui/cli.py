@@ -160,6 +160,13 @@ def cmd_check(args) -> int:
     for category in config.watch:
         names = ", ".join(t.name for t in category.terms)
         print(f"  watch.{category.name}: {names}")
+    if config.keys:
+        from tui.commands import action_ids  # the dashboard's action names
+
+        unknown = sorted(set(config.keys) - action_ids())
+        if unknown:
+            print(f"  warning: [keys] names no action {', '.join(unknown)} "
+                  "(the names are listed by ? in the dashboard)")
     return 0
 
 
