@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 class WirewatchApp(App[None]):
     """The dashboard over one session."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")   # absolute: subclasses live elsewhere
     TITLE = "wirewatch"
     COMMANDS = App.COMMANDS | {DashboardCommands}
     BINDINGS = [

@@ -15,6 +15,8 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+
+from tests.support.apps import RecordingApp
 from textual import on
 from textual.app import App, ComposeResult
 from textual.geometry import Region
@@ -120,67 +122,7 @@ def build(tmp_path: Path) -> tuple[Session, dict[str, str]]:
     return session, uids
 
 
-class Dashboard(Screen[None]):
-    def compose(self) -> ComposeResult:
-        yield Static("dashboard", id="dashboard")
-
-
-class AlertsApp(App[None]):
-    """The hooks of tui/app.py for alerts, as proposed for it; opened items recorded."""
-
-    def __init__(self, session: Session, first=None) -> None:
-        super().__init__()
-        self.session = session
-        self.offline = True
-        self.timezone = timezone.utc
-        self.keymap: dict[str, str] = {}
-        self._first = first
-        self.opened: list[str] = []
-        self.notes: list[tuple[str, str]] = []
-        self.applied: list[Config] = []
-
-    def get_default_screen(self) -> Screen:
-        return Dashboard()
-
-    def on_mount(self) -> None:
-        if self._first is not None:
-            self.push_screen(self._first())
-
-    def notify(self, message: str, *, severity: str = "information", **kwargs) -> None:
-        self.notes.append((severity, message))
-        super().notify(message, severity=severity, **kwargs)  # type: ignore[arg-type]
-
-    def open_item(self, uid: str) -> None:
-        self.opened.append(uid)
-        self.push_screen(ArticleScreen(uid))
-
-    def open_alerts(self) -> None:
-        self.push_screen(AlertsScreen())
-
-    def new_alert(self, prefill: dict) -> None:
-        self.push_screen(AlertForm(prefill))
-
-    # --- as proposed for tui/app.py -------------------------------------------------------
-
-    def apply_config(self, config: Config) -> None:
-        self.applied.append(config)
-        self.run_worker(partial(apply_config, self.session, config), thread=True,
-                        group="apply-config", exit_on_error=False,
-                        description="apply the changed alert rules")
-
-    @on(Worker.StateChanged)
-    def _config_applied(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "apply-config" or not worker.is_finished:
-            return
-        if event.state == WorkerState.SUCCESS and worker.result is not None:
-            announce_applied(self, worker.result.hits)
-        elif event.state == WorkerState.ERROR:
-            self.notify(f"Alert rules not applied: {worker.error}", severity="error",
-                        markup=False)
-        for screen in self.screen_stack:
-            if isinstance(screen, AlertsScreen):
-                screen.reload()
+AlertsApp = RecordingApp
 
 
 class HooklessApp(AlertsApp):

@@ -16,6 +16,8 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
+
+from tests.support.apps import RecordingApp
 from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.geometry import Region
@@ -193,50 +195,7 @@ def build_session(cache_dir: Path) -> tuple[Session, dict[str, str]]:
 # --- the app ---------------------------------------------------------------------------------
 
 
-class Dashboard(Screen[None]):
-    """Stands in for the main screen: what matters here is its headline table (the mark)."""
-
-    def compose(self) -> ComposeResult:
-        session = self.app.session  # type: ignore[attr-defined]
-        yield HeadlineTable(session.store, category_styles(session.config),
-                            timezone=timezone.utc)
-
-
-class ScreensApp(App[None]):
-    """The hooks of tui/app.py, wired to the real screens; notifications and links recorded."""
-
-    def __init__(self, session: Session, first: Callable[[], Screen] | None = None, *,
-                 offline: bool = True) -> None:
-        super().__init__()
-        self.session = session
-        self.offline = offline
-        self.timezone = timezone.utc
-        self.keymap: dict[str, str] = {}
-        self._first = first
-        self.notes: list[tuple[str, str]] = []
-
-    def get_default_screen(self) -> Screen:
-        return Dashboard()
-
-    def on_mount(self) -> None:
-        if self._first is not None:
-            self.push_screen(self._first())
-
-    def notify(self, message: str, *, severity: str = "information", **kwargs) -> None:
-        self.notes.append((severity, message))
-        super().notify(message, severity=severity, **kwargs)  # type: ignore[arg-type]
-
-    def open_item(self, uid: str) -> None:
-        self.push_screen(ArticleScreen(uid))
-
-    def open_diff(self, uid: str) -> None:
-        self.push_screen(DiffScreen(uid))
-
-    def open_compare(self, uid_a: str, uid_b: str) -> None:
-        self.push_screen(DiffScreen(uid_a, uid_b))
-
-    def open_related(self, uid: str) -> None:
-        self.push_screen(RelatedScreen(uid))
+ScreensApp = RecordingApp
 
 
 @pytest.fixture
