@@ -74,6 +74,7 @@ def _owners() -> list[tuple[str, Iterable[Binding]]]:
     from tui.screens.alert_form import AlertForm
     from tui.screens.alerts import AlertsScreen, ConfirmDelete
     from tui.screens.article import ArticleScreen
+    from tui.screens.base import SubScreen
     from tui.screens.diff import DiffScreen
     from tui.screens.main import MainScreen
     from tui.screens.related import RelatedScreen
@@ -81,7 +82,8 @@ def _owners() -> list[tuple[str, Iterable[Binding]]]:
     from tui.widgets.headline_table import HeadlineTable
 
     return [("table", HeadlineTable.BINDINGS), ("screen", MainScreen.BINDINGS),
-            ("app", WirewatchApp.BINDINGS), ("article", ArticleScreen.BINDINGS),
+            ("app", WirewatchApp.BINDINGS), ("screens", SubScreen.BINDINGS),
+            ("article", ArticleScreen.BINDINGS),
             ("article", LineScrollView.BINDINGS), ("diff", DiffScreen.BINDINGS),
             ("related", RelatedScreen.BINDINGS),
             ("alerts", AlertsScreen.BINDINGS), ("alerts", AlertForm.BINDINGS),

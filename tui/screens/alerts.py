@@ -32,7 +32,8 @@ from tui.core.alerts import AlertHit, hit_counts, list_hits, mark_seen, unseen_h
 from tui.core.query import to_datetime
 from tui.core.watch import Watcher
 from tui.screens.alert_form import AlertForm, put_in_force
-from tui.screens.article import local_time, request
+from tui.screens.article import local_time
+from tui.screens.base import request
 from tui.widgets.highlight import category_styles, highlighted, plain, safe
 from tui.widgets.pane_list import PaneList
 

@@ -18,7 +18,7 @@ import webbrowser
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from rich.text import Text
@@ -31,6 +31,7 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from tui.core.articles import Article, load_article
+from tui.screens.base import SubScreen, request
 from tui.core.diff import split_paragraphs
 from tui.core.watch import Match
 from tui.widgets.article_text import ArticleText
@@ -56,15 +57,12 @@ class LoadedArticle:
     matches: list[list[Match]] = field(default_factory=list)
 
 
-class ArticleScreen(Screen[None]):
+class ArticleScreen(SubScreen):
     """The full text of one item."""
 
     AUTO_FOCUS = "ArticleText"
 
     BINDINGS = [
-        Binding("escape,q", "close", "Back", id="close", tooltip="Back to the previous screen."),
-        Binding("question_mark", "help", "Help", show=False, id="help",
-                tooltip="Every key, and its name for [keys] in feeds.toml."),
         Binding("n", "next_match", "Next match", id="next_match",
                 tooltip="Next mention of a watched name."),
         Binding("N", "previous_match", "Prev match", show=False, id="previous_match",
@@ -240,12 +238,6 @@ class ArticleScreen(Screen[None]):
 
     # --- actions ----------------------------------------------------------------------------
 
-    def action_close(self) -> None:
-        self.dismiss()
-
-    def action_help(self) -> None:
-        request(self.app, "open_help")
-
     def _jump(self, step: int) -> None:
         body = self.body
         place = body.jump(step)
@@ -305,16 +297,6 @@ class ArticleScreen(Screen[None]):
 
 
 # --- shared by the article, diff and related screens ------------------------------------------
-
-
-def request(app: App, hook: str, *args: Any) -> None:
-    """Ask the app to open something (`open_diff`, `open_compare`, ...): the app decides."""
-    method = getattr(app, hook, None)
-    if method is None:
-        app.notify(f"This app cannot {hook.replace('_', ' ')}.", severity="warning",
-                   markup=False)
-        return
-    method(*args)
 
 
 def dashboard_table(app: App) -> HeadlineTable | None:

@@ -17,7 +17,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
@@ -25,7 +24,8 @@ from tui.core.articles import (
     DiffView, NotFound, Version, compare_items, diff_versions, get_item, load_versions,
 )
 from tui.core.diff import DiffStats, diff_stats
-from tui.screens.article import local_time, open_link, request
+from tui.screens.base import SubScreen, request
+from tui.screens.article import local_time, open_link
 from tui.widgets.diff_view import DiffLines
 from tui.widgets.highlight import category_styles, highlighted, plain
 
@@ -47,15 +47,12 @@ class DiffResult:
     versions: list[Version]                   # the item's versions (empty when comparing)
 
 
-class DiffScreen(Screen[None]):
+class DiffScreen(SubScreen):
     """Versions of one item (`DiffScreen(uid)`) or two items (`DiffScreen(uid, other)`)."""
 
     AUTO_FOCUS = "DiffLines"
 
     BINDINGS = [
-        Binding("escape,q", "close", "Back", id="close", tooltip="Back to the previous screen."),
-        Binding("question_mark", "help", "Help", show=False, id="help",
-                tooltip="Every key, and its name for [keys] in feeds.toml."),
         Binding("left_square_bracket", "older", "Older", id="older_versions",
                 tooltip="Show the previous pair of versions."),
         Binding("right_square_bracket", "newer", "Newer", id="newer_versions",
@@ -261,12 +258,6 @@ class DiffScreen(Screen[None]):
         if action in ("older", "newer") and self.comparing:
             return False            # two items have no versions to step through
         return True
-
-    def action_close(self) -> None:
-        self.dismiss()
-
-    def action_help(self) -> None:
-        request(self.app, "open_help")
 
     def _step(self, step: int) -> None:
         result = self.result

@@ -17,7 +17,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
@@ -26,7 +25,8 @@ from tui.core.articles import get_item
 from tui.core.query import to_datetime
 from tui.core.related import RelatedItem, find_related
 from tui.core.watch import Watcher
-from tui.screens.article import local_time, open_link, request
+from tui.screens.base import SubScreen, request
+from tui.screens.article import local_time, open_link
 from tui.widgets.highlight import category_styles, highlighted, plain
 
 if TYPE_CHECKING:
@@ -45,15 +45,12 @@ class RelatedResult:
     links: dict[str, str | None]          # related id -> its link (for `o`)
 
 
-class RelatedScreen(Screen[None]):
+class RelatedScreen(SubScreen):
     """The related-coverage list for one item."""
 
     AUTO_FOCUS = "#related-list"
 
     BINDINGS = [
-        Binding("escape,q", "close", "Back", id="close", tooltip="Back to the previous screen."),
-        Binding("question_mark", "help", "Help", show=False, id="help",
-                tooltip="Every key, and its name for [keys] in feeds.toml."),
         Binding("j", "cursor('down')", "Down", show=False, id="cursor_down"),
         Binding("k", "cursor('up')", "Up", show=False, id="cursor_up"),
         Binding("c", "compare", "Compare", id="compare",
@@ -181,12 +178,6 @@ class RelatedScreen(Screen[None]):
             listing.action_cursor_down()
         else:
             listing.action_cursor_up()
-
-    def action_close(self) -> None:
-        self.dismiss()
-
-    def action_help(self) -> None:
-        request(self.app, "open_help")
 
 
 def related_prompt(app: App, related: RelatedItem, watcher: Watcher,
