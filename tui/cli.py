@@ -223,6 +223,8 @@ def cmd_headlines(args) -> int:
     if args.json:
         _print_json({"items": [item.to_json() for item in items]})
         return 0
+    if not items:
+        print("no cached items match (fetch with `wirewatch fetch`)", file=sys.stderr)
     for item in items:
         when = item.when.astimezone().strftime("%Y-%m-%d %H:%M")
         mark = "!" if item.alerts else ("*" if item.matches else " ")
