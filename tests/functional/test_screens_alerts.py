@@ -11,26 +11,21 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from functools import partial
 from pathlib import Path
 
 import pytest
 
 from tests.support.apps import RecordingApp
-from textual import on
-from textual.app import App, ComposeResult
 from textual.geometry import Region
-from textual.screen import Screen
 from textual.widgets import Checkbox, Input, OptionList, Static
-from textual.worker import Worker, WorkerState
 
-from tui.config import Config, load_config
+from tui.config import load_config
 from tui.core.alert_apply import apply_config
 from tui.core.alerts import hit_counts, mark_seen, unseen_hits
 from tui.core.feeds import Entry, ParsedFeed
 from tui.core.query import hit_count
 from tui.core.session import Session, open_session
-from tui.screens.alert_form import AlertForm, announce_applied, rule_from_fields, split_terms
+from tui.screens.alert_form import AlertForm, rule_from_fields, split_terms
 from tui.screens.alerts import AlertsScreen, ConfirmDelete
 from tui.screens.article import ArticleScreen
 

@@ -10,7 +10,6 @@ test serves the article from a loopback server, and the browser is replaced by a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
@@ -19,7 +18,6 @@ import pytest
 
 from tests.support.apps import RecordingApp
 from rich.style import Style
-from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
@@ -33,7 +31,6 @@ from tui.screens.related import RelatedScreen
 from tui.widgets.article_text import ArticleText
 from tui.widgets.diff_view import DiffLines
 from tui.widgets.headline_table import HeadlineTable
-from tui.widgets.highlight import category_styles
 
 FIXED_NOW = datetime(2025, 11, 21, 12, 0, tzinfo=timezone.utc)
 PAGES = Path(__file__).resolve().parents[1] / "data" / "pages"

@@ -24,7 +24,7 @@ from tui.core.articles import (
     DiffView, NotFound, Version, compare_items, diff_versions, get_item, load_versions,
 )
 from tui.core.diff import DiffStats, diff_stats
-from tui.screens.base import SubScreen, request
+from tui.screens.base import SubScreen
 from tui.screens.article import local_time, open_link
 from tui.widgets.diff_view import DiffLines
 from tui.widgets.highlight import category_styles, highlighted, plain
