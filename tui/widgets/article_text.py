@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.strip import Strip
 
 from tui.core.watch import Match
@@ -40,6 +40,8 @@ class MatchPlace:
 
 class ArticleText(LineScrollView):
     """Paragraphs of untrusted text, shown exactly as text."""
+
+    STYLE_PREFIX = "article-text--"
 
     COMPONENT_CLASSES = {"article-text--current", "article-text--message"}
 
@@ -181,17 +183,6 @@ class ArticleText(LineScrollView):
 
     # --- painting ---------------------------------------------------------------------------
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        self._relayout()
-        component = self.get_component_rich_style
-        styles = {name.removeprefix("article-text--"): component(name, partial=True)
-                  for name in self.COMPONENT_CLASSES}
-        styles["base"] = self.rich_style
-        if styles != self._styles:
-            self._lines.clear()
-        self._styles = styles
-        self._width = self.scrollable_content_region.width
-        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         width, styles = self._width, self._styles

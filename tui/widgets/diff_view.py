@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.strip import Strip
 
 from tui.core.diff import Row
@@ -56,6 +56,8 @@ def _is_change(row: Row) -> bool:
 
 class DiffLines(LineScrollView):
     """The rows of a diff (tui.core.diff.Row), rendered line by line on demand."""
+
+    STYLE_PREFIX = "diff-view--"
 
     COMPONENT_CLASSES = {
         "diff-view--header",
@@ -291,18 +293,6 @@ class DiffLines(LineScrollView):
 
     # --- painting ---------------------------------------------------------------------------
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        """Resolve styles once per paint; relayout first if the width moved under us."""
-        self._relayout()
-        component = self.get_component_rich_style
-        styles = {name.removeprefix("diff-view--"): component(name, partial=True)
-                  for name in self.COMPONENT_CLASSES}
-        styles["base"] = self.rich_style
-        if styles != self._styles:
-            self._lines.clear()                     # a theme change restyles cached lines
-        self._styles = styles
-        self._width = self.scrollable_content_region.width
-        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         width, styles = self._width, self._styles

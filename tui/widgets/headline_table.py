@@ -100,41 +100,37 @@ class HeadlineTable(ScrollView, can_focus=True):
 
     cursor_row: reactive[int] = reactive(0, repaint=False, init=False)
 
-    class Highlighted(Message):
+    class _TableMessage(Message):
+        """A message about this table (`control` lets handlers use `@on(..., "#id")`)."""
+
+        def __init__(self, table: HeadlineTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> HeadlineTable:
+            return self.table
+
+    class Highlighted(_TableMessage):
         """The cursor moved to another item (None: the list is empty)."""
 
         def __init__(self, table: HeadlineTable, headline: Headline | None) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.headline = headline
 
-        @property
-        def control(self) -> HeadlineTable:
-            return self.table
-
-    class Opened(Message):
+    class Opened(_TableMessage):
         """The user asked to open an item (enter or double click)."""
 
         def __init__(self, table: HeadlineTable, headline: Headline) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.headline = headline
 
-        @property
-        def control(self) -> HeadlineTable:
-            return self.table
-
-    class Reloaded(Message):
+    class Reloaded(_TableMessage):
         """The row count may have changed (filter change or refresh)."""
 
         def __init__(self, table: HeadlineTable, total: int) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.total = total
-
-        @property
-        def control(self) -> HeadlineTable:
-            return self.table
 
     def __init__(self, store: Store, category_styles: Mapping[str, Style], *,
                  timezone: tzinfo | None = None, reader: Executor | None = None,

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 
 class LineScrollView(ScrollView, can_focus=True):
     """A ScrollView moved by vim keys and pages, without animation: over thousands of lines
-    a smooth scroll is a long wait."""
+    a smooth scroll is a long wait.
+
+    Subclasses render cached lines: they keep `_lines` (the cache), `_styles`, `_width` and a
+    `_relayout()`, and name their component classes with STYLE_PREFIX.
+    """
+
+    STYLE_PREFIX = ""
 
     BINDINGS = [
         Binding("j,down", "scroll_lines(1)", "Down", show=False, id="cursor_down"),
@@ -32,3 +40,16 @@ class LineScrollView(ScrollView, can_focus=True):
 
     def action_last(self) -> None:
         self.scroll_to(y=self.max_scroll_y, animate=False)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Resolve styles once per paint; relayout first if the width moved under us."""
+        self._relayout()
+        component = self.get_component_rich_style
+        styles = {name.removeprefix(self.STYLE_PREFIX): component(name, partial=True)
+                  for name in self.COMPONENT_CLASSES}
+        styles["base"] = self.rich_style
+        if styles != self._styles:
+            self._lines.clear()                     # a theme change restyles cached lines
+        self._styles = styles
+        self._width = self.scrollable_content_region.width
+        return super().render_lines(crop)
