@@ -1,4 +1,4 @@
-"""Benchmark of alert evaluation (tui/core/alerts.py). A script that prints figures, not a test.
+"""Benchmark of alert evaluation (tui/core/alerts/rules.py). A script that prints figures, not a test.
 
     .venv/bin/python tests/bench/bench_alerts.py [--rules 200] [--items 5000] [--batch 50]
 
@@ -36,11 +36,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tui.config import parse_config  # noqa: E402
-from tui.core.alerts import ALERT_CATEGORY, AlertEngine  # noqa: E402
-from tui.core.feeds import Entry, ParsedFeed, assign_keys  # noqa: E402
+from tui.core.alerts.rules import ALERT_CATEGORY, AlertEngine  # noqa: E402
+from tui.core.ingest.feeds import Entry, ParsedFeed, assign_keys  # noqa: E402
 from tui.core.session import build_watcher  # noqa: E402
-from tui.core.store import Store  # noqa: E402
-from tui.core.watch import Term, Watcher  # noqa: E402
+from tui.core.cache.store import Store  # noqa: E402
+from tui.core.names.watch import Term, Watcher  # noqa: E402
 
 # Terms users write in rules, and how outlets write them (in case forms where the language
 # inflects). The first spelling is the one a rule uses; rules in German or Russian use theirs.

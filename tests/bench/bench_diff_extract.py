@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
 
-from tui.core.diff import diff_stats, diff_texts  # noqa: E402
-from tui.core.extract import extract_article  # noqa: E402
+from tui.core.text.diff import diff_stats, diff_texts  # noqa: E402
+from tui.core.text.extract import extract_article  # noqa: E402
 
 PAGES = ROOT / "tests" / "data" / "pages"
 

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.support.feedgen import item, rss  # noqa: E402
-from tui.core.feeds import _parse_strict, _parse_tolerant, strip_doctype  # noqa: E402
+from tui.core.ingest.feeds import _parse_strict, _parse_tolerant, strip_doctype  # noqa: E402
 
 WORDS = ("Zelensky Witkoff Kushner talks Geneva plan points Crimea Donetsk ceasefire security "
          "guarantees Europe envoy Moscow Kyiv delegation draft memorandum sanctions").split()

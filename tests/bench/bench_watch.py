@@ -1,4 +1,4 @@
-"""Benchmark of the watchlist matcher (tui/core/watch.py). A script that prints figures, not a test.
+"""Benchmark of the watchlist matcher (tui/core/names/watch.py). A script that prints figures, not a test.
 
     .venv/bin/python tests/bench/bench_watch.py [--items 100000] [--terms 500] [--processes 2]
 
@@ -38,8 +38,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tui.core import fold  # noqa: E402
-from tui.core.watch import Term, Watcher, load_gazetteer  # noqa: E402
+from tui.core.names import fold  # noqa: E402
+from tui.core.names.watch import Term, Watcher, load_gazetteer  # noqa: E402
 
 LANG_SHARE = {"en": 0.30, "de": 0.15, "fr": 0.15, "uk": 0.20, "ru": 0.20}
 

@@ -14,7 +14,7 @@ import pytest
 from tests.support.cachegen import config_text, fail_feed, fill, make_session, screen_text
 from tui.app import WirewatchApp
 from tui.config import parse_config
-from tui.core.query import HeadlineFilter, count_headlines, find_item
+from tui.core.cache.query import HeadlineFilter, count_headlines, find_item
 from tui.screens.alert_form import AlertForm
 from tui.screens.alerts import AlertsScreen
 from tui.screens.article import ArticleScreen

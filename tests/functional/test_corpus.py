@@ -13,7 +13,7 @@ import pytest
 from tests.support.httpserver import LoopbackServer
 from tui.config import parse_config
 from tui.core.engine import Engine
-from tui.core.store import Store
+from tui.core.cache.store import Store
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "feedparser"
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -85,7 +85,7 @@ def test_nothing_is_silently_dropped(ingested):
 
     import feedparser
 
-    from tui.core.feeds import strip_doctype
+    from tui.core.ingest.feeds import strip_doctype
 
     manifest, report, store = ingested
     stored = dict(store.connection.execute("SELECT feed, count(*) FROM items GROUP BY feed"))

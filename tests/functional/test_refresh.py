@@ -8,8 +8,8 @@ import time
 from tests.support.feedgen import config_text, item, rss
 from tui.config import parse_config
 from tui.core.engine import Engine, backoff_seconds
-from tui.core.query import list_headlines
-from tui.core.store import Store
+from tui.core.cache.query import list_headlines
+from tui.core.cache.store import Store
 
 
 def make_engine(tmp_path, feeds, *, settings=""):

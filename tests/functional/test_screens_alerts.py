@@ -20,10 +20,10 @@ from textual.geometry import Region
 from textual.widgets import Checkbox, Input, OptionList, Static
 
 from tui.config import load_config
-from tui.core.alert_apply import apply_config
-from tui.core.alerts import hit_counts, mark_seen, unseen_hits
-from tui.core.feeds import Entry, ParsedFeed
-from tui.core.query import hit_count
+from tui.core.alerts.edit import apply_config
+from tui.core.alerts.rules import hit_counts, mark_seen, unseen_hits
+from tui.core.ingest.feeds import Entry, ParsedFeed
+from tui.core.cache.query import hit_count
 from tui.core.session import Session, open_session
 from tui.screens.alert_form import AlertForm, rule_from_fields, split_terms
 from tui.screens.alerts import AlertsScreen, ConfirmDelete

@@ -4,7 +4,7 @@ watchlist changes, through the same session both faces open."""
 from __future__ import annotations
 
 from tests.support.feedgen import config_text, item, rss
-from tui.core.query import HeadlineFilter, list_headlines, term_counts
+from tui.core.cache.query import HeadlineFilter, list_headlines, term_counts
 from tui.core.session import open_session
 
 

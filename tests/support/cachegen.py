@@ -13,8 +13,8 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from tui.config import Config, parse_config
-from tui.core.feeds import Entry, ParsedFeed
-from tui.core.store import Store
+from tui.core.ingest.feeds import Entry, ParsedFeed
+from tui.core.cache.store import Store
 
 FIXED_NOW = datetime(2025, 11, 21, 12, 0, tzinfo=timezone.utc)
 

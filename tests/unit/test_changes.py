@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.core.changes import classify_change, is_collapsed, normalize_for_compare
+from tui.core.text.changes import classify_change, is_collapsed, normalize_for_compare
 
 BODY = (
     "Negotiators returned to Geneva on Sunday for a second round of talks on the draft framework.\n\n"

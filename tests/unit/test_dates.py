@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.dates import parse_date
+from tui.core.ingest.dates import parse_date
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "feedparser" / "dates.json"
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.diff import Row, diff_stats, diff_texts, split_paragraphs, split_sentences
+from tui.core.text.diff import Row, diff_stats, diff_texts, split_paragraphs, split_sentences
 
 ARTICLE = """Trump unveils 28-point peace plan
 
@@ -356,7 +356,7 @@ def test_highlights_are_whole_tokens_and_the_rest_is_common(seed):
 
 DETERMINISM_SCRIPT = """
 import json, random
-from tui.core.diff import diff_texts
+from tui.core.text.diff import diff_texts
 rng = random.Random(3)
 vocabulary = [f"{w}{n}" for n in range(60) for w in ("talks", "plan", "envoy", "front", "deal")]
 def sentence():

@@ -11,7 +11,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from tui.core.extract import MAX_TEXT_CHARS, Extracted, extract_article
+from tui.core.text.extract import MAX_TEXT_CHARS, Extracted, extract_article
 
 PAGES = Path(__file__).resolve().parents[1] / "data" / "pages"
 

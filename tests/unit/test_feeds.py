@@ -3,7 +3,7 @@ import tracemalloc
 import pytest
 
 from tests.support.feedgen import atom, item, rss
-from tui.core.feeds import FeedError, parse_feed, strip_doctype
+from tui.core.ingest.feeds import FeedError, parse_feed, strip_doctype
 
 
 def test_rss_goes_the_fast_way_and_keeps_every_field():

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from tui.core import fold
+from tui.core.names import fold
 
 # --------------------------------------------------------------------------- the text to scan
 

@@ -4,8 +4,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-CORE = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "tui" / "core").glob("*.py")
-              if p.stem != "__init__")
+ROOT = Path(__file__).resolve().parents[2]
+CORE = sorted(".".join(p.relative_to(ROOT / "tui" / "core").with_suffix("").parts)
+              for p in (ROOT / "tui" / "core").rglob("*.py") if p.stem != "__init__")
 
 
 def test_core_modules_do_not_import_textual_or_rich():

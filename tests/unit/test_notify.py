@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from tui.config import AlertRule
-from tui.core.alerts import AlertHit
-from tui.core.notify import desktop_notify, dispatch_external, hit_environment, run_command
+from tui.core.alerts.rules import AlertHit
+from tui.core.alerts.notify import desktop_notify, dispatch_external, hit_environment, run_command
 
 HOSTILE = "Crimea $(touch pwned) `touch pwned2`; rm -rf ./victim && echo x > owned | cat"
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.support.feedgen import item, rss
-from tui.core.feeds import parse_feed
-from tui.core.query import HeadlineFilter, count_headlines, find_item, list_headlines
-from tui.core.schema import SCHEMA_VERSION, SchemaTooNew
-from tui.core.store import Store
+from tui.core.ingest.feeds import parse_feed
+from tui.core.cache.query import HeadlineFilter, count_headlines, find_item, list_headlines
+from tui.core.cache.schema import SCHEMA_VERSION, SchemaTooNew
+from tui.core.cache.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -116,8 +116,8 @@ WRITER = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {root!r})
     from tests.support.feedgen import item, rss
-    from tui.core.feeds import parse_feed
-    from tui.core.store import Store
+    from tui.core.ingest.feeds import parse_feed
+    from tui.core.cache.store import Store
     store = Store(sys.argv[1])
     prefix = sys.argv[2]
     for n in range(30):
@@ -146,8 +146,8 @@ CRASHER = textwrap.dedent("""
     import os, sys, time
     sys.path.insert(0, {root!r})
     from tests.support.feedgen import item, rss
-    from tui.core.feeds import parse_feed
-    from tui.core import store as store_module
+    from tui.core.ingest.feeds import parse_feed
+    from tui.core.cache import store as store_module
     store = store_module.Store(sys.argv[1])
     store.ingest("good", parse_feed(rss([item(i) for i in range(10)])), language="en",
                  now=time.time(), matcher=None)

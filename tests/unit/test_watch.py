@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import fold
-from tui.core.watch import Entry, Gazetteer, GazetteerError, Match, Term, Watcher, load_gazetteer
+from tui.core.names import fold
+from tui.core.names.watch import Entry, Gazetteer, GazetteerError, Match, Term, Watcher, load_gazetteer
 
 LABELLED = Path(__file__).resolve().parents[1] / "data" / "watch_labelled.jsonl"
 LANGUAGES = ("en", "de", "fr", "uk", "ru")
@@ -389,7 +389,7 @@ def test_fingerprint_is_stable_and_follows_the_effective_patterns() -> None:
 
 def test_fingerprint_does_not_depend_on_the_process_hash_seed() -> None:
     code = (
-        "from tui.core.watch import Watcher, Term;"
+        "from tui.core.names.watch import Watcher, Term;"
         "print(Watcher([Term('Zelensky', 'n'), Term('Kostyukov', 'p', ('Костюков',))]).fingerprint)"
     )
     here = Watcher([Term("Zelensky", "n"), Term("Kostyukov", "p", ("Костюков",))]).fingerprint
@@ -403,7 +403,7 @@ def test_terms_are_kept_in_order() -> None:
 
 
 def test_the_matcher_imports_neither_textual_nor_rich() -> None:
-    code = "import sys, tui.core.watch; sys.exit(any(m in sys.modules for m in ('textual', 'rich')))"
+    code = "import sys, tui.core.names.watch; sys.exit(any(m in sys.modules for m in ('textual', 'rich')))"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 

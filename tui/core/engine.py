@@ -15,11 +15,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 from tui.config import Config, FeedConfig
-from tui.core.alerts import AlertEngine, AlertHit
-from tui.core.feeds import FeedError, parse_feed
-from tui.core.fetch import Fetcher, FetchLimits, FetchResult
-from tui.core.fulltext import PAGE_ACCEPT, TextJob, apply_page, due_text_jobs
-from tui.core.store import IngestResult, Matcher, Store
+from tui.core.alerts.rules import AlertEngine, AlertHit
+from tui.core.ingest.feeds import FeedError, parse_feed
+from tui.core.ingest.fetch import Fetcher, FetchLimits, FetchResult
+from tui.core.text.fulltext import PAGE_ACCEPT, TextJob, apply_page, due_text_jobs
+from tui.core.cache.store import IngestResult, Matcher, Store
 
 MAX_BACKOFF_SECONDS = 6 * 3600
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.config import Config, load_config, resolve_cache_dir, resolve_config_path
-from tui.core.alerts import AlertEngine
+from tui.core.alerts.rules import AlertEngine
 from tui.core.engine import Engine
-from tui.core.store import Store
-from tui.core.watch import Term, Watcher
+from tui.core.cache.store import Store
+from tui.core.names.watch import Term, Watcher
 
 
 @dataclass

@@ -25,7 +25,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
 from tui.config import NOTIFY_KINDS, AlertRule, Config, ConfigError, load_config
-from tui.core.alert_apply import apply_config, config_path, save_rule
+from tui.core.alerts.edit import apply_config, config_path, save_rule
 from tui.widgets.highlight import safe
 
 if TYPE_CHECKING:

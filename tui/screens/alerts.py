@@ -27,10 +27,10 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from tui.config import AlertRule, ConfigError
-from tui.core.alert_apply import delete_rule, hits_of
-from tui.core.alerts import AlertHit, hit_counts, list_hits, mark_seen, unseen_hits
-from tui.core.query import to_datetime
-from tui.core.watch import Watcher
+from tui.core.alerts.edit import delete_rule, hits_of
+from tui.core.alerts.rules import AlertHit, hit_counts, list_hits, mark_seen, unseen_hits
+from tui.core.cache.query import to_datetime
+from tui.core.names.watch import Watcher
 from tui.screens.alert_form import AlertForm, put_in_force
 from tui.screens.article import local_time
 from tui.screens.base import request

@@ -30,16 +30,16 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
-from tui.core.articles import Article, load_article
+from tui.core.text.articles import Article, load_article
 from tui.screens.base import SubScreen, request
-from tui.core.diff import split_paragraphs
-from tui.core.watch import Match
+from tui.core.text.diff import split_paragraphs
+from tui.core.names.watch import Match
 from tui.widgets.article_text import ArticleText
 from tui.widgets.headline_table import HeadlineTable
 from tui.widgets.highlight import category_styles, highlighted, plain, safe
 
 if TYPE_CHECKING:
-    from tui.core.query import Headline
+    from tui.core.cache.query import Headline
     from tui.core.session import Session
 
 PAGE_OUTCOME_NOTES = {

@@ -1,7 +1,7 @@
 """Side by side: two versions of one item (`d`), or two outlets' items on one story (`c`).
 
 The rows come from the same core call as `wirewatch diff` / `wirewatch compare`
-(tui.core.articles), computed in a thread worker; a pair already seen comes back from
+(tui.core.text.articles), computed in a thread worker; a pair already seen comes back from
 `articles.cached_rows` at once, so stepping back and forth with `[` and `]` is free.
 The screen shows the headline, a version picker (which pair is shown, of how many), what
 changed in numbers, and the rows in a DiffLines view (two columns, or one on a narrow
@@ -20,17 +20,17 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
-from tui.core.articles import (
+from tui.core.text.articles import (
     DiffView, NotFound, Version, compare_items, diff_versions, get_item, load_versions,
 )
-from tui.core.diff import DiffStats, diff_stats
+from tui.core.text.diff import DiffStats, diff_stats
 from tui.screens.base import SubScreen
 from tui.screens.article import local_time, open_link
 from tui.widgets.diff_view import DiffLines
 from tui.widgets.highlight import category_styles, highlighted, plain
 
 if TYPE_CHECKING:
-    from tui.core.query import Headline
+    from tui.core.cache.query import Headline
     from tui.core.session import Session
 
 PICKER_ALL_UP_TO = 12     # versions listed in full; beyond, a window around the pair

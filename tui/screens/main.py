@@ -27,8 +27,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
-from tui.core.notify import dispatch_external
-from tui.core.query import (
+from tui.core.alerts.notify import dispatch_external
+from tui.core.cache.query import (
     Headline, HeadlineFilter, category_counts, feed_counts, hit_count, term_counts,
 )
 from tui.widgets.feeds_pane import ALL_FEEDS, FeedChoice, FeedsPane

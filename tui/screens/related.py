@@ -1,6 +1,6 @@
 """Other outlets' reports of the current story (`R`), best match first.
 
-The candidates and their scores come from tui.core.related (the same as `wirewatch related`),
+The candidates and their scores come from tui.core.text.related (the same as `wirewatch related`),
 read in a thread worker. Near-identical copy is labelled "wire copy", so the user can tell an
 agency text reprinted by three outlets from three outlets' own reporting. Enter (or `c`) on
 one opens it side by side with the current item, through the app's `open_compare` hook.
@@ -21,10 +21,10 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from tui.core.articles import get_item
-from tui.core.query import to_datetime
-from tui.core.related import RelatedItem, find_related
-from tui.core.watch import Watcher
+from tui.core.text.articles import get_item
+from tui.core.cache.query import to_datetime
+from tui.core.text.related import RelatedItem, find_related
+from tui.core.names.watch import Watcher
 from tui.screens.base import SubScreen, request
 from tui.screens.article import local_time, open_link
 from tui.widgets.highlight import category_styles, highlighted, plain
@@ -32,7 +32,7 @@ from tui.widgets.highlight import category_styles, highlighted, plain
 if TYPE_CHECKING:
     from textual.app import App
 
-    from tui.core.query import Headline
+    from tui.core.cache.query import Headline
     from tui.core.session import Session
 
 FEED_WIDTH = 18

@@ -22,8 +22,8 @@ from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.strip import Strip
 
-from tui.core.diff import Row
-from tui.core.watch import Match
+from tui.core.text.diff import Row
+from tui.core.names.watch import Match
 from tui.widgets.line_scroll import LineScrollView
 from tui.widgets.highlight import highlighted, plain, safe
 from tui.widgets.text_lines import line_slices, text_strip, wrap_starts
@@ -55,7 +55,7 @@ def _is_change(row: Row) -> bool:
 
 
 class DiffLines(LineScrollView):
-    """The rows of a diff (tui.core.diff.Row), rendered line by line on demand."""
+    """The rows of a diff (tui.core.text.diff.Row), rendered line by line on demand."""
 
     STYLE_PREFIX = "diff-view--"
 

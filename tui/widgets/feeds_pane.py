@@ -19,7 +19,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.config import FeedConfig
-from tui.core.store import FeedState
+from tui.core.cache.store import FeedState
 from tui.widgets.highlight import plain, safe
 from tui.widgets.pane_list import PaneList, row
 

@@ -31,10 +31,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.core.query import (
+from tui.core.cache.query import (
     Headline, HeadlineFilter, count_headlines, headline_position, list_headlines,
 )
-from tui.core.store import Store
+from tui.core.cache.store import Store
 from tui.widgets.highlight import highlighted, plain
 
 PAGE_SIZE = 100

@@ -21,7 +21,7 @@ from rich.style import Style
 from rich.text import Text
 
 from tui.config import Config
-from tui.core.watch import Match
+from tui.core.names.watch import Match
 
 # C0 (tab and newline too: a table row is one line), DEL, C1, bidi embeddings, overrides and
 # isolates, direction marks, zero-width characters, BOM, interlinear annotation, and the

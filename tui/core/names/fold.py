@@ -23,9 +23,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from tui.core.inflect import (WORD_GAP, Paradigm, inflect, is_capitalised,
+from tui.core.names.inflect import (WORD_GAP, Paradigm, inflect, is_capitalised,
                               possessive_adjectives, shared_endings, split_words)
-from tui.core.translit import (APOSTROPHES, LETTERS, SYSTEM_LANGUAGES, SYSTEMS,
+from tui.core.names.translit import (APOSTROPHES, LETTERS, SYSTEM_LANGUAGES, SYSTEMS,
                                cyrillic_languages, cyrillicize, has_cyrillic, is_cyrillic,
                                romanize)
 

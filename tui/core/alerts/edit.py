@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from tui.config import AlertRule, Config, ConfigError, load_config
 from tui.config_edit import remove_alert, upsert_alert
-from tui.core.alerts import AlertEngine, AlertHit
-from tui.core.store import Store
+from tui.core.alerts.rules import AlertEngine, AlertHit
+from tui.core.cache.store import Store
 
 if TYPE_CHECKING:
     from tui.core.session import Session

@@ -9,8 +9,8 @@ from xml.etree import ElementTree
 
 from lxml import etree
 
-from tui.core.feeds import strip_doctype
-from tui.core.sanitize import one_line
+from tui.core.ingest.feeds import strip_doctype
+from tui.core.ingest.sanitize import one_line
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                           huge_tree=False, recover=True)

@@ -10,10 +10,10 @@ from datetime import datetime
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from tui.core.diff import Row, diff_texts, split_paragraphs
-from tui.core.query import Headline, find_item, iso, to_datetime
-from tui.core.store import Store
-from tui.core.watch import Match
+from tui.core.text.diff import Row, diff_texts, split_paragraphs
+from tui.core.cache.query import Headline, find_item, iso, to_datetime
+from tui.core.cache.store import Store
+from tui.core.names.watch import Match
 
 
 class NotFound(LookupError):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from tui.core import fold
+from tui.core.names import fold
 
 LANGUAGES = ("en", "de", "fr", "uk", "ru")
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from tui.config import AlertRule, Config
-from tui.core.store import Store
-from tui.core.watch import Term, Watcher
+from tui.core.cache.store import Store
+from tui.core.names.watch import Term, Watcher
 
 ALERT_CATEGORY = "\x00alert"  # never shown: marks terms that come from rules, not the watchlist
 
@@ -38,7 +38,7 @@ class AlertHit:
     version: int
 
     def to_json(self) -> dict:
-        from tui.core.query import iso, to_datetime
+        from tui.core.cache.query import iso, to_datetime
 
         return {"alert": self.alert, "item": self.item, "title": self.title, "feed": self.feed,
                 "url": self.link, "fired_at": iso(to_datetime(self.fired_at))}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from tui.cli_render import marked_text, side_by_side
-from tui.core.articles import DiffView, NotFound, compare_items, diff_versions, get_item, \
+from tui.cli.render import marked_text, side_by_side
+from tui.core.text.articles import DiffView, NotFound, compare_items, diff_versions, get_item, \
     load_article
-from tui.core.diff import diff_stats
-from tui.core.related import find_related
+from tui.core.text.diff import diff_stats
+from tui.core.text.related import find_related
 
 
 class ItemError(Exception):

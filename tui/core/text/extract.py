@@ -29,7 +29,7 @@ from lxml import etree
 from lxml.html import HtmlElement, fromstring
 from trafilatura.settings import use_config
 
-from tui.core.changes import is_collapsed
+from tui.core.text.changes import is_collapsed
 
 __all__ = ["Extracted", "extract_article"]
 

@@ -11,8 +11,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from tui.core.store import Store
-from tui.core.watch import Match
+from tui.core.cache.store import Store
+from tui.core.names.watch import Match
 
 _WORD = re.compile(r"\w[\w'’\-.&@+]*", re.UNICODE)
 

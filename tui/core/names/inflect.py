@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from tui.core.translit import CYRILLIC_VOWELS, cyrillic_languages, has_cyrillic
+from tui.core.names.translit import CYRILLIC_VOWELS, cyrillic_languages, has_cyrillic
 
 WORD_GAP = re.compile(r"[\s\-\u2010\u2011]+")   # between the words of a multi-word name
 

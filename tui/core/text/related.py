@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping
 
-from tui.core.store import Store
+from tui.core.cache.store import Store
 
 WINDOW_SECONDS = 4 * 86_400
 CANDIDATES = 150          # from each source: shared words, shared names

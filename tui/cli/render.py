@@ -11,7 +11,7 @@ import sys
 import textwrap
 from typing import Sequence
 
-from tui.core.diff import Row
+from tui.core.text.diff import Row
 
 _OP_MARK = {"equal": " ", "replace": "~", "delete": "-", "insert": "+"}
 

@@ -18,17 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Protocol, Sequence
 
-from tui.core.dates import parse_date
-from tui.core.feeds import Entry, ParsedFeed
-from tui.core.schema import migrate
-from tui.core.watch import Match
+from tui.core.ingest.dates import parse_date
+from tui.core.ingest.feeds import Entry, ParsedFeed
+from tui.core.cache.schema import migrate
+from tui.core.names.watch import Match
 
 DB_NAME = "wirewatch.sqlite3"
 BUSY_TIMEOUT_MS = 60_000
 
 
 class Matcher(Protocol):
-    """What the store needs of the watchlist engine (tui.core.watch.Watcher)."""
+    """What the store needs of the watchlist engine (tui.core.names.watch.Watcher)."""
 
     fingerprint: str
 

@@ -13,10 +13,10 @@ import time
 from dataclasses import dataclass
 
 from tui.config import Config
-from tui.core.changes import classify_change, is_collapsed
-from tui.core.fetch import FetchResult
-from tui.core.sanitize import clean_text
-from tui.core.store import Matcher, Store, content_digest
+from tui.core.text.changes import classify_change, is_collapsed
+from tui.core.ingest.fetch import FetchResult
+from tui.core.ingest.sanitize import clean_text
+from tui.core.cache.store import Matcher, Store, content_digest
 
 # (article age below, re-check every): seconds
 RECHECK_SCHEDULE: tuple[tuple[float, float], ...] = (
@@ -83,7 +83,7 @@ def apply_page(store: Store, job: TextJob, fetched: FetchResult, *,
     "first" (the item's first text), "major" / "minor" (a new version), "same", "collapsed"
     (the page yielded almost nothing: not a version), or "error".
     """
-    from tui.core.extract import extract_article  # trafilatura: imported when first needed
+    from tui.core.text.extract import extract_article  # trafilatura: imported when first needed
 
     now = now or time.time()
     extracted = None

@@ -14,9 +14,9 @@ import signal
 import subprocess
 import tempfile
 
-from tui.core.alerts import AlertHit
-from tui.core.query import iso, to_datetime
-from tui.core.sanitize import strip_unsafe
+from tui.core.alerts.rules import AlertHit
+from tui.core.cache.query import iso, to_datetime
+from tui.core.ingest.sanitize import strip_unsafe
 
 COMMAND_TIMEOUT_SECONDS = 10.0
 STDERR_KEEP_BYTES = 64 * 1024

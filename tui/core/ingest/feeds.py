@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from tui.core.sanitize import SHORT_MAX, SUMMARY_MAX, TEXT_MAX, clean_text, html_to_line, \
+from tui.core.ingest.sanitize import SHORT_MAX, SUMMARY_MAX, TEXT_MAX, clean_text, html_to_line, \
     html_to_text, one_line
 
 MAX_ENTRIES = 2_000

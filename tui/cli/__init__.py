@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 
 from tui import __version__
 from tui.config import ConfigError, load_config, resolve_config_path
-from tui.core.schema import SchemaTooNew
+from tui.core.cache.schema import SchemaTooNew
 
 
 class UsageError(Exception):
@@ -201,7 +201,7 @@ def cmd_fetch(args) -> int:
 
 
 def cmd_headlines(args) -> int:
-    from tui.core.query import HeadlineFilter, list_headlines, resolve_match
+    from tui.core.cache.query import HeadlineFilter, list_headlines, resolve_match
 
     if args.limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
@@ -234,7 +234,7 @@ def cmd_headlines(args) -> int:
 
 
 def cmd_import_opml(args) -> int:
-    from tui.core.opml import read_opml
+    from tui.core.ingest.opml import read_opml
     from tui.config_edit import add_feeds
 
     path = resolve_config_path(args.config)
@@ -250,7 +250,7 @@ def cmd_import_opml(args) -> int:
 
 
 def cmd_export_opml(args) -> int:
-    from tui.core.opml import write_opml
+    from tui.core.ingest.opml import write_opml
 
     config = load_config(resolve_config_path(args.config))
     sys.stdout.write(write_opml(config.feeds))
@@ -277,7 +277,7 @@ def cmd_demo(args) -> int:
 
 def _item_command(name: str):
     def run(args) -> int:
-        from tui import cli_items
+        from tui.cli import items as cli_items
 
         try:
             return getattr(cli_items, f"cmd_{name}")(args, _print_json)
@@ -288,7 +288,7 @@ def _item_command(name: str):
 
 def _alert_command(name: str):
     def run(args) -> int:
-        from tui import cli_alerts
+        from tui.cli import alerts as cli_alerts
 
         return getattr(cli_alerts, f"cmd_{name}")(args, _print_json)
     return run

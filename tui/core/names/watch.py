@@ -31,8 +31,8 @@ from functools import cached_property, lru_cache
 
 import ahocorasick
 
-from tui.core import fold
-from tui.core.gazetteer import Entry, Gazetteer, GazetteerError, load_gazetteer
+from tui.core.names import fold
+from tui.core.names.gazetteer import Entry, Gazetteer, GazetteerError, load_gazetteer
 
 __all__ = ["Entry", "Gazetteer", "GazetteerError", "Match", "Term", "Watcher", "load_gazetteer"]
 
