@@ -26,7 +26,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from tui.commands import DashboardCommands, action_ids
-from tui.config import Config
+from tui.core.config.load import Config
 from tui.core.alerts import edit as alert_apply
 from tui.screens.alert_form import AlertForm, announce_applied
 from tui.screens.alerts import AlertsScreen

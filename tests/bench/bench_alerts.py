@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tui.config import parse_config  # noqa: E402
+from tui.core.config.load import parse_config  # noqa: E402
 from tui.core.alerts.rules import ALERT_CATEGORY, AlertEngine  # noqa: E402
 from tui.core.ingest.feeds import Entry, ParsedFeed, assign_keys  # noqa: E402
 from tui.core.session import build_watcher  # noqa: E402

@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tui.config import parse_config  # noqa: E402
+from tui.core.config.load import parse_config  # noqa: E402
 from tui.core.ingest.feeds import Entry, ParsedFeed  # noqa: E402
 from tui.core.text.related import WINDOW_SECONDS, find_related, story_tokens  # noqa: E402
 from tui.core.session import open_session  # noqa: E402

@@ -13,7 +13,7 @@ import pytest
 
 from tests.support.cachegen import config_text, fail_feed, fill, make_session, screen_text
 from tui.app import WirewatchApp
-from tui.config import parse_config
+from tui.core.config.load import parse_config
 from tui.core.cache.query import HeadlineFilter, count_headlines, find_item
 from tui.screens.alert_form import AlertForm
 from tui.screens.alerts import AlertsScreen

@@ -18,7 +18,7 @@ from tests.support.cachegen import (
     screen_text,
 )
 from tui.app import WirewatchApp
-from tui.config import parse_config
+from tui.core.config.load import parse_config
 from tui.screens.article import ArticleScreen
 from tui.screens.main import MainScreen
 from tui.widgets.headline_table import HeadlineTable

@@ -14,7 +14,7 @@ from tests.support.cachegen import config_text, fill, make_session, screen_text
 from tests.support.feedgen import item, rss
 from tests.support.httpserver import Reply
 from tui.app import WirewatchApp
-from tui.config import parse_config
+from tui.core.config.load import parse_config
 from tui.widgets.refresh_cycle import RefreshCycle
 from tui.widgets.headline_table import HeadlineTable
 

@@ -17,7 +17,7 @@ import pytest
 
 from tests.support.feedgen import item, rss
 from tui.cli import build_parser, main
-from tui.config import load_config
+from tui.core.config.load import load_config
 
 ROOT = Path(__file__).resolve().parents[2]
 

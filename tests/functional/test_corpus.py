@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.httpserver import LoopbackServer
-from tui.config import parse_config
+from tui.core.config.load import parse_config
 from tui.core.engine import Engine
 from tui.core.cache.store import Store
 

@@ -6,7 +6,7 @@ import gzip
 import time
 
 from tests.support.feedgen import config_text, item, rss
-from tui.config import parse_config
+from tui.core.config.load import parse_config
 from tui.core.engine import Engine, backoff_seconds
 from tui.core.cache.query import list_headlines
 from tui.core.cache.store import Store

@@ -19,7 +19,7 @@ from tests.support.apps import RecordingApp
 from textual.geometry import Region
 from textual.widgets import Checkbox, Input, OptionList, Static
 
-from tui.config import load_config
+from tui.core.config.load import load_config
 from tui.core.alerts.edit import apply_config
 from tui.core.alerts.rules import hit_counts, mark_seen, unseen_hits
 from tui.core.ingest.feeds import Entry, ParsedFeed

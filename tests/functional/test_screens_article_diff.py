@@ -22,7 +22,7 @@ from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
-from tui.config import parse_config
+from tui.core.config.load import parse_config
 from tui.core.ingest.feeds import Entry, ParsedFeed
 from tui.core.session import Session, open_session
 from tui.screens.article import ArticleScreen, link_allowed

@@ -12,7 +12,7 @@ from datetime import timezone
 from textual.screen import Screen
 
 from tui.app import WirewatchApp
-from tui.config import Config
+from tui.core.config.load import Config
 from tui.core.session import Session
 from tui.screens.main import MainScreen
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
 
-from tui.config import Config, parse_config
+from tui.core.config.load import Config, parse_config
 from tui.core.ingest.feeds import Entry, ParsedFeed
 from tui.core.cache.store import Store
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.config import AlertRule
+from tui.core.config.load import AlertRule
 from tui.core.alerts.rules import AlertHit
 from tui.core.alerts.notify import desktop_notify, dispatch_external, hit_environment, run_command
 

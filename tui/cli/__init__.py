@@ -13,7 +13,7 @@ import sys
 from typing import Callable, Sequence
 
 from tui import __version__
-from tui.config import ConfigError, load_config, resolve_config_path
+from tui.core.config.load import ConfigError, load_config, resolve_config_path
 from tui.core.cache.schema import SchemaTooNew
 
 
@@ -235,7 +235,7 @@ def cmd_headlines(args) -> int:
 
 def cmd_import_opml(args) -> int:
     from tui.core.ingest.opml import read_opml
-    from tui.config_edit import add_feeds
+    from tui.core.config.edit import add_feeds
 
     path = resolve_config_path(args.config)
     try:

@@ -9,8 +9,8 @@ import sys
 import threading
 import time
 
-from tui.config import AlertRule, NOTIFY_KINDS, load_config, resolve_config_path
-from tui.config_edit import remove_alert, upsert_alert
+from tui.core.config.load import AlertRule, NOTIFY_KINDS, load_config, resolve_config_path
+from tui.core.config.edit import remove_alert, upsert_alert
 from tui.core.alerts.rules import hit_counts, list_hits
 from tui.core.alerts.notify import dispatch_external
 from tui.core.cache.query import iso, to_datetime

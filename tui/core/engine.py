@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
-from tui.config import Config, FeedConfig
+from tui.core.config.load import Config, FeedConfig
 from tui.core.alerts.rules import AlertEngine, AlertHit
 from tui.core.ingest.feeds import FeedError, parse_feed
 from tui.core.ingest.fetch import Fetcher, FetchLimits, FetchResult

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.config import Config, load_config, resolve_cache_dir, resolve_config_path
+from tui.core.config.load import Config, load_config, resolve_cache_dir, resolve_config_path
 from tui.core.alerts.rules import AlertEngine
 from tui.core.engine import Engine
 from tui.core.cache.store import Store

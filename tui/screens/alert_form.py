@@ -24,7 +24,7 @@ from textual.events import DescendantFocus
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
-from tui.config import NOTIFY_KINDS, AlertRule, Config, ConfigError, load_config
+from tui.core.config.load import NOTIFY_KINDS, AlertRule, Config, ConfigError, load_config
 from tui.core.alerts.edit import apply_config, config_path, save_rule
 from tui.widgets.highlight import safe
 

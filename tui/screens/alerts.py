@@ -26,7 +26,7 @@ from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from tui.config import AlertRule, ConfigError
+from tui.core.config.load import AlertRule, ConfigError
 from tui.core.alerts.edit import delete_rule, hits_of
 from tui.core.alerts.rules import AlertHit, hit_counts, list_hits, mark_seen, unseen_hits
 from tui.core.cache.query import to_datetime

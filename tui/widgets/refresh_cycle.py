@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from tui.config import Config
+from tui.core.config.load import Config
 from tui.core.engine import Engine, FeedReport, RefreshReport
 
 MIN_PERIOD = 10.0         # seconds: the shortest automatic refresh period

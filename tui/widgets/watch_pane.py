@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui.config import WatchCategory
+from tui.core.config.load import WatchCategory
 from tui.widgets.highlight import plain
 from tui.widgets.pane_list import PaneList, row
 

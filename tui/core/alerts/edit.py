@@ -1,7 +1,7 @@
 """Alert rules changed while wirewatch runs: written to feeds.toml, then in force at once.
 
 The dashboard's alert form and alerts screen edit rules the way `wirewatch alert add/rm`
-does (through tui.config_edit, which keeps the user's comments and validates the whole file
+does (through tui.core.config.edit, which keeps the user's comments and validates the whole file
 before replacing it); this module adds what a running program needs on top: the hits follow
 a renamed rule and leave with a deleted one, and the session takes the re-read config
 without a restart, its cached items evaluated against the new rules.
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.config import AlertRule, Config, ConfigError, load_config
-from tui.config_edit import remove_alert, upsert_alert
+from tui.core.config.load import AlertRule, Config, ConfigError, load_config
+from tui.core.config.edit import remove_alert, upsert_alert
 from tui.core.alerts.rules import AlertEngine, AlertHit
 from tui.core.cache.store import Store
 

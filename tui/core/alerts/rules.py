@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from tui.config import AlertRule, Config
+from tui.core.config.load import AlertRule, Config
 from tui.core.cache.store import Store
 from tui.core.names.watch import Term, Watcher
 

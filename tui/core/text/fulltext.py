@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from tui.config import Config
+from tui.core.config.load import Config
 from tui.core.text.changes import classify_change, is_collapsed
 from tui.core.ingest.fetch import FetchResult
 from tui.core.ingest.sanitize import clean_text

@@ -14,7 +14,7 @@ from typing import Iterable
 import tomlkit
 from tomlkit.items import AoT, Array, Comment, Table, Whitespace
 
-from tui.config import AlertRule, ConfigError, parse_config
+from tui.core.config.load import AlertRule, ConfigError, parse_config
 
 
 def _load(path: Path) -> tomlkit.TOMLDocument:
