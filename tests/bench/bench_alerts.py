@@ -8,15 +8,15 @@ spellings, topic words in four languages, multi-word names, surnames the gazette
 know), on synthetic multilingual items (en/de/fr/uk/ru titles and summaries, ~300 characters,
 about a third of them mentioning a rule term in some spelling or case form):
 
-* build: `AlertEngine(config)` (compiling every rule term, and splitting terms that can match the
+* build: `RuleSet(config)` (compiling every rule term, and splitting terms that can match the
   same text into separate matchers), and how many matchers that gives;
-* rule matching alone, per new item: `AlertEngine.rules_hit` (all matchers over title and
+* rule matching alone, per new item: `RuleSet.rules_hit` (all matchers over title and
   summary, then the set operations of the rules the found terms point to), each item timed
   three times keeping the fastest (a shared machine's hiccups otherwise make the tail), and
   one plain pass for comparison;
 * the baseline in the same process: one shared matcher and every rule checked in turn (the
   first layout of alerts.py); it misses hits where two rules' terms overlap, counted too;
-* `AlertEngine.evaluate` on a real SQLite cache, including reading the items and their watch
+* `RuleSet.evaluate` on a real SQLite cache, including reading the items and their watch
   categories and writing the hits: per item when a refresh brings `--batch` new items at once,
   and when items come one at a time; then a second pass over the same items (nothing new fires).
 """
@@ -36,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tui.core.config.load import parse_config  # noqa: E402
-from tui.core.alerts.rules import ALERT_CATEGORY, AlertEngine  # noqa: E402
+from tui.core.alerts.rules import ALERT_CATEGORY, RuleSet  # noqa: E402
 from tui.core.ingest.feeds import Entry, ParsedFeed, assign_keys  # noqa: E402
 from tui.core.session import build_watcher  # noqa: E402
 from tui.core.cache.store import Store  # noqa: E402
@@ -188,7 +188,7 @@ def per_item(samples: list[float]) -> str:
 
 
 def fill_store(directory: Path, items, watcher) -> tuple[Store, list[int]]:
-    store = Store(directory)
+    store = Store.open(directory)
     now = time.time()
     published = format_datetime(datetime.now(timezone.utc) - timedelta(hours=1))
     ids: list[int] = []
@@ -200,7 +200,7 @@ def fill_store(directory: Path, items, watcher) -> tuple[Store, list[int]]:
     for feed, entries in by_feed.items():
         assign_keys(entries)
         result = store.ingest(feed, ParsedFeed(title=feed, language=None, entries=entries),
-                              language="en", now=now, matcher=watcher)
+                              now=now, matcher=watcher)
         ids += result.new
     return store, sorted(ids)
 
@@ -221,14 +221,14 @@ def main() -> None:
     print(f"{len(config.alerts)} rules, {len(terms)} distinct terms, {len(items)} items "
           f"(~{statistics.fmean(len(t) + len(s) for _, t, s in items):.0f} characters each)")
 
-    AlertEngine(config)  # warm the gazetteer and the folding caches
+    RuleSet(config)  # warm the gazetteer and the folding caches
     started = time.perf_counter()
-    engine = AlertEngine(config)
+    engine = RuleSet(config)
     build = time.perf_counter() - started
     started = time.perf_counter()
     shared = Watcher([Term(name=t, category=ALERT_CATEGORY) for t in terms])
     shared_build = time.perf_counter() - started
-    print(f"build: AlertEngine {build * 1e3:.0f} ms ({len(engine.matchers)} matchers: "
+    print(f"build: RuleSet {build * 1e3:.0f} ms ({len(engine.matchers)} matchers: "
           f"{', '.join(str(len(m.terms)) for m in engine.matchers)} terms); one shared matcher "
           f"{shared_build * 1e3:.0f} ms")
 
@@ -305,7 +305,7 @@ def main() -> None:
             single.append(time.perf_counter() - t0)
         store.close()
 
-    print(f"AlertEngine.evaluate with SQLite, {args.batch} new items per call: "
+    print(f"RuleSet.evaluate with SQLite, {args.batch} new items per call: "
           f"{batched / len(items) * 1e6:.1f} µs per item ({hits} hits written)")
     print(f"  same items again (nothing new fires): {again / len(items) * 1e6:.1f} µs per item")
     print(f"  one new item per call:          {per_item(single)}")

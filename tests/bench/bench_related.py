@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from tui.core.config.load import parse_config  # noqa: E402
 from tui.core.ingest.feeds import Entry, ParsedFeed  # noqa: E402
 from tui.core.text.related import WINDOW_SECONDS, find_related, story_tokens  # noqa: E402
-from tui.core.session import open_session  # noqa: E402
+from tui.core.session import Session  # noqa: E402
 
 NOW = datetime(2025, 11, 21, 12, 0, tzinfo=timezone.utc)
 DAYS = 60
@@ -118,7 +118,7 @@ def build(folder: Path, count: int, seed: int = 7) -> None:
     started = time.perf_counter()
     rng = random.Random(seed)
     writer = Writer(rng)
-    session = open_session(cache_option=str(folder / "cache"), config=parse_config(config_text()))
+    session = Session.open(cache_option=str(folder / "cache"), config=parse_config(config_text()))
     store, matcher = session.store, session.watcher
     entries: list[tuple[datetime, str, Entry]] = []
     texts: list[tuple[str, str, str]] = []           # (feed, key, text)
@@ -221,7 +221,7 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     build(folder, args.items)
 
-    session = open_session(cache_option=str(folder / "cache"), config=parse_config(config_text()))
+    session = Session.open(cache_option=str(folder / "cache"), config=parse_config(config_text()))
     store = session.store
     conn = store.connection
     total = conn.execute("SELECT count(*) FROM items").fetchone()[0]

@@ -33,7 +33,7 @@ def main() -> None:
     rng = random.Random(7)
     terms = make_terms(args.terms, rng)
     items = make_items(args.items, terms, rng)
-    store = Store(Path(tempfile.mkdtemp(prefix="wirewatch-rematch-")))
+    store = Store.open(Path(tempfile.mkdtemp(prefix="wirewatch-rematch-")))
     now = time.time()
     with store.transaction() as conn:
         conn.executemany(

@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 from tests.support.feedgen import item, rss
-from tui.core.session import open_session
+from tui.core.alerts.rules import evaluate_all
+from tui.core.session import Session
 
 WATCH = """
 [watch.regions]
@@ -56,9 +57,9 @@ def write_config(tmp_path: Path, feeds, alerts: str, *, settings: str = "") -> P
 
 def refresh(tmp_path: Path, config: Path):
     """One forced refresh in a fresh session (a new start of the program); returns the report."""
-    session = open_session(str(config), str(tmp_path / "cache"))
+    session = Session.open(str(config), str(tmp_path / "cache"))
     try:
-        return session.engine.refresh_sync(force=True)
+        return session.refresh_sync(force=True)
     finally:
         session.close()
 
@@ -68,7 +69,7 @@ def fired(report) -> set[tuple[str, str]]:
 
 
 def stored_hits(tmp_path: Path, config: Path) -> list[tuple]:
-    session = open_session(str(config), str(tmp_path / "cache"))
+    session = Session.open(str(config), str(tmp_path / "cache"))
     try:
         return [tuple(row) for row in session.store.connection.execute(
             "SELECT h.alert, i.title, h.version, h.fired_at FROM hits h "
@@ -97,7 +98,7 @@ def test_a_hit_fires_once_and_is_recorded_with_its_time(tmp_path, http_server):
     assert fired(first) == {("Crimea recognition", "US weighs recognition of Crimea as Russian")}
     hit = first.alerts[0]
     assert hit.feed == "Wire" and hit.link == "https://news.example/1" and hit.version == 1
-    assert hit.fired_at > 0 and len(hit.item) == 10
+    assert hit.fired_at > 0 and len(hit.uid) == 10
 
     # The same feed again, and once more: nothing new, nothing fires.
     assert fired(refresh(tmp_path, config)) == set()
@@ -182,14 +183,14 @@ def test_full_text_that_arrives_later_fires_then(tmp_path, http_server):
         body="A senior official said Washington was prepared to recognise Crimea as Russian "
              "territory as part of a wider settlement, a step Kyiv has always rejected."),
         content_type="text/html; charset=utf-8")
-    session = open_session(str(config), str(tmp_path / "cache"))
+    session = Session.open(str(config), str(tmp_path / "cache"))
     try:
         row_id = session.store.connection.execute("SELECT id FROM items").fetchone()[0]
-        assert asyncio.run(session.engine.fetch_text(row_id)) == "first"
+        assert asyncio.run(session.fetch_text(row_id)) == "first"
         hits = session.store.connection.execute(
             "SELECT alert, version FROM hits WHERE item_id = ?", (row_id,)).fetchall()
         assert [tuple(h) for h in hits] == [("Crimea recognition", 1)]
-        assert fired(session.engine.refresh_sync(force=True)) == set()
+        assert fired(session.refresh_sync(force=True)) == set()
     finally:
         session.close()
 
@@ -400,12 +401,12 @@ all = ["Kherson"]
     report = refresh(tmp_path, config)
     assert [f.status for f in report.feeds] == ["ok"]
     assert "Crimea recognition" not in {hit.alert for hit in report.alerts}
-    session = open_session(str(config), str(tmp_path / "cache"))
+    session = Session.open(str(config), str(tmp_path / "cache"))
     try:
-        hits = session.engine.alerts.evaluate_all(session.store)
+        hits = evaluate_all(session.store, session.rules)
         assert {(h.alert, h.title) for h in hits} == {
             ("Kherson", "Kherson: talks on recognition of the new line")}
-        assert session.engine.alerts.evaluate_all(session.store) == []
+        assert evaluate_all(session.store, session.rules) == []
     finally:
         session.close()
     assert [a for a, *_ in stored_hits(tmp_path, config)] == ["Crimea recognition", "Kherson"]

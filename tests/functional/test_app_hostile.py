@@ -9,7 +9,6 @@ crash nor stretch anything.
 from __future__ import annotations
 
 from datetime import timezone
-from types import SimpleNamespace
 
 import pytest
 
@@ -18,6 +17,7 @@ from tests.support.cachegen import (
     screen_text,
 )
 from tui.app import WirewatchApp
+from tui.core.cache.hits import AlertHit
 from tui.core.config.load import parse_config
 from tui.screens.article import ArticleScreen
 from tui.screens.main import MainScreen
@@ -89,7 +89,9 @@ async def test_hostile_text_is_shown_as_written_everywhere(session):
         assert_clean(app)
 
         # a toast for an alert hit with a hostile title
-        app.screen._announce([SimpleNamespace(alert="[b]rule", title=HOSTILE_TITLES[1])])
+        app.screen._announce([AlertHit(alert="[b]rule", uid="abcdefghij", title=HOSTILE_TITLES[1],
+                                       feed="[i]feed", link=None, published=None, fired_at=0.0,
+                                       row_id=1, version=1)])
         await pilot.pause()
         assert "[@click=app.quit]Click me[/]" in screen_text(app)
         assert_clean(app)

@@ -153,10 +153,8 @@ async def test_input_is_never_blocked_by_a_slow_feed(tmp_path, http_server):
     session.close()
 
 
-async def test_periodic_refresh(tmp_path, http_server, monkeypatch):
-    import tui.widgets.refresh_cycle
-
-    monkeypatch.setattr(tui.widgets.refresh_cycle, "MIN_PERIOD", 0.3)
+async def test_periodic_refresh(tmp_path, http_server):
+    """The dashboard wakes when a feed is due (the session's clock, as `watch` uses)."""
     serve(http_server)
     session = session_for(tmp_path, http_server, refresh_minutes=0.004)   # 0.24 s
     app = WirewatchApp(session, timezone=timezone.utc)
@@ -167,7 +165,7 @@ async def test_periodic_refresh(tmp_path, http_server, monkeypatch):
 
 
 async def test_demo_runs_on_the_bundled_site_and_cleans_up():
-    from tui.app import demo_session
+    from tui.demo.session import demo_session
 
     with demo_session(advance_every=None) as session:
         folder = session.config.path.parent

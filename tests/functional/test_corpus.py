@@ -12,8 +12,7 @@ import pytest
 
 from tests.support.httpserver import LoopbackServer
 from tui.core.config.load import parse_config
-from tui.core.engine import Engine
-from tui.core.cache.store import Store
+from tui.core.session import Session
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "feedparser"
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -35,11 +34,10 @@ def ingested(tmp_path_factory):
             content_type = headers.pop("Content-type", headers.pop("Content-Type", "application/xml"))
             server.route(path, body, headers=headers, content_type=content_type)
             lines += ["[[feeds]]", f'name = "{number}"', f'url = "{server.url(path)}"', ""]
-        config = parse_config("\n".join(lines))
-        store = Store(cache)
-        report = Engine(config, store).refresh_sync(force=True)
-    yield manifest, report, store
-    store.close()
+        session = Session.open(cache_option=str(cache), config=parse_config("\n".join(lines)))
+        report = session.refresh_sync(force=True)
+    yield manifest, report, session.store
+    session.close()
 
 
 def test_ingesting_never_raises_and_every_feed_is_reported(ingested):

@@ -19,7 +19,7 @@ from tests.support.feedgen import config_text, item, rss
 from tui.core.text.articles import diff_versions, load_article, load_versions
 from tui.core.text.fulltext import RECHECK_SCHEDULE, due_text_jobs, recheck_interval
 from tui.core.cache.query import find_item
-from tui.core.session import open_session
+from tui.core.session import Session
 from tui.core.cache.store import make_uid
 
 PAGES = Path(__file__).resolve().parents[1] / "data" / "pages"
@@ -171,7 +171,7 @@ def open_wirewatch(tmp_path: Path, site: Site, full_text: str = "all"):
     config = tmp_path / "feeds.toml"
     config.write_text(config_text([("Harbor Wire", site.server.url("/feed.xml"))],
                                   settings=f'full_text = "{full_text}"'), encoding="utf-8")
-    return open_session(str(config), str(tmp_path / "cache"))
+    return Session.open(str(config), str(tmp_path / "cache"))
 
 
 @pytest.fixture
@@ -210,7 +210,7 @@ def refresh(session, *, wait: float = 20):
     of a young article)."""
     if wait:
         later(session, wait)
-    return session.engine.refresh_sync(force=True)
+    return session.refresh_sync(force=True)
 
 
 def versions(session, uid: str = STORY_ID):
@@ -476,9 +476,9 @@ def test_a_per_feed_policy_overrides_the_global_one(tmp_path, site):
                        settings='full_text = "never"')
     config.write_text(text.replace('tags = ["test"]', 'tags = ["test"]\nfull_text = "all"'),
                       encoding="utf-8")
-    session = open_session(str(config), str(tmp_path / "cache"))
+    session = Session.open(str(config), str(tmp_path / "cache"))
     try:
-        assert session.engine.refresh_sync(force=True).pages == {"first": 2}
+        assert session.refresh_sync(force=True).pages == {"first": 2}
     finally:
         session.close()
 
@@ -538,7 +538,7 @@ def test_an_item_opened_without_text_is_fetched_on_demand(tmp_path, site):
     try:
         refresh(session, wait=0)
         assert site.page_requests(OTHER) == 0
-        outcome = asyncio.run(session.engine.fetch_text(row_id(session, OTHER_ID)))
+        outcome = asyncio.run(session.fetch_text(row_id(session, OTHER_ID)))
         assert outcome == "first" and site.page_requests(OTHER) == 1
         article = load_article(session.store, OTHER_ID)
         assert article.text_source == "page" and OTHER_BODY[2] in article.text

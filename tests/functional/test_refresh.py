@@ -7,14 +7,15 @@ import time
 
 from tests.support.feedgen import config_text, item, rss
 from tui.core.config.load import parse_config
-from tui.core.engine import Engine, backoff_seconds
-from tui.core.cache.query import list_headlines
-from tui.core.cache.store import Store
+from tui.core.cache.query import list_items
+from tui.core.engine import backoff_seconds
+from tui.core.session import Session
 
 
 def make_engine(tmp_path, feeds, *, settings=""):
+    """A session over a fresh cache: what `wirewatch fetch` refreshes through."""
     config = parse_config(config_text(feeds, settings=settings))
-    return Engine(config, Store(tmp_path / "cache"))
+    return Session.open(cache_option=str(tmp_path / "cache"), config=config)
 
 
 def test_fetch_store_then_304_costs_no_parsing(tmp_path, http_server):
@@ -25,7 +26,7 @@ def test_fetch_store_then_304_costs_no_parsing(tmp_path, http_server):
     second = engine.refresh_sync(force=True)
     assert [f.status for f in second.feeds] == ["not_modified"]
     assert http_server.requests_to("/a.xml")[-1].header("if-none-match") == '"v1"'
-    assert len(list_headlines(engine.store)) == 2
+    assert len(list_items(engine.store)) == 2
 
 
 def test_a_broken_feed_is_reported_and_the_others_still_update(tmp_path, http_server):

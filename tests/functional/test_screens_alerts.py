@@ -1,9 +1,9 @@
 """The alerts screen and the alert form under a real Textual app (Pilot), over a real cache and
 a real feeds.toml with the user's comments in it.
 
-`AlertsApp` below wires the hooks the way tui/app.py is meant to: `open_item`, `new_alert`,
-and `apply_config`, which puts a re-read config in force and re-evaluates the cache in a
-thread worker, then reloads the screens that show alerts. Every test checks what matters on
+`AlertsApp` is the real App (tests/support/apps.py), recording the requests it answers: a
+saved rule reaches it as ConfigChanged, and it puts the re-read config in force (evaluating the
+cache in a thread worker), then reloads the screens that show alerts. Every test checks what matters on
 disk (the file's text, comments included) and in the cache (the hits), not only the screen.
 """
 
@@ -19,12 +19,11 @@ from tests.support.apps import RecordingApp
 from textual.geometry import Region
 from textual.widgets import Checkbox, Input, OptionList, Static
 
+from tui.core.alerts.rules import evaluate
+from tui.core.cache.hits import hit_count, hit_counts, mark_seen, unseen_hits
 from tui.core.config.load import load_config
-from tui.core.alerts.edit import apply_config
-from tui.core.alerts.rules import hit_counts, mark_seen, unseen_hits
 from tui.core.ingest.feeds import Entry, ParsedFeed
-from tui.core.cache.query import hit_count
-from tui.core.session import Session, open_session
+from tui.core.session import Session
 from tui.screens.alert_form import AlertForm, rule_from_fields, split_terms
 from tui.screens.alerts import AlertsScreen, ConfirmDelete
 from tui.screens.article import ArticleScreen
@@ -96,19 +95,19 @@ def build(tmp_path: Path) -> tuple[Session, dict[str, str]]:
     fixed times; the oldest hit already seen. Returns the session and uids by title start."""
     path = tmp_path / "feeds.toml"
     path.write_text(CONFIG, encoding="utf-8")
-    session = open_session(str(path), str(tmp_path / "cache"))
+    session = Session.open(str(path), str(tmp_path / "cache"))
     uids: dict[str, str] = {}
     for number, (feed, title, minutes) in enumerate(ITEMS, start=1):
         when = FIXED_NOW - timedelta(minutes=minutes)
         entry = Entry(guid=f"urn:{number}", link=f"https://news.example/{number}",
                       title=title, summary="", content="", published_raw=format_datetime(when),
-                      key=f"urn:{number}")
+                      key=f"urn:{number}", published=when.timestamp())
         result = session.store.ingest(feed, ParsedFeed(title=feed, language="en",
                                                        entries=[entry]),
-                                      language="en", now=when.timestamp(),
+                                      now=when.timestamp(),
                                       matcher=session.watcher)
         row_id = result.new[0]
-        session.engine.alerts.evaluate(session.store, [row_id], now=when.timestamp())
+        evaluate(session.store, session.rules, [row_id], now=when.timestamp())
         uids[title.split()[0] if number != 5 else "hostile"] = session.store.connection.execute(
             "SELECT uid FROM items WHERE id = ?", (row_id,)).fetchone()[0]
     oldest = session.store.connection.execute(
@@ -118,10 +117,6 @@ def build(tmp_path: Path) -> tuple[Session, dict[str, str]]:
 
 
 AlertsApp = RecordingApp
-
-
-class HooklessApp(AlertsApp):
-    apply_config = None  # type: ignore[assignment]
 
 
 @pytest.fixture
@@ -182,7 +177,7 @@ def test_terms_are_split_on_commas_and_may_hold_spaces() -> None:
 
 async def test_a_new_alert_typed_in_is_written_with_comments_kept_and_applied(world) -> None:
     session, uids, path = world
-    app = AlertsApp(session, lambda: AlertForm({}))
+    app = AlertsApp(session, lambda ctx: AlertForm(ctx))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, AlertForm)
@@ -201,7 +196,7 @@ async def test_a_new_alert_typed_in_is_written_with_comments_kept_and_applied(wo
         assert 'notify' not in text.split('name = "Dmitriev in Miami"')[1].split("[keys]")[0]
         # In force at once: the session has the rule, the cached item was evaluated.
         assert any(r.name == "Dmitriev in Miami" for r in session.config.alerts)
-        assert session.engine.alerts is not None
+        assert any(rule.name == "Dmitriev in Miami" for rule in session.rules.rules)
         assert ("Dmitriev in Miami", "Kirill Dmitriev meets Witkoff in Miami") in \
             hits_in_cache(session)
         messages = [message for _, message in app.notes]
@@ -211,7 +206,7 @@ async def test_a_new_alert_typed_in_is_written_with_comments_kept_and_applied(wo
 
 async def test_the_form_is_prefilled_from_the_dashboard_and_keeps_names_unique(world) -> None:
     session, uids, path = world
-    app = AlertsApp(session, lambda: AlertForm({"name": "Crimea recognition",
+    app = AlertsApp(session, lambda ctx: AlertForm(ctx, {"name": "Crimea recognition",
                                                 "all": ["Crimea", "Kirill Dmitriev"]}))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -221,8 +216,8 @@ async def test_the_form_is_prefilled_from_the_dashboard_and_keeps_names_unique(w
         assert form.query_one("#notify-toast", Checkbox).value
         assert form.query_one("#notify-bell", Checkbox).value
         assert not form.query_one("#notify-desktop", Checkbox).value
-    # An app without an `apply_config` hook: the form applies the config itself, at once.
-    app = HooklessApp(session, lambda: AlertForm({"name": "regions", "categories": ["regions"]}))
+    # Saved with ctrl+s: applied through the App, every cached item evaluated.
+    app = AlertsApp(session, lambda ctx: AlertForm(ctx, {"name": "regions", "categories": ["regions"]}))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert app.screen.query_one("#alert-categories", Input).value == "regions"
@@ -256,7 +251,7 @@ MISTAKES = [
 async def test_mistakes_are_shown_in_the_form_and_nothing_is_written(world) -> None:
     session, uids, path = world
     before = path.read_bytes()
-    app = AlertsApp(session, lambda: AlertForm({}))
+    app = AlertsApp(session, lambda ctx: AlertForm(ctx))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         form = app.screen
@@ -284,7 +279,7 @@ async def test_mistakes_are_shown_in_the_form_and_nothing_is_written(world) -> N
 
 async def test_errors_and_hostile_names_are_plain_text(world) -> None:
     session, uids, path = world
-    app = AlertsApp(session, lambda: AlertForm({}))
+    app = AlertsApp(session, lambda ctx: AlertForm(ctx))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await type_into(pilot, "#alert-name", "x")
@@ -313,10 +308,9 @@ def test_a_config_edited_by_hand_is_taken_whole(world) -> None:
     text = path.read_text(encoding="utf-8").replace(
         'terms = ["Crimea", "Donetsk"', 'terms = ["Miami", "Crimea", "Donetsk"')
     path.write_text(text, encoding="utf-8")
-    applied = apply_config(session, load_config(path))
+    applied = session.apply(load_config(path))
     assert applied.watch_changed and applied.hits == []
     assert session.watcher.find("Talks in Miami", "title")
-    assert session.engine.matcher is session.watcher
     names = {row[0] for row in session.store.connection.execute("SELECT name FROM matches")}
     assert "Miami" in names
 

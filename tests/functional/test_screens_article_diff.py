@@ -22,14 +22,15 @@ from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
+from tui import messages
 from tui.core.config.load import parse_config
 from tui.core.ingest.feeds import Entry, ParsedFeed
-from tui.core.session import Session, open_session
+from tui.core.session import Session
 from tui.screens.article import ArticleScreen, link_allowed
 from tui.screens.diff import DiffScreen
 from tui.screens.related import RelatedScreen
 from tui.widgets.article_text import ArticleText
-from tui.widgets.diff_view import DiffLines
+from tui.widgets.diff_lines import DiffLines
 from tui.widgets.headline_table import HeadlineTable
 
 FIXED_NOW = datetime(2025, 11, 21, 12, 0, tzinfo=timezone.utc)
@@ -134,12 +135,13 @@ def _entry(feed: str, n: int, title: str, summary: str, *, link: str | None = No
     published = FIXED_NOW - timedelta(minutes=minutes_ago)
     return Entry(guid=f"urn:{feed}:{n}", link=link or f"https://news.example/{n}",
                  title=title, summary=summary, content=content,
-                 published_raw=format_datetime(published), key=f"urn:{feed}:{n}")
+                 published_raw=format_datetime(published), key=f"urn:{feed}:{n}",
+                 published=published.timestamp())
 
 
 def _ingest(session: Session, feed: str, entry: Entry, *, now: datetime) -> int:
     result = session.store.ingest(feed, ParsedFeed(title=feed, language="en", entries=[entry]),
-                                  language="en", now=now.timestamp(), matcher=session.watcher)
+                                  now=now.timestamp(), matcher=session.watcher)
     return (result.new or result.updated)[0]
 
 
@@ -160,7 +162,7 @@ def _with_text(session: Session, row_id: int, versions: list[tuple[str, str, dat
 
 def build_session(cache_dir: Path) -> tuple[Session, dict[str, str]]:
     """The story's cache; returns the session and the items' ids by role."""
-    session = open_session(cache_option=str(cache_dir), config=parse_config(CONFIG))
+    session = Session.open(cache_option=str(cache_dir), config=parse_config(CONFIG))
     seen = FIXED_NOW - timedelta(hours=3)
     main = _ingest(session, "Harbor Wire",
                    _entry("Harbor Wire", 1, TITLE_V1, SUMMARY, minutes_ago=180), now=seen)
@@ -248,7 +250,7 @@ def static_text(screen: Screen, selector: str) -> str:
 
 async def test_article_shows_the_item_and_highlights_watched_names(story) -> None:
     session, uids = story
-    app = ScreensApp(session, lambda: ArticleScreen(uids["main"]))
+    app = ScreensApp(session, lambda ctx: ArticleScreen(ctx, uids["main"]))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -268,7 +270,7 @@ async def test_article_shows_the_item_and_highlights_watched_names(story) -> Non
 
 async def test_n_and_N_step_through_the_matches_and_scroll_to_them(story) -> None:
     session, uids = story
-    app = ScreensApp(session, lambda: ArticleScreen(uids["main"]))
+    app = ScreensApp(session, lambda ctx: ArticleScreen(ctx, uids["main"]))
     async with app.run_test(size=(60, 14)) as pilot:
         await settle(pilot)
         body = app.screen.query_one(ArticleText)
@@ -295,7 +297,7 @@ async def test_article_text_is_shown_exactly_as_text(story) -> None:
     """Markup in feed text is not interpreted; escapes and bidi overrides never reach the
     terminal; a javascript: link is refused."""
     session, uids = story
-    app = ScreensApp(session, lambda: ArticleScreen(uids["hostile"]))
+    app = ScreensApp(session, lambda ctx: ArticleScreen(ctx, uids["hostile"]))
     async with app.run_test(size=(120, 24)) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -316,7 +318,7 @@ async def test_o_opens_the_link_in_a_thread(story, monkeypatch) -> None:
     opened: list[str] = []
     monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url) or True)
     session, uids = story
-    app = ScreensApp(session, lambda: ArticleScreen(uids["main"]))
+    app = ScreensApp(session, lambda ctx: ArticleScreen(ctx, uids["main"]))
     async with app.run_test() as pilot:
         await settle(pilot)
         assert opened == []                           # only on request
@@ -342,7 +344,7 @@ async def test_article_without_page_text_fetches_it_in_a_worker(story, http_serv
                             link=http_server.url("/geneva")), now=FIXED_NOW)
     uid = session.store.connection.execute("SELECT uid FROM items WHERE id = ?",
                                            (row_id,)).fetchone()[0]
-    app = ScreensApp(session, lambda: ArticleScreen(uid), offline=False)
+    app = ScreensApp(session, lambda ctx: ArticleScreen(ctx, uid), offline=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -366,7 +368,7 @@ async def test_article_shows_feed_text_first_while_the_page_loads(story, http_se
                             link=http_server.url("/slow")), now=FIXED_NOW)
     uid = session.store.connection.execute("SELECT uid FROM items WHERE id = ?",
                                            (row_id,)).fetchone()[0]
-    app = ScreensApp(session, lambda: ArticleScreen(uid), offline=False)
+    app = ScreensApp(session, lambda ctx: ArticleScreen(ctx, uid), offline=False)
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(50):
             await pilot.pause(0.02)
@@ -383,7 +385,7 @@ async def test_article_shows_feed_text_first_while_the_page_loads(story, http_se
 
 async def test_article_keys_open_diff_related_and_compare(story) -> None:
     session, uids = story
-    app = ScreensApp(session, lambda: ArticleScreen(uids["main"]))
+    app = ScreensApp(session, lambda ctx: ArticleScreen(ctx, uids["main"]))
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         await pilot.press("d")
@@ -396,12 +398,14 @@ async def test_article_keys_open_diff_related_and_compare(story) -> None:
         await pilot.press("escape")
         await pilot.press("c")                        # nothing marked yet
         assert app.notes[-1][0] == "warning" and "Mark an item" in app.notes[-1][1]
-        await pilot.press("space")                    # mark this one, on the dashboard
+        await pilot.press("space")                    # mark this one: the App holds the mark
+        mark = app.context.compare_mark
+        assert mark is not None and mark.uid == uids["main"]
         table = app.screen_stack[0].query_one(HeadlineTable)
-        assert table.marked is not None and table.marked.id == uids["main"]
+        assert table.marked(mark)
         await pilot.press("c")
         assert "This is the marked item" in app.notes[-1][1]
-        app.open_item(uids["kestrel"])
+        app.post_message(messages.OpenArticle(uids["kestrel"]))
         await settle(pilot)
         await pilot.press("c")
         await settle(pilot)
@@ -415,7 +419,7 @@ async def test_article_keys_open_diff_related_and_compare(story) -> None:
 
 async def test_diff_shows_the_last_two_versions_side_by_side(story) -> None:
     session, uids = story
-    app = ScreensApp(session, lambda: DiffScreen(uids["main"]))
+    app = ScreensApp(session, lambda ctx: DiffScreen(ctx, uids["main"]))
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -440,7 +444,7 @@ async def test_diff_shows_the_last_two_versions_side_by_side(story) -> None:
 
 async def test_version_picker_moves_with_brackets(story) -> None:
     session, uids = story
-    app = ScreensApp(session, lambda: DiffScreen(uids["main"]))
+    app = ScreensApp(session, lambda ctx: DiffScreen(ctx, uids["main"]))
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -461,7 +465,7 @@ async def test_version_picker_moves_with_brackets(story) -> None:
 
 async def test_unchanged_runs_fold_and_unfold(story) -> None:
     session, uids = story
-    app = ScreensApp(session, lambda: DiffScreen(uids["main"]))
+    app = ScreensApp(session, lambda ctx: DiffScreen(ctx, uids["main"]))
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         view = app.screen.query_one(DiffLines)
@@ -481,7 +485,7 @@ async def test_unchanged_runs_fold_and_unfold(story) -> None:
 
 async def test_n_jumps_between_changes(story) -> None:
     session, uids = story
-    app = ScreensApp(session, lambda: DiffScreen(uids["main"]))
+    app = ScreensApp(session, lambda ctx: DiffScreen(ctx, uids["main"]))
     async with app.run_test(size=(160, 12)) as pilot:
         await settle(pilot)
         view = app.screen.query_one(DiffLines)
@@ -500,7 +504,7 @@ async def test_n_jumps_between_changes(story) -> None:
 
 async def test_narrow_terminal_shows_one_column(story) -> None:
     session, uids = story
-    app = ScreensApp(session, lambda: DiffScreen(uids["main"]))
+    app = ScreensApp(session, lambda ctx: DiffScreen(ctx, uids["main"]))
     async with app.run_test(size=(80, 40)) as pilot:
         await settle(pilot)
         view = app.screen.query_one(DiffLines)
@@ -519,7 +523,7 @@ async def test_narrow_terminal_shows_one_column(story) -> None:
 
 async def test_compare_two_reports(story) -> None:
     session, uids = story
-    app = ScreensApp(session, lambda: DiffScreen(uids["main"], uids["kestrel"]))
+    app = ScreensApp(session, lambda ctx: DiffScreen(ctx, uids["main"], uids["kestrel"]))
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -538,7 +542,7 @@ async def test_a_twenty_thousand_word_diff_shows_quickly(tmp_path) -> None:
     """The rows are measured, not styled, up front: a long diff opens without delay."""
     import time
 
-    session = open_session(cache_option=str(tmp_path / "cache"), config=parse_config(CONFIG))
+    session = Session.open(cache_option=str(tmp_path / "cache"), config=parse_config(CONFIG))
     words = ("Crimea talks envoy Witkoff said the plan would need more work before any "
              "signature and the parties met again").split()
     paragraphs = [" ".join(words[(i + k) % len(words)] for k in range(80)) + "."
@@ -553,7 +557,7 @@ async def test_a_twenty_thousand_word_diff_shows_quickly(tmp_path) -> None:
                                   seen + timedelta(minutes=5))])
     uid = session.store.connection.execute("SELECT uid FROM items WHERE id = ?",
                                            (row_id,)).fetchone()[0]
-    app = ScreensApp(session, lambda: DiffScreen(uid))
+    app = ScreensApp(session, lambda ctx: DiffScreen(ctx, uid))
     try:
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
@@ -577,7 +581,7 @@ async def test_a_twenty_thousand_word_diff_shows_quickly(tmp_path) -> None:
 
 async def test_related_lists_other_outlets_and_labels_wire_copy(story) -> None:
     session, uids = story
-    app = ScreensApp(session, lambda: RelatedScreen(uids["main"]))
+    app = ScreensApp(session, lambda ctx: RelatedScreen(ctx, uids["main"]))
     async with app.run_test(size=(120, 24)) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -604,7 +608,7 @@ async def test_related_says_so_when_there_is_none(story) -> None:
     session, uids = story
     row = session.store.connection.execute(
         "SELECT uid FROM items WHERE title LIKE 'Rail freight%'").fetchone()
-    app = ScreensApp(session, lambda: RelatedScreen(row[0]))
+    app = ScreensApp(session, lambda ctx: RelatedScreen(ctx, row[0]))
     async with app.run_test(size=(100, 20)) as pilot:
         await settle(pilot)
         assert app.screen.has_class("-empty")
@@ -620,7 +624,7 @@ async def test_related_says_so_when_there_is_none(story) -> None:
 async def test_screen_keys_follow_the_keymap(story) -> None:
     """Every key of these screens has a binding id, so `[keys]` in feeds.toml can move it."""
     session, uids = story
-    app = ScreensApp(session, lambda: DiffScreen(uids["main"]))
+    app = ScreensApp(session, lambda ctx: DiffScreen(ctx, uids["main"]))
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         app.set_keymap({"fold_unchanged": "f", "older_versions": "comma"})

@@ -4,8 +4,8 @@ watchlist changes, through the same session both faces open."""
 from __future__ import annotations
 
 from tests.support.feedgen import config_text, item, rss
-from tui.core.cache.query import HeadlineFilter, list_headlines, term_counts
-from tui.core.session import open_session
+from tui.core.cache.query import ItemFilter, list_items, term_counts
+from tui.core.session import Session
 
 
 def test_watchlist_change_rematches_the_whole_cache(tmp_path, http_server):
@@ -17,23 +17,23 @@ def test_watchlist_change_rematches_the_whole_cache(tmp_path, http_server):
     config = tmp_path / "feeds.toml"
     cache = tmp_path / "cache"
     config.write_text(config_text([("F", http_server.url("/f.xml"))]), encoding="utf-8")
-    session = open_session(str(config), str(cache))
-    session.engine.refresh_sync(force=True)
+    session = Session.open(str(config), str(cache))
+    session.refresh_sync(force=True)
     assert term_counts(session.store)[("negotiators", "Zelensky")] == 1
-    assert list_headlines(session.store, HeadlineFilter(match="Ushakov")) == []
+    assert list_items(session.store, ItemFilter(match="Ushakov")) == []
     session.close()
 
     text = config.read_text(encoding="utf-8").replace(
         '"Putin", "Trump"]', '"Putin", "Trump", "Ushakov"]')
     config.write_text(text, encoding="utf-8")
-    session = open_session(str(config), str(cache))     # no refresh: only a re-match
-    found = list_headlines(session.store, HeadlineFilter(match="Ushakov"))
+    session = Session.open(str(config), str(cache))     # no refresh: only a re-match
+    found = list_items(session.store, ItemFilter(match="Ushakov"))
     assert {h.title for h in found} == {"Ушаков прокомментировал переговоры",
                                          "Uschakow: Moskau prüft den Plan"}
     assert {m.text for h in found for m in h.matches if m.name == "Ushakov"} == {"Ушаков", "Uschakow"}
     before = session.store.meta("watch_fingerprint")
     session.close()
-    session = open_session(str(config), str(cache))
+    session = Session.open(str(config), str(cache))
     assert session.store.meta("watch_fingerprint") == before
     assert session.store.ensure_matches(session.watcher) == 0  # unchanged: nothing redone
     session.close()

@@ -52,13 +52,13 @@ def test_alerts_screen_80x24(snap_compare, session) -> None:
 def test_alert_form_prefilled_80x24(snap_compare, session) -> None:
     """`A` on a headline naming Crimea and Kirill Dmitriev: the name made unique."""
     assert snap(snap_compare, session,
-                lambda: AlertForm({"name": "Crimea recognition",
+                lambda ctx: AlertForm(ctx, {"name": "Crimea recognition",
                                    "all": ["Crimea", "Kirill Dmitriev"], "item": "x"}))
 
 
 def test_alert_form_error_80x24(snap_compare, session) -> None:
     """A duplicate name: the error in plain text, the name field focused."""
-    assert snap(snap_compare, session, lambda: AlertForm({"all": ["Putin"]}),
+    assert snap(snap_compare, session, lambda ctx: AlertForm(ctx, {"all": ["Putin"]}),
                 name="German negotiators", keys=["enter"])
 
 

@@ -12,7 +12,9 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
 
-from tui.core.config.load import Config, parse_config
+from tui.core.config.model import Config
+
+from tui.core.config.load import parse_config
 from tui.core.ingest.feeds import Entry, ParsedFeed
 from tui.core.cache.store import Store
 
@@ -77,9 +79,9 @@ def config_text(feed_urls: dict[str, str] | None = None, *, refresh_minutes: flo
 
 def make_session(cache_dir: Path, *, text: str | None = None, config: Config | None = None):
     """A session like the dashboard gets from `open_session`, over `cache_dir`."""
-    from tui.core.session import open_session
+    from tui.core.session import Session
 
-    return open_session(cache_option=str(cache_dir),
+    return Session.open(cache_option=str(cache_dir),
                         config=config or parse_config(text or config_text()))
 
 
@@ -87,7 +89,7 @@ def entry(feed: str, n: int, title: str, published: datetime | None) -> Entry:
     return Entry(guid=f"urn:{feed}:{n}", link=f"https://news.example/{feed[:4].lower()}/{n}",
                  title=title, summary=f"Summary of item {n}: {title}", content="",
                  published_raw=format_datetime(published) if published else None,
-                 key=f"urn:{feed}:{n}")
+                 key=f"urn:{feed}:{n}", published=published.timestamp() if published else None)
 
 
 def fill(session, count: int, *, now: datetime = FIXED_NOW, batch: int = 2_000,
@@ -111,7 +113,7 @@ def fill(session, count: int, *, now: datetime = FIXED_NOW, batch: int = 2_000,
         for start in range(0, len(entries), batch):
             chunk = entries[start:start + batch]
             store.ingest(feed, ParsedFeed(title=feed, language="en", entries=chunk),
-                         language="en", now=stamp, matcher=matcher)
+                         now=stamp, matcher=matcher)
     _marks(store, now)
     with store.transaction() as conn:   # an undated item was first seen about when it came out
         conn.executemany("UPDATE items SET first_seen = ?, sort_time = ? "
@@ -143,7 +145,7 @@ def add_hostile(session, *, now: datetime = FIXED_NOW) -> None:
     entries = [entry("Harbor Wire", 90_000 + i, title, now + timedelta(minutes=i + 1))
                for i, title in enumerate(HOSTILE_TITLES)]
     session.store.ingest("Harbor Wire", ParsedFeed(title="x", language="en", entries=entries),
-                         language="en", now=now.timestamp(), matcher=session.watcher)
+                         now=now.timestamp(), matcher=session.watcher)
 
 
 def screen_text(app) -> str:

@@ -157,8 +157,11 @@ def test_moved_sentence_in_a_long_paragraph_is_marked_moved():
 
 def test_to_json_has_the_stable_fields_and_moved_only_when_true():
     row = Row("replace", "a b", "a c", ((2, 3),), ((2, 3),))
-    assert row.to_json() == {"op": "replace", "left": "a b", "right": "a c"}
-    assert Row("insert", "", "x", moved=True).to_json() == {"op": "insert", "left": "", "right": "x", "moved": True}
+    assert row.to_json() == {"op": "replace", "left": "a b", "right": "a c",
+                             "left_changes": [[2, 3]], "right_changes": [[2, 3]]}
+    assert Row("insert", "", "x", moved=True).to_json() == {
+        "op": "insert", "left": "", "right": "x", "left_changes": [], "right_changes": [],
+        "moved": True}
 
 
 def test_heavy_rewrite_keeps_the_kept_sentence_unhighlighted():

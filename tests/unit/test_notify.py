@@ -12,15 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.config.load import AlertRule
-from tui.core.alerts.rules import AlertHit
+from tui.core.config.model import AlertRule
 from tui.core.alerts.notify import desktop_notify, dispatch_external, hit_environment, run_command
+from tui.core.alerts.plan import plan_notifications
+from tui.core.cache.hits import AlertHit
 
 HOSTILE = "Crimea $(touch pwned) `touch pwned2`; rm -rf ./victim && echo x > owned | cat"
 
 
 def make_hit(**changes) -> AlertHit:
-    values = dict(alert="Crimea recognition", item="abcdefghij", title="US weighs Crimea",
+    values = dict(alert="Crimea recognition", uid="abcdefghij", title="US weighs Crimea",
                   feed="Harbor Wire", link="https://harbor.example/1", published=1_764_000_000.0,
                   fired_at=1_764_000_100.0, row_id=1, version=1)
     values.update(changes)
@@ -148,9 +149,12 @@ def test_dispatch_runs_commands_only_for_rules_that_ask_and_collects_failures(tm
         "broken": AlertRule("broken", all=("Crimea",), notify=("command",),
                             command=(str(fail),)),
     }
-    errors = dispatch_external(
+    plan = plan_notifications(
         [make_hit(alert="run"), make_hit(alert="quiet"), make_hit(alert="broken"),
          make_hit(alert="removed meanwhile")], rules)
+    assert [hit.alert for hit in plan.toasts] == ["run", "quiet", "removed meanwhile"]
+    assert plan.bell       # "quiet" asks for it, and so does a rule deleted meanwhile
+    errors = dispatch_external(plan)
     assert (tmp_path / "run.json").exists() and not (tmp_path / "quiet.json").exists()
     assert len(errors) == 1 and "'broken'" in errors[0] and "exited 1" in errors[0]
 
@@ -162,7 +166,7 @@ def test_desktop_notification_is_silently_skipped_without_notify_send(tmp_path, 
     assert desktop_notify(make_hit()) is None
     rules = {"Crimea recognition": AlertRule("Crimea recognition", all=("Crimea",),
                                              notify=("desktop",))}
-    assert dispatch_external([make_hit()], rules) == []
+    assert dispatch_external(plan_notifications([make_hit()], rules)) == []
 
 
 def test_desktop_notification_passes_feed_text_as_data(tmp_path, monkeypatch):

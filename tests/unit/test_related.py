@@ -52,9 +52,10 @@ class Cache:
         when = T0 + timedelta(hours=hours)
         entry = Entry(guid=f"urn:{n}", link=f"https://news.example/{n}", title=story[0],
                       summary=story[1], content="",
-                      published_raw=format_datetime(when) if published else None, key=f"urn:{n}")
+                      published_raw=format_datetime(when) if published else None, key=f"urn:{n}",
+                      published=when.timestamp() if published else None)
         self.store.ingest(feed, ParsedFeed(title=feed, language="en", entries=[entry]),
-                          language="en", now=when.timestamp(), matcher=self.session.watcher)
+                          now=when.timestamp(), matcher=self.session.watcher)
         return self.store.connection.execute(
             "SELECT id FROM items WHERE feed = ? AND key = ?", (feed, f"urn:{n}")).fetchone()[0]
 

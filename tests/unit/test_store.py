@@ -9,7 +9,7 @@ import pytest
 
 from tests.support.feedgen import item, rss
 from tui.core.ingest.feeds import parse_feed
-from tui.core.cache.query import HeadlineFilter, count_headlines, find_item, list_headlines
+from tui.core.cache.query import ItemFilter, count_items, find_item, list_items
 from tui.core.cache.schema import SCHEMA_VERSION, SchemaTooNew
 from tui.core.cache.store import Store
 
@@ -17,31 +17,31 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def ingest(store: Store, feed: str, items: list[dict], now: float | None = None):
-    return store.ingest(feed, parse_feed(rss(items)), language="en",
+    return store.ingest(feed, parse_feed(rss(items)),
                         now=now or time.time(), matcher=None)
 
 
 def test_new_items_then_nothing_new(tmp_path):
-    store = Store(tmp_path)
+    store = Store.open(tmp_path)
     first = ingest(store, "A", [item(1), item(2)])
     again = ingest(store, "A", [item(1), item(2)])
     assert len(first.new) == 2 and again.new == [] and again.updated == []
-    assert count_headlines(store) == 2
+    assert count_items(store) == 2
 
 
 def test_same_guid_in_two_feeds_is_two_items(tmp_path):
-    store = Store(tmp_path)
+    store = Store.open(tmp_path)
     ingest(store, "A", [item(1)])
     ingest(store, "B", [item(1)])
-    assert count_headlines(store) == 2
+    assert count_items(store) == 2
 
 
 def test_changed_title_is_a_new_version_not_a_new_row(tmp_path):
-    store = Store(tmp_path)
+    store = Store.open(tmp_path)
     ingest(store, "A", [item(1, title="Plan has 28 points")])
     result = ingest(store, "A", [item(1, title="Plan cut to 19 points")])
     assert result.new == [] and len(result.updated) == 1
-    [headline] = list_headlines(store)
+    [headline] = list_items(store)
     assert headline.title == "Plan cut to 19 points" and headline.versions == 2
     assert headline.changed
     versions = store.connection.execute(
@@ -50,66 +50,66 @@ def test_changed_title_is_a_new_version_not_a_new_row(tmp_path):
 
 
 def test_whitespace_only_change_is_not_a_version(tmp_path):
-    store = Store(tmp_path)
+    store = Store.open(tmp_path)
     ingest(store, "A", [item(1, title="Plan  has 28 points")])
     result = ingest(store, "A", [item(1, title="Plan has 28 points ")])
     assert result.updated == []
 
 
 def test_flip_flop_does_not_make_endless_versions(tmp_path):
-    store = Store(tmp_path)
+    store = Store.open(tmp_path)
     for title in ["A", "B", "A", "B", "A"]:
         ingest(store, "F", [item(1, title=title)])
-    [headline] = list_headlines(store)
+    [headline] = list_items(store)
     assert headline.versions == 2
     assert headline.title == "A"          # what the outlet says now, not the last new wording
 
 
 def test_item_ids_are_short_and_stable(tmp_path):
-    store = Store(tmp_path)
+    store = Store.open(tmp_path)
     ingest(store, "A", [item(1)])
-    uid = list_headlines(store)[0].id
-    other = Store(tmp_path / "other")
+    uid = list_items(store)[0].uid
+    other = Store.open(tmp_path / "other")
     ingest(other, "A", [item(1)])
-    assert list_headlines(other)[0].id == uid and len(uid) == 10
-    assert find_item(store, uid[:6]).id == uid
+    assert list_items(other)[0].uid == uid and len(uid) == 10
+    assert find_item(store, uid[:6]).uid == uid
 
 
 @pytest.mark.parametrize("query", ["covid-19", "at&t", '"', "Zelensky's", "a OR", "NEAR(", "*"])
 def test_search_never_errors_on_user_text(tmp_path, query):
-    store = Store(tmp_path)
+    store = Store.open(tmp_path)
     ingest(store, "A", [item(1, title="covid-19 and at&t news"), item(2)])
-    found = list_headlines(store, HeadlineFilter(search=query))
+    found = list_items(store, ItemFilter(search=query))
     if query in ("covid-19", "at&t"):
         assert [h.title for h in found] == ["covid-19 and at&t news"]
 
 
 def test_search_finds_words_ignoring_diacritics_and_case(tmp_path):
-    store = Store(tmp_path)
+    store = Store.open(tmp_path)
     ingest(store, "A", [item(1, title="Selenskyj trifft Präsidenten"), item(2, title="Other")])
-    assert len(list_headlines(store, HeadlineFilter(search="prasidenten"))) == 1
-    assert len(list_headlines(store, HeadlineFilter(search="SELENS"))) == 1
+    assert len(list_items(store, ItemFilter(search="prasidenten"))) == 1
+    assert len(list_items(store, ItemFilter(search="SELENS"))) == 1
 
 
 def test_prune_keeps_starred_items(tmp_path):
-    store = Store(tmp_path)
+    store = Store.open(tmp_path)
     old = time.time() - 100 * 86400
     ingest(store, "A", [item(1, published="Mon, 01 Jan 2024 00:00:00 GMT"),
                         item(2, published="Mon, 01 Jan 2024 00:00:00 GMT"), item(3)], now=old)
     store.connection.execute("UPDATE items SET starred = 1 WHERE key = 'urn:test:2'")
     assert store.prune(90) == 1
-    assert {h.title for h in list_headlines(store)} == {"Headline 2", "Headline 3"}
+    assert {h.title for h in list_items(store)} == {"Headline 2", "Headline 3"}
 
 
 def test_schema_is_versioned_and_a_newer_cache_is_refused(tmp_path):
-    Store(tmp_path).close()
+    Store.open(tmp_path).close()
     conn = sqlite3.connect(tmp_path / "wirewatch.sqlite3")
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
     with pytest.raises(SchemaTooNew):
-        Store(tmp_path)
+        Store.open(tmp_path)
 
 
 WRITER = textwrap.dedent("""
@@ -118,17 +118,17 @@ WRITER = textwrap.dedent("""
     from tests.support.feedgen import item, rss
     from tui.core.ingest.feeds import parse_feed
     from tui.core.cache.store import Store
-    store = Store(sys.argv[1])
+    store = Store.open(sys.argv[1])
     prefix = sys.argv[2]
     for n in range(30):
         doc = parse_feed(rss([item(i, guid=f"{{prefix}}-{{n}}-{{i}}") for i in range(40)]))
-        store.ingest(f"{{prefix}}{{n}}", doc, language="en", now=time.time(), matcher=None)
+        store.ingest(f"{{prefix}}{{n}}", doc, now=time.time(), matcher=None)
     print("done")
 """)
 
 
 def test_two_processes_on_one_cache_neither_fails_nor_corrupts(tmp_path):
-    Store(tmp_path).close()
+    Store.open(tmp_path).close()
     script = WRITER.format(root=str(ROOT))
     procs = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path), p],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -137,8 +137,8 @@ def test_two_processes_on_one_cache_neither_fails_nor_corrupts(tmp_path):
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
         assert "database is locked" not in err
-    store = Store(tmp_path)
-    assert count_headlines(store) == 2 * 30 * 40
+    store = Store.open(tmp_path)
+    assert count_items(store) == 2 * 30 * 40
     assert store.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
@@ -148,8 +148,8 @@ CRASHER = textwrap.dedent("""
     from tests.support.feedgen import item, rss
     from tui.core.ingest.feeds import parse_feed
     from tui.core.cache import store as store_module
-    store = store_module.Store(sys.argv[1])
-    store.ingest("good", parse_feed(rss([item(i) for i in range(10)])), language="en",
+    store = store_module.Store.open(sys.argv[1])
+    store.ingest("good", parse_feed(rss([item(i) for i in range(10)])),
                  now=time.time(), matcher=None)
     real = store_module.Store._upsert
     calls = []
@@ -159,7 +159,7 @@ CRASHER = textwrap.dedent("""
             os._exit(9)   # the power goes out half-way through a feed
         return real(self, *args, **kwargs)
     store_module.Store._upsert = dying_upsert
-    store.ingest("doomed", parse_feed(rss([item(i) for i in range(10)])), language="en",
+    store.ingest("doomed", parse_feed(rss([item(i) for i in range(10)])),
                  now=time.time(), matcher=None)
 """)
 
@@ -168,7 +168,7 @@ def test_a_crash_mid_write_leaves_the_cache_whole(tmp_path):
     proc = subprocess.run([sys.executable, "-c", CRASHER.format(root=str(ROOT)), str(tmp_path)],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 9, proc.stderr
-    store = Store(tmp_path)
+    store = Store.open(tmp_path)
     assert store.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    feeds = {h.feed for h in list_headlines(store, limit=None)}
-    assert feeds == {"good"} and count_headlines(store) == 10
+    feeds = {h.feed for h in list_items(store, limit=None)}
+    assert feeds == {"good"} and count_items(store) == 10

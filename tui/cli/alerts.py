@@ -1,47 +1,60 @@
-"""Commands about alerts: list rules and hits, add and remove rules, and the headless
-`watch` loop for tmux, cron or a service."""
+"""Commands about alert rules: list the rules and their hits, add and remove rules.
+
+Rules are written through the session's one rule-write path (the dashboard's form uses the
+same), then put in force: the cached items are evaluated against them at once."""
 
 from __future__ import annotations
 
-import json
-import signal
-import sys
-import threading
-import time
+import argparse
 
-from tui.core.config.load import AlertRule, NOTIFY_KINDS, load_config, resolve_config_path
-from tui.core.config.edit import remove_alert, upsert_alert
-from tui.core.alerts.rules import hit_counts, list_hits
-from tui.core.alerts.notify import dispatch_external
-from tui.core.cache.query import iso, to_datetime
+from tui.cli.errors import UsageError
+from tui.cli.render import local_stamp, print_json
+from tui.cli.session import open_session
+
+_FLAGS = {"all": "--all", "any": "--any", "none": "--none", "categories": "--category",
+          "feeds": "--feed", "notify": "--notify", "command": "--command", "name": "NAME"}
 
 
-def _session(args):
-    from tui.cli import _open
+def register(commands: argparse._SubParsersAction) -> None:
+    alerts = commands.add_parser("alerts", help="the alert rules and their hits")
+    alerts.add_argument("--json", action="store_true")
+    alerts.set_defaults(run=cmd_alerts)
 
-    return _open(args)
+    alert = commands.add_parser("alert", help="add or remove an alert rule in feeds.toml")
+    alert_commands = alert.add_subparsers(dest="alert_command", metavar="add|rm", required=True)
+    add = alert_commands.add_parser("add", help="add (or replace) a rule")
+    add.add_argument("name")
+    for flag, dest, text in (("--all", "all", "every one of these must match"),
+                             ("--any", "any", "at least one of these must match"),
+                             ("--none", "none", "none of these may match"),
+                             ("--category", "category", "any term of this watch category"),
+                             ("--feed", "feed", "only these feeds or tags"),
+                             ("--notify", "notify", "toast, bell, desktop, command")):
+        add.add_argument(flag, dest=dest, action="append", default=[], metavar="T", help=text)
+    add.add_argument("--command", dest="command_argv", nargs=argparse.REMAINDER, metavar="ARG",
+                     help="argv to run on each hit (implies --notify command); put it last")
+    add.set_defaults(run=cmd_alert_add)
+    remove = alert_commands.add_parser("rm", help="remove a rule")
+    remove.add_argument("name")
+    remove.set_defaults(run=cmd_alert_rm)
 
 
-def cmd_alerts(args, print_json) -> int:
-    session = _session(args)
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from tui.core.cache.hits import hit_counts, list_hits, unseen_hits
+
+    session = open_session(args)
     try:
         counts = hit_counts(session.store)
         hits = list_hits(session.store, limit=None if args.json else 50)
-        unseen = {(a, i) for a, i in session.store.connection.execute(
-            "SELECT alert, item_id FROM hits WHERE seen = 0")}
+        unseen = unseen_hits(session.store)
+        rules = session.config.alerts
     finally:
         session.close()
-    rules = session.config.alerts
     if args.json:
         print_json({
-            "alerts": [{"name": r.name, "all": list(r.all), "any": list(r.any),
-                        "none": list(r.none), "categories": list(r.categories),
-                        "feeds": list(r.feeds), "notify": list(r.notify),
-                        "command": list(r.command), "hits": counts.get(r.name, 0)}
-                       for r in rules],
-            "hits": [{"alert": h.alert, "item": h.item, "title": h.title, "feed": h.feed,
-                      "fired_at": iso(to_datetime(h.fired_at)),
-                      "seen": (h.alert, h.row_id) not in unseen} for h in hits],
+            "alerts": [dict(rule.to_json(), hits=counts.get(rule.name, 0)) for rule in rules],
+            "hits": [dict(hit.to_json(), seen=(hit.alert, hit.row_id) not in unseen)
+                     for hit in hits],
         })
         return 0
     if not rules:
@@ -53,113 +66,55 @@ def cmd_alerts(args, print_json) -> int:
     if hits:
         print()
     for hit in hits:
-        when = to_datetime(hit.fired_at).astimezone().strftime("%Y-%m-%d %H:%M")
         new = "*" if (hit.alert, hit.row_id) in unseen else " "
-        print(f"{when}{new} {hit.alert}: {hit.title}  [{hit.item}]")
+        print(f"{local_stamp(hit.fired_at)}{new} {hit.alert}: {hit.title}  [{hit.uid}]")
     return 0
 
 
-def cmd_alert(args, print_json) -> int:
-    path = resolve_config_path(args.config)
-    if args.alert_command == "rm":
-        remove_alert(path, args.name)
-        print(f"alert {args.name!r} removed from {path}")
-        return 0
-    from tui.cli import UsageError
+def cmd_alert_add(args: argparse.Namespace) -> int:
+    from tui.core.cache.hits import hit_counts
+    from tui.core.config.load import load_config, resolve_config_path
+    from tui.core.config.model import AlertRule
+    from tui.core.config.rules import rule_problem
 
     # The argv of --command: `command_argv` (its own dest: `command` is the subcommand's).
     argv = tuple(getattr(args, "command_argv", None) or ())
     notify = tuple(dict.fromkeys(args.notify)) if args.notify else AlertRule.notify
-    for kind in notify:
-        if kind not in NOTIFY_KINDS:
-            raise UsageError(f"--notify must be one of {', '.join(NOTIFY_KINDS)}, not {kind!r}")
     if argv and "command" not in notify:
         notify += ("command",)  # a command given is a command meant to run
-    config = load_config(path)
-    for feed in args.feed:
-        if not config.feeds_matching((feed,)):
-            raise UsageError(f"--feed {feed!r}: no feed or tag of that name in {path}")
     rule = AlertRule(name=args.name, all=tuple(args.all), any=tuple(args.any),
                      none=tuple(args.none), categories=tuple(args.category),
                      feeds=tuple(args.feed), notify=notify, command=argv)
-    existing = {r.name for r in config.alerts}
-    upsert_alert(path, rule, replace=args.name if args.name in existing else None)
-    session = _session(args)
+    config = load_config(resolve_config_path(args.config))
+    existing = any(r.name == args.name for r in config.alerts)
+    problem = rule_problem(rule, categories=[c.name for c in config.watch], feeds=config.feeds,
+                           taken=[r.name for r in config.alerts if r.name != args.name],
+                           label=_FLAGS.__getitem__)
+    if problem is not None:     # refused before anything is written or opened
+        raise UsageError(f"{_FLAGS[problem.field]}: {problem.message}")
+    session = open_session(args, config=config)
     try:
-        new = [h for h in session.engine.alerts.evaluate_all(session.store)
-               if h.alert == args.name]
+        applied = session.apply(session.save_rule(rule, replace=args.name if existing else None))
+        new = [hit for hit in applied.hits if hit.alert == args.name]
         total = hit_counts(session.store).get(args.name, 0)
     finally:
         session.close()
-    verb = "updated in" if args.name in existing else "added to"
-    print(f"alert {args.name!r} {verb} {path}; {len(new)} cached items newly match it"
+    verb = "updated in" if existing else "added to"
+    print(f"alert {args.name!r} {verb} {config.path}; {len(new)} cached items newly match it"
           f" ({total} hits in all)")
     return 0
 
 
-def _print_hit(hit, as_json: bool) -> None:
-    if as_json:
-        sys.stdout.write(json.dumps(hit.to_json(), ensure_ascii=False) + "\n")
-    else:
-        when = to_datetime(hit.fired_at).astimezone().strftime("%H:%M")
-        sys.stdout.write(f"{when} {hit.alert}: {hit.title} ({hit.feed}) {hit.link or ''}  "
-                         f"[{hit.item}]\n")
-    sys.stdout.flush()
+def cmd_alert_rm(args: argparse.Namespace) -> int:
+    from tui.core.config.load import load_config, resolve_config_path
 
-
-def _seconds_until_due(session, period: float) -> float:
-    """Sleep until the first feed is due (a feed may refresh more often than the default),
-    at least a second, at most one period."""
-    states = session.store.feed_states()
-    names = {feed.name for feed in session.config.feeds}
-    due = [state.next_due for name, state in states.items()
-           if name in names and state.next_due is not None]
-    wait = min(due) - time.time() if due else period
-    return min(max(wait, 1.0), period)
-
-
-def _interrupt(signum, frame) -> None:
-    """SIGTERM does what Ctrl+C does: asyncio.run turns a SIGINT into a clean cancellation of
-    the refresh in progress, where an exception raised here could land inside any task."""
-    signal.raise_signal(signal.SIGINT)
-
-
-def cmd_watch(args, print_json) -> int:
-    """Refresh every period; one line per new hit; notifications; Ctrl+C (or a service
-    manager's SIGTERM) stops cleanly."""
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGTERM, _interrupt)
+    config = load_config(resolve_config_path(args.config))
+    if not any(rule.name == args.name for rule in config.alerts):
+        raise UsageError(f"no alert named {args.name!r} in {config.path}")
+    session = open_session(args, config=config)
     try:
-        return _watch(args)
-    except KeyboardInterrupt:
-        print("wirewatch: stopped", file=sys.stderr)
-        return 0
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-
-
-def _watch(args) -> int:
-    session = _session(args)
-    try:
-        rules = {rule.name: rule for rule in session.config.alerts}
-        period = session.config.settings.refresh_minutes * 60
-        print(f"wirewatch: watching {len(session.config.feeds)} feeds for "
-              f"{len(rules)} alerts, every {period / 60:g} min (Ctrl+C stops)", file=sys.stderr)
-        while True:
-            report = session.engine.refresh_sync()
-            for hit in report.alerts:
-                _print_hit(hit, args.json)
-                if "bell" in rules.get(hit.alert, AlertRule("")).notify and sys.stdout.isatty():
-                    sys.stdout.write("\a")
-                    sys.stdout.flush()
-            for error in dispatch_external(report.alerts, rules):
-                print(f"wirewatch: {error}", file=sys.stderr)
-            for feed in report.failed:
-                print(f"wirewatch: {feed.name}: {feed.error}", file=sys.stderr)
-            if args.once:
-                return 0
-            time.sleep(_seconds_until_due(session, period))
+        session.apply(session.delete_rule(args.name))
     finally:
         session.close()
+    print(f"alert {args.name!r} removed from {config.path}")
+    return 0

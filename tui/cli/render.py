@@ -6,18 +6,32 @@ bracketed instead, so the output stays readable and greppable.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import textwrap
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from tui.core.text.diff import Row
+if TYPE_CHECKING:
+    from tui.core.text.diff import Row
 
 _OP_MARK = {"equal": " ", "replace": "~", "delete": "-", "insert": "+"}
 
 
 def _styled() -> bool:
     return sys.stdout.isatty()
+
+
+def print_json(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def local_stamp(stamp: float | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Epoch seconds as local time (the terminal's zone), "" when unknown."""
+    from datetime import datetime
+
+    return datetime.fromtimestamp(stamp).astimezone().strftime(fmt) if stamp is not None else ""
 
 
 def mark_spans(text: str, spans: Sequence[tuple[int, int]], *, open_: str, close: str) -> str:

@@ -12,14 +12,17 @@ import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from typing import Callable
+from typing import Callable, Protocol
 
-from tui.core.config.load import Config, FeedConfig
-from tui.core.alerts.rules import AlertEngine, AlertHit
+from tui.core.alerts.rules import RuleSet, evaluate
+from tui.core.cache.hits import AlertHit
+from tui.core.cache.query import item_link
+from tui.core.cache.store import IngestResult, Store
+from tui.core.config.model import Config, FeedConfig
 from tui.core.ingest.feeds import FeedError, parse_feed
 from tui.core.ingest.fetch import Fetcher, FetchLimits, FetchResult
+from tui.core.names.watch import Watcher
 from tui.core.text.fulltext import PAGE_ACCEPT, TextJob, apply_page, due_text_jobs
-from tui.core.cache.store import IngestResult, Matcher, Store
 
 MAX_BACKOFF_SECONDS = 6 * 3600
 
@@ -68,29 +71,40 @@ def backoff_seconds(period_seconds: float, failures: int) -> float:
     return min(period_seconds * (2 ** min(failures, 10)), max(MAX_BACKOFF_SECONDS, period_seconds))
 
 
-class Engine:
-    """One configured wirewatch: its cache, its watchlist, its refresh cycle."""
+class Running(Protocol):
+    """What the engine reads its configuration from (the session, which owns it)."""
 
-    def __init__(self, config: Config, store: Store, *, matcher: Matcher | None = None,
-                 alerts: AlertEngine | None = None,
-                 fetch_limits: FetchLimits | None = None) -> None:
-        self.config = config
-        self.store = store
-        self.matcher = matcher
-        self.alerts = alerts
+    config: Config
+    store: Store
+    watcher: Watcher
+    rules: RuleSet
+
+
+class Engine:
+    """The refresh cycle over a running configuration it reads, never holds."""
+
+    def __init__(self, running: Running) -> None:
+        self.running = running
         # One long-lived writer thread: every refresh's parsing and storing runs on it, so the
         # cache sees one writer and the thread's SQLite connection is opened once, not per refresh.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-store")
-        settings = config.settings
-        self.fetch_limits = fetch_limits or FetchLimits(
-            timeout_seconds=settings.timeout_seconds, max_bytes=settings.max_feed_bytes,
-            concurrency=settings.concurrency)
-        store.sync_feeds((f.name, f.url) for f in config.feeds)
+
+    @property
+    def config(self) -> Config:
+        return self.running.config
+
+    @property
+    def store(self) -> Store:
+        return self.running.store
+
+    def fetch_limits(self) -> FetchLimits:
+        settings = self.config.settings
+        return FetchLimits(timeout_seconds=settings.timeout_seconds,
+                           max_bytes=settings.max_feed_bytes, concurrency=settings.concurrency)
 
     def close(self) -> None:
-        """Stop the writer thread (after its queued work) and close the cache."""
+        """Stop the writer thread (after its queued work)."""
         self._writer.shutdown(wait=True)
-        self.store.close()
 
     def due_feeds(self, now: float | None = None) -> list[FeedConfig]:
         now = now or time.time()
@@ -102,18 +116,18 @@ class Engine:
     def refresh_sync(self, **kwargs) -> RefreshReport:
         return asyncio.run(self.refresh(**kwargs))
 
-    async def refresh(self, *, force: bool = False, feeds: list[FeedConfig] | None = None,
+    async def refresh(self, *, force: bool = False,
                       on_progress: ProgressCallback | None = None) -> RefreshReport:
         """Fetch the due feeds (all of them when `force`), store them, report each."""
         started = time.perf_counter()
-        chosen = feeds if feeds is not None else (
-            list(self.config.feeds) if force else self.due_feeds())
+        config = self.config
+        chosen = list(config.feeds) if force else self.due_feeds()
         report = RefreshReport()
         states = self.store.feed_states()
         writer = self._writer
         loop = asyncio.get_running_loop()
         done = 0
-        async with Fetcher(self.fetch_limits) as fetcher:
+        async with Fetcher(self.fetch_limits()) as fetcher:
             async def one(feed: FeedConfig) -> FeedReport:
                 state = states.get(feed.name)
                 url = state.url if state else feed.url
@@ -121,7 +135,7 @@ class Engine:
                     url, etag=state.etag if state else None,
                     last_modified=state.last_modified if state else None)
                 return await loop.run_in_executor(
-                    writer, self._store_result, feed, url, fetched,
+                    writer, self._store_result, config, feed, url, fetched,
                     state.failures if state else 0)
 
             tasks = [asyncio.ensure_future(one(feed)) for feed in chosen]
@@ -133,13 +147,12 @@ class Engine:
                     on_progress(done, len(chosen), feed_report)
             touched = report.touched_ids()
             jobs = await loop.run_in_executor(
-                writer, lambda: due_text_jobs(self.store, self.config, fresh_ids=touched))
+                writer, lambda: due_text_jobs(self.store, config, fresh_ids=touched))
             text_changed = await self._fetch_pages(fetcher, writer, jobs, report.pages)
-        if self.alerts is not None:
-            report.alerts = await loop.run_in_executor(
-                writer, self.alerts.evaluate, self.store, touched + text_changed)
+        report.alerts = await loop.run_in_executor(
+            writer, lambda: evaluate(self.store, self.running.rules, touched + text_changed))
         report.pruned = await loop.run_in_executor(
-            writer, self.store.prune, self.config.settings.keep_days)
+            writer, self.store.prune, config.settings.keep_days)
         order = {f.name: i for i, f in enumerate(chosen)}
         report.feeds.sort(key=lambda r: order.get(r.name, 0))
         report.seconds = time.perf_counter() - started
@@ -154,7 +167,7 @@ class Engine:
             fetched = await fetcher.get(job.link, max_bytes=self.config.settings.max_page_bytes,
                                         accept=PAGE_ACCEPT)
             outcome = await loop.run_in_executor(
-                writer, lambda: apply_page(self.store, job, fetched, matcher=self.matcher))
+                writer, lambda: apply_page(self.store, job, fetched, matcher=self.running.watcher))
             return job, outcome
 
         changed: list[int] = []
@@ -166,24 +179,24 @@ class Engine:
 
     async def fetch_text(self, row_id: int) -> str:
         """Fetch one item's page now (an item opened by the user); returns the outcome."""
-        row = self.store.connection.execute(
-            "SELECT link, feed FROM items WHERE id = ?", (row_id,)).fetchone()
-        if row is None or not row["link"]:
+        found = item_link(self.store, row_id)
+        if found is None or not found[0]:
             return "error"
+        link, feed = found
         outcomes: dict[str, int] = {}
-        async with Fetcher(self.fetch_limits) as fetcher:
+        async with Fetcher(self.fetch_limits()) as fetcher:
             changed = await self._fetch_pages(
-                fetcher, self._writer, [TextJob(row_id, row["link"], row["feed"])], outcomes)
-        if changed and self.alerts is not None:
+                fetcher, self._writer, [TextJob(row_id, link, feed)], outcomes)
+        if changed:
             await asyncio.get_running_loop().run_in_executor(
-                self._writer, self.alerts.evaluate, self.store, changed)
+                self._writer, lambda: evaluate(self.store, self.running.rules, changed))
         return next(iter(outcomes), "error")
 
-    def _store_result(self, feed: FeedConfig, url: str, fetched: FetchResult,
+    def _store_result(self, config: Config, feed: FeedConfig, url: str, fetched: FetchResult,
                       failures: int) -> FeedReport:
         """Parse and store one fetch result (runs on the writer thread)."""
         now = time.time()
-        period = self.config.refresh_minutes(feed) * 60
+        period = config.refresh_minutes(feed) * 60
         base = FeedReport(name=feed.name, url=url, status="ok", http_status=fetched.status,
                           seconds=fetched.seconds)
         if fetched.error is not None:
@@ -197,12 +210,12 @@ class Engine:
             return base
         parse_started = time.perf_counter()
         try:
-            parsed = parse_feed(fetched.body or b"", fetched.headers, base_url=fetched.url)
+            parsed = parse_feed(fetched.body or b"", fetched.headers, base_url=fetched.url,
+                                language=feed.language)
         except FeedError as error:
             return self._fail(base, str(error), now, period, failures)
-        language = feed.language or parsed.language or "en"
         result: IngestResult = self.store.ingest(
-            feed.name, parsed, language=language, now=now, matcher=self.matcher,
+            feed.name, parsed, now=now, matcher=self.running.watcher,
             record=dict(common, title=parsed.title, language=parsed.language))
         base.new, base.updated = len(result.new), len(result.updated)
         base.new_ids, base.updated_ids = result.new, result.updated

@@ -4,8 +4,9 @@ The fields are those of an `[[alerts]]` table. Term lists are typed comma-separa
 terms may hold spaces ("Kirill Dmitriev"); the command is typed as a shell would split it
 (quotes group words) but runs without a shell. Mistakes are shown under the fields as plain
 text, the field at fault focused, before anything is written; what passes is written with
-tomlkit (comments and layout kept, the whole file validated first) and the re-read config is
-handed to the app's `apply_config`, which puts it in force and re-evaluates the cache.
+tomlkit (comments and layout kept, the whole file validated first) through the session's one
+rule-write path, and the re-read config goes to the App (ConfigChanged), which puts it in force
+and evaluates the cache against it.
 """
 
 from __future__ import annotations
@@ -17,19 +18,23 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
-from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
-from tui.core.config.load import NOTIFY_KINDS, AlertRule, Config, ConfigError, load_config
-from tui.core.alerts.edit import apply_config, config_path, save_rule
+from tui import messages
+from tui.bindings import bind
+from tui.core.alerts.edit import config_path
+from tui.core.config.load import load_config
+from tui.core.config.model import NOTIFY_KINDS, AlertRule, Config, ConfigError
+from tui.core.config.rules import rule_problem
 from tui.widgets.highlight import safe
 
 if TYPE_CHECKING:
     from tui.core.session import Session
+    from tui.screens.base import Context
 
 TERM_FIELDS = ("all", "any", "none", "categories", "feeds")
 LABELS = {"name": "Name", "all": "All of", "any": "Any of", "none": "None of",
@@ -73,43 +78,29 @@ def unique_name(name: str, taken: Iterable[str]) -> str:
 
 def rule_from_fields(values: Mapping[str, str], notify: Iterable[str], config: Config, *,
                      editing: str | None = None) -> AlertRule:
-    """The rule the form describes, checked against `config` (the file as it is now).
+    """The rule the form describes, checked against `config` (the file as it is now) by the
+    one rule check the loader and `wirewatch alert add` use too.
 
-    Raises FormError naming the field at fault. The whole file is validated again when it
-    is written; these checks come first so the message can speak of the form, not of TOML.
+    Raises FormError naming the field at fault, in the form's own words ("All of").
     """
-    name = " ".join(values.get("name", "").split())
-    if not name:
-        raise FormError("name", "Give the alert a name.")
-    if name != editing and any(rule.name == name for rule in config.alerts):
-        raise FormError("name", f"An alert named {name!r} exists already: choose another "
-                        "name, or edit that one from the alerts screen (a).")
-    lists = {key: split_terms(values.get(key, "")) for key in TERM_FIELDS}
-    if not (lists["all"] or lists["any"] or lists["categories"]):
-        raise FormError("all", "Give at least one term under All of or Any of, or a watch "
-                        "category.")
-    for field in ("all", "any"):
-        clash = [term for term in lists[field] if term in lists["none"]]
-        if clash:
-            raise FormError("none", f"{clash[0]!r} is both wanted ({LABELS[field]}) and "
-                            "excluded (None of).")
-    known = [category.name for category in config.watch]
-    for category in lists["categories"]:
-        if category not in known:
-            listed = ", ".join(known) if known else "none are configured"
-            raise FormError("categories", f"No watch category {category!r} (the categories "
-                            f"are: {listed}).")
-    for feed in lists["feeds"]:
-        if not config.feeds_matching((feed,)):
-            raise FormError("feeds", f"No feed or tag named {feed!r}.")
     try:
         command = tuple(shlex.split(values.get("command", "")))
     except ValueError as error:
         raise FormError("command", f"Command: {error}.") from None
-    kinds = tuple(kind for kind in NOTIFY_KINDS if kind in set(notify))
-    if "command" in kinds and not command:
-        raise FormError("command", "Notify by command needs a command to run.")
-    return AlertRule(name=name, notify=kinds, command=command, **lists)
+    rule = AlertRule(name=" ".join(values.get("name", "").split()),
+                     notify=tuple(kind for kind in NOTIFY_KINDS if kind in set(notify)),
+                     command=command,
+                     **{key: split_terms(values.get(key, "")) for key in TERM_FIELDS})
+    problem = rule_problem(rule, categories=[c.name for c in config.watch], feeds=config.feeds,
+                           taken=[r.name for r in config.alerts if r.name != editing],
+                           label=LABELS.__getitem__)
+    if problem is None:
+        return rule
+    message = problem.sentence()
+    if problem.field == "name" and rule.name:
+        message = message[:-1] + ": choose another name, or edit that one from the alerts " \
+                                 "screen (a)."
+    raise FormError(problem.field, message)
 
 
 def fields_from(rule: AlertRule | None, prefill: Mapping[str, object]) -> dict[str, object]:
@@ -134,34 +125,6 @@ def fields_from(rule: AlertRule | None, prefill: Mapping[str, object]) -> dict[s
     return values
 
 
-# --- putting a changed config in force -------------------------------------------------------
-
-
-def put_in_force(app: App, config: Config) -> None:
-    """Hand the re-read config to the app (`apply_config` re-evaluates in a worker); an app
-    without that hook gets it applied here, at once (blocking, fine for a small cache)."""
-    hook = getattr(app, "apply_config", None)
-    if hook is not None:
-        hook(config)
-        return
-    session: Session = app.session  # type: ignore[attr-defined]
-    applied = apply_config(session, config)
-    announce_applied(app, applied.hits)
-
-
-def announce_applied(app: App, hits: list) -> None:
-    """One note for the cached items a changed rule set picked up (not a toast per hit:
-    these are old items found again, not news)."""
-    if not hits:
-        return
-    by_rule: dict[str, int] = {}
-    for hit in hits:
-        by_rule[hit.alert] = by_rule.get(hit.alert, 0) + 1
-    parts = [f"{name}: {count} cached item" + ("" if count == 1 else "s")
-             for name, count in by_rule.items()]
-    app.notify("; ".join(parts), title="Alerts matched", markup=False, timeout=6)
-
-
 # --- the form --------------------------------------------------------------------------------
 
 
@@ -170,12 +133,7 @@ class AlertForm(ModalScreen[AlertRule | None]):
 
     AUTO_FOCUS = "#alert-name"
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="cancel_alert",
-                tooltip="Close the form; nothing is written."),
-        Binding("ctrl+s", "save", "Save", id="save_alert",
-                tooltip="Write the rule into feeds.toml and apply it at once."),
-    ]
+    BINDINGS = [bind("cancel_alert", "cancel"), bind("save_alert", "save")]
 
     DEFAULT_CSS = """
     AlertForm { align: center middle; }
@@ -201,9 +159,10 @@ class AlertForm(ModalScreen[AlertRule | None]):
     AlertForm #alert-buttons Button { margin-left: 2; }
     """
 
-    def __init__(self, prefill: Mapping[str, object] | None = None, *,
+    def __init__(self, context: Context, prefill: Mapping[str, object] | None = None, *,
                  rule: AlertRule | None = None) -> None:
         super().__init__()
+        self.context = context
         self.rule = rule                     # the rule being edited (None: a new one)
         self.prefill = dict(prefill or {})
         self.saved: AlertRule | None = None
@@ -211,7 +170,7 @@ class AlertForm(ModalScreen[AlertRule | None]):
 
     @property
     def session(self) -> Session:
-        return self.app.session  # type: ignore[attr-defined]
+        return self.context.session
 
     @property
     def editing(self) -> str | None:
@@ -360,7 +319,7 @@ class AlertForm(ModalScreen[AlertRule | None]):
             current = load_config(path)          # the file as it is now, hand edits included
             rule = rule_from_fields(self.values(), self.notify_kinds(), current,
                                     editing=self.editing)
-            config = save_rule(current, rule, session.store, replace=self.editing)
+            config = session.save_rule(rule, replace=self.editing)
         except FormError as error:
             self.show_error(str(error), error.field)
             return
@@ -376,7 +335,7 @@ class AlertForm(ModalScreen[AlertRule | None]):
         self.saved = rule
         verb = "saved" if self.rule is None else "updated"
         self.app.notify(f"Alert {rule.name!r} {verb} in {path.name}.", markup=False, timeout=4)
-        put_in_force(self.app, config)
+        self.app.post_message(messages.ConfigChanged(config))   # the form is closing
         self.dismiss(rule)
 
     def action_cancel(self) -> None:

@@ -3,7 +3,7 @@
 Two lists: the rules with their hit counts, and the hits newest first. Hits that were unseen
 when the screen showed them carry a mark (and are counted in the title) for as long as the
 screen is open; showing them marks them seen in the cache, which is what the dashboard's
-status line counts. Enter on a hit opens its item (the app's `open_item`), enter on a rule
+status line counts. Enter on a hit opens its item (an OpenArticle request), enter on a rule
 shows only its hits; `e` edits the rule under the cursor in the alert form, `x` deletes it
 after asking, `A` starts a new one. Feed text (titles, feed names) is shown as plain text.
 """
@@ -19,27 +19,23 @@ from rich.style import Style
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from tui.core.config.load import AlertRule, ConfigError
-from tui.core.alerts.edit import delete_rule, hits_of
-from tui.core.alerts.rules import AlertHit, hit_counts, list_hits, mark_seen, unseen_hits
-from tui.core.cache.query import to_datetime
+from tui import messages
+from tui.bindings import bind
+from tui.core.cache.hits import AlertHit, hit_counts, list_hits, mark_seen, unseen_hits
+from tui.core.config.model import AlertRule, ConfigError
+from tui.core.ingest.dates import to_datetime
 from tui.core.names.watch import Watcher
-from tui.screens.alert_form import AlertForm, put_in_force
-from tui.screens.article import local_time
-from tui.screens.base import request
+from tui.screens.base import Context
 from tui.widgets.highlight import category_styles, highlighted, plain, safe
 from tui.widgets.pane_list import PaneList
 
 if TYPE_CHECKING:
-    from textual.app import App
-
     from tui.core.session import Session
 
 HITS_SHOWN = 500          # the newest hits listed (the counts cover them all)
@@ -71,16 +67,8 @@ class AlertsScreen(Screen[None]):
 
     AUTO_FOCUS = "#alert-hits"
 
-    BINDINGS = [
-        Binding("escape,q", "close", "Back", id="close", tooltip="Back to the dashboard."),
-        Binding("e", "edit", "Edit", id="edit_alert",
-                tooltip="Edit the rule under the cursor (or the rule of the hit)."),
-        Binding("x,delete", "delete", "Delete", id="delete_alert",
-                tooltip="Delete the rule under the cursor, after asking."),
-        Binding("A", "new_alert", "New alert", id="new_alert", tooltip="A new alert rule."),
-        Binding("question_mark", "help", "Help", show=False, id="help",
-                tooltip="Every key, and its name for [keys] in feeds.toml."),
-    ]
+    BINDINGS = [bind("close"), bind("edit_alert", "edit"), bind("delete_alert", "delete"),
+                bind("new_alert"), bind("help", show=False)]
 
     DEFAULT_CSS = """
     AlertsScreen #alerts-head {
@@ -111,8 +99,9 @@ class AlertsScreen(Screen[None]):
     AlertsScreen #hits-pane PaneList { height: 1fr; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, context: Context) -> None:
         super().__init__()
+        self.context = context
         self.view: AlertsView | None = None
         self.new: set[tuple[str, int]] = set()   # (rule, item row) unseen when first shown
         self.only_rule: str | None = None        # enter on a rule: only its hits
@@ -121,7 +110,7 @@ class AlertsScreen(Screen[None]):
 
     @property
     def session(self) -> Session:
-        return self.app.session  # type: ignore[attr-defined]
+        return self.context.session
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -139,6 +128,7 @@ class AlertsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "Alerts"
         self.reload()
+        self.context.alerts_changed.subscribe(self, lambda _: self.reload())
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         """Back from the form, an article or help: the rules or hits may have changed."""
@@ -254,7 +244,7 @@ class AlertsScreen(Screen[None]):
         watcher = self.session.watcher
         columns = hit_columns(listing.line_width or self.app.size.width)
         listing.add_options(
-            Option(hit_prompt(self.app, hit, watcher, self._styles,
+            Option(hit_prompt(self.context, hit, watcher, self._styles,
                               new=(hit.alert, hit.row_id) in self.new, columns=columns))
             for hit in hits)
         listing.highlighted = min(keep or 0, len(hits) - 1)
@@ -280,7 +270,7 @@ class AlertsScreen(Screen[None]):
             hit = self.current_hit()
             if hit is None:
                 return None
-            return next((r for r in self.session.config.alerts if r.name == hit.alert), None)
+            return self.session.rule(hit.alert)
         index = self.query_one("#alert-rules", OptionList).highlighted
         if index is None or not 0 <= index < len(self._rules_listed):
             return None
@@ -313,7 +303,7 @@ class AlertsScreen(Screen[None]):
         if hit is None:
             return
         self.session.store.set_read([hit.row_id], True)
-        request(self.app, "open_item", hit.item)
+        self.post_message(messages.OpenArticle(hit.uid))
 
     def action_edit(self) -> None:
         rule = self.current_rule()
@@ -322,20 +312,17 @@ class AlertsScreen(Screen[None]):
                         "No alert rules yet: press A to add one.", severity="warning",
                         markup=False)
             return
-        self.app.push_screen(AlertForm(rule=rule))
+        self.post_message(messages.EditAlert(rule))
 
     def action_new_alert(self) -> None:
-        if getattr(self.app, "new_alert", None) is not None:
-            self.app.new_alert({})  # type: ignore[attr-defined]
-        else:
-            self.app.push_screen(AlertForm({}))
+        self.post_message(messages.NewAlert())
 
     def action_delete(self) -> None:
         rule = self.current_rule()
         if rule is None:
             self.notify("No rule here to delete.", severity="warning", markup=False)
             return
-        hits = hits_of(self.session.store, rule.name)
+        hits = hit_counts(self.session.store).get(rule.name, 0)
 
         def confirmed(yes: bool | None) -> None:
             if yes:
@@ -346,7 +333,7 @@ class AlertsScreen(Screen[None]):
     def _delete(self, name: str) -> None:
         session = self.session
         try:
-            config = delete_rule(session.config, name, session.store)
+            config = session.delete_rule(name)
         except ConfigError as error:
             self.notify(f"Not deleted: {error}", severity="error", markup=False)
             return
@@ -357,14 +344,14 @@ class AlertsScreen(Screen[None]):
         if self.only_rule == name:
             self.only_rule = None
         self.notify(f"Alert {name!r} deleted.", markup=False, timeout=4)
-        put_in_force(self.app, config)
+        self.post_message(messages.ConfigChanged(config))
         self.reload()
 
     def action_close(self) -> None:
         self.dismiss()
 
     def action_help(self) -> None:
-        request(self.app, "open_help")
+        self.post_message(messages.OpenHelp())
 
 
 class ConfirmDelete(ModalScreen[bool]):
@@ -373,8 +360,7 @@ class ConfirmDelete(ModalScreen[bool]):
     AUTO_FOCUS = "#confirm-cancel"
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Delete", id="confirm_yes"),
-        Binding("n,escape", "answer(False)", "Keep", id="confirm_no"),
+        bind("confirm_yes", "answer(True)"), bind("confirm_no", "answer(False)"),
     ]
 
     DEFAULT_CSS = """
@@ -447,13 +433,13 @@ def rule_prompt(rule: AlertRule, count: int, new: int, *, chosen: bool = False) 
     return text
 
 
-def hit_prompt(app: App, hit: AlertHit, watcher: Watcher, styles: Mapping[str, Style], *,
+def hit_prompt(context: Context, hit: AlertHit, watcher: Watcher, styles: Mapping[str, Style], *,
                new: bool, columns: tuple[int, int] = (14, 12)) -> Text:
     """`● 11-21 12:00  rule  feed  title with its watched names coloured`."""
     text = Text(no_wrap=True, overflow="ellipsis", end="")
     text.append(f"{NEW_MARK} " if new else "  ", style="bold yellow")
     when = to_datetime(hit.fired_at)
-    stamp = local_time(app, when).strftime("%m-%d %H:%M") if when else "".ljust(11)
+    stamp = context.local(when).strftime("%m-%d %H:%M") if when else "".ljust(11)
     text.append(stamp + "  ", style="dim")
     rule_width, feed_width = columns
     rule = plain(hit.alert, "bold")

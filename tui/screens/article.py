@@ -6,41 +6,33 @@ item with a link but no page text yet has its page fetched in a worker (the same
 Watched names are found in the text as shown (page or feed text alike) and coloured by
 category; `n`/`N` step through them.
 
-What the other keys open (diff, related, compare) is the app's decision: the screen calls the
-app's `open_diff`, `open_related`, `open_compare` hooks and never pushes a screen itself.
-The helpers at the bottom (safe link opening, the dashboard's comparison mark, local time)
-are shared by the diff and related screens.
+What the other keys open (diff, related, compare) is the App's decision: the screen posts a
+request (tui.messages) and never pushes a screen itself.
 """
 
 from __future__ import annotations
 
-import webbrowser
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
-from functools import partial
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.css.query import NoMatches
-from textual.screen import Screen
+from textual.app import ComposeResult
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
-from tui.core.text.articles import Article, load_article
-from tui.screens.base import SubScreen, request
-from tui.core.text.diff import split_paragraphs
+from tui import messages
+from tui.bindings import bind
 from tui.core.names.watch import Match
+from tui.core.text.articles import Article, load_article
+from tui.core.text.diff import split_paragraphs
+from tui.screens.base import Context, SubScreen
 from tui.widgets.article_text import ArticleText
-from tui.widgets.headline_table import HeadlineTable
 from tui.widgets.highlight import category_styles, highlighted, plain, safe
 
 if TYPE_CHECKING:
-    from tui.core.cache.query import Headline
-    from tui.core.session import Session
+    from tui.core.cache.query import Item
 
 PAGE_OUTCOME_NOTES = {
     "error": "the page could not be fetched; this is the feed's text",
@@ -62,22 +54,8 @@ class ArticleScreen(SubScreen):
 
     AUTO_FOCUS = "ArticleText"
 
-    BINDINGS = [
-        Binding("n", "next_match", "Next match", id="next_match",
-                tooltip="Next mention of a watched name."),
-        Binding("N", "previous_match", "Prev match", show=False, id="previous_match",
-                tooltip="Previous mention of a watched name."),
-        Binding("o", "open_link", "Open link", id="open_link",
-                tooltip="Open the item's link in the web browser."),
-        Binding("d", "diff", "Diff", id="diff",
-                tooltip="Side-by-side diff of the item's versions."),
-        Binding("R", "related", "Related", id="related",
-                tooltip="Other outlets' coverage of the story."),
-        Binding("space", "mark", "Mark", show=False, id="mark",
-                tooltip="Mark the item for comparison (again: unmark)."),
-        Binding("c", "compare", "Compare", id="compare",
-                tooltip="Compare the marked item with this one, side by side."),
-    ]
+    BINDINGS = [bind("next_match"), bind("previous_match", show=False), bind("open_link"),
+                bind("diff"), bind("related"), bind("mark", show=False), bind("compare")]
 
     DEFAULT_CSS = """
     ArticleScreen #article-head {
@@ -99,8 +77,8 @@ class ArticleScreen(SubScreen):
     }
     """
 
-    def __init__(self, uid: str) -> None:
-        super().__init__()
+    def __init__(self, context: Context, uid: str) -> None:
+        super().__init__(context)
         self.uid = uid
         self.article: Article | None = None
         self.fetching = False
@@ -108,11 +86,7 @@ class ArticleScreen(SubScreen):
         self._fetch_tried = False
 
     @property
-    def session(self) -> Session:
-        return self.app.session  # type: ignore[attr-defined]
-
-    @property
-    def item(self) -> Headline | None:
+    def item(self) -> Item | None:
         return self.article.item if self.article is not None else None
 
     # --- layout -----------------------------------------------------------------------------
@@ -144,7 +118,7 @@ class ArticleScreen(SubScreen):
     @work(group="article-fetch", exclusive=True, exit_on_error=False,
           description="fetch the article page")
     async def _fetch_page(self, row_id: int) -> str:
-        return await self.session.engine.fetch_text(row_id)
+        return await self.session.fetch_text(row_id)
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -185,7 +159,7 @@ class ArticleScreen(SubScreen):
             return False
         if not link_allowed(article.item.link):
             return False
-        return not getattr(self.app, "offline", False)
+        return not self.context.offline
 
     def _show_error(self, error: BaseException | None) -> None:
         head = self.query_one("#article-head", Static)
@@ -205,7 +179,7 @@ class ArticleScreen(SubScreen):
                             base="bold")
         title.no_wrap = False
         versions = f"{item.versions} version" + ("" if item.versions == 1 else "s")
-        when = local_time(self.app, item.when)
+        when = self.context.local(item.when)
         stamp = when.strftime("%Y-%m-%d %H:%M") + ("" if item.date_known else " (first seen)")
         if self.fetching:
             source = "feed text; fetching the page…"
@@ -256,57 +230,21 @@ class ArticleScreen(SubScreen):
 
     def action_open_link(self) -> None:
         if self.item is not None:
-            open_link(self, self.item.link)
+            self.post_message(messages.OpenLink(self.item.link))
 
     def action_diff(self) -> None:
-        request(self.app, "open_diff", self.item.id if self.item else self.uid)
+        self.post_message(messages.OpenDiff(self.item.uid if self.item else self.uid))
 
     def action_related(self) -> None:
-        request(self.app, "open_related", self.item.id if self.item else self.uid)
+        self.post_message(messages.OpenRelated(self.item.uid if self.item else self.uid))
 
     def action_mark(self) -> None:
-        if self.item is None:
-            return
-        table = dashboard_table(self.app)
-        if table is None:
-            self.notify("Marks live on the dashboard; there is none here.", severity="warning",
-                        markup=False)
-            return
-        if table.marked is not None and table.marked.row_id == self.item.row_id:
-            table.marked = None
-            self.notify("Mark removed.", markup=False, timeout=3)
-        else:
-            table.marked = self.item
-            self.notify("Marked for comparison: open another item and press c.",
-                        markup=False, timeout=3)
-        table.refresh()
+        if self.item is not None:
+            self.post_message(messages.ToggleCompareMark(self.item))
 
     def action_compare(self) -> None:
-        if self.item is None:
-            return
-        table = dashboard_table(self.app)
-        marked = table.marked if table is not None else None
-        if marked is None:
-            self.notify("Mark an item with space first (here or on the dashboard), then "
-                        "press c on another.", severity="warning", markup=False)
-        elif marked.row_id == self.item.row_id:
-            self.notify("This is the marked item: press c on another one to compare.",
-                        severity="warning", markup=False)
-        else:
-            request(self.app, "open_compare", marked.id, self.item.id)
-
-
-# --- shared by the article, diff and related screens ------------------------------------------
-
-
-def dashboard_table(app: App) -> HeadlineTable | None:
-    """The dashboard's headline table, whose `marked` item is the one `c` compares with."""
-    for screen in reversed(app.screen_stack):
-        try:
-            return screen.query_one(HeadlineTable)
-        except NoMatches:
-            continue
-    return None
+        if self.item is not None:
+            self.post_message(messages.CompareWithMarked(self.item))
 
 
 def link_allowed(url: str | None) -> bool:
@@ -318,23 +256,3 @@ def link_allowed(url: str | None) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
-
-
-def open_link(screen: Screen, url: str | None) -> None:
-    """Open `url` in the web browser (in a thread: a browser can take a while to start)."""
-    if not url:
-        screen.notify("This item has no link.", severity="warning", markup=False)
-        return
-    if not link_allowed(url):
-        screen.notify("Only http and https links are opened.", severity="warning",
-                      markup=False)
-        return
-    screen.notify(f"Opening {url}", markup=False, timeout=3)
-    screen.run_worker(partial(webbrowser.open, url), thread=True, group="browser",
-                      exit_on_error=False, description="open the link in the browser")
-
-
-def local_time(app: App, when: datetime) -> datetime:
-    """`when` in the app's time zone (its `timezone` attribute; None: the local zone)."""
-    zone: tzinfo | None = getattr(app, "timezone", None)
-    return when.astimezone(zone)

@@ -1,36 +1,64 @@
-"""What every screen pushed over the dashboard shares: `escape`/`q` back, `?` help, and the
-polite way to ask the App for another screen."""
+"""What every screen is handed by the App (`Context`), and what every screen pushed over the
+dashboard shares: `escape`/`q` back, `?` help."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
-from textual.app import App
-from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
+from textual.signal import Signal
+
+from tui import messages
+from tui.bindings import bind
+
+if TYPE_CHECKING:
+    from tui.core.cache.query import Item
+    from tui.core.session import Session
 
 
-def request(app: App, hook: str, *args: Any) -> None:
-    """Ask the app to open something (`open_diff`, `open_compare`, ...): the app decides."""
-    method = getattr(app, hook, None)
-    if method is None:
-        app.notify(f"This app cannot {hook.replace('_', ' ')}.", severity="warning",
-                   markup=False)
-        return
-    method(*args)
+class Context:
+    """The App's state that screens read: the session (config, cache, engine), how to show
+    times, whether to fetch, the item marked for comparison, and signals for changes.
+
+    The App creates it and hands it to every screen it opens; only the App writes to it.
+    """
+
+    def __init__(self, owner: DOMNode, session: Session, *, timezone: tzinfo | None = None,
+                 offline: bool = False) -> None:
+        self.session = session
+        self.timezone = timezone            # None: the local time zone
+        self.offline = offline              # no fetching at all (--offline)
+        self.auto_refresh = not offline     # refresh on start and when feeds are due
+        self.compare_mark: Item | None = None
+        self.alerts_changed: Signal[None] = Signal(owner, "alerts-changed")
+        self.mark_changed: Signal[Item | None] = Signal(owner, "mark-changed")
+
+    def local(self, when: datetime) -> datetime:
+        """`when` in the dashboard's time zone."""
+        return when.astimezone(self.timezone)
+
+    def is_marked(self, item: Item | None) -> bool:
+        mark = self.compare_mark
+        return item is not None and mark is not None and mark.row_id == item.row_id
 
 
 class SubScreen(Screen[None]):
     """A screen over the dashboard: back closes it, `?` opens the help."""
 
-    BINDINGS = [
-        Binding("escape,q", "close", "Back", id="close", tooltip="Back to the previous screen."),
-        Binding("question_mark", "help", "Help", show=False, id="help",
-                tooltip="Every key, and its name for [keys] in feeds.toml."),
-    ]
+    BINDINGS = [bind("close"), bind("help", show=False)]
+
+    def __init__(self, context: Context) -> None:
+        super().__init__()
+        self.context = context
+
+    @property
+    def session(self) -> Session:
+        return self.context.session
 
     def action_close(self) -> None:
         self.dismiss()
 
     def action_help(self) -> None:
-        request(self.app, "open_help")
+        self.post_message(messages.OpenHelp())

@@ -16,34 +16,33 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
+from tui import messages
+from tui.bindings import bind
 from tui.core.text.articles import (
-    DiffView, NotFound, Version, compare_items, diff_versions, get_item, load_versions,
+    Diff, NotFound, Version, compare_items, diff_versions, get_item, load_versions,
 )
 from tui.core.text.diff import DiffStats, diff_stats
-from tui.screens.base import SubScreen
-from tui.screens.article import local_time, open_link
-from tui.widgets.diff_view import DiffLines
+from tui.screens.base import Context, SubScreen
+from tui.widgets.diff_lines import DiffLines
 from tui.widgets.highlight import category_styles, highlighted, plain
 
 if TYPE_CHECKING:
-    from tui.core.cache.query import Headline
-    from tui.core.session import Session
+    from tui.core.cache.query import Item
 
 PICKER_ALL_UP_TO = 12     # versions listed in full; beyond, a window around the pair
 
 
 @dataclass
-class DiffResult:
+class LoadedDiff:
     """A computed diff and what the header needs to describe it."""
 
     pair: tuple[int | None, int | None]       # what was asked for
-    view: DiffView
+    diff: Diff
     stats: DiffStats
-    items: tuple[Headline, ...]               # the item (versions) or both items (compare)
+    items: tuple[Item, ...]                   # the item (versions) or both items (compare)
     versions: list[Version]                   # the item's versions (empty when comparing)
 
 
@@ -52,20 +51,9 @@ class DiffScreen(SubScreen):
 
     AUTO_FOCUS = "DiffLines"
 
-    BINDINGS = [
-        Binding("left_square_bracket", "older", "Older", id="older_versions",
-                tooltip="Show the previous pair of versions."),
-        Binding("right_square_bracket", "newer", "Newer", id="newer_versions",
-                tooltip="Show the next pair of versions."),
-        Binding("n", "next_change", "Next change", id="next_change",
-                tooltip="Scroll to the next changed passage."),
-        Binding("N", "previous_change", "Prev change", show=False, id="previous_change",
-                tooltip="Scroll to the previous changed passage."),
-        Binding("z", "fold", "Fold", id="fold_unchanged",
-                tooltip="Hide or show the unchanged passages between changes."),
-        Binding("o", "open_link", "Open link", show=False, id="open_link",
-                tooltip="Open the (right-hand) item's link in the web browser."),
-    ]
+    BINDINGS = [bind("older_versions", "older"), bind("newer_versions", "newer"),
+                bind("next_change"), bind("previous_change", show=False),
+                bind("fold_unchanged", "fold"), bind("open_link", show=False)]
 
     DEFAULT_CSS = """
     DiffScreen #diff-head {
@@ -82,22 +70,18 @@ class DiffScreen(SubScreen):
     DiffScreen #diff-rows { height: 1fr; }
     """
 
-    def __init__(self, uid: str, other: str | None = None, *, older: int | None = None,
-                 newer: int | None = None) -> None:
-        super().__init__()
+    def __init__(self, context: Context, uid: str, other: str | None = None, *,
+                 older: int | None = None, newer: int | None = None) -> None:
+        super().__init__(context)
         self.uid = uid
         self.other = other
         self.older = older
         self.newer = newer
-        self.result: DiffResult | None = None
+        self.result: LoadedDiff | None = None
 
     @property
     def comparing(self) -> bool:
         return self.other is not None
-
-    @property
-    def session(self) -> Session:
-        return self.app.session  # type: ignore[attr-defined]
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -112,7 +96,7 @@ class DiffScreen(SubScreen):
         yield Footer()
 
     @property
-    def rows_view(self) -> DiffLines:
+    def diff_lines(self) -> DiffLines:
         return self.query_one(DiffLines)
 
     def on_mount(self) -> None:
@@ -124,18 +108,18 @@ class DiffScreen(SubScreen):
 
     @work(thread=True, group="diff", exclusive=True, exit_on_error=False,
           description="compute the diff")
-    def _compute(self, older: int | None, newer: int | None) -> DiffResult:
+    def _compute(self, older: int | None, newer: int | None) -> LoadedDiff:
         store = self.session.store
         if self.other is not None:
-            view = compare_items(store, self.uid, self.other)
+            diff = compare_items(store, self.uid, self.other)
             items = (get_item(store, self.uid), get_item(store, self.other))
             versions: list[Version] = []
         else:
             item = get_item(store, self.uid)
-            view = diff_versions(store, self.uid, older=older, newer=newer)
+            diff = diff_versions(store, self.uid, older=older, newer=newer)
             items = (item,)
             versions = load_versions(store, item.row_id)
-        return DiffResult((older, newer), view, diff_stats(view.rows), items, versions)
+        return LoadedDiff((older, newer), diff, diff_stats(diff.rows), items, versions)
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -149,30 +133,30 @@ class DiffScreen(SubScreen):
             error = event.worker.error
             message = str(error) if isinstance(error, NotFound) else f"diff failed: {error}"
             self.query_one("#diff-title", Static).update(plain(message))
-            self.rows_view.show_message(message)
+            self.diff_lines.show_message(message)
 
-    def _show(self, result: DiffResult) -> None:
+    def _show(self, result: LoadedDiff) -> None:
         self.result = result
-        view = result.view
+        diff = result.diff
         if not self.comparing:
-            self.older, self.newer = view.left.version, view.right.version
+            self.older, self.newer = diff.left.version, diff.right.version
         self._render_head()
         if self.comparing:
             left, right = (self._item_label(item) for item in result.items)
         else:
             seen = {v.number: v for v in result.versions}
             left, right = (self._version_label(seen.get(side.version), side.version)
-                           for side in (view.left, view.right))
-        self.rows_view.show(view.rows, left, right)
+                           for side in (diff.left, diff.right))
+        self.diff_lines.show(diff.rows, left, right)
 
-    def _item_label(self, item: Headline) -> str:
-        stamp = local_time(self.app, item.when).strftime("%m-%d %H:%M")
-        return f"{item.feed} · {stamp} · {item.id}"
+    def _item_label(self, item: Item) -> str:
+        stamp = self.context.local(item.when).strftime("%m-%d %H:%M")
+        return f"{item.feed} · {stamp} · {item.uid}"
 
     def _version_label(self, version: Version | None, number: int) -> str:
         if version is None:
             return f"v{number}"
-        stamp = local_time(self.app, version.seen).strftime("%m-%d %H:%M")
+        stamp = self.context.local(version.seen).strftime("%m-%d %H:%M")
         return f"v{number} · seen {stamp}" + (" · minor" if version.minor else "")
 
     def _render_head(self) -> None:
@@ -247,7 +231,7 @@ class DiffScreen(SubScreen):
             return text
         text.append(result.stats.describe())
         if not result.stats.unchanged:
-            folded = self.rows_view.collapsed
+            folded = self.diff_lines.collapsed
             text.append(" · unchanged passages folded: z shows them" if folded
                         else " · every passage shown: z folds", style="dim")
         return text
@@ -270,7 +254,7 @@ class DiffScreen(SubScreen):
             self.notify(f"This is the {where} pair of versions.", markup=False, timeout=2)
             return
         self.older, self.newer = older, newer
-        self.rows_view.show_message(f"computing v{older} → v{newer}…")
+        self.diff_lines.show_message(f"computing v{older} → v{newer}…")
         self._compute(older, newer)
 
     def action_older(self) -> None:
@@ -280,12 +264,12 @@ class DiffScreen(SubScreen):
         self._step(+1)
 
     def action_fold(self) -> None:
-        view = self.rows_view
-        view.set_collapsed(not view.collapsed)
+        lines = self.diff_lines
+        lines.set_collapsed(not lines.collapsed)
         self.query_one("#diff-stats", Static).update(self._stats_line())
 
     def _jump(self, step: int) -> None:
-        if not self.rows_view.jump_to_change(step):
+        if not self.diff_lines.jump_to_change(step):
             where = "below" if step > 0 else "above"
             self.notify(f"No more changes {where}.", markup=False, timeout=2)
 
@@ -297,4 +281,4 @@ class DiffScreen(SubScreen):
 
     def action_open_link(self) -> None:
         if self.result is not None:
-            open_link(self, self.result.items[-1].link)
+            self.post_message(messages.OpenLink(self.result.items[-1].link))

@@ -6,14 +6,16 @@ name to use in `[keys]`) and what it does, so the help can never drift from the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.bindings import bind
 from tui.commands import catalogue, key_display
 
 
@@ -21,13 +23,17 @@ class HelpScreen(ModalScreen[None]):
     """The key reference, over the dashboard."""
 
     BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close", id="close_help"),
-        Binding("j,down", "scroll('down')", show=False),
-        Binding("k,up", "scroll('up')", show=False),
+        bind("close_help", "dismiss"),
+        bind("cursor_down", "scroll('down')", show=False),
+        bind("cursor_up", "scroll('up')", show=False),
     ]
 
+    def __init__(self, keymap: Mapping[str, str]) -> None:
+        super().__init__()
+        self.keymap = dict(keymap)
+
     def compose(self) -> ComposeResult:
-        keymap = getattr(self.app, "keymap", {})
+        keymap = self.keymap
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column(style="italic dim", no_wrap=True)

@@ -5,8 +5,8 @@ refresh cycle's reports (RefreshCycle messages) change on screen. The cache is s
 refreshes run in a worker and never block input; new items slide in without moving the cursor
 off its item, and counts that are slow on a big cache are read on one reader thread.
 
-What a key opens (article, diff, related, alerts) is not decided here: the screen asks the
-app (`open_item`, `open_diff`, ...), the one place where those screens are wired.
+What a key opens (article, diff, related, alerts) is not decided here: the screen posts a
+request (tui.messages) and the App, the one place where those screens are wired, answers it.
 """
 
 from __future__ import annotations
@@ -21,16 +21,21 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
+from tui import messages
+from tui.bindings import bind
+from tui.commands import DashboardCommands
 from tui.core.alerts.notify import dispatch_external
+from tui.core.alerts.plan import NotificationPlan, plan_notifications
+from tui.core.cache.hits import hit_count
 from tui.core.cache.query import (
-    Headline, HeadlineFilter, category_counts, feed_counts, hit_count, term_counts,
+    Item, ItemFilter, category_counts, feed_counts, term_counts,
 )
+from tui.screens.base import Context
 from tui.widgets.feeds_pane import ALL_FEEDS, FeedChoice, FeedsPane
 from tui.widgets.headline_table import HeadlineTable
 from tui.widgets.highlight import category_styles
@@ -39,9 +44,7 @@ from tui.widgets.status_line import StatusLine
 from tui.widgets.watch_pane import WatchChoice, WatchPane
 
 if TYPE_CHECKING:
-    from tui.app import WirewatchApp
     from tui.core.session import Session
-    from tui.commands import ActionInfo
 
 SEARCH_DELAY = 0.15       # seconds of quiet typing before the search runs
 RELOAD_DELAY = 0.3        # refresh progress is folded into one reload per this many seconds
@@ -91,56 +94,27 @@ class MainScreen(Screen[None]):
 
     AUTO_FOCUS = "HeadlineTable"
 
+    COMMANDS = {DashboardCommands}
+
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit", tooltip="Quit wirewatch."),
-        Binding("escape", "back", "Back", show=False, id="back",
-                tooltip="Close the search, else lift every filter."),
-        Binding("tab", "app.focus_next", "Next pane", show=False, id="next_pane",
-                tooltip="Focus the next pane (feeds, watchlist, headlines)."),
-        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False,
-                id="previous_pane", tooltip="Focus the previous pane."),
-        Binding("slash", "search", "Search", id="search",
-                tooltip="Search headlines, summaries and article text."),
-        Binding("m", "matches_only", "Matches", id="matches_only",
-                tooltip="Only items that mention a watched name, on and off."),
-        Binding("u", "unread_only", "Unread", show=False, id="unread_only",
-                tooltip="Only unread items, on and off."),
-        Binding("S", "starred_only", "Starred", show=False, id="starred_only",
-                tooltip="Only starred items, on and off."),
-        Binding("r", "refresh", "Refresh", id="refresh", tooltip="Fetch every feed now."),
-        Binding("space", "mark", "Mark", show=False, id="mark",
-                tooltip="Mark the headline for comparison (again: unmark)."),
-        Binding("c", "compare", "Compare", show=False, id="compare",
-                tooltip="Compare the marked headline with the current one, side by side."),
-        Binding("d", "diff", "Diff", id="diff",
-                tooltip="Side-by-side diff of the current item's versions."),
-        Binding("R", "related", "Related", show=False, id="related",
-                tooltip="Other outlets' coverage of the current story."),
-        Binding("n", "next_match", "Next match", show=False, id="next_match",
-                tooltip="Next headline that mentions a watched name."),
-        Binding("N", "previous_match", "Previous match", show=False, id="previous_match",
-                tooltip="Previous headline that mentions a watched name."),
-        Binding("o", "open_link", "Open link", show=False, id="open_link",
-                tooltip="Open the item's link in the web browser."),
-        Binding("s", "star", "Star", id="star",
-                tooltip="Star or unstar the item (starred items are never pruned)."),
-        Binding("x", "toggle_read", "Read", show=False, id="toggle_read",
-                tooltip="Mark the item read or unread."),
-        Binding("a", "alerts", "Alerts", id="alerts", tooltip="The alert rules and their hits."),
-        Binding("A", "new_alert", "New alert", show=False, id="new_alert",
-                tooltip="New alert, prefilled with the current term or headline."),
-        Binding("question_mark", "help", "Help", id="help", tooltip="Every key, and its name "
-                "for [keys] in feeds.toml."),
+        bind("quit"), bind("back", show=False), bind("next_pane", "app.focus_next", show=False),
+        bind("previous_pane", "app.focus_previous", show=False), bind("search"),
+        bind("matches_only"), bind("unread_only", show=False), bind("starred_only", show=False),
+        bind("refresh"), bind("mark", show=False), bind("compare", show=False), bind("diff"),
+        bind("related", show=False), bind("next_match", show=False),
+        bind("previous_match", show=False), bind("open_link", show=False), bind("star"),
+        bind("toggle_read", show=False), bind("alerts"), bind("new_alert", show=False),
+        bind("help"),
     ]
 
-    def __init__(self, session: Session, *, offline: bool = False,
-                 timezone: tzinfo | None = None) -> None:
+    def __init__(self, context: Context) -> None:
         super().__init__()
-        self.session = session
-        self.offline = offline
-        self.timezone = timezone
+        self.context = context
+        self.session: Session = context.session
+        self.offline = context.offline
+        self.timezone = context.timezone
         self.filters = Filters()
-        self._styles = category_styles(session.config)
+        self._styles = category_styles(self.session.config)
         self._counts = _Counts()
         self._search_timer: Timer | None = None
         self._reload_timer: Timer | None = None
@@ -149,8 +123,9 @@ class MainScreen(Screen[None]):
         self.reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-reader")
 
     @property
-    def wirewatch(self) -> WirewatchApp:
-        return self.app  # type: ignore[return-value]
+    def keymap(self) -> dict[str, str]:
+        """The user's [keys] (for the command palette)."""
+        return self.session.config.keys
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -161,11 +136,11 @@ class MainScreen(Screen[None]):
                 yield FeedsPane(config.feeds, id="feeds")
                 yield WatchPane(config.watch, self._styles, id="watch")
             yield HeadlineTable(self.session.store, self._styles, timezone=self.timezone,
-                                reader=self.reader, id="headlines")
+                                reader=self.reader, marked=self.context.is_marked,
+                                id="headlines")
         yield Input(id="search", placeholder="search headlines and article text",
                     compact=True)
-        yield RefreshCycle(self.session.engine, self.session.config,
-                           automatic=not self.offline)
+        yield RefreshCycle(self.session, automatic=self.context.auto_refresh)
         yield StatusLine(id="status")
         yield Footer()
 
@@ -180,6 +155,13 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.status.state = "offline" if self.offline else ""
         self.call_after_refresh(self.load_counts)
+        self.context.alerts_changed.subscribe(self, lambda _: self._reload_now())
+        self.context.mark_changed.subscribe(self, lambda _: self.table.refresh())
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen: items were read, hits seen, rules changed."""
+        if self.is_mounted:
+            self._reload_now()
 
     def on_unmount(self) -> None:
         self.reader.shutdown(wait=False, cancel_futures=True)
@@ -234,14 +216,14 @@ class MainScreen(Screen[None]):
         self.table.set_filter(self._headline_filter())
         self._show_panes()
 
-    def _headline_filter(self) -> HeadlineFilter:
+    def _headline_filter(self) -> ItemFilter:
         f = self.filters
         feeds: tuple[str, ...] = ()
         if f.feed.kind == "feed":
             feeds = (f.feed.value,)
         elif f.feed.kind == "tag":
             feeds = tuple(sorted(self.session.config.feeds_matching((f.feed.value,)))) or ("",)
-        return HeadlineFilter(feeds=feeds, match=f.watch.name if f.watch else None,
+        return ItemFilter(feeds=feeds, match=f.watch.name if f.watch else None,
                               search=f.search or None, matches_only=f.matches_only,
                               unread_only=f.unread_only, starred_only=f.starred_only)
 
@@ -324,14 +306,9 @@ class MainScreen(Screen[None]):
                 yield (f"Watch: {term.name}", f"Items that mention it ({category.name})",
                        partial(self.set_filters, watch=WatchChoice(category.name, term.name)))
 
-    async def run_palette_action(self, info: ActionInfo) -> None:
-        """Run a catalogue action chosen in the command palette on the node that owns it."""
-        owner = {"table": self.table, "app": self.app}.get(info.owner, self)
-        await owner.run_action(info.action)
-
     # --- the current headline ---------------------------------------------------------------
 
-    def _current(self) -> Headline | None:
+    def _current(self) -> Item | None:
         current = self.table.current
         if current is None:
             self.notify("No headline here.", severity="warning", markup=False)
@@ -340,9 +317,9 @@ class MainScreen(Screen[None]):
     @on(HeadlineTable.Opened)
     def _opened(self, event: HeadlineTable.Opened) -> None:
         self._mark_read(event.headline, True)
-        self.wirewatch.open_item(event.headline.id)
+        self.post_message(messages.OpenArticle(event.headline.uid))
 
-    def _mark_read(self, headline: Headline, read: bool) -> None:
+    def _mark_read(self, headline: Item, read: bool) -> None:
         if headline.read == read:
             return
         self.session.store.set_read([headline.row_id], read)
@@ -362,38 +339,24 @@ class MainScreen(Screen[None]):
 
     def action_mark(self) -> None:
         """Mark for `c` (the row shows ◆; space again unmarks)."""
-        if self._current() is not None:
-            self.table.toggle_mark()
+        if (current := self._current()) is not None:
+            self.post_message(messages.ToggleCompareMark(current, announce=False))
 
     def action_compare(self) -> None:
-        current = self._current()
-        marked = self.table.marked
-        if current is None:
-            return
-        if marked is None:
-            self.notify("Mark a headline with space first, then press c on another.",
-                        severity="warning", markup=False)
-        elif marked.row_id == current.row_id:
-            self.notify("Move to another headline to compare it with the marked one.",
-                        severity="warning", markup=False)
-        else:
-            self.wirewatch.open_compare(marked.id, current.id)
+        if (current := self._current()) is not None:
+            self.post_message(messages.CompareWithMarked(current))
 
     def action_diff(self) -> None:
         if (current := self._current()) is not None:
-            self.wirewatch.open_diff(current.id)
+            self.post_message(messages.OpenDiff(current.uid))
 
     def action_related(self) -> None:
         if (current := self._current()) is not None:
-            self.wirewatch.open_related(current.id)
+            self.post_message(messages.OpenRelated(current.uid))
 
     def action_open_link(self) -> None:
-        if (current := self._current()) is None:
-            return
-        if not current.link:
-            self.notify("This item has no link.", severity="warning", markup=False)
-            return
-        self.wirewatch.open_link(current.link)
+        if (current := self._current()) is not None:
+            self.post_message(messages.OpenLink(current.link))
 
     def _jump_to_match(self, step: int) -> None:
         table = self.table
@@ -411,10 +374,10 @@ class MainScreen(Screen[None]):
         self._jump_to_match(-1)
 
     def action_alerts(self) -> None:
-        self.wirewatch.open_alerts()
+        self.post_message(messages.OpenAlerts())
 
     def action_new_alert(self) -> None:
-        self.wirewatch.new_alert(self.alert_prefill())
+        self.post_message(messages.NewAlert(self.alert_prefill()))
 
     def alert_prefill(self) -> dict:
         """What a new alert starts from: the highlighted or chosen watch term, else the
@@ -428,11 +391,11 @@ class MainScreen(Screen[None]):
         current = self.table.current
         if current is not None and current.matches:
             names = list(dict.fromkeys(m.name for m in current.matches))
-            return {"name": " + ".join(names), "all": names, "item": current.id}
+            return {"name": " + ".join(names), "all": names, "item": current.uid}
         return {}
 
     def action_help(self) -> None:
-        self.wirewatch.open_help()
+        self.post_message(messages.OpenHelp())
 
     def action_quit(self) -> None:
         self.app.exit()
@@ -502,31 +465,23 @@ class MainScreen(Screen[None]):
         self.load_counts()
         if report.alerts:
             self._announce(report.alerts)
-            alerts_changed = getattr(self.app, "alerts_changed", None)
-            if alerts_changed is not None:
-                alerts_changed()
+            self.post_message(messages.AlertsChanged())
 
     def _announce(self, hits: list) -> None:
         """Each alert hit of this refresh, as its rule's `notify` asks: a toast with the
         headline, source and link, the bell, and (on a thread) desktop and command."""
-        rules = {rule.name: rule for rule in self.session.config.alerts}
-        bell = False
-        for hit in hits:
-            rule = rules.get(hit.alert)
-            kinds = rule.notify if rule is not None else ("toast", "bell")
-            if "toast" in kinds:
-                feed, link = getattr(hit, "feed", ""), getattr(hit, "link", None)
-                where = f"{feed} · {link}" if link else feed
-                self.notify(f"{hit.title}\n{where}", title=f"Alert: {hit.alert}",
-                            severity="warning", markup=False, timeout=10)
-            bell = bell or "bell" in kinds
-        if bell:
+        plan = plan_notifications(hits, {rule.name: rule for rule in self.session.config.alerts})
+        for hit in plan.toasts:
+            where = f"{hit.feed} · {hit.link}" if hit.link else hit.feed
+            self.notify(f"{hit.title}\n{where}", title=f"Alert: {hit.alert}",
+                        severity="warning", markup=False, timeout=10)
+        if plan.bell:
             self.app.bell()
-        if any(kind in ("desktop", "command") for rule in rules.values() for kind in rule.notify):
-            self.run_worker(partial(self._notify_outside, hits, rules), thread=True,
+        if plan.external:
+            self.run_worker(partial(self._notify_outside, plan), thread=True,
                             group="notify", exit_on_error=False)
 
-    def _notify_outside(self, hits: list, rules: dict) -> None:
-        errors = dispatch_external(hits, rules)
+    def _notify_outside(self, plan: NotificationPlan) -> None:
+        errors = dispatch_external(plan)
         if errors:
             self.app.call_from_thread(setattr, self.status, "last_error", errors[-1])

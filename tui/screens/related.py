@@ -3,7 +3,7 @@
 The candidates and their scores come from tui.core.text.related (the same as `wirewatch related`),
 read in a thread worker. Near-identical copy is labelled "wire copy", so the user can tell an
 agency text reprinted by three outlets from three outlets' own reporting. Enter (or `c`) on
-one opens it side by side with the current item, through the app's `open_compare` hook.
+one opens it side by side with the current item (an OpenCompare request to the App).
 """
 
 from __future__ import annotations
@@ -16,31 +16,29 @@ from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from tui.core.text.articles import get_item
-from tui.core.cache.query import to_datetime
-from tui.core.text.related import RelatedItem, find_related
+from tui import messages
+from tui.bindings import bind
+from tui.core.cache.query import links_of
+from tui.core.ingest.dates import to_datetime
 from tui.core.names.watch import Watcher
-from tui.screens.base import SubScreen, request
-from tui.screens.article import local_time, open_link
+from tui.core.text.articles import get_item
+from tui.core.text.related import RelatedItem, find_related
+from tui.screens.base import Context, SubScreen
 from tui.widgets.highlight import category_styles, highlighted, plain
 
 if TYPE_CHECKING:
-    from textual.app import App
-
-    from tui.core.cache.query import Headline
-    from tui.core.session import Session
+    from tui.core.cache.query import Item
 
 FEED_WIDTH = 18
 
 
 @dataclass
 class RelatedResult:
-    item: Headline
+    item: Item
     related: list[RelatedItem]
     links: dict[str, str | None]          # related id -> its link (for `o`)
 
@@ -50,14 +48,9 @@ class RelatedScreen(SubScreen):
 
     AUTO_FOCUS = "#related-list"
 
-    BINDINGS = [
-        Binding("j", "cursor('down')", "Down", show=False, id="cursor_down"),
-        Binding("k", "cursor('up')", "Up", show=False, id="cursor_up"),
-        Binding("c", "compare", "Compare", id="compare",
-                tooltip="Compare the highlighted report with this item, side by side."),
-        Binding("o", "open_link", "Open link", id="open_link",
-                tooltip="Open the highlighted report's link in the web browser."),
-    ]
+    BINDINGS = [bind("cursor_down", "cursor('down')", show=False),
+                bind("cursor_up", "cursor('up')", show=False), bind("compare"),
+                bind("open_link")]
 
     DEFAULT_CSS = """
     RelatedScreen #related-head {
@@ -71,14 +64,10 @@ class RelatedScreen(SubScreen):
     RelatedScreen.-empty #related-list { display: none; }
     """
 
-    def __init__(self, uid: str) -> None:
-        super().__init__()
+    def __init__(self, context: Context, uid: str) -> None:
+        super().__init__(context)
         self.uid = uid
         self.result: RelatedResult | None = None
-
-    @property
-    def session(self) -> Session:
-        return self.app.session  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         self._styles = category_styles(self.session.config)
@@ -96,13 +85,7 @@ class RelatedScreen(SubScreen):
         store = self.session.store
         item = get_item(store, self.uid)
         related = find_related(store, item.row_id)
-        links: dict[str, str | None] = {}
-        if related:
-            marks = ",".join("?" * len(related))
-            links = {row[0]: row[1] for row in store.connection.execute(
-                f"SELECT uid, link FROM items WHERE uid IN ({marks})",
-                [r.id for r in related])}
-        return RelatedResult(item, related, links)
+        return RelatedResult(item, related, links_of(store, [r.uid for r in related]))
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -122,7 +105,7 @@ class RelatedScreen(SubScreen):
         title = highlighted(item.title, item.matches, self._styles, field="title",
                             base="bold")
         head.append_text(title)
-        stamp = local_time(self.app, item.when).strftime("%Y-%m-%d %H:%M")
+        stamp = self.context.local(item.when).strftime("%Y-%m-%d %H:%M")
         count = len(result.related)
         reports = "no other outlet's report" if not count else (
             f"{count} report" + ("" if count == 1 else "s") + " from other outlets")
@@ -135,8 +118,8 @@ class RelatedScreen(SubScreen):
                              "(same names and words, within four days).")
             return
         watcher = self.session.watcher
-        options = [Option(related_prompt(self.app, related, watcher, self._styles),
-                          id=related.id)
+        options = [Option(related_prompt(self.context, related, watcher, self._styles),
+                          id=related.uid)
                    for related in result.related]
         listing = self.query_one("#related-list", OptionList)
         listing.clear_options()
@@ -165,12 +148,12 @@ class RelatedScreen(SubScreen):
     def action_compare(self) -> None:
         chosen = self._highlighted()
         if chosen is not None and self.result is not None:
-            request(self.app, "open_compare", self.result.item.id, chosen.id)
+            self.post_message(messages.OpenCompare(self.result.item.uid, chosen.uid))
 
     def action_open_link(self) -> None:
         chosen = self._highlighted()
         if chosen is not None and self.result is not None:
-            open_link(self, self.result.links.get(chosen.id))
+            self.post_message(messages.OpenLink(self.result.links.get(chosen.uid)))
 
     def action_cursor(self, direction: str) -> None:
         listing = self.query_one("#related-list", OptionList)
@@ -180,7 +163,7 @@ class RelatedScreen(SubScreen):
             listing.action_cursor_up()
 
 
-def related_prompt(app: App, related: RelatedItem, watcher: Watcher,
+def related_prompt(context: Context, related: RelatedItem, watcher: Watcher,
                    styles: Mapping[str, Style]) -> Text:
     """One line: score, feed, time, the headline with its watched names, and a wire-copy label."""
     text = Text(no_wrap=True, overflow="ellipsis", end="")
@@ -189,7 +172,7 @@ def related_prompt(app: App, related: RelatedItem, watcher: Watcher,
     feed.truncate(FEED_WIDTH, overflow="ellipsis", pad=True)
     text.append_text(feed)
     when = to_datetime(related.published)
-    stamp = local_time(app, when).strftime("%m-%d %H:%M") if when else "no date".ljust(11)
+    stamp = context.local(when).strftime("%m-%d %H:%M") if when else "no date".ljust(11)
     text.append(f"  {stamp}  ", style="dim")
     if related.wire_copy:
         text.append(" wire copy ", style="bold reverse")

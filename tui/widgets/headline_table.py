@@ -3,7 +3,7 @@
 A DataTable paints 10,000 rows in over a second and must be refilled on every filter change,
 so this is a Line API widget instead (the way Textual's toolong shows huge logs): the widget
 knows only how many rows there are, and each visible line asks the cache for its row, one
-page of rows at a time, through `list_headlines(limit, offset)`. A hundred thousand cached
+page of rows at a time, through `list_items(limit, offset)`. A hundred thousand cached
 items cost one count and one page to show. Pages are kept in a small LRU cache and dropped
 when the filter changes or a refresh stores new items.
 
@@ -14,7 +14,7 @@ it, `reload` finds the item again and keeps it on the same screen line.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import replace
 from datetime import tzinfo
@@ -23,7 +23,6 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events, work
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -31,9 +30,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.core.cache.query import (
-    Headline, HeadlineFilter, count_headlines, headline_position, list_headlines,
-)
+from tui.bindings import bind
+from tui.core.cache.query import Item, ItemFilter, count_items, item_count, item_position, list_items
 from tui.core.cache.store import Store
 from tui.widgets.highlight import highlighted, plain
 
@@ -45,20 +43,9 @@ SYNC_LIMIT = 20_000   # up to this many cached items, counting is done between k
 class HeadlineTable(ScrollView, can_focus=True):
     """Headlines as lines rendered on demand from the cache."""
 
-    BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="cursor_down",
-                tooltip="Next row (in the side panes too)."),
-        Binding("k,up", "cursor_up", "Up", show=False, id="cursor_up",
-                tooltip="Previous row (in the side panes too)."),
-        Binding("g,home", "first", "First", show=False, id="first", tooltip="First row."),
-        Binding("G,end", "last", "Last", show=False, id="last", tooltip="Last row."),
-        Binding("pageup", "page_up", "Page up", show=False, id="page_up",
-                tooltip="One screen up."),
-        Binding("pagedown", "page_down", "Page down", show=False, id="page_down",
-                tooltip="One screen down."),
-        Binding("enter", "open", "Open", id="open", tooltip="Open the article (on a feed or "
-                "a watched name in the side panes: filter to it; again: lift)."),
-    ]
+    BINDINGS = [bind("cursor_down", show=False), bind("cursor_up", show=False),
+                bind("first", show=False), bind("last", show=False), bind("page_up", show=False),
+                bind("page_down", show=False), bind("open")]
 
     COMPONENT_CLASSES = {
         "headline-table--header",
@@ -114,14 +101,14 @@ class HeadlineTable(ScrollView, can_focus=True):
     class Highlighted(_TableMessage):
         """The cursor moved to another item (None: the list is empty)."""
 
-        def __init__(self, table: HeadlineTable, headline: Headline | None) -> None:
+        def __init__(self, table: HeadlineTable, headline: Item | None) -> None:
             super().__init__(table)
             self.headline = headline
 
     class Opened(_TableMessage):
         """The user asked to open an item (enter or double click)."""
 
-        def __init__(self, table: HeadlineTable, headline: Headline) -> None:
+        def __init__(self, table: HeadlineTable, headline: Item) -> None:
             super().__init__(table)
             self.headline = headline
 
@@ -134,6 +121,7 @@ class HeadlineTable(ScrollView, can_focus=True):
 
     def __init__(self, store: Store, category_styles: Mapping[str, Style], *,
                  timezone: tzinfo | None = None, reader: Executor | None = None,
+                 marked: Callable[[Item], bool] = lambda item: False,
                  name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -141,12 +129,12 @@ class HeadlineTable(ScrollView, can_focus=True):
         self.reader = reader          # one long-lived thread for slow counts (None: count here)
         self.category_styles = dict(category_styles)
         self.timezone = timezone
-        self.filter = HeadlineFilter()
+        self.filter = ItemFilter()
         self.total = 0
         self.counting = False         # the total is provisional until the count arrives
         self._generation = 0          # bumped per filter or reload: late counts are dropped
-        self.marked: Headline | None = None      # held for `c` (compare with the current)
-        self._pages: LRUCache[int, list[Headline]] = LRUCache(32)
+        self.marked = marked          # is this the item marked for comparison (shown ◆)?
+        self._pages: LRUCache[int, list[Item]] = LRUCache(32)
         self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
         self._last_highlighted: int | None = None
         self._styles: dict[str, Style] = {}      # resolved per paint by render_lines
@@ -157,7 +145,7 @@ class HeadlineTable(ScrollView, can_focus=True):
     def on_mount(self) -> None:
         self.set_filter(self.filter, force=True)
 
-    def set_filter(self, flt: HeadlineFilter, *, force: bool = False) -> None:
+    def set_filter(self, flt: ItemFilter, *, force: bool = False) -> None:
         """Show another selection of items, from the top.
 
         The first page is read at once and shown; on a big cache the count (which can take
@@ -168,12 +156,12 @@ class HeadlineTable(ScrollView, can_focus=True):
         self.filter = flt
         self._generation += 1
         self._pages.clear()
-        first = list_headlines(self.store, flt, limit=PAGE_SIZE, offset=0)
+        first = list_items(self.store, flt, limit=PAGE_SIZE, offset=0)
         self._pages[0] = first
         if len(first) < PAGE_SIZE:
             self._apply(len(first), 0, None)
         elif self.counting_is_cheap():
-            self._apply(count_headlines(self.store, flt), 0, None)
+            self._apply(count_items(self.store, flt), 0, None)
         else:
             self._apply(len(first), 0, None, counting=True)
             self._measure(flt, self._generation, None, None, reloading=False)
@@ -198,20 +186,19 @@ class HeadlineTable(ScrollView, can_focus=True):
 
     def counting_is_cheap(self) -> bool:
         """Whether counting is cheap enough to do between two key presses."""
-        return self.reader is None or self.store.connection.execute(
-            "SELECT count(*) FROM items").fetchone()[0] <= SYNC_LIMIT
+        return self.reader is None or item_count(self.store) <= SYNC_LIMIT
 
-    def _count(self, flt: HeadlineFilter, row_id: int | None) -> tuple[int, int | None]:
+    def _count(self, flt: ItemFilter, row_id: int | None) -> tuple[int, int | None]:
         """(rows, the row of item `row_id`), on whichever thread calls it."""
-        total = count_headlines(self.store, flt)
-        position = headline_position(self.store, flt, row_id) if row_id is not None else None
+        total = count_items(self.store, flt)
+        position = item_position(self.store, flt, row_id) if row_id is not None else None
         return total, position
 
     def _target(self, position: int | None, total: int) -> int:
         return position if position is not None else min(self.cursor_row, max(0, total - 1))
 
     @work(group="headline-count", exclusive=True)
-    async def _measure(self, flt: HeadlineFilter, generation: int, row_id: int | None,
+    async def _measure(self, flt: ItemFilter, generation: int, row_id: int | None,
                        screen_line: int | None, *, reloading: bool) -> None:
         """Count on the reader thread, then take the count (and, for a reload, the rows)."""
         loop = asyncio.get_running_loop()
@@ -243,20 +230,20 @@ class HeadlineTable(ScrollView, can_focus=True):
         self.post_message(self.Reloaded(self, total))
         self._announce(force=True)
 
-    def headline_at(self, index: int) -> Headline | None:
+    def headline_at(self, index: int) -> Item | None:
         """The item at row `index`, reading its page from the cache when not held."""
         if not 0 <= index < self.total:
             return None
         page, slot = divmod(index, PAGE_SIZE)
         rows = self._pages.get(page)
         if rows is None:
-            rows = list_headlines(self.store, self.filter, limit=PAGE_SIZE,
+            rows = list_items(self.store, self.filter, limit=PAGE_SIZE,
                                   offset=page * PAGE_SIZE)
             self._pages[page] = rows
         return rows[slot] if slot < len(rows) else None
 
     @property
-    def current(self) -> Headline | None:
+    def current(self) -> Item | None:
         return self.headline_at(self.cursor_row)
 
     def update_current(self, **changes: object) -> None:
@@ -266,21 +253,7 @@ class HeadlineTable(ScrollView, can_focus=True):
         rows = self._pages.get(page)
         if rows is not None and slot < len(rows):
             rows[slot] = replace(rows[slot], **changes)
-        if self.marked is not None and self.current and self.marked.row_id == self.current.row_id:
-            self.marked = replace(self.marked, **changes)
         self._refresh_row(index)
-
-    def toggle_mark(self) -> Headline | None:
-        """Mark the current item for comparison (again: unmark); returns the marked item."""
-        current = self.current
-        if current is None:
-            return None
-        if self.marked is not None and self.marked.row_id == current.row_id:
-            self.marked = None
-        else:
-            self.marked = current
-        self.refresh()
-        return self.marked
 
     def find_row(self, start: int, step: int, predicate, *, limit: int = 2_000) -> int | None:
         """The nearest row from `start` (exclusive) in direction `step` whose item passes."""
@@ -406,7 +379,7 @@ class HeadlineTable(ScrollView, can_focus=True):
         if headline is None:
             return Strip.blank(width, base)
         cursor = index == self.cursor_row
-        marked = self.marked is not None and self.marked.row_id == headline.row_id
+        marked = self.marked(headline)
         # A row looks the same wherever it appears: toggling a filter off, scrolling back
         # or reloading after a refresh repaints from here instead of laying text out again.
         key = (headline.row_id, headline.title, headline.when, headline.read, headline.starred,
@@ -443,7 +416,7 @@ class HeadlineTable(ScrollView, can_focus=True):
             text.append(" " * gap + count)
         return text
 
-    def _row(self, headline: Headline, width: int, marked: bool) -> Text:
+    def _row(self, headline: Item, width: int, marked: bool) -> Text:
         time_width, feed_width = self._columns(width)
         when = headline.when.astimezone(self.timezone)
         stamp = when.strftime("%m-%d %H:%M" if time_width > 5 else "%H:%M")

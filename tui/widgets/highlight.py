@@ -20,7 +20,7 @@ from rich.color import Color, ColorParseError
 from rich.style import Style
 from rich.text import Text
 
-from tui.core.config.load import Config
+from tui.core.config.model import Config
 from tui.core.names.watch import Match
 
 # C0 (tab and newline too: a table row is one line), DEL, C1, bidi embeddings, overrides and

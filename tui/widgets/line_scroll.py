@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
 from textual.geometry import Region
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from tui.bindings import bind
 
 
 class LineScrollView(ScrollView, can_focus=True):
@@ -19,12 +20,10 @@ class LineScrollView(ScrollView, can_focus=True):
     STYLE_PREFIX = ""
 
     BINDINGS = [
-        Binding("j,down", "scroll_lines(1)", "Down", show=False, id="cursor_down"),
-        Binding("k,up", "scroll_lines(-1)", "Up", show=False, id="cursor_up"),
-        Binding("g,home", "first", "Top", show=False, id="first"),
-        Binding("G,end", "last", "Bottom", show=False, id="last"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="page_up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="page_down"),
+        bind("cursor_down", "scroll_lines(1)", show=False),
+        bind("cursor_up", "scroll_lines(-1)", show=False),
+        bind("first", show=False), bind("last", show=False),
+        bind("page_up", "page(-1)", show=False), bind("page_down", "page(1)", show=False),
     ]
 
     def action_scroll_lines(self, count: int) -> None:

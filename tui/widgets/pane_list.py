@@ -7,9 +7,10 @@ and `markup=False` makes sure a plain string could never be read as markup eithe
 from __future__ import annotations
 
 from rich.text import Text
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
+
+from tui.bindings import bind
 
 
 class PaneList(OptionList):
@@ -21,12 +22,8 @@ class PaneList(OptionList):
     }
     """
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="cursor_down"),
-        Binding("k", "cursor_up", "Up", show=False, id="cursor_up"),
-        Binding("g", "first", "First", show=False, id="first"),
-        Binding("G", "last", "Last", show=False, id="last"),
-    ]
+    BINDINGS = [bind("cursor_down", show=False), bind("cursor_up", show=False),
+                bind("first", show=False), bind("last", show=False)]
 
     class WidthChanged(Message):
         """The room for an option changed (resize, scrollbar shown or hidden): rows that

@@ -1,23 +1,27 @@
-"""The dashboard's refresh cycle: on start (unless offline), on request, and every period.
+"""The dashboard's refresh cycle: on start (unless offline), on request, and whenever a feed
+is due (the session's `seconds_until_due`, the same clock `wirewatch watch` sleeps by).
 
 A non-visual widget, so the cycle has the message pump, timers and workers of the screen it
 lives on, and reports only by messages (started, progress per feed, finished, failed); the
-screen decides what the user sees. The refresh itself is the core's `Engine.refresh`, the same
+screen decides what the user sees. The refresh itself is the session's `refresh`, the same
 code as `wirewatch fetch`, awaited in a worker on the event loop: fetching is async and the
 engine parses and stores on its own writer thread, so input is never blocked.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.message import Message
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from tui.core.config.load import Config
-from tui.core.engine import Engine, FeedReport, RefreshReport
+from tui.core.engine import FeedReport, RefreshReport
 
-MIN_PERIOD = 10.0         # seconds: the shortest automatic refresh period
+if TYPE_CHECKING:
+    from tui.core.session import Session
 
 
 class RefreshCycle(Widget):
@@ -49,36 +53,37 @@ class RefreshCycle(Widget):
             super().__init__()
             self.error = error
 
-    def __init__(self, engine: Engine, config: Config, *, automatic: bool = True,
+    def __init__(self, session: Session, *, automatic: bool = True,
                  id: str | None = None) -> None:
         super().__init__(id=id)
-        self.engine = engine
-        self.config = config
-        self.automatic = automatic      # on start and every period; False for --offline
+        self.session = session
+        self.automatic = automatic      # on start and whenever a feed is due; False: --offline
         self.running = False
+        self._next: Timer | None = None
 
     def on_mount(self) -> None:
         if self.automatic:
             self.call_after_refresh(self.start, False)
-            self.set_interval(self.period(), self._tick, name="auto-refresh")
 
-    def period(self) -> float:
-        """Seconds between automatic refreshes: the shortest feed period (due feeds only
-        are fetched each time, so feeds with longer periods are not fetched more often)."""
-        minutes = min((self.config.refresh_minutes(f) for f in self.config.feeds),
-                      default=self.config.settings.refresh_minutes)
-        return max(MIN_PERIOD, minutes * 60)
+    def _schedule(self) -> None:
+        """Wake up when the next feed is due."""
+        if not self.automatic:
+            return
+        if self._next is not None:
+            self._next.stop()
+        self._next = self.set_timer(self.session.seconds_until_due(), self._tick,
+                                    name="auto-refresh")
 
     def _tick(self) -> None:
-        if not self.running:
-            self.start(False)
+        self.start(False)   # when one is running, its end schedules the next
 
     def start(self, force: bool) -> bool:
         """Fetch the feeds (all when `force`, else those due); False if one is running."""
         if self.running:
             return False
-        total = len(self.config.feeds) if force else len(self.engine.due_feeds())
+        total = len(self.session.config.feeds) if force else len(self.session.due_feeds())
         if total == 0:
+            self._schedule()
             return True
         self.running = True
         self.post_message(self.Started(total))
@@ -90,13 +95,14 @@ class RefreshCycle(Widget):
         def progress(done: int, total: int, report: FeedReport) -> None:
             self.post_message(self.Progress(done, total, report))
 
-        return await self.engine.refresh(force=force, on_progress=progress)
+        return await self.session.refresh(force=force, on_progress=progress)
 
     @on(Worker.StateChanged)
     def _finished(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "refresh" or not event.worker.is_finished:
             return
         self.running = False
+        self._schedule()
         if event.state == WorkerState.SUCCESS and event.worker.result is not None:
             self.post_message(self.Finished(event.worker.result))
         elif event.state == WorkerState.ERROR and event.worker.error is not None:

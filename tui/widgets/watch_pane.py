@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui.core.config.load import WatchCategory
+from tui.core.config.model import WatchCategory
 from tui.widgets.highlight import plain
 from tui.widgets.pane_list import PaneList, row
 
@@ -31,7 +31,7 @@ class WatchChoice:
 
     @property
     def name(self) -> str:
-        """What `HeadlineFilter.match` takes: the term, else the category."""
+        """What `ItemFilter.match` takes: the term, else the category."""
         return self.term or self.category
 
 

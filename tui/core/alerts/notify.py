@@ -14,8 +14,9 @@ import signal
 import subprocess
 import tempfile
 
-from tui.core.alerts.rules import AlertHit
-from tui.core.cache.query import iso, to_datetime
+from tui.core.alerts.plan import NotificationPlan
+from tui.core.cache.hits import AlertHit
+from tui.core.ingest.dates import iso, to_datetime
 from tui.core.ingest.sanitize import strip_unsafe
 
 COMMAND_TIMEOUT_SECONDS = 10.0
@@ -32,7 +33,7 @@ def hit_environment(hit: AlertHit) -> dict[str, str]:
         "WIREWATCH_TITLE": hit.title,
         "WIREWATCH_FEED": hit.feed,
         "WIREWATCH_LINK": hit.link or "",
-        "WIREWATCH_ID": hit.item,
+        "WIREWATCH_ID": hit.uid,
         "WIREWATCH_PUBLISHED": iso(to_datetime(hit.published)) or "",
     }.items()}
 
@@ -105,15 +106,13 @@ def desktop_notify(hit: AlertHit) -> str | None:
     return None
 
 
-def dispatch_external(hits: list[AlertHit], rules: dict) -> list[str]:
-    """Desktop and command notifications for these hits; returns the error lines."""
+def dispatch_external(plan: NotificationPlan) -> list[str]:
+    """The desktop and command notifications of a plan; returns the error lines."""
     errors: list[str] = []
-    for hit in hits:
-        rule = rules.get(hit.alert)
-        if rule is None:
-            continue
-        if "desktop" in rule.notify and (error := desktop_notify(hit)):
+    for hit in plan.desktop:
+        if error := desktop_notify(hit):
             errors.append(error)
-        if "command" in rule.notify and rule.command and (error := run_command(rule.command, hit)):
+    for argv, hit in plan.commands:
+        if error := run_command(argv, hit):
             errors.append(error)
     return errors

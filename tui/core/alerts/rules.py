@@ -1,4 +1,4 @@
-"""Alert rules and their hits.
+"""Alert rules: which rules an item satisfies, and recording their hits.
 
 Rule terms go through the same matcher as the watchlist, so "Crimea" in a rule also fires on
 Krim, Крым and Криму. Rules share their matchers: one pass over an item finds every rule
@@ -16,32 +16,14 @@ from __future__ import annotations
 import bisect
 import time
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Sequence
 
-from tui.core.config.load import AlertRule, Config
+from tui.core.cache.hits import AlertHit, Candidate, all_item_ids, candidates, record_hits
 from tui.core.cache.store import Store
+from tui.core.config.model import AlertRule, Config
 from tui.core.names.watch import Term, Watcher
 
 ALERT_CATEGORY = "\x00alert"  # never shown: marks terms that come from rules, not the watchlist
-
-
-@dataclass(frozen=True)
-class AlertHit:
-    alert: str
-    item: str        # the item's short id
-    title: str
-    feed: str
-    link: str | None
-    published: float | None
-    fired_at: float
-    row_id: int
-    version: int
-
-    def to_json(self) -> dict:
-        from tui.core.cache.query import iso, to_datetime
-
-        return {"alert": self.alert, "item": self.item, "title": self.title, "feed": self.feed,
-                "url": self.link, "fired_at": iso(to_datetime(self.fired_at))}
 
 
 @dataclass(frozen=True)
@@ -57,8 +39,8 @@ class _Compiled:
     feeds: frozenset[str] | None   # feed names allowed; None = every feed
 
 
-class AlertEngine:
-    """Evaluates every rule against items and records the hits.
+class RuleSet:
+    """The alert rules of one config, compiled: which rules does an item satisfy?
 
     Rules are indexed by what they cannot fire without (one of their `all` terms, else each
     of their `any` terms, else each of their categories), so an item is checked only against
@@ -108,45 +90,26 @@ class AlertEngine:
         return [c.rule for _, c in sorted(candidates.items())
                 if _satisfies(c, found, feed, categories)]
 
-    def evaluate(self, store: Store, row_ids: Sequence[int], *,
-                 now: float | None = None) -> list[AlertHit]:
-        """Record the new hits among these items; returns only hits that are new."""
-        if not self.rules or not row_ids:
-            return []
-        now = now or time.time()
-        hits: list[AlertHit] = []
-        for start in range(0, len(row_ids), 500):
-            chunk = list(row_ids[start:start + 500])
-            marks = ",".join("?" * len(chunk))
-            conn = store.connection
-            rows = conn.execute(
-                f"SELECT id, uid, feed, title, summary, text, link, published, versions "
-                f"FROM items WHERE id IN ({marks})", chunk).fetchall()
-            categories: dict[int, set[str]] = {}
-            for item_id, category in conn.execute(
-                    f"SELECT DISTINCT item_id, category FROM matches WHERE item_id IN ({marks})",
-                    chunk):
-                categories.setdefault(item_id, set()).add(category)
-            fired = [(rule, row) for row in rows for rule in self.rules_hit(
-                _fields(row), row["feed"], categories.get(row["id"], set()))]
-            if not fired:
-                continue
-            with store.transaction() as write:
-                for rule, row in fired:
-                    cursor = write.execute(
-                        "INSERT INTO hits(alert, item_id, version, fired_at) VALUES (?, ?, ?, ?) "
-                        "ON CONFLICT(alert, item_id) DO NOTHING",
-                        (rule.name, row["id"], row["versions"], now))
-                    if cursor.rowcount:
-                        hits.append(AlertHit(rule.name, row["uid"], row["title"], row["feed"],
-                                             row["link"], row["published"], now, row["id"],
-                                             row["versions"]))
-        return hits
 
-    def evaluate_all(self, store: Store) -> list[AlertHit]:
-        """Re-evaluate every stored item (after the rules changed)."""
-        ids = [row[0] for row in store.connection.execute("SELECT id FROM items ORDER BY id")]
-        return self.evaluate(store, ids)
+
+def evaluate(store: Store, rules: RuleSet, row_ids: Sequence[int], *,
+             now: float | None = None) -> list[AlertHit]:
+    """Record the hits among these items; returns only hits that are new."""
+    if not rules.rules or not row_ids:
+        return []
+    now = now or time.time()
+    hits: list[AlertHit] = []
+    for batch in candidates(store, row_ids):
+        fired: list[tuple[str, Candidate]] = [
+            (rule.name, item) for item in batch
+            for rule in rules.rules_hit(item.fields, item.feed, set(item.categories))]
+        hits += record_hits(store, fired, now)
+    return hits
+
+
+def evaluate_all(store: Store, rules: RuleSet) -> list[AlertHit]:
+    """Evaluate every stored item (after the rules changed)."""
+    return evaluate(store, rules, all_item_ids(store))
 
 
 def _satisfies(rule: _Compiled, found: set[str], feed: str, categories: set[str]) -> bool:
@@ -195,45 +158,3 @@ def _layers(terms: list[str]) -> list[list[str]]:
             layers.append([term])
             members.append({term})
     return [sorted(layer) for layer in layers]
-
-
-def _fields(row) -> dict[str, str]:
-    fields = {"title": row["title"], "summary": row["summary"]}
-    if row["text"]:
-        fields["text"] = row["text"]
-    return fields
-
-
-def rule_for(config: Config, name: str) -> AlertRule | None:
-    return next((rule for rule in config.alerts if rule.name == name), None)
-
-
-def list_hits(store: Store, *, limit: int | None = 200) -> list[AlertHit]:
-    """Hits newest first."""
-    sql = ("SELECT h.alert, i.uid, i.title, i.feed, i.link, i.published, h.fired_at, i.id, "
-           "h.version, h.seen FROM hits h JOIN items i ON i.id = h.item_id "
-           "ORDER BY h.fired_at DESC, h.rowid DESC")
-    params: list = []
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
-    return [AlertHit(*row[:9]) for row in store.connection.execute(sql, params)]
-
-
-def unseen_hits(store: Store) -> set[tuple[str, int]]:
-    return {(row[0], row[1]) for row in store.connection.execute(
-        "SELECT alert, item_id FROM hits WHERE seen = 0")}
-
-
-def hit_counts(store: Store) -> dict[str, int]:
-    return dict(store.connection.execute("SELECT alert, count(*) FROM hits GROUP BY alert"))
-
-
-def mark_seen(store: Store, pairs: Iterable[tuple[str, int]] | None = None) -> None:
-    """Mark hits as seen (all of them when `pairs` is None)."""
-    with store.transaction() as conn:
-        if pairs is None:
-            conn.execute("UPDATE hits SET seen = 1 WHERE seen = 0")
-        else:
-            conn.executemany("UPDATE hits SET seen = 1 WHERE alert = ? AND item_id = ?",
-                             list(pairs))

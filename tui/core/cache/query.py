@@ -1,4 +1,5 @@
-"""Reading the cache: filtered, newest-first headline lists and single items.
+"""Reading the cache: filtered, newest-first item lists, single items, their texts, versions
+and counts.
 
 Shared by `wirewatch headlines` and the dashboard's table, which asks for one window of rows
 at a time (limit/offset) so 100,000 cached items cost no more to show than fifty.
@@ -9,16 +10,17 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
-from tui.core.cache.store import Store
+from tui.core.cache.store import Store, chunks
+from tui.core.ingest.dates import iso, to_datetime
 from tui.core.names.watch import Match
 
 _WORD = re.compile(r"\w[\w'’\-.&@+]*", re.UNICODE)
 
 
 @dataclass(frozen=True)
-class HeadlineFilter:
+class ItemFilter:
     """Filters combine (AND); an empty filter lists everything."""
 
     feeds: tuple[str, ...] = ()     # feed names; the caller resolves tags to names
@@ -31,9 +33,12 @@ class HeadlineFilter:
 
 
 @dataclass
-class Headline:
+class Item:
+    """One cached item as the lists show it. `uid` is the short id users see (JSON: "id"),
+    `row_id` the cache's own integer key."""
+
     row_id: int
-    id: str
+    uid: str
     feed: str
     title: str
     link: str | None
@@ -58,12 +63,31 @@ class Headline:
 
     def to_json(self) -> dict:
         return {
-            "id": self.id, "feed": self.feed, "title": self.title, "url": self.link,
+            "id": self.uid, "feed": self.feed, "title": self.title, "url": self.link,
             "published": iso(self.published), "versions": self.versions,
             "alerts": self.alerts,
             "matches": [{"name": m.name, "category": m.category, "text": m.text,
                          "field": m.field} for m in self.matches],
         }
+
+
+@dataclass(frozen=True)
+class ItemTexts:
+    """What an item says besides its headline: the page text, the feed's content, the summary."""
+
+    text: str | None
+    content: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    number: int
+    title: str
+    summary: str
+    text: str | None
+    seen: float
+    minor: bool
 
 
 def resolve_match(store: Store, wanted: str) -> str:
@@ -75,14 +99,6 @@ def resolve_match(store: Store, wanted: str) -> str:
         if row:
             return row[0]
     return wanted
-
-
-def iso(when: datetime | None) -> str | None:
-    return when.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if when else None
-
-
-def to_datetime(stamp: float | None) -> datetime | None:
-    return datetime.fromtimestamp(stamp, tz=timezone.utc) if stamp is not None else None
 
 
 def fts_query(text: str) -> str | None:
@@ -98,7 +114,7 @@ def fts_query(text: str) -> str | None:
     return " ".join(quoted)
 
 
-def _where(flt: HeadlineFilter) -> tuple[str, list]:
+def _where(flt: ItemFilter) -> tuple[str, list]:
     clauses: list[str] = []
     params: list = []
     if flt.feeds:
@@ -131,8 +147,8 @@ _COLUMNS = ("i.id, i.uid, i.feed, i.title, i.link, i.summary, i.published, i.fir
             "i.versions, i.changed, i.read, i.starred")
 
 
-def list_headlines(store: Store, flt: HeadlineFilter = HeadlineFilter(), *,
-                   limit: int | None = 50, offset: int = 0) -> list[Headline]:
+def list_items(store: Store, flt: ItemFilter = ItemFilter(), *,
+               limit: int | None = 50, offset: int = 0) -> list[Item]:
     """Newest first; `limit=None` lists everything."""
     where, params = _where(flt)
     sql = f"SELECT {_COLUMNS} FROM items i{where} ORDER BY i.sort_time DESC, i.id DESC"
@@ -140,21 +156,21 @@ def list_headlines(store: Store, flt: HeadlineFilter = HeadlineFilter(), *,
         sql += " LIMIT ? OFFSET ?"
         params += [limit, offset]
     rows = store.connection.execute(sql, params).fetchall()
-    return _headlines(store, rows)
+    return _items(store, rows)
 
 
-def count_headlines(store: Store, flt: HeadlineFilter = HeadlineFilter()) -> int:
+def count_items(store: Store, flt: ItemFilter = ItemFilter()) -> int:
     where, params = _where(flt)
     return store.connection.execute(f"SELECT count(*) FROM items i{where}", params).fetchone()[0]
 
 
-def _headlines(store: Store, rows: list[sqlite3.Row]) -> list[Headline]:
+def _items(store: Store, rows: list[sqlite3.Row]) -> list[Item]:
     ids = [row["id"] for row in rows]
     matches = store.matches_for(ids)
     alerts = alerts_for(store, ids)
     return [
-        Headline(
-            row_id=row["id"], id=row["uid"], feed=row["feed"], title=row["title"],
+        Item(
+            row_id=row["id"], uid=row["uid"], feed=row["feed"], title=row["title"],
             link=row["link"], summary=row["summary"], published=to_datetime(row["published"]),
             first_seen=to_datetime(row["first_seen"]), versions=row["versions"],
             changed=bool(row["changed"]), read=bool(row["read"]), starred=bool(row["starred"]),
@@ -165,11 +181,9 @@ def _headlines(store: Store, rows: list[sqlite3.Row]) -> list[Headline]:
 
 
 def alerts_for(store: Store, row_ids: list[int]) -> dict[int, list[str]]:
+    """The names of the rules each item fired."""
     out: dict[int, list[str]] = {}
-    if not row_ids:
-        return out
-    for start in range(0, len(row_ids), 500):
-        chunk = row_ids[start:start + 500]
+    for chunk in chunks(row_ids, 500):
         for item_id, alert in store.connection.execute(
                 f"SELECT item_id, alert FROM hits WHERE item_id IN ({','.join('?' * len(chunk))}) "
                 "ORDER BY alert", chunk):
@@ -177,7 +191,7 @@ def alerts_for(store: Store, row_ids: list[int]) -> dict[int, list[str]]:
     return out
 
 
-def find_item(store: Store, uid: str) -> Headline | None:
+def find_item(store: Store, uid: str) -> Item | None:
     """An item by its id (a unique prefix of at least 4 characters is accepted)."""
     uid = uid.strip().lower()
     rows = store.connection.execute(
@@ -188,7 +202,42 @@ def find_item(store: Store, uid: str) -> Headline | None:
             (uid, uid + "\uffff")).fetchall()
         if len(rows) != 1:
             return None
-    return _headlines(store, rows)[0] if rows else None
+    return _items(store, rows)[0] if rows else None
+
+
+def item_texts(store: Store, row_id: int) -> ItemTexts | None:
+    row = store.connection.execute(
+        "SELECT text, content, summary FROM items WHERE id = ?", (row_id,)).fetchone()
+    return ItemTexts(row["text"], row["content"], row["summary"]) if row else None
+
+
+def item_link(store: Store, row_id: int) -> tuple[str | None, str] | None:
+    """(link, feed) of an item, None when there is no such item."""
+    row = store.connection.execute("SELECT link, feed FROM items WHERE id = ?",
+                                   (row_id,)).fetchone()
+    return (row["link"], row["feed"]) if row else None
+
+
+def links_of(store: Store, uids: list[str]) -> dict[str, str | None]:
+    """The link of each of these items, by uid."""
+    out: dict[str, str | None] = {}
+    for chunk in chunks(uids, 500):
+        out.update(store.connection.execute(
+            f"SELECT uid, link FROM items WHERE uid IN ({','.join('?' * len(chunk))})", chunk))
+    return out
+
+
+def stored_versions(store: Store, row_id: int) -> list[StoredVersion]:
+    """An item's versions, oldest first."""
+    return [StoredVersion(row["number"], row["title"], row["summary"], row["text"], row["seen"],
+                          bool(row["minor"]))
+            for row in store.connection.execute(
+                "SELECT number, title, summary, text, seen, minor FROM versions "
+                "WHERE item_id = ? ORDER BY number", (row_id,))]
+
+
+def item_count(store: Store) -> int:
+    return store.connection.execute("SELECT count(*) FROM items").fetchone()[0]
 
 
 def feed_counts(store: Store) -> dict[str, tuple[int, int]]:
@@ -203,10 +252,14 @@ def term_counts(store: Store) -> dict[tuple[str, str], int]:
         "SELECT category, name, count(DISTINCT item_id) FROM matches GROUP BY category, name")}
 
 
-# --- for the dashboard (added with the TUI) --------------------------------------------------
+def category_counts(store: Store) -> dict[str, int]:
+    """Per watch category: how many items mention any of its terms."""
+    return {row[0]: row[1] for row in store.connection.execute(
+        "SELECT category, count(DISTINCT item_id) FROM matches GROUP BY category")}
 
-def headline_position(store: Store, flt: HeadlineFilter, row_id: int) -> int | None:
-    """Where an item sits in `list_headlines(flt)` order, or None when the filter leaves it out.
+
+def item_position(store: Store, flt: ItemFilter, row_id: int) -> int | None:
+    """Where an item sits in `list_items(flt)` order, or None when the filter leaves it out.
 
     The dashboard uses it to keep the cursor on the same item when a refresh inserts newer
     ones above it: one indexed count instead of reading every row before it.
@@ -222,15 +275,3 @@ def headline_position(store: Store, flt: HeadlineFilter, row_id: int) -> int | N
         f"SELECT count(*) FROM items i{where}{joiner}"
         "(i.sort_time > ? OR (i.sort_time = ? AND i.id > ?))",
         params + [sort_time, sort_time, row_id]).fetchone()[0]
-
-
-def category_counts(store: Store) -> dict[str, int]:
-    """Per watch category: how many items mention any of its terms."""
-    return {row[0]: row[1] for row in store.connection.execute(
-        "SELECT category, count(DISTINCT item_id) FROM matches GROUP BY category")}
-
-
-def hit_count(store: Store, *, unseen_only: bool = False) -> int:
-    """How many alert hits the cache holds (the dashboard's alert count)."""
-    sql = "SELECT count(*) FROM hits" + (" WHERE seen = 0" if unseen_only else "")
-    return store.connection.execute(sql).fetchone()[0]

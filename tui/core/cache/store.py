@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Protocol, Sequence
 
-from tui.core.ingest.dates import parse_date
 from tui.core.ingest.feeds import Entry, ParsedFeed
 from tui.core.cache.schema import migrate
 from tui.core.names.watch import Match
@@ -71,7 +70,8 @@ def content_digest(title: str, summary: str, text: str | None) -> str:
 
 
 class Store:
-    """The cache. Cheap to create; connections open lazily, one per thread."""
+    """The cache. Creating one touches nothing; `Store.open` makes the folder and brings the
+    schema up to date; connections open lazily, one per thread."""
 
     def __init__(self, cache_dir: Path | str) -> None:
         self.cache_dir = Path(cache_dir)
@@ -79,8 +79,14 @@ class Store:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        migrate(self.connection)
+
+    @classmethod
+    def open(cls, cache_dir: Path | str) -> Store:
+        """The cache in `cache_dir`, created or migrated as needed."""
+        store = cls(cache_dir)
+        store.cache_dir.mkdir(parents=True, exist_ok=True)
+        migrate(store.connection)
+        return store
 
     # --- connections and transactions -------------------------------------------------------
 
@@ -181,8 +187,8 @@ class Store:
 
     # --- items ------------------------------------------------------------------------------
 
-    def ingest(self, feed: str, parsed: ParsedFeed, *, language: str | None, now: float,
-               matcher: Matcher | None, record: dict | None = None) -> IngestResult:
+    def ingest(self, feed: str, parsed: ParsedFeed, *, now: float, matcher: Matcher | None,
+               record: dict | None = None) -> IngestResult:
         """Store a parsed feed in one transaction: new items, new versions, fresh matches.
 
         `record`, when given, is passed to record_fetch inside the same transaction, so the
@@ -191,7 +197,7 @@ class Store:
         result = IngestResult()
         with self.transaction() as conn:
             for entry in parsed.entries:
-                row_id, state = self._upsert(conn, feed, entry, language, now)
+                row_id, state = self._upsert(conn, feed, entry, now)
                 if state == "new":
                     result.new.append(row_id)
                 elif state == "updated":
@@ -203,14 +209,12 @@ class Store:
         return result
 
     def _upsert(self, conn: sqlite3.Connection, feed: str, entry: Entry,
-                language: str | None, now: float) -> tuple[int, str]:
+                now: float) -> tuple[int, str]:
         existing = conn.execute(
             "SELECT id, title, summary, text, versions FROM items WHERE feed = ? AND key = ?",
             (feed, entry.key)).fetchone()
         if existing is None:
-            published = parse_date(entry.published_raw, struct=entry.published_struct,
-                                   language=language)
-            stamp = published.timestamp() if published else None
+            stamp = entry.published
             uid = make_uid(feed, entry.key)
             cursor = conn.execute(
                 "INSERT INTO items(uid, feed, key, link, title, summary, content, published, "
@@ -273,7 +277,7 @@ class Store:
         """Recompute one item's matches inside the caller's transaction."""
         row = conn.execute("SELECT title, summary, text FROM items WHERE id = ?",
                            (row_id,)).fetchone()
-        self._write_matches(conn, row_id, matcher.find_fields(_match_fields(row)))
+        self._write_matches(conn, row_id, matcher.find_fields(match_fields(row)))
 
     @staticmethod
     def _write_matches(conn: sqlite3.Connection, row_id: int,
@@ -301,7 +305,7 @@ class Store:
                 (last_id, batch)).fetchall()
             if not rows:
                 break
-            computed = [(row["id"], matcher.find_fields(_match_fields(row))) for row in rows]
+            computed = [(row["id"], matcher.find_fields(match_fields(row))) for row in rows]
             with self.transaction() as conn:
                 conn.execute("DELETE FROM matches WHERE item_id BETWEEN ? AND ?",
                              (rows[0]["id"], rows[-1]["id"]))
@@ -318,7 +322,7 @@ class Store:
 
     def matches_for(self, row_ids: Sequence[int]) -> dict[int, list[Match]]:
         out: dict[int, list[Match]] = {row_id: [] for row_id in row_ids}
-        for chunk in _chunks(list(row_ids), 500):
+        for chunk in chunks(list(row_ids), 500):
             marks = ",".join("?" * len(chunk))
             for row in self.connection.execute(
                     f'SELECT item_id, field, start, "end", name, category, text FROM matches '
@@ -352,13 +356,15 @@ class Store:
             return cursor.rowcount
 
 
-def _match_fields(row: sqlite3.Row) -> dict[str, str]:
+def match_fields(row: sqlite3.Row) -> dict[str, str]:
+    """The fields of an item row that names and rule terms are looked for in."""
     fields = {"title": row["title"], "summary": row["summary"]}
     if row["text"]:
         fields["text"] = row["text"]
     return fields
 
 
-def _chunks(values: list, size: int) -> Iterator[list]:
+def chunks(values: Sequence, size: int) -> Iterator[list]:
+    """`values` in lists of at most `size` (SQLite limits the parameters of one statement)."""
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield list(values[start:start + size])

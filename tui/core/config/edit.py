@@ -14,7 +14,9 @@ from typing import Iterable
 import tomlkit
 from tomlkit.items import AoT, Array, Comment, Table, Whitespace
 
-from tui.core.config.load import AlertRule, ConfigError, parse_config
+from tui.core.config.model import AlertRule, ConfigError
+
+from tui.core.config.load import parse_config
 
 
 def _load(path: Path) -> tomlkit.TOMLDocument:

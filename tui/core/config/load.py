@@ -9,104 +9,16 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-FULL_TEXT_POLICIES = ("matches", "all", "never")
-NOTIFY_KINDS = ("toast", "bell", "desktop", "command")
-CONFIG_ENV = "WIREWATCH_CONFIG"
-CACHE_ENV = "WIREWATCH_CACHE"
-
-
-class ConfigError(Exception):
-    """A configuration mistake, located as precisely as the file allows."""
-
-    def __init__(self, message: str, *, file: str = "feeds.toml", line: int | None = None,
-                 col: int | None = None, key: str | None = None) -> None:
-        self.message, self.file, self.line, self.col, self.key = message, file, line, col, key
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        if self.line is not None:
-            return f"{self.file}:{self.line}:{self.col or 1}: {self.message}"
-        if self.key:
-            return f"{self.file}: {self.key}: {self.message}"
-        return f"{self.file}: {self.message}"
-
-
-@dataclass(frozen=True)
-class Settings:
-    refresh_minutes: float = 15.0     # background refresh period (dashboard and `watch`)
-    timeout_seconds: float = 20.0     # total deadline for one HTTP request, body included
-    max_feed_bytes: int = 10_000_000  # cap after decompression
-    max_page_bytes: int = 5_000_000
-    concurrency: int = 16             # requests in flight overall (per host: at most 4)
-    full_text: str = "matches"        # which items get their article page fetched
-    keep_days: int = 90               # older items (not alerted, not starred) are pruned
-
-
-@dataclass(frozen=True)
-class FeedConfig:
-    name: str
-    url: str
-    tags: tuple[str, ...] = ()
-    language: str | None = None          # hint for dates when the feed does not say
-    full_text: str | None = None         # overrides settings.full_text
-    refresh_minutes: float | None = None  # overrides settings.refresh_minutes
-
-
-@dataclass(frozen=True)
-class WatchTerm:
-    name: str                       # canonical: what every output reports
-    aliases: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class WatchCategory:
-    name: str
-    terms: tuple[WatchTerm, ...]
-    color: str | None = None
-
-
-@dataclass(frozen=True)
-class AlertRule:
-    name: str
-    all: tuple[str, ...] = ()
-    any: tuple[str, ...] = ()
-    none: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    feeds: tuple[str, ...] = ()
-    notify: tuple[str, ...] = ("toast", "bell")
-    command: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Config:
-    path: Path | None
-    settings: Settings = field(default_factory=Settings)
-    feeds: tuple[FeedConfig, ...] = ()
-    watch: tuple[WatchCategory, ...] = ()
-    alerts: tuple[AlertRule, ...] = ()
-    keys: dict[str, str] = field(default_factory=dict)
-
-    def feed(self, name: str) -> FeedConfig | None:
-        return next((f for f in self.feeds if f.name == name), None)
-
-    def feeds_matching(self, names_or_tags: tuple[str, ...]) -> set[str]:
-        """Feed names selected by a list of feed names or tags (empty = all)."""
-        if not names_or_tags:
-            return {f.name for f in self.feeds}
-        wanted = set(names_or_tags)
-        return {f.name for f in self.feeds if f.name in wanted or wanted & set(f.tags)}
-
-    def full_text_policy(self, feed: FeedConfig) -> str:
-        return feed.full_text or self.settings.full_text
-
-    def refresh_minutes(self, feed: FeedConfig) -> float:
-        return feed.refresh_minutes or self.settings.refresh_minutes
-
+from tui.core.config.model import (
+    CACHE_ENV, CONFIG_ENV, FULL_TEXT_POLICIES, AlertRule, Config, ConfigError, FeedConfig,
+    Settings, WatchCategory, WatchTerm,
+)
+from tui.core.config import keys as keymap
+from tui.core.config.rules import rule_problem
 
 def resolve_config_path(option: str | None) -> Path:
     """`--config`, else $WIREWATCH_CONFIG, else ./feeds.toml."""
@@ -269,12 +181,14 @@ def parse_config(text: str, *, path: Path | None = None, file: str = "feeds.toml
         raise ConfigError(str(error), file=file) from None
     check = _Checker(text, file)
     check.table(data, (), _TOP)
+    feeds = _feeds(check, data.get("feeds", []))
+    watch = _watch(check, data.get("watch", {}))
     return Config(
         path=path,
         settings=_settings(check, data.get("settings", {})),
-        feeds=_feeds(check, data.get("feeds", [])),
-        watch=_watch(check, data.get("watch", {})),
-        alerts=_alerts(check, data.get("alerts", []), data.get("watch", {})),
+        feeds=feeds,
+        watch=watch,
+        alerts=_alerts(check, data.get("alerts", []), watch, feeds),
         keys=_keys(check, data.get("keys", {})),
     )
 
@@ -362,41 +276,51 @@ def _term(check: _Checker, raw: Any, path: tuple[Any, ...]) -> WatchTerm:
     raise check.fail(path, f"a term must be a string or {{ name, aliases }}, not {_type(raw)}")
 
 
-def _alerts(check: _Checker, raw: Any, watch: Any) -> tuple[AlertRule, ...]:
+def _alerts(check: _Checker, raw: Any, watch: tuple[WatchCategory, ...],
+            feeds: tuple[FeedConfig, ...]) -> tuple[AlertRule, ...]:
     if not isinstance(raw, list):
         raise check.fail(("alerts",), "alerts must be an array of tables ([[alerts]])")
     rules: list[AlertRule] = []
-    seen: set[str] = set()
+    categories = [category.name for category in watch]
     for index, entry in enumerate(raw):
         base = ("alerts", index)
         check.table(entry, base, _ALERT_KEYS)
         if "name" not in entry:
             raise check.fail(base, f"alert #{index + 1} has no 'name'")
         name = check.string(entry["name"], base + ("name",))
-        if name in seen:
-            raise check.fail(base + ("name",), f"duplicate alert name {name!r}")
-        seen.add(name)
         lists = {key: check.strings(entry.get(key, []), base + (key,))
                  for key in ("all", "any", "none", "categories", "feeds", "command")}
-        if not (lists["all"] or lists["any"] or lists["categories"]):
-            raise check.fail(base, f"alert {name!r} needs terms in 'all', 'any' or 'categories'")
-        for category in lists["categories"]:
-            if not isinstance(watch, dict) or category not in watch:
-                raise check.fail(base + ("categories",),
-                                 f"alert {name!r}: no watch category {category!r}")
         notify = (check.strings(entry["notify"], base + ("notify",))
                   if "notify" in entry else AlertRule.notify)
-        for kind in notify:
-            if kind not in NOTIFY_KINDS:
-                raise check.fail(base + ("notify",), f"alert {name!r}: unknown notify {kind!r} "
-                                 f"(expected {', '.join(NOTIFY_KINDS)})")
-        if "command" in notify and not lists["command"]:
-            raise check.fail(base + ("notify",),
-                             f"alert {name!r}: notify has 'command' but 'command' is empty")
-        rules.append(AlertRule(name=name, notify=notify, **lists))
+        rule = AlertRule(name=name, notify=notify, **lists)
+        problem = rule_problem(rule, categories=categories, feeds=feeds,
+                               taken=[r.name for r in rules])
+        if problem is not None:
+            # A rule with no terms at all is pointed at by its header, not by a missing key.
+            where = base + (problem.field,) if problem.field in entry else base
+            raise check.fail(where, f"alert {name!r}: {problem.message}")
+        rules.append(rule)
     return tuple(rules)
 
 
 def _keys(check: _Checker, raw: Any) -> dict[str, str]:
+    """`[keys]`: known action names only, keys Textual can bind (normalized: `?` becomes
+    `question_mark`), and never two actions on one key in one screen."""
     check.table(raw, ("keys",), set(raw) if isinstance(raw, dict) else set())
-    return {action: check.string(key, ("keys", action)) for action, key in raw.items()}
+    keys: dict[str, str] = {}
+    for action, value in raw.items():
+        path = ("keys", action)
+        if action not in keymap.BY_ID:
+            raise check.fail(path, f"[keys]: no action named {action!r} (the names are listed "
+                                   "by ? in the dashboard)")
+        normalized = keymap.normalize_keys(check.string(value, path))
+        if normalized is None:
+            raise check.fail(path, f"[keys] {action}: {value!r} is not a key name (examples: "
+                                   "j, G, ctrl+p, f5, space, ?)")
+        keys[action] = normalized
+    for key, scope, first, second in keymap.conflicts(keys):
+        culprit = second if second in keys else first
+        other = first if culprit == second else second
+        raise check.fail(("keys", culprit), f"[keys] {culprit}: {key} is already {other} on the "
+                                            f"{scope} screen")
+    return keys

@@ -33,6 +33,16 @@ _RELATIVE = re.compile(
 )
 
 
+def iso(when: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a Z, as every JSON output writes times; None stays None."""
+    return when.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if when else None
+
+
+def to_datetime(stamp: float | None) -> datetime | None:
+    """Epoch seconds (as the cache stores times) -> an aware UTC datetime."""
+    return datetime.fromtimestamp(stamp, tz=timezone.utc) if stamp is not None else None
+
+
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 

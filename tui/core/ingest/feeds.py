@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from tui.core.ingest.dates import parse_date
 from tui.core.ingest.sanitize import SHORT_MAX, SUMMARY_MAX, TEXT_MAX, clean_text, html_to_line, \
     html_to_text, one_line
 
@@ -49,6 +50,7 @@ class Entry:
     published_raw: str | None
     published_struct: object = None  # feedparser's UTC struct_time, when it parsed the date
     key: str = ""                    # stable identity within the feed, set by `assign_keys`
+    published: float | None = None   # UTC epoch seconds, set by `assign_dates`; None: unknown
 
 
 @dataclass
@@ -70,8 +72,11 @@ def strip_doctype(body: bytes) -> bytes:
 
 
 def parse_feed(body: bytes, headers: Mapping[str, str] | None = None, *,
-               base_url: str | None = None) -> ParsedFeed:
-    """Entries of a feed document; raises FeedError when it is not a feed."""
+               base_url: str | None = None, language: str | None = None) -> ParsedFeed:
+    """Entries of a feed document, dated; raises FeedError when it is not a feed.
+
+    `language` (from feeds.toml) wins over the feed's own for reading its dates.
+    """
     headers = {k.lower(): v for k, v in (headers or {}).items()}
     if not body or not body.strip():
         raise FeedError("empty response")
@@ -81,7 +86,15 @@ def parse_feed(body: bytes, headers: Mapping[str, str] | None = None, *,
         feed = _parse_tolerant(body, headers)
     _resolve_links(feed, base_url or headers.get("content-location"))
     assign_keys(feed.entries)
+    assign_dates(feed.entries, language or feed.language or "en")
     return feed
+
+
+def assign_dates(entries: list[Entry], language: str) -> None:
+    """Each entry's publication time as epoch seconds (None when unknown or implausible)."""
+    for entry in entries:
+        when = parse_date(entry.published_raw, struct=entry.published_struct, language=language)
+        entry.published = when.timestamp() if when else None
 
 
 # --- the strict, fast path -------------------------------------------------------------------

@@ -33,7 +33,8 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Literal
 
-__all__ = ["DiffStats", "Row", "RowOp", "diff_stats", "diff_texts", "split_paragraphs", "split_sentences"]
+__all__ = ["DiffStats", "Row", "RowOp", "diff_stats", "diff_texts", "split_paragraphs", "split_sentences",
+           "word_changes"]
 
 RowOp = Literal["equal", "replace", "delete", "insert"]
 Span = tuple[int, int]
@@ -77,7 +78,9 @@ class Row:
 
     def to_json(self) -> dict[str, object]:
         """The stable JSON shape of SPEC.md (`diff --json`, `compare --json`)."""
-        data: dict[str, object] = {"op": self.op, "left": self.left, "right": self.right}
+        data: dict[str, object] = {"op": self.op, "left": self.left, "right": self.right,
+                                   "left_changes": [list(span) for span in self.left_changes],
+                                   "right_changes": [list(span) for span in self.right_changes]}
         if self.moved:
             data["moved"] = True
         return data
@@ -322,6 +325,13 @@ def _word_diff(left: str, right: str) -> _WordDiff:
     left_spans = tuple((a[i1].start(), a[i2 - 1].end()) for i1, i2, _, _ in changes if i2 > i1)
     right_spans = tuple((b[j1].start(), b[j2 - 1].end()) for _, _, j1, j2 in changes if j2 > j1)
     return _WordDiff(left_spans, right_spans, 2 * kept, 2 * outer + len(a) + len(b))
+
+
+def word_changes(left: str, right: str) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+    """Character spans of the changed words on each side of two short texts (a headline, a
+    sentence): the one word diff every view uses."""
+    found = _word_diff(left, right)
+    return found.left, found.right
 
 
 def _starts_token(text: str, index: int) -> bool:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from tui.core.config.load import Config
+from tui.core.config.model import Config
 from tui.core.text.changes import classify_change, is_collapsed
 from tui.core.ingest.fetch import FetchResult
 from tui.core.ingest.sanitize import clean_text
-from tui.core.cache.store import Matcher, Store, content_digest
+from tui.core.cache.pages import fresh_candidates, page_record, tracked_pages
+from tui.core.cache.store import Matcher, Store
 
 # (article age below, re-check every): seconds
 RECHECK_SCHEDULE: tuple[tuple[float, float], ...] = (
@@ -51,28 +52,17 @@ def due_text_jobs(store: Store, config: Config, *, fresh_ids: list[int],
                   now: float | None = None) -> list[TextJob]:
     """Pages to fetch now: fresh items the policy selects, and tracked items due a re-check."""
     now = now or time.time()
-    conn = store.connection
     jobs: dict[int, TextJob] = {}
-    for start in range(0, len(fresh_ids), 500):
-        chunk = fresh_ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        for row in conn.execute(
-                f"SELECT i.id, i.link, i.feed, i.text_checked, "
-                f"EXISTS (SELECT 1 FROM matches m WHERE m.item_id = i.id) AS matched "
-                f"FROM items i WHERE i.id IN ({marks}) AND i.link IS NOT NULL", chunk):
-            # A tracked item whose feed entry changed is re-read now: the body likely changed too.
-            if row["text_checked"] is not None or _policy_selects(config, row["feed"],
-                                                                  row["matched"]):
-                jobs[row["id"]] = TextJob(row["id"], row["link"], row["feed"])
+    for item in fresh_candidates(store, fresh_ids):
+        # A tracked item whose feed entry changed is re-read now: the body likely changed too.
+        if item.text_checked is not None or _policy_selects(config, item.feed, item.matched):
+            jobs[item.row_id] = TextJob(item.row_id, item.link, item.feed)
     keep = config.settings.keep_days * 86_400
-    for row in conn.execute(
-            "SELECT id, link, feed, sort_time, text_checked FROM items "
-            "WHERE text_checked IS NOT NULL AND link IS NOT NULL AND sort_time > ? "
-            "ORDER BY sort_time DESC LIMIT 5000", (now - keep,)):
-        if row["id"] in jobs:
+    for item in tracked_pages(store, since=now - keep):
+        if item.row_id in jobs or item.text_checked is None:
             continue
-        if row["text_checked"] + recheck_interval(now - row["sort_time"]) <= now:
-            jobs[row["id"]] = TextJob(row["id"], row["link"], row["feed"])
+        if item.text_checked + recheck_interval(now - item.sort_time) <= now:
+            jobs[item.row_id] = TextJob(item.row_id, item.link, item.feed)
     return list(jobs.values())[:MAX_PAGES_PER_REFRESH]
 
 
@@ -89,44 +79,30 @@ def apply_page(store: Store, job: TextJob, fetched: FetchResult, *,
     extracted = None
     if fetched.ok and fetched.body:
         extracted = extract_article(fetched.body, fetched.url)
-    with store.transaction() as conn:
-        row = conn.execute(
-            "SELECT title, summary, text, versions, text_checked, (SELECT max(seen) FROM versions "
-            "WHERE item_id = items.id) AS latest_seen FROM items WHERE id = ?",
-            (job.row_id,)).fetchone()
-        if row is None:
+    with page_record(store, job.row_id) as item:
+        if item is None:
             return "error"
-        conn.execute("UPDATE items SET text_checked = ? WHERE id = ?", (now, job.row_id))
+        item.mark_checked(now)
         if extracted is None:
             return "error" if not fetched.ok else "collapsed"
-        text, old = clean_text(extracted.text), row["text"]
-        if old is None:
+        text = clean_text(extracted.text)
+        if item.text is None:
             if is_collapsed(text, None):
                 return "collapsed"
-            _complete_version(conn, job.row_id, row, text)
+            item.complete_version(text)
             outcome = "first"
-        elif is_collapsed(text, old):
+        elif is_collapsed(text, item.text):
             return "collapsed"
         else:
-            outcome = classify_change(old, text)
+            outcome = classify_change(item.text, text)
             if outcome == "same":
                 return "same"
-            if row["latest_seen"] > (row["text_checked"] or 0):
+            if item.latest_seen > (item.text_checked or 0):
                 # The feed entry changed since the page was last read: this text belongs to
                 # that same new version, not to one more.
-                _complete_version(conn, job.row_id, row, text)
-            elif not store.add_version(conn, job.row_id, title=row["title"],
-                                       summary=row["summary"], text=text, now=now,
-                                       minor=outcome == "minor", text_source="page"):
+                item.complete_version(text)
+            elif not item.add_version(text, now=now, minor=outcome == "minor"):
                 outcome = "same"   # back to an earlier wording (A/B/A): shown, no new version
         if matcher is not None:
-            store.rematch(conn, job.row_id, matcher)
+            item.rematch(matcher)
     return outcome
-
-
-def _complete_version(conn, row_id: int, row, text: str) -> None:
-    """Put page text into the item's latest version instead of making a new one."""
-    conn.execute("UPDATE items SET text = ?, text_source = 'page' WHERE id = ?", (text, row_id))
-    conn.execute("UPDATE versions SET text = ?, digest = ? WHERE item_id = ? AND number = ?",
-                 (text, content_digest(row["title"], row["summary"], text), row_id,
-                  row["versions"]))

@@ -25,6 +25,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping
 
+from tui.core.cache.neighbours import (
+    anchor, feed_items, id_span, items_naming, items_with_word, names_by_item, names_of,
+    neighbours,
+)
 from tui.core.cache.store import Store
 
 WINDOW_SECONDS = 4 * 86_400
@@ -52,7 +56,7 @@ sagte sich sind soll über unter wird wurde wurden zwei drei beim durch gegen se
 
 @dataclass(frozen=True)
 class RelatedItem:
-    id: str
+    uid: str
     feed: str
     title: str
     score: float
@@ -60,7 +64,7 @@ class RelatedItem:
     published: float | None
 
     def to_json(self) -> dict:
-        return {"id": self.id, "feed": self.feed, "title": self.title,
+        return {"id": self.uid, "feed": self.feed, "title": self.title,
                 "score": round(self.score, 3), "wire_copy": self.wire_copy}
 
 
@@ -116,13 +120,6 @@ def name_weight(mentions: int, window_items: int) -> float:
     return math.log(1 + max(window_items, MIN_WINDOW_ITEMS) / max(mentions, 1))
 
 
-def _id_span(conn, low: float, high: float) -> tuple[int, int]:
-    """The row ids of the window's items (ids grow as items arrive: the span is narrow)."""
-    first, last = conn.execute("SELECT min(id), max(id) FROM items WHERE sort_time BETWEEN ? AND ?",
-                               (low, high)).fetchone()
-    return (first or 0), (last or 0)
-
-
 def _query_words(title: str, summary: str) -> list[str]:
     """What to look for: the headline's words, then the lede's longest, numbers included;
     cut to 7-letter stems (looked up as prefixes, so inflected forms meet)."""
@@ -140,8 +137,8 @@ def _best(weights: dict[int, float], row_id: int, skip: set[int], count: int) ->
     return heapq.nsmallest(count, weights, key=lambda i: (-weights[i], abs(i - row_id)))
 
 
-def _word_candidates(conn, words: list[str], first_id: int, last_id: int, row_id: int,
-                     skip: set[int]) -> list[int]:
+def _word_candidates(store: Store, words: list[str], first_id: int, last_id: int,
+                     row_id: int, skip: set[int]) -> list[int]:
     """Items of the window whose headline or lede shares the most (and rarest) words.
 
     One small index lookup per word, weighted by how rare the word is in the window: cheaper
@@ -151,9 +148,7 @@ def _word_candidates(conn, words: list[str], first_id: int, last_id: int, row_id
     weights: dict[int, float] = {}
     for word in words:
         term = '"' + word.replace('"', '""') + '"' + ("*" if len(word) >= 7 else "")
-        hits = [row[0] for row in conn.execute(
-            "SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid BETWEEN ? AND ?",
-            ("{title summary} : " + term, first_id, last_id))]
+        hits = items_with_word(store, term, first_id, last_id)
         if hits:
             weight = math.log(1 + span / len(hits))
             for hit in hits:
@@ -161,7 +156,7 @@ def _word_candidates(conn, words: list[str], first_id: int, last_id: int, row_id
     return _best(weights, row_id, skip, CANDIDATES)
 
 
-def _name_candidates(conn, names: set[str], first_id: int, last_id: int, row_id: int,
+def _name_candidates(store: Store, names: set[str], first_id: int, last_id: int, row_id: int,
                      skip: set[int]) -> tuple[list[int], dict[str, float]]:
     """Items of the window that mention the most of the item's watched names, and each
     name's weight (rare in the window: telling; in every other item: not)."""
@@ -169,9 +164,7 @@ def _name_candidates(conn, names: set[str], first_id: int, last_id: int, row_id:
     weights: dict[str, float] = {}
     span = last_id - first_id + 1
     for name in names:
-        hits = [row[0] for row in conn.execute(
-            "SELECT DISTINCT item_id FROM matches WHERE name = ? AND item_id BETWEEN ? AND ?",
-            (name, first_id, last_id))]
+        hits = items_naming(store, name, first_id, last_id)
         weights[name] = name_weight(len(hits), span)
         for hit in hits:
             shared[hit] = shared.get(hit, 0.0) + weights[name]
@@ -179,44 +172,33 @@ def _name_candidates(conn, names: set[str], first_id: int, last_id: int, row_id:
 
 
 def find_related(store: Store, row_id: int, *, limit: int = 20) -> list[RelatedItem]:
-    conn = store.connection
-    item = conn.execute("SELECT id, feed, title, summary, sort_time FROM items WHERE id = ?",
-                        (row_id,)).fetchone()
+    item = anchor(store, row_id)
     if item is None:
         return []
-    when = item["sort_time"]
+    when = item.sort_time
     low, high = when - WINDOW_SECONDS, when + WINDOW_SECONDS
-    first_id, last_id = _id_span(conn, low, high)
-    names = {row[0] for row in conn.execute(
-        "SELECT DISTINCT name FROM matches WHERE item_id = ?", (row_id,))}
-    own_feed = {row[0] for row in conn.execute(       # the item's own outlet: never "related"
-        "SELECT id FROM items WHERE feed = ? AND sort_time BETWEEN ? AND ?",
-        (item["feed"], low, high))}
-    candidates = set(_word_candidates(conn, _query_words(item["title"], item["summary"]),
+    first_id, last_id = id_span(store, low, high)
+    names = names_of(store, row_id)
+    own_feed = feed_items(store, item.feed, low, high)  # the item's own outlet: never related
+    candidates = set(_word_candidates(store, _query_words(item.title, item.summary),
                                       first_id, last_id, row_id, own_feed))
     weights: dict[str, float] = {}
     if names:
-        by_name, weights = _name_candidates(conn, names, first_id, last_id, row_id, own_feed)
+        by_name, weights = _name_candidates(store, names, first_id, last_id, row_id, own_feed)
         candidates.update(by_name)
     if not candidates:
         return []
 
-    tokens = story_tokens(item["title"], item["summary"])
+    tokens = story_tokens(item.title, item.summary)
     ids = list(candidates)
-    marks = ",".join("?" * len(ids))
-    their_names: dict[int, set[str]] = {}
-    for item_id, name in conn.execute(
-            f"SELECT DISTINCT item_id, name FROM matches WHERE item_id IN ({marks})", ids):
-        their_names.setdefault(item_id, set()).add(name)
+    their_names = names_by_item(store, ids)
     scored: list[RelatedItem] = []
-    for row in conn.execute(f"SELECT id, uid, feed, title, summary, published, sort_time "
-                            f"FROM items WHERE id IN ({marks}) AND feed != ? "
-                            f"AND sort_time BETWEEN ? AND ?", (*ids, item["feed"], low, high)):
-        value, overlap = score(tokens, story_tokens(row["title"], row["summary"]), names,
-                               their_names.get(row["id"], set()), row["sort_time"] - when,
+    for other in neighbours(store, ids, not_feed=item.feed, low=low, high=high):
+        value, overlap = score(tokens, story_tokens(other.title, other.summary), names,
+                               their_names.get(other.row_id, set()), other.sort_time - when,
                                weights)
         if value >= MIN_SCORE:
-            scored.append(RelatedItem(row["uid"], row["feed"], row["title"], value,
-                                      overlap >= WIRE_COPY_OVERLAP, row["published"]))
-    scored.sort(key=lambda r: (-r.score, r.id))
+            scored.append(RelatedItem(other.uid, other.feed, other.title, value,
+                                      overlap >= WIRE_COPY_OVERLAP, other.published))
+    scored.sort(key=lambda r: (-r.score, r.uid))
     return scored[:limit]

@@ -1,0 +1,146 @@
+"""Alert hits in the cache: what fired, on which item, when, and whether the user has seen it.
+
+A hit is recorded once per rule and item (the primary key), so nothing fires twice: not after a
+restart, not after a re-match, not when two processes evaluate the same item. The rule logic
+itself lives in tui.core.alerts; this module only reads and writes the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from tui.core.cache.store import Store, chunks, match_fields
+from tui.core.ingest.dates import iso, to_datetime
+
+
+@dataclass(frozen=True)
+class AlertHit:
+    """One rule firing on one item. `uid` is the item's short id (JSON: "item")."""
+
+    alert: str
+    uid: str
+    title: str
+    feed: str
+    link: str | None
+    published: float | None
+    fired_at: float
+    row_id: int
+    version: int
+
+    def to_json(self) -> dict:
+        return {"alert": self.alert, "item": self.uid, "title": self.title, "feed": self.feed,
+                "url": self.link, "published": iso(to_datetime(self.published)),
+                "fired_at": iso(to_datetime(self.fired_at))}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What the rules look at in one item: its text, its feed, its watch categories."""
+
+    row_id: int
+    uid: str
+    feed: str
+    title: str
+    link: str | None
+    published: float | None
+    version: int
+    fields: dict[str, str]
+    categories: frozenset[str]
+
+
+def candidates(store: Store, row_ids: Sequence[int]) -> Iterable[list[Candidate]]:
+    """The items `row_ids` in batches, ready for the rules."""
+    conn = store.connection
+    for chunk in chunks(row_ids, 500):
+        marks = ",".join("?" * len(chunk))
+        categories: dict[int, set[str]] = {}
+        for item_id, category in conn.execute(
+                f"SELECT DISTINCT item_id, category FROM matches WHERE item_id IN ({marks})",
+                chunk):
+            categories.setdefault(item_id, set()).add(category)
+        yield [Candidate(row["id"], row["uid"], row["feed"], row["title"], row["link"],
+                         row["published"], row["versions"], match_fields(row),
+                         frozenset(categories.get(row["id"], ())))
+               for row in conn.execute(
+                   f"SELECT id, uid, feed, title, summary, text, link, published, versions "
+                   f"FROM items WHERE id IN ({marks})", chunk)]
+
+
+def all_item_ids(store: Store) -> list[int]:
+    return [row[0] for row in store.connection.execute("SELECT id FROM items ORDER BY id")]
+
+
+def record_hits(store: Store, fired: Sequence[tuple[str, Candidate]], now: float) -> list[AlertHit]:
+    """Record (rule name, item) hits in one transaction; returns those that are new."""
+    hits: list[AlertHit] = []
+    if not fired:
+        return hits
+    with store.transaction() as conn:
+        for alert, item in fired:
+            cursor = conn.execute(
+                "INSERT INTO hits(alert, item_id, version, fired_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(alert, item_id) DO NOTHING", (alert, item.row_id, item.version, now))
+            if cursor.rowcount:
+                hits.append(AlertHit(alert, item.uid, item.title, item.feed, item.link,
+                                     item.published, now, item.row_id, item.version))
+    return hits
+
+
+def list_hits(store: Store, *, limit: int | None = 200) -> list[AlertHit]:
+    """Hits newest first."""
+    sql = ("SELECT h.alert, i.uid, i.title, i.feed, i.link, i.published, h.fired_at, i.id, "
+           "h.version FROM hits h JOIN items i ON i.id = h.item_id "
+           "ORDER BY h.fired_at DESC, h.rowid DESC")
+    params: list = []
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [AlertHit(*row) for row in store.connection.execute(sql, params)]
+
+
+def unseen_hits(store: Store) -> set[tuple[str, int]]:
+    """(rule, item row) of every hit the user has not seen yet."""
+    return {(row[0], row[1]) for row in store.connection.execute(
+        "SELECT alert, item_id FROM hits WHERE seen = 0")}
+
+
+def hit_counts(store: Store) -> dict[str, int]:
+    """Hits per rule name."""
+    return dict(store.connection.execute("SELECT alert, count(*) FROM hits GROUP BY alert"))
+
+
+def hit_count(store: Store, *, unseen_only: bool = False) -> int:
+    """How many hits the cache holds (the dashboard's alert count)."""
+    sql = "SELECT count(*) FROM hits" + (" WHERE seen = 0" if unseen_only else "")
+    return store.connection.execute(sql).fetchone()[0]
+
+
+def mark_seen(store: Store, pairs: Iterable[tuple[str, int]] | None = None) -> None:
+    """Mark hits as seen (all of them when `pairs` is None)."""
+    with store.transaction() as conn:
+        if pairs is None:
+            conn.execute("UPDATE hits SET seen = 1 WHERE seen = 0")
+        else:
+            conn.executemany("UPDATE hits SET seen = 1 WHERE alert = ? AND item_id = ?",
+                             list(pairs))
+
+
+@contextmanager
+def hits_renamed(store: Store, old: str, new: str) -> Iterator[None]:
+    """A renamed rule keeps its hits; they are renamed only if the block succeeds (the rule's
+    new name written to feeds.toml), else nothing changes."""
+    with store.transaction() as conn:
+        if old != new:
+            conn.execute("UPDATE OR REPLACE hits SET alert = ? WHERE alert = ?", (new, old))
+        yield
+
+
+@contextmanager
+def hits_deleted(store: Store, alert: str) -> Iterator[None]:
+    """A deleted rule's hits go with it, so they no longer count nor keep their items from
+    pruning; only if the block succeeds (the rule taken out of feeds.toml)."""
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM hits WHERE alert = ?", (alert,))
+        yield
