@@ -29,18 +29,18 @@ import statistics
 import sys
 import tempfile
 import time
-from email.utils import format_datetime
 from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tui.core.config.load import parse_config  # noqa: E402
 from tui.core.alerts.rules import ALERT_CATEGORY, RuleSet  # noqa: E402
-from tui.core.ingest.feeds import Entry, ParsedFeed, assign_keys  # noqa: E402
-from tui.core.session import build_watcher  # noqa: E402
 from tui.core.cache.store import Store  # noqa: E402
+from tui.core.config.load import parse_config  # noqa: E402
+from tui.core.ingest.feeds import Entry, ParsedFeed, assign_keys  # noqa: E402
 from tui.core.names.watch import Term, Watcher  # noqa: E402
+from tui.core.session import build_watcher  # noqa: E402
 
 # Terms users write in rules, and how outlets write them (in case forms where the language
 # inflects). The first spelling is the one a rule uses; rules in German or Russian use theirs.

@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT))
 
 from tui.core.config.load import parse_config  # noqa: E402
 from tui.core.ingest.feeds import Entry, ParsedFeed  # noqa: E402
-from tui.core.text.related import WINDOW_SECONDS, find_related, story_tokens  # noqa: E402
 from tui.core.session import Session  # noqa: E402
+from tui.core.text.related import WINDOW_SECONDS, find_related, story_tokens  # noqa: E402
 
 NOW = datetime(2025, 11, 21, 12, 0, tzinfo=timezone.utc)
 DAYS = 60

@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.bench.bench_watch import make_items, make_terms  # noqa: E402
-from tui.core.ingest.feeds import Entry, ParsedFeed  # noqa: E402
 from tui.core.cache.store import Store, make_uid  # noqa: E402
+from tui.core.ingest.feeds import Entry, ParsedFeed  # noqa: E402
 from tui.core.names.watch import Watcher  # noqa: E402
 
 

@@ -39,6 +39,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tui.core.names import fold  # noqa: E402
+from tui.core.names.inflect import inflect  # noqa: E402
+from tui.core.names.translit import has_cyrillic  # noqa: E402
 from tui.core.names.watch import Term, Watcher, load_gazetteer  # noqa: E402
 
 LANG_SHARE = {"en": 0.30, "de": 0.15, "fr": 0.15, "uk": 0.20, "ru": 0.20}
@@ -128,12 +130,12 @@ def spellings_for(term: Term, lang: str) -> list[str]:
     if entries:
         base = [s for lg, s in entries[0].spellings if lg == lang] or [term.name]
     else:
-        base = sorted(v for v in fold.spelling_variants(term.name) if fold.has_cyrillic(v) == cyrillic)
+        base = sorted(v for v in fold.spelling_variants(term.name) if has_cyrillic(v) == cyrillic)
         base = [v[:1].upper() + v[1:] for v in base] or [term.name]
     forms = []
     for spelling in base:
         if cyrillic:
-            for stem, endings in fold.inflect(spelling, lang=lang):
+            for stem, endings in inflect(spelling, lang=lang):
                 forms += [(stem + e).capitalize() if spelling[:1].isupper() else stem + e for e in sorted(endings)]
         else:
             forms.append(spelling)

@@ -13,19 +13,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.configs import WATCHLIST
 from tests.support.feedgen import item, rss
 from tui.core.alerts.rules import evaluate_all
 from tui.core.session import Session
 
-WATCH = """
-[watch.regions]
-color = "orange1"
-terms = ["Crimea", "Donetsk", "Luhansk", "Kherson", "Zaporizhzhia"]
-
-[watch.negotiators]
-color = "cyan"
-terms = ["Witkoff", "Kushner", "Rubio", "Lavrov", "Yermak", "Umerov", "Zelensky", "Putin", "Trump"]
-"""
+WATCH = "\n" + WATCHLIST
 
 ARTICLE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>

@@ -14,15 +14,15 @@ import pytest
 from tests.support.cachegen import config_text, fail_feed, fill, make_session, screen_text
 from tui import messages
 from tui.app import WirewatchApp
-from tui.core.config.load import parse_config
 from tui.core.cache.query import ItemFilter, count_items, find_item
+from tui.core.config.load import parse_config
 from tui.screens.alert_form import AlertForm
 from tui.screens.alerts import AlertsScreen
 from tui.screens.article import ArticleScreen
 from tui.screens.diff import DiffScreen
-from tui.screens.related import RelatedScreen
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
+from tui.screens.related import RelatedScreen
 from tui.widgets.headline_table import HeadlineTable
 from tui.widgets.watch_pane import WatchPane
 

@@ -13,7 +13,13 @@ from datetime import timezone
 import pytest
 
 from tests.support.cachegen import (
-    HOSTILE_TITLES, add_hostile, config_text, fail_feed, fill, make_session, screen_segments_text,
+    HOSTILE_TITLES,
+    add_hostile,
+    config_text,
+    fail_feed,
+    fill,
+    make_session,
+    screen_segments_text,
     screen_text,
 )
 from tui.app import WirewatchApp

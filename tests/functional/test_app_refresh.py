@@ -15,8 +15,8 @@ from tests.support.feedgen import item, rss
 from tests.support.httpserver import Reply
 from tui.app import WirewatchApp
 from tui.core.config.load import parse_config
-from tui.widgets.refresh_cycle import RefreshCycle
 from tui.widgets.headline_table import HeadlineTable
+from tui.widgets.refresh_cycle import RefreshCycle
 
 FEEDS = {"Harbor Wire": "/harbor.xml", "Kestrel Daily": "/kestrel.xml",
          "Tageskompass": "/tages.xml", "Stepova Khronika": "/stepova.xml"}

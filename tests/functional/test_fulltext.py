@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from tests.support.feedgen import config_text, item, rss
+from tui.core.cache.query import find_item
+from tui.core.cache.store import make_uid
+from tui.core.session import Session
 from tui.core.text.articles import diff_versions, load_article, load_versions
 from tui.core.text.fulltext import RECHECK_SCHEDULE, due_text_jobs, recheck_interval
-from tui.core.cache.query import find_item
-from tui.core.session import Session
-from tui.core.cache.store import make_uid
 
 PAGES = Path(__file__).resolve().parents[1] / "data" / "pages"
 

@@ -6,8 +6,8 @@ import gzip
 import time
 
 from tests.support.feedgen import config_text, item, rss
-from tui.core.config.load import parse_config
 from tui.core.cache.query import list_items
+from tui.core.config.load import parse_config
 from tui.core.engine import backoff_seconds
 from tui.core.session import Session
 

@@ -14,11 +14,11 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
-
-from tests.support.apps import RecordingApp
 from textual.geometry import Region
 from textual.widgets import Checkbox, Input, OptionList, Static
 
+from tests.support.apps import RecordingApp
+from tests.support.configs import THREE_OUTLETS
 from tui.core.alerts.rules import evaluate
 from tui.core.cache.hits import hit_count, hit_counts, mark_seen, unseen_hits
 from tui.core.config.load import load_config
@@ -36,21 +36,7 @@ CONFIG = """\
 refresh_minutes = 15   # the dashboard's period
 full_text = "never"
 
-[[feeds]]
-name = "Harbor Wire"
-url = "http://127.0.0.1:9/harbor.xml"
-tags = ["en", "wire"]
-
-[[feeds]]
-name = "Kestrel Daily"
-url = "http://127.0.0.1:9/kestrel.xml"
-tags = ["en"]
-
-[[feeds]]
-name = "Tageskompass"
-url = "http://127.0.0.1:9/tages.xml"
-tags = ["de"]
-
+{outlets}
 [watch.regions]
 color = "orange1"
 terms = ["Crimea", "Donetsk", "Luhansk", "Kherson", "Zaporizhzhia"]
@@ -75,7 +61,7 @@ notify = ["toast"]
 # --- keys: my own ---
 [keys]
 refresh = "f5"
-"""
+""".replace("{outlets}", THREE_OUTLETS)
 
 HOSTILE_TITLE = ("Crimea recognition [b]bold[/b] [@click=app.quit]quit[/] "
                  "\x1b[31mred\x1b[0m right\u202eto-left")

@@ -15,13 +15,13 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
-
-from tests.support.apps import RecordingApp
 from rich.style import Style
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
+from tests.support.apps import RecordingApp
+from tests.support.configs import THREE_OUTLETS, WATCHLIST, settings_table
 from tui import messages
 from tui.core.config.load import parse_config
 from tui.core.ingest.feeds import Entry, ParsedFeed
@@ -36,35 +36,7 @@ from tui.widgets.headline_table import HeadlineTable
 FIXED_NOW = datetime(2025, 11, 21, 12, 0, tzinfo=timezone.utc)
 PAGES = Path(__file__).resolve().parents[1] / "data" / "pages"
 
-CONFIG = """
-[settings]
-refresh_minutes = 15
-timeout_seconds = 5
-full_text = "never"
-
-[[feeds]]
-name = "Harbor Wire"
-url = "http://127.0.0.1:9/harbor.xml"
-tags = ["en", "wire"]
-
-[[feeds]]
-name = "Kestrel Daily"
-url = "http://127.0.0.1:9/kestrel.xml"
-tags = ["en"]
-
-[[feeds]]
-name = "Tageskompass"
-url = "http://127.0.0.1:9/tages.xml"
-tags = ["de"]
-
-[watch.regions]
-color = "orange1"
-terms = ["Crimea", "Donetsk", "Luhansk", "Kherson", "Zaporizhzhia"]
-
-[watch.negotiators]
-color = "cyan"
-terms = ["Witkoff", "Kushner", "Rubio", "Lavrov", "Yermak", "Umerov", "Zelensky", "Putin", "Trump"]
-"""
+CONFIG = "\n".join([settings_table(), THREE_OUTLETS, WATCHLIST])
 
 TITLE_V1 = "Witkoff and Kushner carry a 28-point plan to Moscow"
 TITLE_V3 = "Witkoff and Kushner carry a 19-point plan to Moscow"

@@ -14,8 +14,8 @@ import pytest
 from textual.screen import Screen
 
 from tests.functional.test_screens_article_diff import ScreensApp, build_session, settle
-from tui.screens.base import Context
 from tui.screens.article import ArticleScreen
+from tui.screens.base import Context
 from tui.screens.diff import DiffScreen
 from tui.screens.related import RelatedScreen
 

@@ -12,11 +12,11 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
 
-from tui.core.config.model import Config
-
-from tui.core.config.load import parse_config
-from tui.core.ingest.feeds import Entry, ParsedFeed
+from tests.support.configs import WATCHLIST
 from tui.core.cache.store import Store
+from tui.core.config.load import parse_config
+from tui.core.config.model import Config
+from tui.core.ingest.feeds import Entry, ParsedFeed
 
 FIXED_NOW = datetime(2025, 11, 21, 12, 0, tzinfo=timezone.utc)
 
@@ -64,11 +64,7 @@ def config_text(feed_urls: dict[str, str] | None = None, *, refresh_minutes: flo
         tag_list = ", ".join(f'"{t}"' for t in tags)
         lines += ["[[feeds]]", f'name = "{name}"', f'url = "{url}"', f"tags = [{tag_list}]", ""]
     lines += [
-        "[watch.regions]", 'color = "orange1"',
-        'terms = ["Crimea", "Donetsk", "Luhansk", "Kherson", "Zaporizhzhia"]', "",
-        "[watch.negotiators]", 'color = "cyan"',
-        'terms = ["Witkoff", "Kushner", "Rubio", "Lavrov", "Yermak", "Umerov", "Zelensky", '
-        '"Putin", "Trump"]', "",
+        WATCHLIST,
         "[[alerts]]", 'name = "Crimea recognition"', 'all = ["Crimea"]',
         'any = ["recognition"]', "",
     ]

@@ -6,6 +6,8 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from xml.etree import ElementTree as ET
 
+from tests.support.configs import WATCHLIST
+
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
 
@@ -73,11 +75,5 @@ def config_text(feeds: list[tuple[str, str]], *, extra: str = "", settings: str 
     parts = ["[settings]", *(f"{k} = {v}" for k, v in defaults.items()), ""]
     for name, url in feeds:
         parts += ["[[feeds]]", f'name = "{name}"', f'url = "{url}"', 'tags = ["test"]', ""]
-    parts += [
-        "[watch.regions]", 'color = "orange1"',
-        'terms = ["Crimea", "Donetsk", "Luhansk", "Kherson", "Zaporizhzhia"]', "",
-        "[watch.negotiators]", 'color = "cyan"',
-        'terms = ["Witkoff", "Kushner", "Rubio", "Lavrov", "Yermak", "Umerov", "Zelensky", '
-        '"Putin", "Trump"]', "", extra,
-    ]
+    parts += [WATCHLIST, extra]
     return "\n".join(parts)

@@ -7,7 +7,7 @@ import pytest
 
 from tui.core.ingest.dates import parse_date
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "feedparser" / "dates.json"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus" / "feedparser" / "dates.json"
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
 
 

@@ -7,6 +7,8 @@ import unicodedata
 import pytest
 
 from tui.core.names import fold
+from tui.core.names.inflect import inflect, is_capitalised, possessive_adjectives, split_words
+from tui.core.names.translit import cyrillic_languages, cyrillicize, romanize
 
 # --------------------------------------------------------------------------- the text to scan
 
@@ -111,7 +113,7 @@ def test_skeleton_keeps_different_names_apart(one: str, other: str) -> None:
     ],
 )
 def test_romanize_writes_each_system(cyrillic: str, system: str, expected: str) -> None:
-    assert expected in fold.romanize(cyrillic, system)
+    assert expected in romanize(cyrillic, system)
 
 
 @pytest.mark.parametrize(
@@ -130,7 +132,7 @@ def test_romanize_writes_each_system(cyrillic: str, system: str, expected: str) 
     ],
 )
 def test_cyrillicize_reads_romanisations_back(latin: str, cyrillic: str) -> None:
-    assert cyrillic in fold.cyrillicize(latin)
+    assert cyrillic in cyrillicize(latin)
 
 
 def test_spelling_variants_cover_the_romanisation_systems_and_scripts() -> None:
@@ -150,7 +152,7 @@ def test_surface_variants_cover_accents_yo_and_apostrophes() -> None:
     [("Зеленський", {"uk"}), ("Запоріжжя", {"uk"}), ("Сырский", {"ru"}), ("Лавров", {"ru", "uk"})],
 )
 def test_cyrillic_languages_by_letters(word: str, languages: set[str]) -> None:
-    assert fold.cyrillic_languages(word) == languages
+    assert cyrillic_languages(word) == languages
 
 
 # --------------------------------------------------------------------------- inflection
@@ -158,7 +160,7 @@ def test_cyrillic_languages_by_letters(word: str, languages: set[str]) -> None:
 
 def forms(word: str, **kwargs: str) -> set[str]:
     """Every surface form an inflected word may take."""
-    return {stem + ending for stem, endings in fold.inflect(word, **kwargs) for ending in endings}
+    return {stem + ending for stem, endings in inflect(word, **kwargs) for ending in endings}
 
 
 def test_russian_surname_in_ov_declines_as_a_man() -> None:
@@ -232,15 +234,15 @@ def test_unknown_kind_allows_every_paradigm() -> None:
 
 
 def test_split_words_and_capitalisation() -> None:
-    assert fold.split_words(" Rostov-on-Don  ") == ["Rostov", "on", "Don"]
-    assert fold.split_words("фон дер Ляйен") == ["фон", "дер", "Ляйен"]
-    assert fold.is_capitalised("Trump") and fold.is_capitalised("ЗАЭС")
-    assert not fold.is_capitalised("ceasefire") and not fold.is_capitalised("von")
+    assert split_words(" Rostov-on-Don  ") == ["Rostov", "on", "Don"]
+    assert split_words("фон дер Ляйен") == ["фон", "дер", "Ляйен"]
+    assert is_capitalised("Trump") and is_capitalised("ЗАЭС")
+    assert not is_capitalised("ceasefire") and not is_capitalised("von")
 
 
 def test_possessive_adjectives_are_made_from_mens_surnames_only() -> None:
     def adjectives(word: str, **kwargs: str) -> set[str]:
-        return {s + e for s, endings in fold.possessive_adjectives(word, **kwargs) for e in endings}
+        return {s + e for s, endings in possessive_adjectives(word, **kwargs) for e in endings}
 
     assert {"путинский", "путинская", "путинского"} <= adjectives("Путин", kind="person", gender="m", lang="ru")
     assert "трамповская" in adjectives("Трамп", kind="person", gender="m", lang="ru")

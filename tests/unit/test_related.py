@@ -12,8 +12,14 @@ import pytest
 
 from tests.support.cachegen import make_session
 from tui.core.ingest.feeds import Entry, ParsedFeed
-from tui.core.text.related import (MIN_SCORE, WINDOW_SECONDS, find_related, name_weight, score,
-                               story_tokens)
+from tui.core.text.related import (
+    MIN_SCORE,
+    WINDOW_SECONDS,
+    find_related,
+    name_weight,
+    score,
+    story_tokens,
+)
 
 T0 = datetime(2025, 11, 25, 9, 0, tzinfo=timezone.utc)
 

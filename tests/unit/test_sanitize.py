@@ -1,4 +1,11 @@
-from tui.core.ingest.sanitize import clean_text, html_to_line, html_to_text, one_line, strip_unsafe, truncate
+from tui.core.ingest.sanitize import (
+    clean_text,
+    html_to_line,
+    html_to_text,
+    one_line,
+    strip_unsafe,
+    truncate,
+)
 
 
 def test_controls_and_bidi_are_removed_but_newlines_and_tabs_kept():

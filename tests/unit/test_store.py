@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.support.feedgen import item, rss
-from tui.core.ingest.feeds import parse_feed
 from tui.core.cache.query import ItemFilter, count_items, find_item, list_items
 from tui.core.cache.schema import SCHEMA_VERSION, SchemaTooNew
 from tui.core.cache.store import Store
+from tui.core.ingest.feeds import parse_feed
 
 ROOT = Path(__file__).resolve().parents[2]
 

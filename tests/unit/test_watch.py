@@ -13,7 +13,16 @@ from pathlib import Path
 import pytest
 
 from tui.core.names import fold
-from tui.core.names.watch import Entry, Gazetteer, GazetteerError, Match, Term, Watcher, load_gazetteer
+from tui.core.names.translit import has_cyrillic
+from tui.core.names.watch import (
+    Entry,
+    Gazetteer,
+    GazetteerError,
+    Match,
+    Term,
+    Watcher,
+    load_gazetteer,
+)
 
 LABELLED = Path(__file__).resolve().parents[1] / "data" / "watch_labelled.jsonl"
 LANGUAGES = ("en", "de", "fr", "uk", "ru")
@@ -97,7 +106,7 @@ def test_shipped_gazetteer_lists_every_language_for_every_entry() -> None:
     for entry in gazetteer.entries:
         missing = [lang for lang in LANGUAGES if not entry.spellings_in(lang)]
         assert not missing, (entry.name, missing)
-        assert any(fold.has_cyrillic(s) for s in entry.spellings_in("uk") + entry.spellings_in("ru")), entry.name
+        assert any(has_cyrillic(s) for s in entry.spellings_in("uk") + entry.spellings_in("ru")), entry.name
         if entry.kind == "person":
             assert entry.gender in ("m", "f"), entry.name
 

@@ -22,7 +22,13 @@ from textual.worker import Worker, WorkerState
 from tui import messages
 from tui.bindings import bind
 from tui.core.text.articles import (
-    Diff, NotFound, Version, compare_items, diff_versions, get_item, load_versions,
+    Diff,
+    NotFound,
+    Version,
+    compare_items,
+    diff_versions,
+    get_item,
+    load_versions,
 )
 from tui.core.text.diff import DiffStats, diff_stats
 from tui.screens.base import Context, SubScreen

@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime, tzinfo
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -33,7 +33,11 @@ from tui.core.alerts.notify import dispatch_external
 from tui.core.alerts.plan import NotificationPlan, plan_notifications
 from tui.core.cache.hits import hit_count
 from tui.core.cache.query import (
-    Item, ItemFilter, category_counts, feed_counts, term_counts,
+    Item,
+    ItemFilter,
+    category_counts,
+    feed_counts,
+    term_counts,
 )
 from tui.screens.base import Context
 from tui.widgets.feeds_pane import ALL_FEEDS, FeedChoice, FeedsPane

@@ -19,8 +19,8 @@ from textual.geometry import Size
 from textual.strip import Strip
 
 from tui.core.names.watch import Match
-from tui.widgets.line_scroll import LineScrollView
 from tui.widgets.highlight import highlighted, plain, safe
+from tui.widgets.line_scroll import LineScrollView
 from tui.widgets.text_lines import line_slices, text_strip, wrap_starts
 
 MAX_MEASURE = 96          # cells: the longest line worth reading

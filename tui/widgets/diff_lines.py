@@ -22,10 +22,10 @@ from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.strip import Strip
 
-from tui.core.text.diff import Row
 from tui.core.names.watch import Match
-from tui.widgets.line_scroll import LineScrollView
+from tui.core.text.diff import Row
 from tui.widgets.highlight import highlighted, plain, safe
+from tui.widgets.line_scroll import LineScrollView
 from tui.widgets.text_lines import line_slices, text_strip, wrap_starts
 
 NARROW_BELOW = 100        # columns: below this the diff is one column, old above new

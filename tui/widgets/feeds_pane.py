@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.core.config.model import FeedConfig
 from tui.core.cache.store import FeedState
+from tui.core.config.model import FeedConfig
 from tui.widgets.highlight import plain, safe
 from tui.widgets.pane_list import PaneList, row
 

@@ -31,7 +31,14 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.bindings import bind
-from tui.core.cache.query import Item, ItemFilter, count_items, item_count, item_position, list_items
+from tui.core.cache.query import (
+    Item,
+    ItemFilter,
+    count_items,
+    item_count,
+    item_position,
+    list_items,
+)
 from tui.core.cache.store import Store
 from tui.widgets.highlight import highlighted, plain
 

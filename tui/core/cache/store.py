@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Protocol, Sequence
 
-from tui.core.ingest.feeds import Entry, ParsedFeed
 from tui.core.cache.schema import migrate
+from tui.core.ingest.feeds import Entry, ParsedFeed
 from tui.core.names.watch import Match
 
 DB_NAME = "wirewatch.sqlite3"

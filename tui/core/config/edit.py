@@ -14,9 +14,8 @@ from typing import Iterable
 import tomlkit
 from tomlkit.items import AoT, Array, Comment, Table, Whitespace
 
-from tui.core.config.model import AlertRule, ConfigError
-
 from tui.core.config.load import parse_config
+from tui.core.config.model import AlertRule, ConfigError
 
 
 def _load(path: Path) -> tomlkit.TOMLDocument:

@@ -13,12 +13,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from tui.core.config.model import (
-    CACHE_ENV, CONFIG_ENV, FULL_TEXT_POLICIES, AlertRule, Config, ConfigError, FeedConfig,
-    Settings, WatchCategory, WatchTerm,
-)
 from tui.core.config import keys as keymap
+from tui.core.config.model import (
+    CACHE_ENV,
+    CONFIG_ENV,
+    FULL_TEXT_POLICIES,
+    AlertRule,
+    Config,
+    ConfigError,
+    FeedConfig,
+    Settings,
+    WatchCategory,
+    WatchTerm,
+)
 from tui.core.config.rules import rule_problem
+
 
 def resolve_config_path(option: str | None) -> Path:
     """`--config`, else $WIREWATCH_CONFIG, else ./feeds.toml."""

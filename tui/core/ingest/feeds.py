@@ -19,8 +19,15 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from tui.core.ingest.dates import parse_date
-from tui.core.ingest.sanitize import SHORT_MAX, SUMMARY_MAX, TEXT_MAX, clean_text, html_to_line, \
-    html_to_text, one_line
+from tui.core.ingest.sanitize import (
+    SHORT_MAX,
+    SUMMARY_MAX,
+    TEXT_MAX,
+    clean_text,
+    html_to_line,
+    html_to_text,
+    one_line,
+)
 
 MAX_ENTRIES = 2_000
 

@@ -23,33 +23,21 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from tui.core.names.inflect import (WORD_GAP, Paradigm, inflect, is_capitalised,
-                              possessive_adjectives, shared_endings, split_words)
-from tui.core.names.translit import (APOSTROPHES, LETTERS, SYSTEM_LANGUAGES, SYSTEMS,
-                               cyrillic_languages, cyrillicize, has_cyrillic, is_cyrillic,
-                               romanize)
+from tui.core.names.inflect import WORD_GAP
+from tui.core.names.translit import (
+    APOSTROPHES,
+    LETTERS,
+    SYSTEM_LANGUAGES,
+    SYSTEMS,
+    cyrillic_languages,
+    cyrillicize,
+    has_cyrillic,
+    is_cyrillic,
+    romanize,
+)
 
-__all__ = [
-    "APOSTROPHES",
-    "WORD_SEPARATORS",
-    "Paradigm",
-    "ascii_fold",
-    "cyrillic_languages",
-    "cyrillicize",
-    "has_cyrillic",
-    "inflect",
-    "is_capitalised",
-    "is_cyrillic",
-    "possessive_adjectives",
-    "romanize",
-    "scan_view",
-    "search_view",
-    "shared_endings",
-    "skeleton",
-    "spelling_variants",
-    "split_words",
-    "surface_variants",
-]
+__all__ = ["WORD_SEPARATORS", "ascii_fold", "scan_view", "search_view", "skeleton",
+           "spelling_variants", "surface_variants"]
 
 
 # --------------------------------------------------------------------------- the text to scan

@@ -11,7 +11,7 @@ All spelling knowledge is compiled into that automaton up front:
    the gazetteer does not know is expanded by rule (``fold.spelling_variants``): other scripts and
    romanisations. Lower-case terms (ordinary words such as "ceasefire") are taken as written.
 2. Inflection. Each spelling word becomes stems with the endings it may carry
-   (``fold.inflect``: Лаврову, Донецком, Witkoffs; ``fold.possessive_adjectives``: путинский).
+   (``inflect``: Лаврову, Донецком, Witkoffs; ``possessive_adjectives``: путинский).
 3. Verification, per automaton hit: the rest of the word must be one of the stem's endings (so
    Krimi is not Krim, Donation is not Don, Lavra is not Lavrov), a capitalised spelling needs a
    capitalised word (a trump card is not Trump; TRUMP is), and the other words of a multi-word
@@ -33,6 +33,14 @@ import ahocorasick
 
 from tui.core.names import fold
 from tui.core.names.gazetteer import Entry, Gazetteer, GazetteerError, load_gazetteer
+from tui.core.names.inflect import (
+    inflect,
+    is_capitalised,
+    possessive_adjectives,
+    shared_endings,
+    split_words,
+)
+from tui.core.names.translit import APOSTROPHES, is_cyrillic
 
 __all__ = ["Entry", "Gazetteer", "GazetteerError", "Match", "Term", "Watcher", "load_gazetteer"]
 
@@ -100,8 +108,8 @@ _TAIL = re.compile(r"[^\W_]*(?:['\u2019\u02bc][^\W_]+)*")
 _POSSESSIVE = ("'s", "\u2019s", "\u02bcs")
 # Between the words of a multi-word term: spaces and hyphens (Kirill Dmitriev, Rostov-on-Don).
 _GAP = re.compile(r"[\s\-\u2010\u2011]+")
-_APOSTROPHES = fold.APOSTROPHES
-_is_cyrillic = fold.is_cyrillic
+_APOSTROPHES = APOSTROPHES
+_is_cyrillic = is_cyrillic
 
 
 def _resolve(term: Term, gazetteer: Gazetteer) -> list[_Spelling]:
@@ -120,7 +128,7 @@ def _resolve(term: Term, gazetteer: Gazetteer) -> list[_Spelling]:
 @lru_cache(maxsize=4096)
 def _word_forms(word: str, spelling: _Spelling) -> tuple[_Form, ...]:
     """The forms one word of a spelling compiles to; cached, so rebuilding a watchlist is cheap."""
-    capitalised = fold.is_capitalised(word)
+    capitalised = is_capitalised(word)
     acronym = len(word) > 1 and word.isupper()
     if spelling.expand and capitalised and not acronym:
         surfaces = fold.spelling_variants(word)
@@ -131,12 +139,12 @@ def _word_forms(word: str, spelling: _Spelling) -> tuple[_Form, ...]:
         # inflect() reads acronyms and lower-case words from its argument: keep the word's shape.
         shaped = surface.upper() if acronym else surface[:1].upper() + surface[1:] if capitalised else surface
         options = {"kind": spelling.kind, "gender": spelling.gender, "lang": spelling.lang}
-        for stem, endings in fold.inflect(shaped, **options):
+        for stem, endings in inflect(shaped, **options):
             forms.setdefault((stem, capitalised), set()).update(endings)
         if capitalised:
-            for stem, endings in fold.possessive_adjectives(shaped, **options):
+            for stem, endings in possessive_adjectives(shaped, **options):
                 forms.setdefault((stem, False), set()).update(endings)
-    return tuple((stem, fold.shared_endings(endings), cap) for (stem, cap), endings in forms.items())
+    return tuple((stem, shared_endings(endings), cap) for (stem, cap), endings in forms.items())
 
 
 def _word_end(view: str, i: int) -> int:
@@ -157,7 +165,7 @@ class Watcher:
         heads: dict[str, dict[tuple[bool, int, _Rest, _Rest], set[str]]] = {}
         for index, term in enumerate(self._terms):
             for spelling in _resolve(term, self._gazetteer):
-                words = [_word_forms(w, spelling) for w in fold.split_words(spelling.text)]
+                words = [_word_forms(w, spelling) for w in split_words(spelling.text)]
                 if not words:
                     continue
                 # The automaton is keyed by the word with the longest stems: in "фон дер Ляйен"
@@ -169,7 +177,7 @@ class Watcher:
                     heads.setdefault(stem, {}).setdefault((cap, index, before, after), set()).update(endings)
         self._heads: dict[str, tuple[_Head, ...]] = {
             stem: tuple(
-                (fold.shared_endings(e), cap, index, before, after)
+                (shared_endings(e), cap, index, before, after)
                 for (cap, index, before, after), e in sorted(by_head.items(), key=lambda kv: (kv[0][1], kv[0][0]))
             )
             for stem, by_head in heads.items()

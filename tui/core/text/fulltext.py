@@ -12,12 +12,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from tui.core.config.model import Config
-from tui.core.text.changes import classify_change, is_collapsed
-from tui.core.ingest.fetch import FetchResult
-from tui.core.ingest.sanitize import clean_text
 from tui.core.cache.pages import fresh_candidates, page_record, tracked_pages
 from tui.core.cache.store import Matcher, Store
+from tui.core.config.model import Config
+from tui.core.ingest.fetch import FetchResult
+from tui.core.ingest.sanitize import clean_text
+from tui.core.text.changes import classify_change, is_collapsed
 
 # (article age below, re-check every): seconds
 RECHECK_SCHEDULE: tuple[tuple[float, float], ...] = (

@@ -26,7 +26,13 @@ from functools import lru_cache
 from typing import Mapping
 
 from tui.core.cache.neighbours import (
-    anchor, feed_items, id_span, items_naming, items_with_word, names_by_item, names_of,
+    anchor,
+    feed_items,
+    id_span,
+    items_naming,
+    items_with_word,
+    names_by_item,
+    names_of,
     neighbours,
 )
 from tui.core.cache.store import Store
