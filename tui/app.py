@@ -7,6 +7,7 @@ and widgets post messages and never push each other.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import tzinfo
 from functools import partial
 from pathlib import Path
@@ -19,7 +20,9 @@ from textual.worker import Worker, WorkerState
 
 from tui import messages
 from tui.bindings import bind
-from tui.core.alerts.plan import count_by_rule
+from tui.core.alerts.plan import NotificationPlan, count_by_rule, summarize_hits
+from tui.core.cache.hits import AlertHit
+from tui.core.session import Applied, Reloaded
 from tui.screens.alert_form import AlertForm
 from tui.screens.alerts import AlertsScreen
 from tui.screens.article import ArticleScreen, link_allowed
@@ -54,6 +57,13 @@ class WirewatchApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_keymap(self.session.config.keys)   # checked by the loader: known and free
+        self._delivering = self._applying = False
+        if self.context.announce and not self.session.store.read_only:
+            self._delivery = self.session.delivery(
+                on_error=partial(self.call_from_thread, self.context.problem.publish))
+            self.set_interval(ALERT_TICK_SECONDS, self._deliver, name="alert outbox")
+            self.call_after_refresh(self._deliver)
+        self.set_interval(CONFIG_TICK_SECONDS, self._check_config_file, name="feeds.toml")
 
     # --- where requests lead ---------------------------------------------------------------
 
@@ -131,13 +141,21 @@ class WirewatchApp(App[None]):
         else:
             self.push_screen(DiffScreen(self.context, marked.uid, message.item.uid))
 
-    # --- alert rules changed from the dashboard ---------------------------------------------
+    # --- the configuration: changed by the alert form, or edited by hand -----------------
 
     @on(messages.ConfigChanged)
     def _config_changed(self, message: messages.ConfigChanged) -> None:
         """New rules in force now; the cache is evaluated against them on a thread."""
-        self.run_worker(partial(self.session.apply, message.config), thread=True,
-                        group="apply-config", exit_on_error=False,
+        self._apply(partial(self.session.apply, message.config))
+
+    def _check_config_file(self) -> None:
+        """feeds.toml edited by hand: re-read and put in force (one stat every tick)."""
+        if not self._applying and self.session.config_changed_on_disk():
+            self._apply(self.session.reload_if_changed)
+
+    def _apply(self, work: Callable[[], Applied | Reloaded | None]) -> None:
+        self._applying = True
+        self.run_worker(work, thread=True, group="apply-config", exit_on_error=False,
                         description="apply the changed configuration")
 
     @on(Worker.StateChanged)
@@ -145,25 +163,78 @@ class WirewatchApp(App[None]):
         worker = event.worker
         if worker.group != "apply-config" or not worker.is_finished:
             return
-        if event.state == WorkerState.SUCCESS and worker.result is not None:
-            self._announce_applied(worker.result.hits)
-        elif event.state == WorkerState.ERROR:
-            self.notify(f"Alert rules not applied: {worker.error}", severity="error",
-                        markup=False)
+        self._applying = False
+        result = worker.result if event.state == WorkerState.SUCCESS else None
+        if event.state == WorkerState.ERROR:
+            self._problem(f"Configuration not applied: {worker.error}")
+        elif isinstance(result, Reloaded) and result.error is not None:
+            self._problem(f"{result.error} (the previous configuration stays in force)")
+        elif result is not None:
+            applied = result.applied if isinstance(result, Reloaded) else result
+            if applied is not None:
+                self._announce_applied(applied.hits)
+            self.context.config_changed.publish(None)
         self.context.alerts_changed.publish(None)
+        self._deliver()
+
+    def _problem(self, line: str) -> None:
+        self.notify(line, severity="error", markup=False, timeout=8)
+        self.context.problem.publish(line)
 
     def _announce_applied(self, hits: list) -> None:
-        """One note for the cached items a changed rule set picked up (not a toast per hit:
-        these are old items found again, not news)."""
+        """One note for the cached items a changed rule set picked up (the hits themselves are
+        announced by the outbox, in one summary)."""
         counts = count_by_rule(hits)
         if counts:
             parts = [f"{name}: {count} cached item" + ("" if count == 1 else "s")
                      for name, count in counts.items()]
             self.notify("; ".join(parts), title="Alerts matched", markup=False, timeout=6)
 
+    # --- alert hits: whoever recorded them, announced here once ----------------------------
+
     @on(messages.AlertsChanged)
     def _alerts_changed(self) -> None:
         self.context.alerts_changed.publish(None)
+        self._deliver()
+
+    def _deliver(self) -> None:
+        """Claim the cache's unannounced hits on a thread (the claim may wait for another
+        process's write) and announce them here."""
+        if self._delivering or not hasattr(self, "_delivery"):
+            return
+        self._delivering = True
+        self.run_worker(self._claim_hits, thread=True, group="alert-outbox",
+                        exit_on_error=False, description="announce new alert hits")
+
+    def _claim_hits(self) -> list[tuple[list[AlertHit], NotificationPlan]]:
+        claimed: list[tuple[list[AlertHit], NotificationPlan]] = []
+        self._delivery.deliver(lambda hits, plan: claimed.append((hits, plan)))
+        return claimed
+
+    @on(Worker.StateChanged)
+    def _hits_claimed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "alert-outbox" or not worker.is_finished:
+            return
+        self._delivering = False
+        if event.state == WorkerState.ERROR:
+            self.context.problem.publish(f"alerts not announced: {worker.error}")
+        for hits, plan in worker.result or ():
+            self._announce(hits, plan)
+            self.context.alerts_changed.publish(None)
+
+    def _announce(self, hits: list[AlertHit], plan: NotificationPlan) -> None:
+        """One short toast for a batch of hits (never a raw link; `a` lists them), and the
+        bell once; desktop and command notifications run in the background meanwhile."""
+        if plan.toasts:
+            title, text = summarize_hits(plan.toasts)
+            self.notify(text, title=title, severity="warning", markup=False, timeout=8)
+        if plan.bell:
+            self.bell()
+
+
+ALERT_TICK_SECONDS = 2.0     # how soon hits recorded by another process are announced
+CONFIG_TICK_SECONDS = 2.0    # how soon a hand edit of feeds.toml is taken
 
 
 def run_dashboard(session: Session, *, offline: bool = False) -> None:

@@ -23,6 +23,7 @@ from tests.support.cachegen import (
     screen_text,
 )
 from tui.app import WirewatchApp
+from tui.core.alerts.plan import plan_notifications
 from tui.core.cache.hits import AlertHit
 from tui.core.config.load import parse_config
 from tui.screens.article import ArticleScreen
@@ -95,9 +96,10 @@ async def test_hostile_text_is_shown_as_written_everywhere(session):
         assert_clean(app)
 
         # a toast for an alert hit with a hostile title
-        app.screen._announce([AlertHit(alert="[b]rule", uid="abcdefghij", title=HOSTILE_TITLES[1],
-                                       feed="[i]feed", link=None, published=None, fired_at=0.0,
-                                       row_id=1, version=1)])
+        hostile = AlertHit(alert="[b]rule", uid="abcdefghij", title=HOSTILE_TITLES[1],
+                           feed="[i]feed", link=None, published=None, fired_at=0.0, row_id=1,
+                           version=1)
+        app._announce([hostile], plan_notifications([hostile], {}))
         await pilot.pause()
         assert "[@click=app.quit]Click me[/]" in screen_text(app)
         assert_clean(app)

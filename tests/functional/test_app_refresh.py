@@ -156,10 +156,11 @@ async def test_input_is_never_blocked_by_a_slow_feed(tmp_path, http_server):
 async def test_periodic_refresh(tmp_path, http_server):
     """The dashboard wakes when a feed is due (the session's clock, as `watch` uses)."""
     serve(http_server)
-    session = session_for(tmp_path, http_server, refresh_minutes=0.004)   # 0.24 s
+    session = session_for(tmp_path, http_server, refresh_minutes=0.05)    # 3 s, the least
     app = WirewatchApp(session, timezone=timezone.utc)
     async with app.run_test() as pilot:
-        await wait_until(pilot, lambda: len(http_server.requests_to("/harbor.xml")) >= 2)
+        await wait_until(pilot, lambda: len(http_server.requests_to("/harbor.xml")) >= 2,
+                         timeout=10)
         await wait_for_refresh(app, pilot)
     session.close()
 

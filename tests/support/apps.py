@@ -29,6 +29,7 @@ class RecordingApp(WirewatchApp):
         # Never a refresh by itself: fixed caches are dated in the past, and a refresh would
         # prune them. (`offline=False` still lets screens fetch article pages on demand.)
         self.context.auto_refresh = False
+        self.context.announce = False     # tests that want the outbox use WirewatchApp
         self._first = first
         self.notes: list[tuple[str, str]] = []
         self.opened: list[str] = []

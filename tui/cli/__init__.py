@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from tui.core.cache.schema import SchemaTooNew
+    from tui.core.cache.store import CacheUnavailable
     from tui.core.config.model import ConfigError
 
     parser = build_parser()
@@ -54,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"wirewatch: {error}", file=sys.stderr)
         return ExitStatus.USAGE
-    except (RuntimeFailure, SchemaTooNew) as error:
+    except (RuntimeFailure, SchemaTooNew, CacheUnavailable) as error:
         print(f"wirewatch: {error}", file=sys.stderr)
         return ExitStatus.FAILURE
     except sqlite3.Error as error:

@@ -42,7 +42,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def cmd_alerts(args: argparse.Namespace) -> int:
     from tui.core.cache.hits import hit_counts, list_hits, unseen_hits
 
-    session = open_session(args)
+    session = open_session(args, read_only_ok=True)
     try:
         counts = hit_counts(session.store)
         hits = list_hits(session.store, limit=None if args.json else 50)

@@ -15,7 +15,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def cmd_dashboard(args: argparse.Namespace) -> int:
     from tui.app import run_dashboard
 
-    session = open_session(args)
+    session = open_session(args, read_only_ok=args.offline)
     try:
         run_dashboard(session, offline=args.offline)
     finally:

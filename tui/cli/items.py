@@ -56,7 +56,7 @@ def cmd_headlines(args: argparse.Namespace) -> int:
 
     if args.limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
-    session = open_session(args)
+    session = open_session(args, read_only_ok=True)
     try:
         feeds: tuple[str, ...] = ()
         if args.feed:
@@ -66,7 +66,9 @@ def cmd_headlines(args: argparse.Namespace) -> int:
             feeds = tuple(sorted(session.config.feeds_matching(tuple(args.feed))))
         match = resolve_match(session.store, args.match) if args.match else None
         flt = ItemFilter(feeds=feeds, match=match, search=args.search, alerted=args.alerted)
-        items = list_items(session.store, flt, limit=args.limit or None)
+        # 0 is "all", and so is any limit beyond what SQLite can count to.
+        limit = args.limit if 0 < args.limit < 2 ** 62 else None
+        items = list_items(session.store, flt, limit=limit)
     finally:
         session.close()
     if args.json:
@@ -87,11 +89,12 @@ def cmd_headlines(args: argparse.Namespace) -> int:
 def cmd_article(args: argparse.Namespace) -> int:
     from tui.core.text.articles import NotFound, get_item, load_article
 
-    session = open_session(args)
+    session = open_session(args, read_only_ok=True)
     try:
         item = get_item(session.store, args.id)
         article = load_article(session.store, item.uid)
-        if not args.offline and article.text_source != "page" and item.link:
+        if (not args.offline and not session.store.read_only and article.text_source != "page"
+                and item.link):
             asyncio.run(session.fetch_text(item.row_id))
             article = load_article(session.store, item.uid)
     except NotFound as error:
@@ -132,7 +135,7 @@ def _print_diff(diff: Diff, args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from tui.core.text.articles import NotFound, diff_versions
 
-    session = open_session(args)
+    session = open_session(args, read_only_ok=True)
     try:
         diff = diff_versions(session.store, args.id, older=args.from_, newer=args.to)
     except NotFound as error:
@@ -145,7 +148,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     from tui.core.text.articles import NotFound, compare_items
 
-    session = open_session(args)
+    session = open_session(args, read_only_ok=True)
     try:
         diff = compare_items(session.store, args.id1, args.id2)
     except NotFound as error:
@@ -159,7 +162,7 @@ def cmd_related(args: argparse.Namespace) -> int:
     from tui.core.text.articles import NotFound, get_item
     from tui.core.text.related import find_related
 
-    session = open_session(args)
+    session = open_session(args, read_only_ok=True)
     try:
         found = find_related(session.store, get_item(session.store, args.id).row_id)
     except NotFound as error:

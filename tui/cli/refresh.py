@@ -9,15 +9,20 @@ import signal
 import sys
 import threading
 import time
+from functools import partial
 from typing import TYPE_CHECKING
 
+from tui.cli.errors import ExitStatus
 from tui.cli.render import local_stamp, print_json
 from tui.cli.session import open_session
 
 if TYPE_CHECKING:
+    from tui.core.alerts.plan import NotificationPlan
     from tui.core.cache.hits import AlertHit
     from tui.core.engine import RefreshReport
     from tui.core.session import Session
+
+WATCH_TICK_SECONDS = 2.0    # how soon `watch` notices other processes' hits and config edits
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -27,7 +32,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     watch = commands.add_parser("watch", help="headless: refresh every period, print new hits")
     watch.add_argument("--json", action="store_true")
-    watch.add_argument("--once", action="store_true", help="one refresh, then exit")
+    watch.add_argument("--once", action="store_true",
+                       help="refresh every feed once, announce, then exit")
     watch.set_defaults(run=cmd_watch)
 
 
@@ -41,9 +47,10 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         print_json({
             "feeds": [f.to_json() for f in report.feeds],
             "alerts": [hit.to_json() for hit in report.alerts],
+            "problems": report.problems,
             "seconds": round(report.seconds, 3),
         })
-        return 0
+        return _status(report)
     width = max((len(f.name) for f in report.feeds), default=4)
     for feed in report.feeds:
         if feed.status == "error":
@@ -52,13 +59,22 @@ def cmd_fetch(args: argparse.Namespace) -> int:
             detail = "not modified"
         else:
             detail = f"{feed.new} new, {feed.updated} updated"
+        if feed.warning:
+            detail += f" (warning: {feed.warning})"
         print(f"{feed.name:<{width}}  {detail}  ({feed.seconds:.2f} s)")
+    for problem in report.problems:
+        print(f"problem: {problem}")
     for hit in report.alerts:
         print(f"ALERT {hit.alert}: {hit.title} [{hit.uid}]")
     failed = len(report.failed)
     print(f"{len(report.feeds)} feeds in {report.seconds:.2f} s"
           + (f", {failed} failed" if failed else ""))
-    return 0
+    return _status(report)
+
+
+def _status(report: RefreshReport) -> int:
+    """0 also when some feeds failed (they are reported); 3 when not one could be read."""
+    return ExitStatus.ALL_FEEDS_FAILED if report.all_failed else ExitStatus.OK
 
 
 def _print_hit(hit: AlertHit, as_json: bool) -> None:
@@ -92,34 +108,56 @@ def cmd_watch(args: argparse.Namespace) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
-def _announce(session: Session, report: RefreshReport, as_json: bool) -> None:
-    """Each new hit as a line, then the notifications its rule asks for."""
-    from tui.core.alerts.notify import dispatch_external
-    from tui.core.alerts.plan import plan_notifications
-
-    plan = plan_notifications(report.alerts, {r.name: r for r in session.config.alerts})
-    for hit in report.alerts:
+def _show(hits: list[AlertHit], plan: NotificationPlan, as_json: bool) -> None:
+    """Each hit as a line (or JSON object), then the bell once if a rule asks for it."""
+    for hit in hits:
         _print_hit(hit, as_json)
     if plan.bell and sys.stdout.isatty():
         sys.stdout.write("\a")
         sys.stdout.flush()
-    for error in dispatch_external(plan):
-        print(f"wirewatch: {error}", file=sys.stderr)
+
+
+def _say(line: str) -> None:
+    print(f"wirewatch: {line}", file=sys.stderr, flush=True)
+
+
+def _take_config_changes(session: Session) -> None:
+    """feeds.toml edited while watching: in force at once, or refused with its line."""
+    reloaded = session.reload_if_changed()
+    if reloaded is None:
+        return
+    if reloaded.error is not None:
+        _say(f"{reloaded.error} (the previous configuration stays in force)")
+    else:
+        _say(f"configuration reloaded: {len(session.config.feeds)} feeds, "
+             f"{len(session.config.alerts)} alerts")
 
 
 def _watch(args: argparse.Namespace) -> int:
     session = open_session(args)
+    delivery = session.delivery(on_error=_say)
+    show = partial(_show, as_json=args.json)
     try:
         config = session.config
-        print(f"wirewatch: watching {len(config.feeds)} feeds for {len(config.alerts)} alerts, "
-              f"every {config.settings.refresh_minutes:g} min (Ctrl+C stops)", file=sys.stderr)
+        _say(f"watching {len(config.feeds)} feeds for {len(config.alerts)} alerts, every "
+             f"{config.settings.refresh_minutes:g} min (Ctrl+C stops)")
         while True:
-            report = session.refresh_sync()
-            _announce(session, report, args.json)
+            _take_config_changes(session)
+            report = session.refresh_sync(force=args.once)   # --once: every feed, now
             for feed in report.failed:
-                print(f"wirewatch: {feed.name}: {feed.error}", file=sys.stderr)
+                _say(f"{feed.name}: {feed.error}")
+            for problem in report.problems:
+                _say(problem)
+            delivery.deliver(show)
             if args.once:
-                return 0
-            time.sleep(session.seconds_until_due())
+                delivery.commands.wait()
+                return _status(report)
+            # Between refreshes: hits recorded by other processes (a cron `fetch`, `alert
+            # add`) are announced, and an edited feeds.toml is taken, within a few seconds.
+            wake = time.monotonic() + session.seconds_until_due()
+            while (left := wake - time.monotonic()) > 0:
+                time.sleep(min(left, WATCH_TICK_SECONDS))
+                _take_config_changes(session)
+                delivery.deliver(show)
     finally:
         session.close()

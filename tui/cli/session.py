@@ -10,8 +10,10 @@ if TYPE_CHECKING:
     from tui.core.session import Session
 
 
-def open_session(args: argparse.Namespace, *, config: Config | None = None) -> Session:
-    """The session of `--config` / `--cache` (or of `config`, already loaded)."""
+def open_session(args: argparse.Namespace, *, config: Config | None = None,
+                 read_only_ok: bool = False) -> Session:
+    """The session of `--config` / `--cache` (or of `config`, already loaded). Commands that
+    only read pass `read_only_ok`: they work on a cache they cannot write."""
     from tui.core.session import Session
 
-    return Session.open(args.config, args.cache, config=config)
+    return Session.open(args.config, args.cache, config=config, read_only_ok=read_only_ok)

@@ -9,6 +9,7 @@ sees one writer. A feed that fails is reported and backs off; it never stops the
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -21,6 +22,7 @@ from tui.core.cache.store import IngestResult, Store
 from tui.core.config.model import Config, FeedConfig
 from tui.core.ingest.feeds import FeedError, parse_feed
 from tui.core.ingest.fetch import Fetcher, FetchLimits, FetchResult
+from tui.core.ingest.sanitize import one_line
 from tui.core.names.watch import Watcher
 from tui.core.text.fulltext import PAGE_ACCEPT, TextJob, apply_page, due_text_jobs
 
@@ -37,6 +39,7 @@ class FeedReport:
     updated: int = 0
     error: str | None = None
     seconds: float = 0.0
+    warning: str | None = None  # stored, but not all of it: what was dropped or guessed
     new_ids: list[int] = field(default_factory=list, repr=False)
     updated_ids: list[int] = field(default_factory=list, repr=False)
 
@@ -54,10 +57,16 @@ class RefreshReport:
     alerts: list[AlertHit] = field(default_factory=list)   # hits fired by this refresh
     pages: dict[str, int] = field(default_factory=dict)    # page outcomes: first, major, ...
     pruned: int = 0
+    problems: list[str] = field(default_factory=list)      # failures not of one feed
 
     @property
     def failed(self) -> list[FeedReport]:
         return [f for f in self.feeds if f.status == "error"]
+
+    @property
+    def all_failed(self) -> bool:
+        """Not one feed could be read: an outage a scheduler should see (exit status 3)."""
+        return bool(self.feeds) and len(self.failed) == len(self.feeds)
 
     def touched_ids(self) -> list[int]:
         return [i for f in self.feeds for i in f.new_ids + f.updated_ids]
@@ -129,14 +138,20 @@ class Engine:
         done = 0
         async with Fetcher(self.fetch_limits()) as fetcher:
             async def one(feed: FeedConfig) -> FeedReport:
+                """One feed, whatever happens to it: a failure is its report, never an
+                exception that would stop the others."""
                 state = states.get(feed.name)
                 url = state.url if state else feed.url
-                fetched = await fetcher.get(
-                    url, etag=state.etag if state else None,
-                    last_modified=state.last_modified if state else None)
-                return await loop.run_in_executor(
-                    writer, self._store_result, config, feed, url, fetched,
-                    state.failures if state else 0)
+                failures = state.failures if state else 0
+                try:
+                    fetched = await fetcher.get(
+                        url, etag=state.etag if state else None,
+                        last_modified=state.last_modified if state else None)
+                    return await loop.run_in_executor(
+                        writer, self._store_result, config, feed, url, fetched, failures)
+                except Exception as error:                    # a bug or a cache fault
+                    return await loop.run_in_executor(
+                        writer, self._unexpected, config, feed, url, error, failures)
 
             tasks = [asyncio.ensure_future(one(feed)) for feed in chosen]
             for finished in asyncio.as_completed(tasks):
@@ -146,13 +161,23 @@ class Engine:
                 if on_progress is not None:
                     on_progress(done, len(chosen), feed_report)
             touched = report.touched_ids()
-            jobs = await loop.run_in_executor(
-                writer, lambda: due_text_jobs(self.store, config, fresh_ids=touched))
-            text_changed = await self._fetch_pages(fetcher, writer, jobs, report.pages)
-        report.alerts = await loop.run_in_executor(
-            writer, lambda: evaluate(self.store, self.running.rules, touched + text_changed))
-        report.pruned = await loop.run_in_executor(
-            writer, self.store.prune, config.settings.keep_days)
+            text_changed: list[int] = []
+            try:
+                jobs = await loop.run_in_executor(
+                    writer, lambda: due_text_jobs(self.store, config, fresh_ids=touched))
+                text_changed = await self._fetch_pages(fetcher, writer, jobs, report.pages)
+            except Exception as error:
+                report.problems.append(f"article pages: {_describe(error)}")
+        try:
+            report.alerts = await loop.run_in_executor(
+                writer, lambda: evaluate(self.store, self.running.rules, touched + text_changed))
+        except Exception as error:
+            report.problems.append(f"alerts not evaluated: {_describe(error)}")
+        try:
+            report.pruned = await loop.run_in_executor(
+                writer, self.store.prune, config.settings.keep_days)
+        except Exception as error:
+            report.problems.append(f"old items not pruned: {_describe(error)}")
         order = {f.name: i for i, f in enumerate(chosen)}
         report.feeds.sort(key=lambda r: order.get(r.name, 0))
         report.seconds = time.perf_counter() - started
@@ -164,10 +189,14 @@ class Engine:
         loop = asyncio.get_running_loop()
 
         async def one(job: TextJob) -> tuple[TextJob, str]:
-            fetched = await fetcher.get(job.link, max_bytes=self.config.settings.max_page_bytes,
-                                        accept=PAGE_ACCEPT)
-            outcome = await loop.run_in_executor(
-                writer, lambda: apply_page(self.store, job, fetched, matcher=self.running.watcher))
+            try:
+                fetched = await fetcher.get(job.link, accept=PAGE_ACCEPT,
+                                            max_bytes=self.config.settings.max_page_bytes)
+                outcome = await loop.run_in_executor(
+                    writer, lambda: apply_page(self.store, job, fetched,
+                                               matcher=self.running.watcher))
+            except Exception:                 # one page never stops the others
+                outcome = "error"
             return job, outcome
 
         changed: list[int] = []
@@ -217,6 +246,7 @@ class Engine:
         result: IngestResult = self.store.ingest(
             feed.name, parsed, now=now, matcher=self.running.watcher,
             record=dict(common, title=parsed.title, language=parsed.language))
+        base.warning = "; ".join(getattr(parsed, "notes", ())) or None
         base.new, base.updated = len(result.new), len(result.updated)
         base.new_ids, base.updated_ids = result.new, result.updated
         base.seconds += time.perf_counter() - parse_started
@@ -224,8 +254,31 @@ class Engine:
 
     def _fail(self, report: FeedReport, error: str, now: float, period: float,
               failures: int) -> FeedReport:
-        self.store.record_fetch(report.name, ok=False, now=now,
-                                next_due=now + backoff_seconds(period, failures + 1),
-                                status=report.http_status, error=error)
+        """A failed feed: reported, and backing off. The error line may quote a server:
+        sanitised here, once, for every face and for JSON."""
+        error = one_line(error, ERROR_MAX)
         report.status, report.error = "error", error
+        try:
+            self.store.record_fetch(report.name, ok=False, now=now,
+                                    next_due=now + backoff_seconds(period, failures + 1),
+                                    status=report.http_status, error=error)
+        except Exception as fault:          # the cache itself failed: say so, keep going
+            report.error = f"{error}; and the cache could not record it ({_describe(fault)})"
         return report
+
+    def _unexpected(self, config: Config, feed: FeedConfig, url: str, error: Exception,
+                    failures: int) -> FeedReport:
+        """A feed whose storing (or anything else) failed: its report, and its back-off."""
+        report = FeedReport(name=feed.name, url=url, status="error")
+        return self._fail(report, _describe(error), time.time(),
+                          config.refresh_minutes(feed) * 60, failures)
+
+
+ERROR_MAX = 300
+
+
+def _describe(error: BaseException) -> str:
+    """One line for a failure that is not the network's (those come described by fetch)."""
+    if isinstance(error, sqlite3.Error):
+        return f"cache write failed: {error}"
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

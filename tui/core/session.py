@@ -1,26 +1,33 @@
 """The one door both faces use: open a configured wirewatch, keep its configuration in force,
-refresh, write alert rules, and close.
+refresh, deliver alerts, write alert rules, and close.
 
 The session is the only owner of the running configuration: the config, the watchlist's
 matcher and the compiled alert rules change together in `apply`, whoever changed the file
-(`wirewatch alert add`, the dashboard's form, a hand edit). The engine reads them from here.
+(`wirewatch alert add`, the dashboard's form, a hand edit picked up by `reload_if_changed`).
+The engine reads them from here.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui.core.alerts.delivery import Delivery
 from tui.core.alerts.edit import config_path, delete_rule, save_rule
 from tui.core.alerts.rules import RuleSet, evaluate_all
 from tui.core.cache.hits import AlertHit
-from tui.core.cache.store import Store
+from tui.core.cache.store import CacheUnavailable, Store, is_read_only_error
 from tui.core.config.load import load_config, resolve_cache_dir, resolve_config_path
-from tui.core.config.model import AlertRule, Config, FeedConfig
+from tui.core.config.model import AlertRule, Config, ConfigError, FeedConfig
 from tui.core.engine import Engine, ProgressCallback, RefreshReport
 from tui.core.names.watch import Term, Watcher
+
+RULES_FINGERPRINT = "rules_fingerprint"
 
 
 @dataclass(frozen=True)
@@ -31,10 +38,26 @@ class Applied:
     watch_changed: bool       # the watchlist differed too: matches were recomputed
 
 
+@dataclass(frozen=True)
+class Reloaded:
+    """feeds.toml changed on disk: either put in force, or refused (the last good one stays)."""
+
+    applied: Applied | None = None
+    error: ConfigError | None = None
+
+
 def build_watcher(config: Config) -> Watcher:
     """The watch categories of feeds.toml as one matcher (gazetteer spellings included)."""
     return Watcher([Term(name=term.name, category=category.name, aliases=term.aliases)
                     for category in config.watch for term in category.terms])
+
+
+def _file_stamp(path: Path | None) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path) if path is not None else None
+    except OSError:
+        return None
+    return (found.st_mtime_ns, found.st_size) if found is not None else None
 
 
 class Session:
@@ -49,29 +72,65 @@ class Session:
         self.watcher = build_watcher(config)
         self.rules = RuleSet(config)
         self.engine = Engine(self)
+        self._config_stamp = _file_stamp(config.path)
+        self._delivery: Delivery | None = None
         # One apply at a time: an older rule set can never record its hits after a newer one.
         self._applying = threading.Lock()
 
     @classmethod
     def open(cls, config_option: str | None = None, cache_option: str | None = None, *,
-             config: Config | None = None) -> Session:
-        """Load the config (raises ConfigError), open the cache, bring its feeds and matches
-        up to date with the config."""
+             config: Config | None = None, read_only_ok: bool = False) -> Session:
+        """Load the config (raises ConfigError), open the cache and bring its feeds, matches
+        and hits up to date with the config.
+
+        With `read_only_ok`, a cache that cannot be written (a read-only folder, file or disk)
+        is opened for reading as it is; otherwise that is a CacheUnavailable error.
+        """
         if config is None:
             config_file = resolve_config_path(config_option)
             config = load_config(config_file)
         else:
             config_file = config.path or resolve_config_path(config_option)
-        session = cls(config, Store.open(resolve_cache_dir(cache_option, Path(config_file))))
-        session.store.sync_feeds((f.name, f.url) for f in config.feeds)
-        session.store.ensure_matches(session.watcher)
+        cache_dir = resolve_cache_dir(cache_option, Path(config_file))
+        try:
+            session = cls(config, Store.open(cache_dir))
+            session._bring_up_to_date()
+        except Exception as error:
+            if not is_read_only_error(error):
+                raise
+            if not read_only_ok:
+                raise CacheUnavailable(f"the cache at {cache_dir} cannot be written "
+                                       f"({error}); only commands that read it work") from None
+            session = cls(config, Store.open_read_only(cache_dir))
         return session
 
+    def _bring_up_to_date(self) -> None:
+        self.store.sync_feeds((f.name, f.url) for f in self.config.feeds)
+        self.store.ensure_matches(self.watcher)
+        self.evaluate_if_rules_changed()
+
     def close(self) -> None:
+        if self._delivery is not None:
+            self._delivery.close()
         self.engine.close()
         self.store.close()
 
     # --- the configuration ------------------------------------------------------------------
+
+    def _rules_fingerprint(self) -> str:
+        """The rules and the watchlist whose categories they may use: what hits depend on."""
+        both = f"{self.rules.fingerprint}:{self.watcher.fingerprint}"
+        return hashlib.sha256(both.encode("ascii")).hexdigest()
+
+    def evaluate_if_rules_changed(self) -> list[AlertHit]:
+        """Evaluate every cached item once after the rules changed by any route (a hand edit
+        included); returns the new hits. Nothing is read when the rules are as last time."""
+        fingerprint = self._rules_fingerprint()
+        if self.store.meta(RULES_FINGERPRINT) == fingerprint:
+            return []
+        hits = evaluate_all(self.store, self.rules)
+        self.store.set_meta(RULES_FINGERPRINT, fingerprint)
+        return hits
 
     def apply(self, config: Config) -> Applied:
         """Put `config` in force: the watchlist (matches recomputed when it changed), the feeds,
@@ -85,9 +144,35 @@ class Session:
                 self.watcher = watcher
             if config.feeds != self.config.feeds:
                 self.store.sync_feeds((f.name, f.url) for f in config.feeds)
-            rules = RuleSet(config)
-            self.config, self.rules = config, rules
-            return Applied(hits=evaluate_all(self.store, rules), watch_changed=watch_changed)
+            self.config, self.rules = config, RuleSet(config)
+            self._config_stamp = _file_stamp(config.path)
+            hits = evaluate_all(self.store, self.rules)
+            self.store.set_meta(RULES_FINGERPRINT, self._rules_fingerprint())
+            return Applied(hits=hits, watch_changed=watch_changed)
+
+    def config_changed_on_disk(self) -> bool:
+        """Cheap (one stat): has feeds.toml changed since it was put in force?"""
+        return self.config.path is not None and _file_stamp(self.config.path) != \
+            self._config_stamp
+
+    def reload_if_changed(self) -> Reloaded | None:
+        """Re-read feeds.toml when it changed on disk and put it in force; a bad edit is
+        returned as its error once (not again until the file changes) and the config in
+        force stays. None when nothing changed."""
+        if not self.config_changed_on_disk():
+            return None
+        path = self.config.path
+        assert path is not None
+        stamp = _file_stamp(path)
+        try:
+            config = load_config(Path(path))
+        except ConfigError as error:
+            self._config_stamp = stamp
+            return Reloaded(error=error)
+        if config == self.config:
+            self._config_stamp = stamp
+            return None
+        return Reloaded(applied=self.apply(config))
 
     def save_rule(self, rule: AlertRule, *, replace: str | None = None) -> Config:
         """Write a rule into the config's file (the one rule-write path); returns the file as
@@ -100,6 +185,16 @@ class Session:
 
     def rule(self, name: str) -> AlertRule | None:
         return next((rule for rule in self.config.alerts if rule.name == name), None)
+
+    # --- alerts -----------------------------------------------------------------------------
+
+    def delivery(self, on_error: Callable[[str], None]) -> Delivery:
+        """The outbox of this cache, for a face that announces hits (`watch`, the dashboard);
+        `on_error` gets the failures of desktop and command notifications, one line each."""
+        if self._delivery is None:
+            self._delivery = Delivery(self.store, lambda: {r.name: r for r in self.config.alerts},
+                                      on_error)
+        return self._delivery
 
     # --- refreshing -------------------------------------------------------------------------
 

@@ -31,9 +31,12 @@ class Context:
         self.timezone = timezone            # None: the local time zone
         self.offline = offline              # no fetching at all (--offline)
         self.auto_refresh = not offline     # refresh on start and when feeds are due
+        self.announce = True                # announce the outbox's alert hits
         self.compare_mark: Item | None = None
         self.alerts_changed: Signal[None] = Signal(owner, "alerts-changed")
+        self.config_changed: Signal[None] = Signal(owner, "config-changed")
         self.mark_changed: Signal[Item | None] = Signal(owner, "mark-changed")
+        self.problem: Signal[str] = Signal(owner, "problem")     # for the status line
 
     def local(self, when: datetime) -> datetime:
         """`when` in the dashboard's time zone."""

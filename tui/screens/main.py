@@ -29,8 +29,6 @@ from textual.widgets import Footer, Input
 from tui import messages
 from tui.bindings import bind
 from tui.commands import DashboardCommands
-from tui.core.alerts.notify import dispatch_external
-from tui.core.alerts.plan import NotificationPlan, plan_notifications
 from tui.core.cache.hits import hit_count
 from tui.core.cache.query import (
     Item,
@@ -161,6 +159,29 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(self.load_counts)
         self.context.alerts_changed.subscribe(self, lambda _: self._reload_now())
         self.context.mark_changed.subscribe(self, lambda _: self.table.refresh())
+        self.context.config_changed.subscribe(self, lambda _: self.reconfigure())
+        self.context.problem.subscribe(self, self._show_problem)
+
+    def _show_problem(self, line: str) -> None:
+        self.status.last_error = line
+
+    def reconfigure(self) -> None:
+        """A new config is in force (a rule saved, feeds.toml edited): feeds, watchlist and
+        colours as it says; a filter on a feed or term that is gone is lifted."""
+        config = self.session.config
+        self._styles = category_styles(config)
+        self.query_one(FeedsPane).reconfigure(config.feeds)
+        self.query_one(WatchPane).reconfigure(config.watch, self._styles)
+        self.table.category_styles = dict(self._styles)
+        feeds = {f.name for f in config.feeds} | {t for f in config.feeds for t in f.tags}
+        terms = {c.name for c in config.watch} | {t.name for c in config.watch for t in c.terms}
+        filters = self.filters
+        if filters.feed != ALL_FEEDS and filters.feed.value not in feeds:
+            filters = replace(filters, feed=ALL_FEEDS)
+        if filters.watch is not None and filters.watch.name not in terms:
+            filters = replace(filters, watch=None)
+        self.show_filters(filters)
+        self._reload_now()
 
     def on_screen_resume(self) -> None:
         """Back from another screen: items were read, hits seen, rules changed."""
@@ -468,24 +489,6 @@ class MainScreen(Screen[None]):
         self.table.reload()
         self.load_counts()
         if report.alerts:
-            self._announce(report.alerts)
-            self.post_message(messages.AlertsChanged())
-
-    def _announce(self, hits: list) -> None:
-        """Each alert hit of this refresh, as its rule's `notify` asks: a toast with the
-        headline, source and link, the bell, and (on a thread) desktop and command."""
-        plan = plan_notifications(hits, {rule.name: rule for rule in self.session.config.alerts})
-        for hit in plan.toasts:
-            where = f"{hit.feed} · {hit.link}" if hit.link else hit.feed
-            self.notify(f"{hit.title}\n{where}", title=f"Alert: {hit.alert}",
-                        severity="warning", markup=False, timeout=10)
-        if plan.bell:
-            self.app.bell()
-        if plan.external:
-            self.run_worker(partial(self._notify_outside, plan), thread=True,
-                            group="notify", exit_on_error=False)
-
-    def _notify_outside(self, plan: NotificationPlan) -> None:
-        errors = dispatch_external(plan)
-        if errors:
-            self.app.call_from_thread(setattr, self.status, "last_error", errors[-1])
+            self.post_message(messages.AlertsChanged())   # the App announces the outbox
+        if report.problems:
+            self.status.last_error = report.problems[-1]

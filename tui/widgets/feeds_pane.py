@@ -58,12 +58,7 @@ class FeedsPane(Vertical):
     def __init__(self, feeds: Sequence[FeedConfig], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Feeds"
-        self._feeds = list(feeds)
-        tags: list[str] = []
-        for feed in self._feeds:
-            tags.extend(t for t in feed.tags if t not in tags)
-        self._choices = ([ALL_FEEDS] + [FeedChoice("feed", f.name) for f in self._feeds]
-                         + [FeedChoice("tag", t) for t in tags])
+        self._set_feeds(feeds)
         self._counts: Mapping[str, tuple[int, int]] = {}
         self._states: Mapping[str, FeedState] = {}
         self.active = ALL_FEEDS
@@ -77,10 +72,29 @@ class FeedsPane(Vertical):
     def options(self) -> PaneList:
         return self.query_one("#feed-list", PaneList)
 
+    def _set_feeds(self, feeds: Sequence[FeedConfig]) -> None:
+        self._feeds = list(feeds)
+        tags: list[str] = []
+        for feed in self._feeds:
+            tags.extend(t for t in feed.tags if t not in tags)
+        self._choices = ([ALL_FEEDS] + [FeedChoice("feed", f.name) for f in self._feeds]
+                         + [FeedChoice("tag", t) for t in tags])
+
     def on_mount(self) -> None:
+        self._fill()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._paint())
+
+    def _fill(self) -> None:
         self.options.set_options(Option(Text(c.label)) for c in self._choices)
         self.options.highlighted = 0
-        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._paint())
+        self._painted.clear()
+
+    def reconfigure(self, feeds: Sequence[FeedConfig]) -> None:
+        """feeds.toml changed: list its feeds and tags now."""
+        if list(feeds) != self._feeds:
+            self._set_feeds(feeds)
+            self._fill()
+            self._paint()
 
     def show(self, counts: Mapping[str, tuple[int, int]], states: Mapping[str, FeedState],
              active: FeedChoice) -> None:

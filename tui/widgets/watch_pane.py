@@ -51,11 +51,7 @@ class WatchPane(PaneList):
                  id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Watchlist"
-        self._styles = dict(styles)
-        self._choices: list[WatchChoice] = []
-        for category in categories:
-            self._choices.append(WatchChoice(category.name))
-            self._choices.extend(WatchChoice(category.name, t.name) for t in category.terms)
+        self._set_categories(categories, styles)
         self._terms: Mapping[tuple[str, str], int] = {}
         self._categories: Mapping[str, int] = {}
         self.active: WatchChoice | None = None
@@ -71,10 +67,31 @@ class WatchPane(PaneList):
         index = self.highlighted
         return self._choices[index] if index is not None and self._choices else None
 
+    def _set_categories(self, categories: Sequence[WatchCategory],
+                        styles: Mapping[str, Style]) -> None:
+        self._categories_shown = tuple(categories)
+        self._styles = dict(styles)
+        self._choices: list[WatchChoice] = []
+        for category in categories:
+            self._choices.append(WatchChoice(category.name))
+            self._choices.extend(WatchChoice(category.name, t.name) for t in category.terms)
+
     def on_mount(self) -> None:
+        self._fill()
+
+    def _fill(self) -> None:
         self.set_options(Option(Text(c.name)) for c in self._choices)
         if self._choices:
             self.highlighted = 0
+        self._painted = {}
+
+    def reconfigure(self, categories: Sequence[WatchCategory],
+                    styles: Mapping[str, Style]) -> None:
+        """The watchlist changed in feeds.toml: list its categories and terms now."""
+        if tuple(categories) != self._categories_shown or dict(styles) != self._styles:
+            self._set_categories(categories, styles)
+            self._fill()
+            self._paint()
 
     def show(self, terms: Mapping[tuple[str, str], int], categories: Mapping[str, int],
              active: WatchChoice | None) -> None:

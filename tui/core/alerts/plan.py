@@ -49,3 +49,18 @@ def count_by_rule(hits: Sequence[AlertHit]) -> dict[str, int]:
     for hit in hits:
         counts[hit.alert] = counts.get(hit.alert, 0) + 1
     return counts
+
+
+def summarize_hits(hits: Sequence[AlertHit], *, width: int = 72) -> tuple[str, str]:
+    """(title, text) of one short note for a batch of hits: "3 alert hits" and "Witkoff in
+    Moscow ×2, Crimea recognition · a lists them"; one hit names its rule and headline."""
+    if len(hits) == 1:
+        hit = hits[0]
+        headline = hit.title if len(hit.title) <= width else hit.title[:width - 1] + "…"
+        return f"Alert: {hit.alert}", f"{headline} · {hit.feed}"
+    parts = [name if count == 1 else f"{name} ×{count}"
+             for name, count in count_by_rule(hits).items()]
+    text = ", ".join(parts)
+    if len(text) > width:
+        text = text[:width - 1] + "…"
+    return f"{len(hits)} alert hits", f"{text} · a lists them"

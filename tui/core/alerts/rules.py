@@ -14,8 +14,11 @@ not after a restart, not after a re-match; a later version that newly matches fi
 from __future__ import annotations
 
 import bisect
+import hashlib
+import json
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Sequence
 
 from tui.core.cache.hits import AlertHit, Candidate, all_item_ids, candidates, record_hits
@@ -70,6 +73,17 @@ class RuleSet:
             else:
                 for category in compiled.categories:
                     self._by_category.setdefault(category, []).append(compiled)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Changes whenever what the rules would fire on does (not their notify or command):
+        terms, how the terms match, categories, the feeds the rules are limited to."""
+        records = [[c.rule.name, sorted(c.all), sorted(c.any), sorted(c.none),
+                    sorted(c.categories), sorted(c.feeds) if c.feeds is not None else None]
+                   for c in self._compiled]
+        payload = json.dumps([records, [m.fingerprint for m in self.matchers]],
+                             ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
     def found_terms(self, fields: dict[str, str]) -> set[str]:
         """The rule terms (canonical, as written in the rules) that occur in these fields."""

@@ -80,18 +80,22 @@ def record_hits(store: Store, fired: Sequence[tuple[str, Candidate]], now: float
     with store.transaction() as conn:
         for alert, item in fired:
             cursor = conn.execute(
-                "INSERT INTO hits(alert, item_id, version, fired_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(alert, item_id) DO NOTHING", (alert, item.row_id, item.version, now))
+                "INSERT INTO hits(alert, item_id, version, fired_at, delivered) "
+                "VALUES (?, ?, ?, ?, 0) ON CONFLICT(alert, item_id) DO NOTHING",
+                (alert, item.row_id, item.version, now))
             if cursor.rowcount:
                 hits.append(AlertHit(alert, item.uid, item.title, item.feed, item.link,
                                      item.published, now, item.row_id, item.version))
     return hits
 
 
+_HIT_COLUMNS = ("h.alert, i.uid, i.title, i.feed, i.link, i.published, h.fired_at, i.id, "
+                "h.version")
+
+
 def list_hits(store: Store, *, limit: int | None = 200) -> list[AlertHit]:
     """Hits newest first."""
-    sql = ("SELECT h.alert, i.uid, i.title, i.feed, i.link, i.published, h.fired_at, i.id, "
-           "h.version FROM hits h JOIN items i ON i.id = h.item_id "
+    sql = (f"SELECT {_HIT_COLUMNS} FROM hits h JOIN items i ON i.id = h.item_id "
            "ORDER BY h.fired_at DESC, h.rowid DESC")
     params: list = []
     if limit is not None:
@@ -144,3 +148,38 @@ def hits_deleted(store: Store, alert: str) -> Iterator[None]:
     with store.transaction() as conn:
         conn.execute("DELETE FROM hits WHERE alert = ?", (alert,))
         yield
+
+
+# --- the outbox: hits recorded but not yet announced ------------------------------------------
+
+DELIVERY_LEASE_SECONDS = 300.0
+
+
+def claim_undelivered(store: Store, *, now: float, lease: float = DELIVERY_LEASE_SECONDS,
+                      limit: int = 1_000) -> list[AlertHit]:
+    """Take the hits no one has announced yet, oldest first, for this process to announce.
+
+    The claim is one write transaction, so two processes never take the same hit; a claim
+    not confirmed (`mark_delivered`) within `lease` seconds (the claimant died) is taken again.
+    """
+    with store.transaction() as conn:
+        rows = conn.execute(
+            f"SELECT {_HIT_COLUMNS} FROM hits h JOIN items i ON i.id = h.item_id "
+            "WHERE h.delivered = 0 AND (h.claimed_at IS NULL OR h.claimed_at < ?) "
+            "ORDER BY h.fired_at, h.rowid LIMIT ?", (now - lease, limit)).fetchall()
+        conn.executemany("UPDATE hits SET claimed_at = ? WHERE alert = ? AND item_id = ?",
+                         [(now, row[0], row[7]) for row in rows])
+    return [AlertHit(*row) for row in rows]
+
+
+def mark_delivered(store: Store, hits: Sequence[AlertHit]) -> None:
+    """These hits have been announced: no process announces them again."""
+    if hits:
+        with store.transaction() as conn:
+            conn.executemany("UPDATE hits SET delivered = 1 WHERE alert = ? AND item_id = ?",
+                             [(hit.alert, hit.row_id) for hit in hits])
+
+
+def undelivered_count(store: Store) -> int:
+    return store.connection.execute(
+        "SELECT count(*) FROM hits WHERE delivered = 0").fetchone()[0]

@@ -94,6 +94,16 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX hits_by_time ON hits (fired_at DESC);
     """,
+    # 2: the alert outbox (a hit is announced once, by whichever watch or dashboard claims it;
+    # hits recorded before this step count as announced), why an item's page text is not used,
+    # and the hits' item column indexed (pruning and per-item alert marks).
+    """
+    ALTER TABLE hits ADD COLUMN delivered INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE hits ADD COLUMN claimed_at REAL;
+    CREATE INDEX hits_undelivered ON hits (fired_at) WHERE delivered = 0;
+    CREATE INDEX hits_by_item ON hits (item_id);
+    ALTER TABLE items ADD COLUMN page_note TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -9,16 +9,18 @@ already stored. Each thread gets its own connection, as sqlite3 requires.
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import sqlite3
 import threading
 import time
+import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Protocol, Sequence
 
-from tui.core.cache.schema import migrate
+from tui.core.cache.schema import SCHEMA_VERSION, migrate
 from tui.core.ingest.feeds import Entry, ParsedFeed
 from tui.core.names.watch import Match
 
@@ -69,13 +71,33 @@ def content_digest(title: str, summary: str, text: str | None) -> str:
     return hashlib.sha1(norm.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+class CacheUnavailable(Exception):
+    """The cache cannot be used the way asked (missing, read-only, too new); one line says why."""
+
+
+_READ_ONLY_SIGNS = ("readonly database", "read-only", "unable to open database",
+                    "permission denied")
+
+
+def is_read_only_error(error: BaseException) -> bool:
+    """A failure that means "this cache cannot be written here" (permissions, read-only
+    file system), not a broken cache."""
+    if isinstance(error, OSError) and error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return True
+    return isinstance(error, sqlite3.OperationalError) and any(
+        sign in str(error).lower() for sign in _READ_ONLY_SIGNS)
+
+
 class Store:
     """The cache. Creating one touches nothing; `Store.open` makes the folder and brings the
-    schema up to date; connections open lazily, one per thread."""
+    schema up to date, `Store.open_read_only` reads a cache it may not write; connections open
+    lazily, one per thread."""
 
     def __init__(self, cache_dir: Path | str) -> None:
         self.cache_dir = Path(cache_dir)
         self.path = self.cache_dir / DB_NAME
+        self.read_only = False
+        self._uri: str | None = None          # for read-only connections
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -88,18 +110,51 @@ class Store:
         migrate(store.connection)
         return store
 
+    @classmethod
+    def open_read_only(cls, cache_dir: Path | str) -> Store:
+        """The cache in `cache_dir`, for reading only (a read-only folder, file or disk).
+
+        A WAL cache can be read without its -shm file only as "immutable"; that is tried when
+        a plain read-only open fails.
+        """
+        store = cls(cache_dir)
+        store.read_only = True
+        if not store.path.is_file():
+            raise CacheUnavailable(f"no cache at {store.cache_dir} (and it cannot be created "
+                                   "here: the folder is read-only)")
+        base = "file:" + urllib.parse.quote(str(store.path.resolve()))
+        for uri in (base + "?mode=ro", base + "?mode=ro&immutable=1"):
+            store._uri = uri
+            try:
+                version = store.connection.execute("PRAGMA user_version").fetchone()[0]
+            except sqlite3.Error:
+                store.close()
+                continue
+            if version != SCHEMA_VERSION:
+                store.close()
+                raise CacheUnavailable(
+                    f"the cache at {store.cache_dir} is read-only and needs upgrading "
+                    f"(schema {version}, this wirewatch uses {SCHEMA_VERSION})")
+            return store
+        raise CacheUnavailable(f"the cache at {store.cache_dir} cannot be read")
+
     # --- connections and transactions -------------------------------------------------------
 
     @property
     def connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
-                                   check_same_thread=False)
+            if self._uri is not None:
+                conn = sqlite3.connect(self._uri, uri=True, isolation_level=None,
+                                       check_same_thread=False)
+            else:
+                conn = sqlite3.connect(self.path, isolation_level=None,
+                                       timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
+            if self._uri is None:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             self._local.conn = conn
             with self._lock:

@@ -9,6 +9,7 @@ key name without importing Textual. Key names are Textual's: `j`, `G`, `ctrl+p`,
 
 from __future__ import annotations
 
+import string
 import unicodedata
 from dataclasses import dataclass
 
@@ -135,7 +136,6 @@ NAMED_KEYS = frozenset({
 _CHARACTER_NAMES = {"solidus": "slash", "reverse_solidus": "backslash",
                     "commercial_at": "at", "hyphen_minus": "minus", "plus_sign": "plus",
                     "low_line": "underscore"}
-_CHARACTER_OF = {name: original for original, name in _CHARACTER_NAMES.items()}
 
 
 def key_name(character: str) -> str:
@@ -149,14 +149,27 @@ def key_name(character: str) -> str:
     return _CHARACTER_NAMES.get(name, name)
 
 
-def _is_character_name(name: str) -> bool:
-    """`question_mark`, `full_stop`, `slash`: the name of one printable character."""
-    original = _CHARACTER_OF.get(name, name)
-    try:
-        character = unicodedata.lookup(original.replace("_", " ").upper())
-    except KeyError:
-        return False
-    return character.isprintable() and not character.isspace() and len(character) == 1
+# Every ASCII punctuation character by the name Textual gives it: slash, minus, full_stop...
+_PUNCTUATION_BY_NAME: dict[str, str] = {}
+
+
+def _character_named(name: str) -> str | None:
+    """The printable character a key name stands for (`question_mark` -> "?", `minus` and
+    `hyphen_minus` -> "-"), or None. Unicode writes some names with hyphens ("LESS-THAN
+    SIGN"), which key names spell with underscores, so both readings are tried."""
+    if not _PUNCTUATION_BY_NAME:
+        _PUNCTUATION_BY_NAME.update({key_name(c): c for c in string.punctuation})
+    if name in _PUNCTUATION_BY_NAME:
+        return _PUNCTUATION_BY_NAME[name]
+    words = name.upper().split("_")
+    for joined in (" ".join(words), "-".join(words), " ".join(words[:-1]) + "-" + words[-1]):
+        try:
+            character = unicodedata.lookup(joined)
+        except KeyError:
+            continue
+        if character.isprintable() and not character.isspace():
+            return character
+    return None
 
 
 def normalize_key(key: str) -> str | None:
@@ -178,10 +191,10 @@ def normalize_key(key: str) -> str | None:
         base = key_name(base.lower() if modifiers else base)
     elif base.lower() in NAMED_KEYS:
         base = base.lower()
-    elif not _is_character_name(base.lower()):
-        return None
+    elif (character := _character_named(base.lower())) is not None:
+        base = key_name(character)          # solidus -> slash: the name Textual matches
     else:
-        base = base.lower()
+        return None
     return "+".join([*modifiers, base])
 
 

@@ -6,6 +6,7 @@ line of the offending key, so the user never has to guess; nothing runs on a hal
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -18,6 +19,7 @@ from tui.core.config.model import (
     CACHE_ENV,
     CONFIG_ENV,
     FULL_TEXT_POLICIES,
+    SETTING_BOUNDS,
     AlertRule,
     Config,
     ConfigError,
@@ -26,6 +28,7 @@ from tui.core.config.model import (
     WatchCategory,
     WatchTerm,
 )
+from tui.core.config.locate import MAX_NESTING, Locator, decode, nesting_too_deep
 from tui.core.config.rules import rule_problem
 
 
@@ -40,66 +43,11 @@ def resolve_cache_dir(option: str | None, config_path: Path) -> Path:
     return Path(chosen) if chosen else config_path.resolve().parent / "cache"
 
 
-# --- locating errors -------------------------------------------------------------------------
-
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
-
-
-class _Locator:
-    """Maps a key path like ("feeds", 3, "url") to its line and column in the source."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-
-    def find(self, path: tuple[Any, ...]) -> tuple[int, int] | None:
-        table: list[str] = []
-        array_counts: dict[str, int] = {}
-        current_index: dict[str, int] = {}
-        best: tuple[int, int] | None = None
-        for number, line in enumerate(self.lines, start=1):
-            header = _HEADER.match(line)
-            if header and not line.lstrip().startswith("#"):
-                name = header.group(2).replace('"', "").replace("'", "")
-                table = name.split(".")
-                if header.group(1) == "[[":
-                    array_counts[name] = array_counts.get(name, -1) + 1
-                    current_index[name] = array_counts[name]
-                if self._table_matches(table, current_index, path) and best is None:
-                    best = (number, line.index(header.group(2)[0]) + 1)
-                continue
-            key = _KEY.match(line)
-            if not key or line.lstrip().startswith("#"):
-                continue
-            full = self._resolve(table, current_index) + [
-                k.strip("\"'") for k in key.group(1).split(".")
-            ]
-            wanted = [str(p) for p in path]
-            if full[: len(wanted)] == wanted or (wanted[: len(full)] == full and len(full) > 1):
-                return number, line.index(key.group(1)[0]) + 1
-        return best
-
-    @staticmethod
-    def _resolve(table: list[str], current_index: dict[str, int]) -> list[str]:
-        out: list[str] = []
-        for i, part in enumerate(table):
-            out.append(part)
-            name = ".".join(table[: i + 1])
-            if name in current_index:
-                out.append(str(current_index[name]))
-        return out
-
-    def _table_matches(self, table, current_index, path) -> bool:
-        resolved = self._resolve(table, current_index)
-        wanted = [str(p) for p in path]
-        return bool(resolved) and wanted[: len(resolved)] == resolved
-
-
 class _Checker:
     """Type and value checks that raise ConfigError located at the key's line."""
 
     def __init__(self, text: str, file: str) -> None:
-        self.locator = _Locator(text)
+        self.locator = Locator(text)
         self.file = file
 
     def fail(self, path: tuple[Any, ...], message: str) -> ConfigError:
@@ -126,15 +74,19 @@ class _Checker:
             raise self.fail(path, f"{_name(path)} must not be empty")
         return value.strip()
 
-    def number(self, value: Any, path: tuple[Any, ...], *, integer: bool = False,
-               minimum: float = 0, exclusive: bool = True) -> float:
+    def number(self, value: Any, path: tuple[Any, ...], *, integer: bool = False) -> float:
+        """A finite number within the setting's bounds (SETTING_BOUNDS, by its name)."""
         kinds = (int,) if integer else (int, float)
+        name = _name(path)
         if isinstance(value, bool) or not isinstance(value, kinds):
             kind = "an integer" if integer else "a number"
-            raise self.fail(path, f"{_name(path)} must be {kind}, not {_type(value)}")
-        if value < minimum or (exclusive and value == minimum):
-            op = ">" if exclusive else ">="
-            raise self.fail(path, f"{_name(path)} must be {op} {minimum:g}, not {value}")
+            raise self.fail(path, f"{name} must be {kind}, not {_type(value)}")
+        if not math.isfinite(value):
+            raise self.fail(path, f"{name} must be a finite number, not {value}")
+        low, high = SETTING_BOUNDS[name]
+        if not low <= value <= high:
+            raise self.fail(path, f"{name} must be between {_figure(low)} and {_figure(high)}, "
+                                  f"not {_figure(value)}")
         return value
 
     def strings(self, value: Any, path: tuple[Any, ...]) -> tuple[str, ...]:
@@ -148,6 +100,11 @@ class _Checker:
             raise self.fail(path, f"{_name(path)} must be one of {', '.join(choices)}, "
                             f"not {value!r}")
         return value
+
+
+def _figure(value: float) -> str:
+    """1000000000 -> "1,000,000,000", 0.05 -> "0.05"."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
 
 
 def _name(path: tuple[Any, ...]) -> str:
@@ -170,16 +127,20 @@ _SYNTAX_POSITION = re.compile(r"^(.*?)\s*\(at line (\d+), column (\d+)\)$")
 def load_config(path: Path) -> Config:
     """Read and validate a feeds.toml; raises ConfigError (also for a missing file)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError("no such file (use --config PATH or $WIREWATCH_CONFIG)",
                           file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read: {error}", file=str(path)) from None
-    return parse_config(text, path=path, file=path.name)
+    except OSError as error:
+        raise ConfigError(f"cannot read: {error.strerror or error}", file=str(path)) from None
+    return parse_config(decode(raw, path.name), path=path, file=path.name)
 
 
 def parse_config(text: str, *, path: Path | None = None, file: str = "feeds.toml") -> Config:
+    text = text.removeprefix("\ufeff")
+    if (deep := nesting_too_deep(text)) is not None:
+        raise ConfigError(f"arrays or tables nested more than {MAX_NESTING} deep",
+                          file=file, line=deep[0], col=deep[1])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -210,8 +171,6 @@ def _settings(check: _Checker, raw: Any) -> Settings:
         path = ("settings", key)
         if key == "full_text":
             values[key] = check.choice(value, path, FULL_TEXT_POLICIES)
-        elif key == "keep_days":
-            values[key] = int(check.number(value, path, integer=True))
         else:
             integer = isinstance(getattr(defaults, key), int)
             number = check.number(value, path, integer=integer)
@@ -235,10 +194,8 @@ def _feeds(check: _Checker, raw: Any) -> tuple[FeedConfig, ...]:
             raise check.fail(base + ("name",), f"duplicate feed name {name!r}")
         seen.add(name)
         url = check.string(entry["url"], base + ("url",))
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise check.fail(base + ("url",), f"feed {name!r}: url must be http:// or https://, "
-                             f"not {url!r}")
+        if (problem := _url_problem(url)) is not None:
+            raise check.fail(base + ("url",), f"feed {name!r}: {problem}")
         feeds.append(FeedConfig(
             name=name,
             url=url,
@@ -252,6 +209,20 @@ def _feeds(check: _Checker, raw: Any) -> tuple[FeedConfig, ...]:
             if "refresh_minutes" in entry else None,
         ))
     return tuple(feeds)
+
+
+def _url_problem(url: str) -> str | None:
+    """What is wrong with a feed URL, or None: http(s), a host, a port that exists."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return f"url {url!r} has a port outside 0-65535"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"url must be http:// or https://, not {url!r}"
+    if port == 0:
+        return f"url {url!r} has port 0"
+    return None
 
 
 def _watch(check: _Checker, raw: Any) -> tuple[WatchCategory, ...]:

@@ -11,6 +11,16 @@ NOTIFY_KINDS = ("toast", "bell", "desktop", "command")
 CONFIG_ENV = "WIREWATCH_CONFIG"
 CACHE_ENV = "WIREWATCH_CACHE"
 
+# What each number in feeds.toml may be (inclusive); anything else is refused with its line.
+SETTING_BOUNDS: dict[str, tuple[float, float]] = {
+    "refresh_minutes": (0.05, 10_080),            # 3 seconds to a week (per feed too)
+    "timeout_seconds": (1, 600),
+    "concurrency": (1, 256),
+    "keep_days": (1, 36_500),
+    "max_feed_bytes": (1_000, 1_000_000_000),     # 1 KB to 1 GB
+    "max_page_bytes": (1_000, 1_000_000_000),
+}
+
 
 class ConfigError(Exception):
     """A configuration mistake, located as precisely as the file allows."""

@@ -1,0 +1,129 @@
+"""Where in feeds.toml a mistake is: a key path ("feeds", 3, "url") as a line and column, a
+nesting too deep for the TOML reader, bytes that are not UTF-8. The loader reports every
+refusal as FILE:LINE:COL with these."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tui.core.config.model import ConfigError
+
+MAX_NESTING = 32          # arrays and inline tables inside each other; deeper is refused
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
+
+
+class Locator:
+    """Maps a key path like ("feeds", 3, "url") to its line and column in the source.
+
+    A path that names a table (an unknown [table], a [[feeds]] entry without a url) points
+    at the table's header; a path that names a key points at the key's line.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    def find(self, path: tuple[Any, ...]) -> tuple[int, int] | None:
+        table: list[str] = []
+        array_counts: dict[str, int] = {}
+        current_index: dict[str, int] = {}
+        wanted = [str(p) for p in path]
+        best: tuple[int, int] | None = None
+        for number, line in enumerate(self.lines, start=1):
+            header = _HEADER.match(line)
+            if header and not line.lstrip().startswith("#"):
+                name = header.group(2).replace('"', "").replace("'", "")
+                table = name.split(".")
+                if header.group(1) == "[[":
+                    array_counts[name] = array_counts.get(name, -1) + 1
+                    current_index[name] = array_counts[name]
+                resolved = self._resolve(table, current_index)
+                where = (number, line.index(header.group(2)[0]) + 1)
+                if resolved == wanted:
+                    return where
+                if best is None and resolved and wanted[: len(resolved)] == resolved:
+                    best = where
+                continue
+            key = _KEY.match(line)
+            if not key or line.lstrip().startswith("#"):
+                continue
+            full = self._resolve(table, current_index) + [
+                k.strip("\"'") for k in key.group(1).split(".")
+            ]
+            if full[: len(wanted)] == wanted or (wanted[: len(full)] == full and len(full) > 1):
+                return number, line.index(key.group(1)[0]) + 1
+        return best
+
+    @staticmethod
+    def _resolve(table: list[str], current_index: dict[str, int]) -> list[str]:
+        out: list[str] = []
+        for i, part in enumerate(table):
+            out.append(part)
+            name = ".".join(table[: i + 1])
+            if name in current_index:
+                out.append(str(current_index[name]))
+        return out
+
+
+def decode(raw: bytes, file: str) -> str:
+    """feeds.toml's bytes as text: UTF-8, a leading byte-order mark dropped (editors on
+    Windows write one); bytes that are not UTF-8 are refused at their line and column."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        raise ConfigError(f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file "
+                          "as UTF-8", file=file, line=line, col=col) from None
+
+
+def nesting_too_deep(text: str) -> tuple[int, int] | None:
+    """Line and column where arrays or inline tables nest deeper than MAX_NESTING, or None.
+
+    Python's TOML reader recurses once per level and fails with a RecursionError far below
+    the file sizes we accept; this scan (strings and comments skipped) refuses such a file
+    with a located message first.
+    """
+    depth = 0
+    line, col = 1, 0
+    quote: str | None = None          # the delimiter of the string we are in
+    i, size = 0, len(text)
+    while i < size:
+        char = text[i]
+        col += 1
+        if char == "\n":
+            line, col = line + 1, 0
+            if quote in ('"', "'"):
+                quote = None          # a one-line string cannot span lines: TOML will say so
+        elif quote is not None:
+            if char == "\\" and quote in ('"', '"""'):
+                i += 2
+                col += 1
+                continue
+            if text.startswith(quote, i):
+                i += len(quote)
+                col += len(quote) - 1
+                quote = None
+                continue
+        elif char == "#":
+            end = text.find("\n", i)
+            i = size if end < 0 else end
+            continue
+        elif char in "\"'":
+            quote = char * 3 if text.startswith(char * 3, i) else char
+            i += len(quote)
+            col += len(quote) - 1
+            continue
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return line, col
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return None
