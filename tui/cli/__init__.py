@@ -59,7 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"wirewatch: {error}", file=sys.stderr)
         return ExitStatus.FAILURE
     except sqlite3.Error as error:
-        print(f"wirewatch: cache error: {error}", file=sys.stderr)
+        damaged = any(sign in str(error) for sign in ("malformed", "corrupt", "vtable"))
+        hint = " (`wirewatch repair` checks the cache and rebuilds its index)" if damaged else ""
+        print(f"wirewatch: cache error: {error}{hint}", file=sys.stderr)
         return ExitStatus.FAILURE
     except OSError as error:
         print(f"wirewatch: {error.strerror or error}: {error.filename or ''}".rstrip(": "),

@@ -108,6 +108,9 @@ def cmd_article(args: argparse.Namespace) -> int:
     when = it.when.astimezone().strftime("%Y-%m-%d %H:%M") if it.when else "unknown"
     print(it.title)
     print(f"{it.feed} · {when} · {it.versions} version(s) · text from {article.text_source}")
+    if article.text_note:
+        print(f"(not the page's text: {article.text_note})" if article.text_source == "feed"
+              else f"(the page was read again: {article.text_note})")
     if it.link:
         print(it.link)
     print()

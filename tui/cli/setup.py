@@ -1,11 +1,12 @@
-"""Commands about the configuration itself: check it, and feeds in and out as OPML."""
+"""Commands about the setup itself: check the configuration, feeds in and out as OPML, and
+`repair` for the cache."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from tui.cli.errors import UsageError
+from tui.cli.errors import ExitStatus, UsageError
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -16,6 +17,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     opml_in.set_defaults(run=cmd_import_opml)
     commands.add_parser("export-opml", help="print the configured feeds as OPML"
                         ).set_defaults(run=cmd_export_opml)
+    commands.add_parser("repair", help="check the cache's integrity and rebuild its search index"
+                        ).set_defaults(run=cmd_repair)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -64,3 +67,20 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
     config = load_config(resolve_config_path(args.config))
     sys.stdout.write(write_opml(config.feeds))
     return 0
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    from tui.cli.session import open_session
+    from tui.core.cache.upkeep import repair
+
+    session = open_session(args)
+    try:
+        report = repair(session.store)
+    finally:
+        session.close()
+    for problem in report.problems:
+        print(f"integrity: {problem}")
+    state = "was damaged, rebuilt" if report.index_was_damaged else "rebuilt"
+    print(f"{session.store.path}: {'ok' if not report.problems else 'problems above'}; "
+          f"search index {state} ({report.items_indexed:,} items)")
+    return ExitStatus.FAILURE if report.problems else ExitStatus.OK

@@ -192,10 +192,13 @@ class Engine:
             try:
                 fetched = await fetcher.get(job.link, accept=PAGE_ACCEPT,
                                             max_bytes=self.config.settings.max_page_bytes)
+            except Exception as error:        # one page never stops the others
+                fetched = _failed_fetch(job.link, _describe(error))
+            try:
                 outcome = await loop.run_in_executor(
                     writer, lambda: apply_page(self.store, job, fetched,
                                                matcher=self.running.watcher))
-            except Exception:                 # one page never stops the others
+            except Exception:
                 outcome = "error"
             return job, outcome
 
@@ -275,6 +278,12 @@ class Engine:
 
 
 ERROR_MAX = 300
+
+
+def _failed_fetch(url: str, error: str) -> FetchResult:
+    return FetchResult(url=url, status=None, body=None, headers={}, etag=None,
+                       last_modified=None, permanent_url=None, not_modified=False,
+                       error=one_line(error, ERROR_MAX), seconds=0.0)
 
 
 def _describe(error: BaseException) -> str:

@@ -31,7 +31,7 @@ from tui.core.cache.hits import AlertHit, hit_counts, list_hits, mark_seen, unse
 from tui.core.config.model import AlertRule, ConfigError
 from tui.core.ingest.dates import to_datetime
 from tui.core.names.watch import Watcher
-from tui.screens.base import Context
+from tui.screens.base import Context, saved
 from tui.widgets.highlight import category_styles, highlighted, plain, safe
 from tui.widgets.pane_list import PaneList
 
@@ -171,7 +171,7 @@ class AlertsScreen(Screen[None]):
         self.view = view
         # Marks stay for the visit, but not on hits that went (a deleted or renamed rule's).
         self.new = {pair for pair in self.new if pair[0] in view.counts} | view.unseen
-        if view.unseen:
+        if view.unseen and not self.session.store.read_only:
             self._mark_seen(view.unseen)
         if self.only_rule is not None and not any(r.name == self.only_rule for r in view.rules):
             self.only_rule = None
@@ -302,7 +302,7 @@ class AlertsScreen(Screen[None]):
         hit = self.current_hit()
         if hit is None:
             return
-        self.session.store.set_read([hit.row_id], True)
+        saved(self, lambda: self.session.store.set_read([hit.row_id], True))
         self.post_message(messages.OpenArticle(hit.uid))
 
     def action_edit(self) -> None:

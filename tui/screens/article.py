@@ -34,12 +34,6 @@ from tui.widgets.highlight import category_styles, highlighted, plain, safe
 if TYPE_CHECKING:
     from tui.core.cache.query import Item
 
-PAGE_OUTCOME_NOTES = {
-    "error": "the page could not be fetched; this is the feed's text",
-    "collapsed": "the page gave no article text; this is the feed's text",
-}
-
-
 @dataclass
 class LoadedArticle:
     """What the loading worker hands the screen: the article, cut and matched."""
@@ -82,7 +76,6 @@ class ArticleScreen(SubScreen):
         self.uid = uid
         self.article: Article | None = None
         self.fetching = False
-        self.page_note: str | None = None
         self._fetch_tried = False
 
     @property
@@ -131,17 +124,13 @@ class ArticleScreen(SubScreen):
         elif worker.group == "article-fetch" and event.state in (WorkerState.SUCCESS,
                                                                  WorkerState.ERROR):
             self.fetching = False
-            outcome = worker.result if event.state == WorkerState.SUCCESS else "error"
-            self.page_note = PAGE_OUTCOME_NOTES.get(outcome or "error")
-            self._load()
+            self._load()                 # the page's text, or the note why it is not used
 
     def _show(self, loaded: LoadedArticle | None) -> None:
         if loaded is None:
             return
         first = self.article is None
         self.article = loaded.article
-        if not first and loaded.article.text_source == "page":
-            self.page_note = None
         if first and self._should_fetch(loaded.article):
             self._fetch_tried = self.fetching = True
             self._fetch_page(loaded.article.item.row_id)
@@ -159,7 +148,7 @@ class ArticleScreen(SubScreen):
             return False
         if not link_allowed(article.item.link):
             return False
-        return not self.context.offline
+        return not (self.context.offline or self.session.store.read_only)
 
     def _show_error(self, error: BaseException | None) -> None:
         head = self.query_one("#article-head", Static)
@@ -185,8 +174,10 @@ class ArticleScreen(SubScreen):
             source = "feed text; fetching the page…"
         elif article.text_source == "page":
             source = "text from the page"
+        elif article.text_note:
+            source = f"text from the feed: {article.text_note}"
         else:
-            source = self.page_note or "text from the feed"
+            source = "text from the feed"
         meta = plain(f"{item.feed} · {stamp} · {versions} · {source}", "dim")
         head = Text(end="")
         head.append_text(title)

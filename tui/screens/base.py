@@ -3,8 +3,10 @@ dashboard shares: `escape`/`q` back, `?` help."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from textual.dom import DOMNode
 from textual.screen import Screen
@@ -12,10 +14,13 @@ from textual.signal import Signal
 
 from tui import messages
 from tui.bindings import bind
+from tui.core.cache.store import is_read_only_error
 
 if TYPE_CHECKING:
     from tui.core.cache.query import Item
     from tui.core.session import Session
+
+T = TypeVar("T")
 
 
 class Context:
@@ -45,6 +50,21 @@ class Context:
     def is_marked(self, item: Item | None) -> bool:
         mark = self.compare_mark
         return item is not None and mark is not None and mark.row_id == item.row_id
+
+
+NOT_SAVED = object()
+
+
+def saved(screen: Screen, write: Callable[[], T]) -> T | object:
+    """Run a small write to the cache (a mark, a star) for a key press and return its result;
+    a cache that cannot be written (read-only, full) gets a note and NOT_SAVED instead of
+    taking the dashboard down."""
+    try:
+        return write()
+    except sqlite3.Error as error:
+        reason = "the cache is read-only" if is_read_only_error(error) else str(error)
+        screen.notify(f"Not saved: {reason}.", severity="warning", markup=False, timeout=4)
+        return NOT_SAVED
 
 
 class SubScreen(Screen[None]):

@@ -37,7 +37,7 @@ from tui.core.cache.query import (
     feed_counts,
     term_counts,
 )
-from tui.screens.base import Context
+from tui.screens.base import NOT_SAVED, Context, saved
 from tui.widgets.feeds_pane import ALL_FEEDS, FeedChoice, FeedsPane
 from tui.widgets.headline_table import HeadlineTable
 from tui.widgets.highlight import category_styles
@@ -339,6 +339,13 @@ class MainScreen(Screen[None]):
             self.notify("No headline here.", severity="warning", markup=False)
         return current
 
+    @on(HeadlineTable.QueryFailed)
+    def _query_failed(self, event: HeadlineTable.QueryFailed) -> None:
+        what = "The search index is damaged" if event.searching else "The cache is damaged"
+        line = f"{what} ({event.error}): run `wirewatch repair`."
+        self.status.last_error = line
+        self.notify(line, severity="error", markup=False, timeout=10)
+
     @on(HeadlineTable.Opened)
     def _opened(self, event: HeadlineTable.Opened) -> None:
         self._mark_read(event.headline, True)
@@ -347,7 +354,8 @@ class MainScreen(Screen[None]):
     def _mark_read(self, headline: Item, read: bool) -> None:
         if headline.read == read:
             return
-        self.session.store.set_read([headline.row_id], read)
+        if saved(self, lambda: self.session.store.set_read([headline.row_id], read)) is NOT_SAVED:
+            return
         self.table.update_current(read=read)
         items, unread = self._counts.feeds.get(headline.feed, (0, 0))
         self._counts.feeds[headline.feed] = (items, max(0, unread + (-1 if read else 1)))
@@ -359,7 +367,9 @@ class MainScreen(Screen[None]):
 
     def action_star(self) -> None:
         if (current := self._current()) is not None:
-            starred = self.session.store.toggle_star(current.row_id)
+            starred = saved(self, lambda: self.session.store.toggle_star(current.row_id))
+            if starred is NOT_SAVED:
+                return
             self.table.update_current(starred=starred)
 
     def action_mark(self) -> None:

@@ -14,6 +14,7 @@ it, `reload` finds the item again and keeps it on the same screen line.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import replace
@@ -119,6 +120,13 @@ class HeadlineTable(ScrollView, can_focus=True):
             super().__init__(table)
             self.headline = headline
 
+    class QueryFailed(_TableMessage):
+        """The cache could not answer (damaged); `searching`: it was the full-text search."""
+
+        def __init__(self, table: HeadlineTable, error: str, searching: bool) -> None:
+            super().__init__(table)
+            self.error, self.searching = error, searching
+
     class Reloaded(_TableMessage):
         """The row count may have changed (filter change or refresh)."""
 
@@ -137,6 +145,7 @@ class HeadlineTable(ScrollView, can_focus=True):
         self.category_styles = dict(category_styles)
         self.timezone = timezone
         self.filter = ItemFilter()
+        self.failure: str | None = None   # why the last query found nothing: a damaged cache
         self.total = 0
         self.counting = False         # the total is provisional until the count arrives
         self._generation = 0          # bumped per filter or reload: late counts are dropped
@@ -163,12 +172,13 @@ class HeadlineTable(ScrollView, can_focus=True):
         self.filter = flt
         self._generation += 1
         self._pages.clear()
-        first = list_items(self.store, flt, limit=PAGE_SIZE, offset=0)
+        self.failure = None
+        first = self._page(flt, 0)
         self._pages[0] = first
         if len(first) < PAGE_SIZE:
             self._apply(len(first), 0, None)
         elif self.counting_is_cheap():
-            self._apply(count_items(self.store, flt), 0, None)
+            self._apply(self._total(flt), 0, None)
         else:
             self._apply(len(first), 0, None, counting=True)
             self._measure(flt, self._generation, None, None, reloading=False)
@@ -197,9 +207,35 @@ class HeadlineTable(ScrollView, can_focus=True):
 
     def _count(self, flt: ItemFilter, row_id: int | None) -> tuple[int, int | None]:
         """(rows, the row of item `row_id`), on whichever thread calls it."""
-        total = count_items(self.store, flt)
-        position = item_position(self.store, flt, row_id) if row_id is not None else None
+        total = self._total(flt)
+        try:
+            position = item_position(self.store, flt, row_id) if row_id is not None else None
+        except sqlite3.DatabaseError:
+            position = None
         return total, position
+
+    # A damaged cache (most often its full-text index) must not take the dashboard down: the
+    # query that met it shows nothing, and the table says why once (QueryFailed).
+
+    def _page(self, flt: ItemFilter, page: int) -> list[Item]:
+        try:
+            return list_items(self.store, flt, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+        except sqlite3.DatabaseError as error:
+            self._failed(error)
+            return []
+
+    def _total(self, flt: ItemFilter) -> int:
+        try:
+            return count_items(self.store, flt)
+        except sqlite3.DatabaseError as error:
+            self._failed(error)
+            return 0
+
+    def _failed(self, error: sqlite3.DatabaseError) -> None:
+        if self.failure is None:
+            self.failure = str(error)
+            if self.is_running:   # from the reader thread too: messages are thread-safe
+                self.post_message(self.QueryFailed(self, str(error), bool(self.filter.search)))
 
     def _target(self, position: int | None, total: int) -> int:
         return position if position is not None else min(self.cursor_row, max(0, total - 1))
@@ -378,8 +414,9 @@ class HeadlineTable(ScrollView, can_focus=True):
         index = round(self.scroll_y) + y - HEADER_LINES
         if self.total == 0:
             if y == HEADER_LINES:
-                empty = plain("  nothing here: no cached item passes the filters",
-                              styles["empty"])
+                why = (f"  the cache could not answer ({self.failure})" if self.failure
+                       else "  nothing here: no cached item passes the filters")
+                empty = plain(why, styles["empty"])
                 return self._strip(empty, width, base)
             return Strip.blank(width, base)
         headline = self.headline_at(index)

@@ -59,8 +59,10 @@ class PageRecord:
         self.text_checked: float | None = row["text_checked"]
         self.latest_seen: float = row["latest_seen"]
 
-    def mark_checked(self, now: float) -> None:
-        self._conn.execute("UPDATE items SET text_checked = ? WHERE id = ?", (now, self.row_id))
+    def mark_checked(self, now: float, note: str | None = None) -> None:
+        """The page was fetched now; `note` says why its text was not used (None: it was)."""
+        self._conn.execute("UPDATE items SET text_checked = ?, page_note = ? WHERE id = ?",
+                           (now, note, self.row_id))
 
     def complete_version(self, text: str) -> None:
         """Put page text into the item's latest version instead of making a new one."""

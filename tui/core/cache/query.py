@@ -78,6 +78,7 @@ class ItemTexts:
     text: str | None
     content: str
     summary: str
+    page_note: str | None     # why the article page's text is not used (None: it is, or untried)
 
 
 @dataclass(frozen=True)
@@ -207,8 +208,9 @@ def find_item(store: Store, uid: str) -> Item | None:
 
 def item_texts(store: Store, row_id: int) -> ItemTexts | None:
     row = store.connection.execute(
-        "SELECT text, content, summary FROM items WHERE id = ?", (row_id,)).fetchone()
-    return ItemTexts(row["text"], row["content"], row["summary"]) if row else None
+        "SELECT text, content, summary, page_note FROM items WHERE id = ?", (row_id,)).fetchone()
+    return ItemTexts(row["text"], row["content"], row["summary"], row["page_note"]) \
+        if row else None
 
 
 def item_link(store: Store, row_id: int) -> tuple[str | None, str] | None:

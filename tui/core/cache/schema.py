@@ -8,6 +8,31 @@ from __future__ import annotations
 
 import sqlite3
 
+# The full-text index over items, kept in step by triggers. Its own constant because
+# `wirewatch repair` recreates it when it is damaged beyond a rebuild.
+SEARCH_INDEX = """
+    CREATE VIRTUAL TABLE items_fts USING fts5(
+        title, summary, text, content='items', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
+        INSERT INTO items_fts(rowid, title, summary, text)
+        VALUES (new.id, new.title, new.summary, coalesce(new.text, new.content));
+    END;
+    CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
+        INSERT INTO items_fts(items_fts, rowid, title, summary, text)
+        VALUES ('delete', old.id, old.title, old.summary, coalesce(old.text, old.content));
+    END;
+    CREATE TRIGGER items_fts_update AFTER UPDATE OF title, summary, text, content ON items BEGIN
+        INSERT INTO items_fts(items_fts, rowid, title, summary, text)
+        VALUES ('delete', old.id, old.title, old.summary, coalesce(old.text, old.content));
+        INSERT INTO items_fts(rowid, title, summary, text)
+        VALUES (new.id, new.title, new.summary, coalesce(new.text, new.content));
+    END;
+"""
+SEARCH_INDEX_TABLES = ("items_fts_data", "items_fts_idx", "items_fts_docsize", "items_fts_config")
+SEARCH_INDEX_TRIGGERS = ("items_fts_insert", "items_fts_delete", "items_fts_update")
+
 MIGRATIONS: tuple[str, ...] = (
     # 1: feeds, items, versions, full-text index, matches, alert hits
     """
@@ -58,24 +83,7 @@ MIGRATIONS: tuple[str, ...] = (
         minor INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (item_id, number)
     );
-    CREATE VIRTUAL TABLE items_fts USING fts5(
-        title, summary, text, content='items', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2'
-    );
-    CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
-        INSERT INTO items_fts(rowid, title, summary, text)
-        VALUES (new.id, new.title, new.summary, coalesce(new.text, new.content));
-    END;
-    CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
-        INSERT INTO items_fts(items_fts, rowid, title, summary, text)
-        VALUES ('delete', old.id, old.title, old.summary, coalesce(old.text, old.content));
-    END;
-    CREATE TRIGGER items_fts_update AFTER UPDATE OF title, summary, text, content ON items BEGIN
-        INSERT INTO items_fts(items_fts, rowid, title, summary, text)
-        VALUES ('delete', old.id, old.title, old.summary, coalesce(old.text, old.content));
-        INSERT INTO items_fts(rowid, title, summary, text)
-        VALUES (new.id, new.title, new.summary, coalesce(new.text, new.content));
-    END;
+    """ + SEARCH_INDEX + """
     CREATE TABLE matches (
         item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
         field TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
@@ -126,7 +134,7 @@ def migrate(connection: sqlite3.Connection) -> None:
         # Re-read inside the write lock: another process may have migrated meanwhile.
         current = connection.execute("PRAGMA user_version").fetchone()[0]
         for number in range(current, SCHEMA_VERSION):
-            for statement in _statements(MIGRATIONS[number]):
+            for statement in statements(MIGRATIONS[number]):
                 connection.execute(statement)
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.execute("COMMIT")
@@ -135,7 +143,7 @@ def migrate(connection: sqlite3.Connection) -> None:
         raise
 
 
-def _statements(script: str) -> list[str]:
+def statements(script: str) -> list[str]:
     """Split a migration into statements (sqlite3.complete_statement knows about triggers)."""
     statements, buffer = [], ""
     for line in script.splitlines(keepends=True):

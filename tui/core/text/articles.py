@@ -43,12 +43,13 @@ class Article:
     text: str
     text_source: str          # "page" or "feed"
     matches: list[Match] = field(default_factory=list)
+    text_note: str | None = None   # why the page's text is not shown, when it was tried
 
     def to_json(self) -> dict:
         return {
             "id": self.item.uid, "feed": self.item.feed, "title": self.item.title,
             "url": self.item.link, "published": iso(self.item.published),
-            "text": self.text, "text_source": self.text_source,
+            "text": self.text, "text_source": self.text_source, "text_note": self.text_note,
             "versions": self.item.versions,
             "matches": [{"name": m.name, "category": m.category, "text": m.text,
                          "field": m.field, "start": m.start, "end": m.end}
@@ -102,7 +103,9 @@ def load_article(store: Store, uid: str) -> Article:
         text, source = texts.text, "page"
     else:
         text, source = (texts.content or texts.summary or "") if texts else "", "feed"
-    return Article(item=item, text=text, text_source=source, matches=item.matches)
+    note = texts.page_note if texts is not None else None
+    return Article(item=item, text=text, text_source=source, matches=item.matches,
+                   text_note=note)
 
 
 def load_versions(store: Store, row_id: int) -> list[Version]:

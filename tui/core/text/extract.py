@@ -81,20 +81,26 @@ class Extracted:
 
 def extract_article(html: bytes | str, url: str | None = None) -> Extracted | None:
     """The main text of an article page, or None for an index page, a paywall stub, or junk."""
+    return extract_with_reason(html, url)[0]
+
+
+def extract_with_reason(html: bytes | str,
+                        url: str | None = None) -> tuple[Extracted | None, str | None]:
+    """(the article, None), or (None, why there is none: a phrase to show the user)."""
     if len(html) > MAX_HTML_BYTES:
         html = html[:MAX_HTML_BYTES]
     try:
         tree = trafilatura.load_html(html)
     except Exception:  # noqa: BLE001 - a parser failure on hostile input means "no article"
-        return None
+        tree = None
     if tree is None:
-        return None
+        return None, "the page is not HTML that can be read"
     headlines = _headlines(tree)
     title = headlines[0] if headlines else None
     language = _language(tree)
     tree = _within_budget(tree)
     if tree is None:
-        return None
+        return None, f"the page is too complex to read (over {MAX_ELEMENTS:,} elements)"
     try:
         document = trafilatura.bare_extraction(
             tree,
@@ -111,13 +117,11 @@ def extract_article(html: bytes | str, url: str | None = None) -> Extracted | No
             config=_CONFIG,
         )
     except Exception:  # noqa: BLE001 - e.g. RecursionError on pathological trees
-        return None
-    if document is None or not document.text:
-        return None
-    text = _article_text(document.text, headlines)
-    if is_collapsed(text, None):
-        return None
-    return Extracted(text=text, title=title, language=language)
+        return None, "the page could not be read (the extractor failed on it)"
+    text = _article_text(document.text, headlines) if document and document.text else ""
+    if not text or is_collapsed(text, None):
+        return None, "the page holds no article text (an index page, a paywall or a stub)"
+    return Extracted(text=text, title=title, language=language), None
 
 
 def _article_text(raw: str, headlines: list[str]) -> str:

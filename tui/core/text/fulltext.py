@@ -71,29 +71,39 @@ def apply_page(store: Store, job: TextJob, fetched: FetchResult, *,
     """Extract a fetched page into the item; returns what happened.
 
     "first" (the item's first text), "major" / "minor" (a new version), "same", "collapsed"
-    (the page yielded almost nothing: not a version), or "error".
+    (the page yielded almost nothing: not a version), or "error". When the page's text is not
+    used, the item keeps a note of why (shown with the article).
     """
-    from tui.core.text.extract import extract_article  # trafilatura: imported when first needed
+    from tui.core.text.extract import extract_with_reason  # trafilatura: loaded when needed
 
     now = now or time.time()
-    extracted = None
-    if fetched.ok and fetched.body:
-        extracted = extract_article(fetched.body, fetched.url)
+    extracted, why_not = None, None
+    if not fetched.ok:
+        why_not = f"the page could not be fetched: {fetched.error}"
+    elif not fetched.body:
+        why_not = "the page was empty"
+    else:
+        extracted, why_not = extract_with_reason(fetched.body, fetched.url)
     with page_record(store, job.row_id) as item:
         if item is None:
             return "error"
-        item.mark_checked(now)
         if extracted is None:
+            item.mark_checked(now, why_not)
             return "error" if not fetched.ok else "collapsed"
         text = clean_text(extracted.text)
         if item.text is None:
             if is_collapsed(text, None):
+                item.mark_checked(now, "the page holds almost no text")
                 return "collapsed"
+            item.mark_checked(now)
             item.complete_version(text)
             outcome = "first"
         elif is_collapsed(text, item.text):
+            item.mark_checked(now, "the page now holds much less text than before; the "
+                                   "earlier text is kept")
             return "collapsed"
         else:
+            item.mark_checked(now)
             outcome = classify_change(item.text, text)
             if outcome == "same":
                 return "same"

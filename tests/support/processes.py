@@ -1,0 +1,92 @@
+"""Real wirewatch processes for tests of the joints between processes: `wirewatch ...` run to
+completion, and a `watch` left running whose output lines are collected as they come."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def wirewatch(config: Path, *argv: str, cache: Path | None = None,
+              timeout: float = 60) -> subprocess.CompletedProcess:
+    """`wirewatch --config CONFIG --cache CACHE ARGV...` in its own process."""
+    cache = cache or config.parent / "cache"
+    return subprocess.run(
+        [sys.executable, "-m", "tui", "--config", str(config), "--cache", str(cache), *argv],
+        capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+class Watcher:
+    """A running `wirewatch watch --json`, its stdout lines and stderr lines collected."""
+
+    def __init__(self, config: Path, *extra: str) -> None:
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tui", "--config", str(config), "--cache",
+             str(config.parent / "cache"), "watch", "--json", *extra],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.errors: list[str] = []
+        threading.Thread(target=self._read, args=(self.proc.stdout, self.lines.put),
+                         daemon=True).start()
+        threading.Thread(target=self._read, args=(self.proc.stderr, self.errors.append),
+                         daemon=True).start()
+
+    @staticmethod
+    def _read(stream, put: Callable) -> None:
+        for line in stream:
+            put(line)
+        put(None)
+
+    def stop(self, signum: int = signal.SIGINT) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signum)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                pytest.fail(f"watch did not stop on signal {signum}")
+        return self.proc.returncode
+
+    def printed(self) -> list[str]:
+        """Every stdout line so far (after `stop`: all of them)."""
+        out = []
+        while True:
+            try:
+                line = self.lines.get(timeout=10 if self.proc.poll() is not None else 0.01)
+            except queue.Empty:
+                return out
+            if line is None:
+                return out
+            out.append(line)
+
+    def stderr(self) -> str:
+        return "".join(line for line in self.errors if line)
+
+    def __enter__(self) -> Watcher:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def wait_for(condition: Callable[[], object], what: str, limit: float = 30.0) -> None:
+    """Poll until `condition()` holds. The limit guards against a hang; it is not a timing."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.05)
