@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import App
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from tui import messages
@@ -31,6 +31,7 @@ from tui.screens.diff import DiffScreen
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.related import RelatedScreen
+from tui.widgets.palette import readable_variables
 
 if TYPE_CHECKING:
     from tui.core.session import Session
@@ -52,11 +53,21 @@ class WirewatchApp(App[None]):
     def session(self) -> Session:
         return self.context.session
 
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's colours, every text colour readable (4.5:1) on its backgrounds."""
+        self.theme_variables = readable_variables(super().get_css_variables())
+        return self.theme_variables
+
     def get_default_screen(self) -> Screen:
         return MainScreen(self.context)
 
     def on_mount(self) -> None:
         self.set_keymap(self.session.config.keys)   # checked by the loader: known and free
+        remembered = self.context.remembered
+        if remembered.theme in self.available_themes:
+            self.theme = remembered.theme
+        if self.context.remembered_note:
+            self.notify(self.context.remembered_note, severity="warning", markup=False)
         self._delivering = self._applying = False
         if self.context.announce and not self.session.store.read_only:
             self._delivery = self.session.delivery(
@@ -64,6 +75,13 @@ class WirewatchApp(App[None]):
             self.set_interval(ALERT_TICK_SECONDS, self._deliver, name="alert outbox")
             self.call_after_refresh(self._deliver)
         self.set_interval(CONFIG_TICK_SECONDS, self._check_config_file, name="feeds.toml")
+
+    async def action_quit(self) -> None:
+        """Leave at once (ctrl+q / ctrl+c): what the dashboard shows is remembered first."""
+        main = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(main, MainScreen):
+            main.remember()
+        self.exit()
 
     # --- where requests lead ---------------------------------------------------------------
 
@@ -94,6 +112,12 @@ class WirewatchApp(App[None]):
     @on(messages.EditAlert)
     def _edit_alert(self, message: messages.EditAlert) -> None:
         self.push_screen(AlertForm(self.context, rule=message.rule))
+
+    @on(messages.Refresh)
+    def _refresh(self) -> None:
+        main = self.screen_stack[0]
+        if isinstance(main, MainScreen):
+            main.action_refresh()
 
     @on(messages.OpenHelp)
     def _open_help(self) -> None:
@@ -202,6 +226,8 @@ class WirewatchApp(App[None]):
         process's write) and announce them here."""
         if self._delivering or not hasattr(self, "_delivery"):
             return
+        if isinstance(self.screen, ModalScreen):
+            return                  # never over a form or a question: next tick, once it closes
         self._delivering = True
         self.run_worker(self._claim_hits, thread=True, group="alert-outbox",
                         exit_on_error=False, description="announce new alert hits")

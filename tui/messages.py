@@ -50,6 +50,10 @@ class OpenHelp(Message):
     """The key reference."""
 
 
+class Refresh(Message):
+    """Fetch every feed now (`r` on any screen)."""
+
+
 class OpenLink(Message):
     """Open a URL in the web browser (only on request, only http and https)."""
 

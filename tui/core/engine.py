@@ -58,6 +58,7 @@ class RefreshReport:
     pages: dict[str, int] = field(default_factory=dict)    # page outcomes: first, major, ...
     pruned: int = 0
     problems: list[str] = field(default_factory=list)      # failures not of one feed
+    changed: list[int] = field(default_factory=list)       # items new or with a new version
 
     @property
     def failed(self) -> list[FeedReport]:
@@ -168,6 +169,7 @@ class Engine:
                 text_changed = await self._fetch_pages(fetcher, writer, jobs, report.pages)
             except Exception as error:
                 report.problems.append(f"article pages: {_describe(error)}")
+        report.changed = touched + text_changed
         try:
             report.alerts = await loop.run_in_executor(
                 writer, lambda: evaluate(self.store, self.running.rules, touched + text_changed))

@@ -31,6 +31,7 @@ from tui.core.config.load import load_config
 from tui.core.config.model import NOTIFY_KINDS, AlertRule, Config, ConfigError
 from tui.core.config.rules import rule_problem
 from tui.widgets.highlight import safe
+from tui.widgets.tick_box import TickBox
 
 if TYPE_CHECKING:
     from tui.core.session import Session
@@ -157,6 +158,8 @@ class AlertForm(ModalScreen[AlertRule | None]):
     AlertForm #alert-error.-shown { display: block; }
     AlertForm #alert-buttons { height: 1; align-horizontal: right; }
     AlertForm #alert-buttons Button { margin-left: 2; }
+    AlertForm #alert-buttons Button.-primary { color: $block-cursor-foreground;
+                                               background: $block-cursor-background; }
     """
 
     def __init__(self, context: Context, prefill: Mapping[str, object] | None = None, *,
@@ -201,17 +204,19 @@ class AlertForm(ModalScreen[AlertRule | None]):
             for key in ("name", *TERM_FIELDS):
                 with Horizontal(classes="alert-row"):
                     yield Static(LABELS[key], classes="alert-label", markup=False)
+                    # select_on_focus off: tab, End and a quick keystroke would otherwise
+                    # replace the field's text before End lands.
                     yield Input(str(values[key]), placeholder=placeholders[key],
-                                id=f"alert-{key}", compact=True)
+                                id=f"alert-{key}", compact=True, select_on_focus=False)
             with Horizontal(classes="alert-row", id="alert-notify"):
                 yield Static(LABELS["notify"], classes="alert-label", markup=False)
                 for kind in NOTIFY_KINDS:
-                    yield Checkbox(kind, kind in values["notify"],  # type: ignore[operator]
-                                   id=f"notify-{kind}", compact=True)
+                    yield TickBox(kind, kind in values["notify"],  # type: ignore[operator]
+                                  id=f"notify-{kind}", compact=True)
             with Horizontal(classes="alert-row"):
                 yield Static(LABELS["command"], classes="alert-label", markup=False)
                 yield Input(str(values["command"]), placeholder=placeholders["command"],
-                            id="alert-command", compact=True)
+                            id="alert-command", compact=True, select_on_focus=False)
             yield Static(id="alert-error", markup=False)
             yield Static(id="alert-hint", markup=False)
             with Horizontal(id="alert-buttons"):

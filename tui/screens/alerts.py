@@ -33,6 +33,7 @@ from tui.core.ingest.dates import to_datetime
 from tui.core.names.watch import Watcher
 from tui.screens.base import Context, saved
 from tui.widgets.highlight import category_styles, highlighted, plain, safe
+from tui.widgets.palette import BOLD, Tones, tone
 from tui.widgets.pane_list import PaneList
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class AlertsScreen(Screen[None]):
     AUTO_FOCUS = "#alert-hits"
 
     BINDINGS = [bind("close"), bind("edit_alert", "edit"), bind("delete_alert", "delete"),
-                bind("new_alert"), bind("help", show=False)]
+                bind("new_alert"), bind("help", show=False), bind("refresh", show=False)]
 
     DEFAULT_CSS = """
     AlertsScreen #alerts-head {
@@ -115,7 +116,7 @@ class AlertsScreen(Screen[None]):
     # --- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        self._styles = category_styles(self.session.config)
+        self._styles = category_styles(self.session.config, self.app.theme_variables)
         yield Static(Text("Alerts…", style="bold"), id="alerts-head", markup=False)
         with Vertical(id="rules-pane", classes="alerts-pane") as pane:
             pane.border_title = "Rules"
@@ -193,11 +194,12 @@ class AlertsScreen(Screen[None]):
         head = Text(end="", no_wrap=True, overflow="ellipsis")
         head.append("Alerts", style="bold")
         if unseen:
-            head.append(f"  {NEW_MARK} {unseen} unseen", style="bold yellow")
+            head.append(f"  {NEW_MARK} {unseen} unseen", style=tone(self, "warning") + BOLD)
         rules = len(view.rules)
         head.append(f"  ·  {rules} rule" + ("" if rules == 1 else "s")
-                    + f" · {total} hit" + ("" if total == 1 else "s"), style="dim")
-        head.append("  ·  enter on a hit opens it, on a rule shows its hits", style="dim")
+                    + f" · {total} hit" + ("" if total == 1 else "s"), style=tone(self, "muted"))
+        head.append("  ·  enter on a hit opens it, on a rule shows its hits",
+                    style=tone(self, "muted"))
         self.query_one("#alerts-head", Static).update(head)
 
     def _show_rules(self) -> None:
@@ -216,7 +218,7 @@ class AlertsScreen(Screen[None]):
             return
         listing.add_options(
             Option(rule_prompt(rule, view.counts.get(rule.name, 0),
-                               new_by_rule.get(rule.name, 0),
+                               new_by_rule.get(rule.name, 0), Tones.of(self),
                                chosen=rule.name == self.only_rule))
             for rule in view.rules)
         listing.highlighted = min(keep or 0, len(view.rules) - 1)
@@ -244,7 +246,7 @@ class AlertsScreen(Screen[None]):
         watcher = self.session.watcher
         columns = hit_columns(listing.line_width or self.app.size.width)
         listing.add_options(
-            Option(hit_prompt(self.context, hit, watcher, self._styles,
+            Option(hit_prompt(self.context, hit, watcher, self._styles, Tones.of(self),
                               new=(hit.alert, hit.row_id) in self.new, columns=columns))
             for hit in hits)
         listing.highlighted = min(keep or 0, len(hits) - 1)
@@ -353,6 +355,9 @@ class AlertsScreen(Screen[None]):
     def action_help(self) -> None:
         self.post_message(messages.OpenHelp())
 
+    def action_refresh(self) -> None:
+        self.post_message(messages.Refresh())
+
 
 class ConfirmDelete(ModalScreen[bool]):
     """"Delete alert X and its N hits?": y or the Delete button; n, escape or Cancel keep it."""
@@ -390,7 +395,7 @@ class ConfirmDelete(ModalScreen[bool]):
             question.append(f" and its {self.hits} hit" + ("" if self.hits == 1 else "s"))
         question.append("?\n")
         question.append("It is taken out of feeds.toml; the rest of the file is kept as it "
-                        "is.", style="dim")
+                        "is.", style=tone(self, "muted"))
         with Vertical(id="confirm-box"):
             yield Static(question, id="confirm-question", markup=False)
             with Horizontal(id="confirm-buttons"):
@@ -418,29 +423,30 @@ def rule_summary(rule: AlertRule) -> str:
     return " · ".join(parts)
 
 
-def rule_prompt(rule: AlertRule, count: int, new: int, *, chosen: bool = False) -> Text:
+def rule_prompt(rule: AlertRule, count: int, new: int, tones: Tones, *,
+                chosen: bool = False) -> Text:
     """`● name            12 hits  all Crimea · any …`."""
     text = Text(no_wrap=True, overflow="ellipsis", end="")
-    text.append(f"{NEW_MARK} " if new else "  ", style="bold yellow")
+    text.append(f"{NEW_MARK} " if new else "  ", style=tones.new)
     name = plain(rule.name, "bold" if chosen else "")
     name.truncate(RULE_WIDTH, overflow="ellipsis", pad=True)
     text.append_text(name)
     noun = "hit " if count == 1 else "hits"
-    text.append(f" {count:>5} {noun}", style="bold" if count else "dim")
-    text.append(f" ({new} new)" if new else "", style="yellow")
+    text.append(f" {count:>5} {noun}", style="bold" if count else tones.muted)
+    text.append(f" ({new} new)" if new else "", style=tones.new)
     text.append("  ")
-    text.append_text(plain(rule_summary(rule), "dim"))
+    text.append_text(plain(rule_summary(rule), tones.muted))
     return text
 
 
-def hit_prompt(context: Context, hit: AlertHit, watcher: Watcher, styles: Mapping[str, Style], *,
-               new: bool, columns: tuple[int, int] = (14, 12)) -> Text:
+def hit_prompt(context: Context, hit: AlertHit, watcher: Watcher, styles: Mapping[str, Style],
+               tones: Tones, *, new: bool, columns: tuple[int, int] = (14, 12)) -> Text:
     """`● 11-21 12:00  rule  feed  title with its watched names coloured`."""
     text = Text(no_wrap=True, overflow="ellipsis", end="")
-    text.append(f"{NEW_MARK} " if new else "  ", style="bold yellow")
+    text.append(f"{NEW_MARK} " if new else "  ", style=tones.new)
     when = to_datetime(hit.fired_at)
     stamp = context.local(when).strftime("%m-%d %H:%M") if when else "".ljust(11)
-    text.append(stamp + "  ", style="dim")
+    text.append(stamp + "  ", style=tones.muted)
     rule_width, feed_width = columns
     rule = plain(hit.alert, "bold")
     rule.truncate(rule_width, overflow="ellipsis", pad=True)

@@ -30,6 +30,7 @@ from tui.core.text.diff import split_paragraphs
 from tui.screens.base import Context, SubScreen
 from tui.widgets.article_text import ArticleText
 from tui.widgets.highlight import category_styles, highlighted, plain, safe
+from tui.widgets.palette import ITALIC, tone
 
 if TYPE_CHECKING:
     from tui.core.cache.query import Item
@@ -85,7 +86,7 @@ class ArticleScreen(SubScreen):
     # --- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        self._styles = category_styles(self.session.config)
+        self._styles = category_styles(self.session.config, self.app.theme_variables)
         head = Static(id="article-head", markup=False)
         yield head
         yield ArticleText(self._styles, id="article-body")
@@ -95,6 +96,15 @@ class ArticleScreen(SubScreen):
     def on_mount(self) -> None:
         self.query_one("#article-head", Static).update(Text("loading…", style="italic"))
         self._load()
+        self.context.items_changed.subscribe(self, self._items_changed)
+
+    def _items_changed(self, changed: frozenset[int]) -> None:
+        """A refresh brought a new version (or the page's text) of this item: show it, where
+        the reader is."""
+        if self.item is not None and self.item.row_id in changed:
+            self.notify("A new version of this article arrived: shown.", markup=False,
+                        timeout=4)
+            self._load()
 
     # --- loading ----------------------------------------------------------------------------
 
@@ -178,14 +188,15 @@ class ArticleScreen(SubScreen):
             source = f"text from the feed: {article.text_note}"
         else:
             source = "text from the feed"
-        meta = plain(f"{item.feed} · {stamp} · {versions} · {source}", "dim")
+        muted = tone(self, "muted")
+        meta = plain(f"{item.feed} · {stamp} · {versions} · {source}", muted)
         head = Text(end="")
         head.append_text(title)
         head.append("\n")
         head.append_text(meta)
         if item.link:
             head.append("\n")
-            head.append_text(plain(item.link, "dim italic"))
+            head.append_text(plain(item.link, muted + ITALIC))
         self.query_one("#article-head", Static).update(head)
 
     def _render_status(self, found: str | None = None) -> None:

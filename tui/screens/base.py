@@ -15,6 +15,7 @@ from textual.signal import Signal
 from tui import messages
 from tui.bindings import bind
 from tui.core.cache.store import is_read_only_error
+from tui.state import load_state
 
 if TYPE_CHECKING:
     from tui.core.cache.query import Item
@@ -41,7 +42,9 @@ class Context:
         self.alerts_changed: Signal[None] = Signal(owner, "alerts-changed")
         self.config_changed: Signal[None] = Signal(owner, "config-changed")
         self.mark_changed: Signal[Item | None] = Signal(owner, "mark-changed")
+        self.items_changed: Signal[frozenset[int]] = Signal(owner, "items-changed")
         self.problem: Signal[str] = Signal(owner, "problem")     # for the status line
+        self.remembered, self.remembered_note = load_state(session.store.cache_dir)
 
     def local(self, when: datetime) -> datetime:
         """`when` in the dashboard's time zone."""
@@ -70,7 +73,7 @@ def saved(screen: Screen, write: Callable[[], T]) -> T | object:
 class SubScreen(Screen[None]):
     """A screen over the dashboard: back closes it, `?` opens the help."""
 
-    BINDINGS = [bind("close"), bind("help", show=False)]
+    BINDINGS = [bind("close"), bind("help", show=False), bind("refresh", show=False)]
 
     def __init__(self, context: Context) -> None:
         super().__init__()
@@ -85,3 +88,6 @@ class SubScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.post_message(messages.OpenHelp())
+
+    def action_refresh(self) -> None:
+        self.post_message(messages.Refresh())

@@ -31,9 +31,11 @@ from tui.core.text.articles import (
     load_versions,
 )
 from tui.core.text.diff import DiffStats, diff_stats
+from tui.core.text.related import find_related
 from tui.screens.base import Context, SubScreen
 from tui.widgets.diff_lines import DiffLines
 from tui.widgets.highlight import category_styles, highlighted, plain
+from tui.widgets.palette import BOLD, REVERSE, Tones
 
 if TYPE_CHECKING:
     from tui.core.cache.query import Item
@@ -50,6 +52,7 @@ class LoadedDiff:
     stats: DiffStats
     items: tuple[Item, ...]                   # the item (versions) or both items (compare)
     versions: list[Version]                   # the item's versions (empty when comparing)
+    same_story: bool = False                  # compare: the two are linked as one story
 
 
 class DiffScreen(SubScreen):
@@ -92,7 +95,7 @@ class DiffScreen(SubScreen):
     # --- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        self._styles = category_styles(self.session.config)
+        self._styles = category_styles(self.session.config, self.app.theme_variables)
         watcher = self.session.watcher
         yield Static(id="diff-title", markup=False)
         yield Static(id="diff-picker", markup=False)
@@ -105,7 +108,18 @@ class DiffScreen(SubScreen):
     def diff_lines(self) -> DiffLines:
         return self.query_one(DiffLines)
 
+    def _items_changed(self, changed: frozenset[int]) -> None:
+        """A new version of an item on screen: the diff moves to the newest pair (versions) or
+        is computed again (compare)."""
+        if self.result is None or not any(item.row_id in changed for item in self.result.items):
+            return
+        self.notify("A new version arrived: the diff shows it.", markup=False, timeout=4)
+        if not self.comparing:
+            self.older = self.newer = None
+        self._compute(self.older, self.newer)
+
     def on_mount(self) -> None:
+        self.context.items_changed.subscribe(self, self._items_changed)
         self.query_one("#diff-title", Static).update(
             Text("Comparing two reports…" if self.comparing else "Versions…", style="bold"))
         self._compute(self.older, self.newer)
@@ -116,16 +130,19 @@ class DiffScreen(SubScreen):
           description="compute the diff")
     def _compute(self, older: int | None, newer: int | None) -> LoadedDiff:
         store = self.session.store
+        same_story = False
         if self.other is not None:
             diff = compare_items(store, self.uid, self.other)
             items = (get_item(store, self.uid), get_item(store, self.other))
             versions: list[Version] = []
+            same_story = any(r.uid == items[1].uid for r in find_related(store, items[0].row_id))
         else:
             item = get_item(store, self.uid)
             diff = diff_versions(store, self.uid, older=older, newer=newer)
             items = (item,)
             versions = load_versions(store, item.row_id)
-        return LoadedDiff((older, newer), diff, diff_stats(diff.rows), items, versions)
+        return LoadedDiff((older, newer), diff, diff_stats(diff.rows), items, versions,
+                          same_story)
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -167,6 +184,7 @@ class DiffScreen(SubScreen):
 
     def _render_head(self) -> None:
         result = self.result
+        tones = Tones.of(self)
         if result is None:
             return
         title = Text(end="")
@@ -174,7 +192,7 @@ class DiffScreen(SubScreen):
             first, second = result.items
             title.append("Compare  ", style="bold")
             title.append_text(plain(first.feed, "bold"))
-            title.append("  |  ", style="dim")
+            title.append("  |  ", style=tones.muted)
             title.append_text(plain(second.feed, "bold"))
             title.append("  ")
             title.append_text(highlighted(second.title, second.matches, self._styles,
@@ -183,7 +201,7 @@ class DiffScreen(SubScreen):
             item = result.items[0]
             title.append_text(highlighted(item.title, item.matches, self._styles,
                                           field="title", base="bold"))
-            title.append_text(plain(f"  · {item.feed}", "dim"))
+            title.append_text(plain(f"  · {item.feed}", tones.muted))
         title.no_wrap = True
         title.overflow = "ellipsis"
         self.query_one("#diff-title", Static).update(title)
@@ -192,18 +210,21 @@ class DiffScreen(SubScreen):
 
     def _picker(self) -> Text:
         """`versions  v1 · [v2] → [v3] · v4   [ older  ] newer` with the pair shown picked out."""
+        tones = Tones.of(self)
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         result = self.result
         if result is None:
             return text
         if self.comparing:
-            text.append("two outlets' reports of one story, left and right", style="dim")
+            text.append("one story, as two outlets report it: left and right" if
+                        result.same_story else "compare: two reports side by side (not linked "
+                        "as one story)", style=tones.muted)
             return text
         numbers = [v.number for v in result.versions]
         if len(numbers) < 2:
-            text.append("one version so far: nothing to compare it with yet", style="dim")
+            text.append("one version so far: nothing to compare it with yet", style=tones.muted)
             return text
-        text.append("versions ", style="dim")
+        text.append("versions ", style=tones.muted)
         shown = numbers
         if len(numbers) > PICKER_ALL_UP_TO:
             keep = {numbers[0], numbers[-1]} | {
@@ -216,30 +237,31 @@ class DiffScreen(SubScreen):
                 if number == self.newer and previous == self.older and not gap:
                     text.append(" → ", style="bold")
                 else:
-                    text.append(" … " if gap else " · ", style="dim")
+                    text.append(" … " if gap else " · ", style=tones.muted)
             if number == self.older:
-                text.append(f" v{number} ", style="bold reverse red")
+                text.append(f" v{number} ", style=tones.error + BOLD + REVERSE)
             elif number == self.newer:
-                text.append(f" v{number} ", style="bold reverse green")
+                text.append(f" v{number} ", style=tones.success + BOLD + REVERSE)
             else:
-                text.append(f"v{number}", style="dim")
+                text.append(f"v{number}", style=tones.muted)
             previous = number
-        text.append(f"  of {len(numbers)}   [ older  ] newer", style="dim")
+        text.append(f"  of {len(numbers)}   [ older  ] newer", style=tones.muted)
         return text
 
     def _stats_line(self) -> Text:
         result = self.result
+        tones = Tones.of(self)
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         if result is None:
             return text
         if not self.comparing and len(result.versions) < 2:
-            text.append("the text of the only version is shown", style="dim")
+            text.append("the text of the only version is shown", style=tones.muted)
             return text
         text.append(result.stats.describe())
         if not result.stats.unchanged:
             folded = self.diff_lines.collapsed
             text.append(" · unchanged passages folded: z shows them" if folded
-                        else " · every passage shown: z folds", style="dim")
+                        else " · every passage shown: z folds", style=tones.muted)
         return text
 
     # --- actions ----------------------------------------------------------------------------

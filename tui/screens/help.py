@@ -1,59 +1,145 @@
-"""`?` help: every key of the dashboard, generated from the bindings themselves.
+"""`?` help: every key of the dashboard, generated from the action table itself.
 
-Each row shows the keys in force (after the user's `[keys]` table), the action's name (the
-name to use in `[keys]`) and what it does, so the help can never drift from the code.
+The keys used every day come first; then every action by section. Each row shows the keys in
+force (after the user's `[keys]`), the action's name (the name to use in `[keys]`) and what it
+does, so the help can never drift from the code. Typing filters the rows (by key, name or
+words); j/k, PgUp/PgDn and g/G scroll; escape clears the filter, then closes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tui.bindings import bind
-from tui.commands import catalogue, key_display
+from tui.commands import ActionInfo, catalogue, key_display
+from tui.widgets.palette import tone
+
+# The keys a newcomer needs on the first day, in the order they will use them.
+COMMON = ("cursor_down", "cursor_up", "open", "back", "search", "refresh", "matches_only",
+          "next_unread", "mark_all_read", "preview", "diff", "alerts", "new_alert", "help",
+          "quit")
+SCROLL_KEYS = {"j", "k", "g", "G", "q", "question_mark"}
 
 
 class HelpScreen(ModalScreen[None]):
     """The key reference, over the dashboard."""
 
+    AUTO_FOCUS = "#help-body"
+
     BINDINGS = [
-        bind("close_help", "dismiss"),
-        bind("cursor_down", "scroll('down')", show=False),
-        bind("cursor_up", "scroll('up')", show=False),
+        bind("close_help", "close"),
+        bind("cursor_down", "scroll(1)", show=False),
+        bind("cursor_up", "scroll(-1)", show=False),
+        bind("page_down", "scroll_page(1)", show=False),
+        bind("page_up", "scroll_page(-1)", show=False),
+        bind("first", "scroll_home", show=False),
+        bind("last", "scroll_end", show=False),
     ]
+
+    DEFAULT_CSS = """
+    HelpScreen #help-filter { height: 1; margin: 0 0 1 0; }
+    HelpScreen #help-box {
+        width: 90%;
+        max-width: 110;
+        height: 90%;
+        border: round $border;
+        border-title-color: $foreground;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
 
     def __init__(self, keymap: Mapping[str, str]) -> None:
         super().__init__()
         self.keymap = dict(keymap)
+        self.actions = catalogue(self.keymap)
 
     def compose(self) -> ComposeResult:
-        keymap = self.keymap
+        with Vertical(id="help-box") as box:
+            box.border_title = "wirewatch keys"
+            yield Input(placeholder="type to filter: a key, a name or a word", compact=True,
+                        id="help-filter")
+            with VerticalScroll(id="help-body", can_focus=True):
+                yield Static(id="help-table")
+
+    def on_mount(self) -> None:
+        self._show("")
+
+    def _show(self, query: str) -> None:
+        muted = tone(self, "muted")
+        intro = Text("Keys can be rebound in feeds.toml: under [keys], write action = \"key\", "
+                     "e.g. refresh = \"f5\". Escape closes this help.\n", style=muted)
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
-        table.add_column(style="italic dim", no_wrap=True)
+        table.add_column(style=muted, no_wrap=True)
         table.add_column()
-        section = None
-        for info in catalogue(keymap):
-            if info.section != section:
-                section = info.section
-                if table.row_count:
-                    table.add_row("", "", "")
-                table.add_row(Text(section, style="bold underline"), "", "")
-            keys = " ".join(key_display(self.app, key) for key in info.keys)
-            table.add_row(Text(keys), Text(info.id), Text(info.help))
-        intro = Text("Keys can be rebound in feeds.toml: under [keys], write "
-                     'action = "key", e.g. refresh = "f5". Escape closes this help.\n')
-        with VerticalScroll(id="help-body") as body:
-            body.border_title = "wirewatch keys"
-            yield Static(intro, markup=False)
-            yield Static(table)
+        by_id = {info.id: info for info in self.actions}
+        sections: dict[str, list[ActionInfo]] = {
+            "Every day": [by_id[name] for name in COMMON if name in by_id]}
+        for info in self.actions:
+            sections.setdefault(info.section, []).append(info)
+        shown = 0
+        for title, infos in sections.items():
+            rows = [info for info in infos if self._wanted(info, query)]
+            if not rows:
+                continue
+            if table.row_count:
+                table.add_row("", "", "")
+            table.add_row(Text(title, style="bold underline"), "", "")
+            for info in rows:
+                keys = " ".join(key_display(self.app, key) for key in info.keys)
+                table.add_row(Text(keys), Text(info.id), Text(info.help))
+                shown += 1
+        head = intro if not query else Text(f"{shown} matching\n", style=muted)
+        self.query_one("#help-table", Static).update(Group(head, table))
 
-    def action_scroll(self, direction: str) -> None:
+    def _wanted(self, info: ActionInfo, query: str) -> bool:
+        if not query:
+            return True
+        words = " ".join((info.id, info.label, info.help,
+                          " ".join(key_display(self.app, k) for k in info.keys))).casefold()
+        return all(part in words for part in query.casefold().split())
+
+    @on(Input.Changed, "#help-filter")
+    def _filtered(self, event: Input.Changed) -> None:
+        self._show(event.value)
+        self.query_one("#help-body", VerticalScroll).scroll_home(animate=False)
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing anything that is not a scroll key starts the filter with it."""
+        field = self.query_one("#help-filter", Input)
+        if field.has_focus or not event.is_printable or event.key in SCROLL_KEYS:
+            return
+        event.stop()
+        field.focus()
+        field.insert_text_at_cursor(event.character or "")
+
+    def action_close(self) -> None:
+        field = self.query_one("#help-filter", Input)
+        if field.value:
+            field.value = ""
+            self.query_one("#help-body").focus()
+            return
+        self.dismiss()
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_scroll_page(self, pages: int) -> None:
         body = self.query_one("#help-body", VerticalScroll)
-        (body.scroll_down if direction == "down" else body.scroll_up)(animate=False)
+        body.scroll_relative(y=pages * max(1, body.size.height - 1), animate=False)
+
+    def action_scroll_home(self) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_end(animate=False)

@@ -12,6 +12,7 @@ request (tui.messages) and the App, the one place where those screens are wired,
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -31,16 +32,15 @@ from tui.bindings import bind
 from tui.commands import DashboardCommands
 from tui.core.cache.hits import hit_count
 from tui.core.cache.query import (
-    Item,
-    ItemFilter,
-    category_counts,
-    feed_counts,
-    term_counts,
+    Item, ItemFilter, category_counts, count_items, feed_counts, find_item,
+    mark_read_matching, next_unread_position, term_counts, text_excerpt,
 )
 from tui.screens.base import NOT_SAVED, Context, saved
 from tui.widgets.feeds_pane import ALL_FEEDS, FeedChoice, FeedsPane
 from tui.widgets.headline_table import HeadlineTable
 from tui.widgets.highlight import category_styles
+from tui.state import DashboardState, save_state
+from tui.widgets.preview import Preview
 from tui.widgets.refresh_cycle import RefreshCycle
 from tui.widgets.status_line import StatusLine
 from tui.widgets.watch_pane import WatchChoice, WatchPane
@@ -89,6 +89,7 @@ class _Counts:
     categories: dict = field(default_factory=dict)
     states: dict = field(default_factory=dict)
     hits: int = 0
+    new: int = 0          # first seen since the user last looked at the top of the list
 
 
 class MainScreen(Screen[None]):
@@ -106,7 +107,9 @@ class MainScreen(Screen[None]):
         bind("related", show=False), bind("next_match", show=False),
         bind("previous_match", show=False), bind("open_link", show=False), bind("star"),
         bind("toggle_read", show=False), bind("alerts"), bind("new_alert", show=False),
-        bind("help"),
+        bind("help"), bind("preview", show=False), bind("mark_all_read", show=False),
+        bind("undo", show=False), bind("next_unread", show=False),
+        bind("copy_link", show=False),
     ]
 
     def __init__(self, context: Context) -> None:
@@ -116,7 +119,9 @@ class MainScreen(Screen[None]):
         self.offline = context.offline
         self.timezone = context.timezone
         self.filters = Filters()
-        self._styles = category_styles(self.session.config)
+        self.last_looked = time.time()   # "new" means first seen after this
+        self._undo: list[list[int]] = []  # items X marked read, for ctrl+z
+        self._styles: dict = {}
         self._counts = _Counts()
         self._search_timer: Timer | None = None
         self._reload_timer: Timer | None = None
@@ -133,13 +138,16 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         config = self.session.config
+        self._styles = category_styles(config, self.app.theme_variables)
         with Horizontal(id="body"):
             with Vertical(id="sidebar"):
                 yield FeedsPane(config.feeds, id="feeds")
                 yield WatchPane(config.watch, self._styles, id="watch")
-            yield HeadlineTable(self.session.store, self._styles, timezone=self.timezone,
-                                reader=self.reader, marked=self.context.is_marked,
-                                id="headlines")
+            with Vertical(id="centre"):
+                yield HeadlineTable(self.session.store, self._styles, timezone=self.timezone,
+                                    reader=self.reader, marked=self.context.is_marked,
+                                    id="headlines")
+                yield Preview(self._styles, self._excerpt, id="preview")
         yield Input(id="search", placeholder="search headlines and article text",
                     compact=True)
         yield RefreshCycle(self.session, automatic=self.context.auto_refresh)
@@ -155,11 +163,17 @@ class MainScreen(Screen[None]):
         return self.query_one(StatusLine)
 
     def on_mount(self) -> None:
+        self.table.feed_name_width = max((len(f.name) for f in self.session.config.feeds),
+                                         default=8)
+        self.table.new_since = self.last_looked
+        if self.context.remembered != DashboardState():
+            self._restore(self.context.remembered)
         self.status.state = "offline" if self.offline else ""
         self.call_after_refresh(self.load_counts)
         self.context.alerts_changed.subscribe(self, lambda _: self._reload_now())
         self.context.mark_changed.subscribe(self, lambda _: self.table.refresh())
         self.context.config_changed.subscribe(self, lambda _: self.reconfigure())
+        self.app.theme_changed_signal.subscribe(self, lambda _: self.reconfigure())
         self.context.problem.subscribe(self, self._show_problem)
 
     def _show_problem(self, line: str) -> None:
@@ -169,10 +183,11 @@ class MainScreen(Screen[None]):
         """A new config is in force (a rule saved, feeds.toml edited): feeds, watchlist and
         colours as it says; a filter on a feed or term that is gone is lifted."""
         config = self.session.config
-        self._styles = category_styles(config)
+        self._styles = category_styles(config, self.app.theme_variables)
         self.query_one(FeedsPane).reconfigure(config.feeds)
         self.query_one(WatchPane).reconfigure(config.watch, self._styles)
-        self.table.category_styles = dict(self._styles)
+        self.table.set_category_styles(self._styles)
+        self.table.feed_name_width = max((len(f.name) for f in config.feeds), default=8)
         feeds = {f.name for f in config.feeds} | {t for f in config.feeds for t in f.tags}
         terms = {c.name for c in config.watch} | {t.name for c in config.watch for t in c.terms}
         filters = self.filters
@@ -209,12 +224,14 @@ class MainScreen(Screen[None]):
     def _read_counts(self) -> _Counts:
         store = self.session.store
         return _Counts(feed_counts(store), term_counts(store), category_counts(store),
-                       store.feed_states(), hit_count(store, unseen_only=True))
+                       store.feed_states(), hit_count(store, unseen_only=True),
+                       count_items(store, ItemFilter(since=self.last_looked)))
 
     def _show_counts(self, counts: _Counts) -> None:
         self._counts = counts
         self._show_panes()
         self.status.alerts = counts.hits
+        self.status.new = counts.new
         if not self.status.last_error:
             configured = {f.name for f in self.session.config.feeds}
             failing = [s for s in counts.states.values()
@@ -339,6 +356,68 @@ class MainScreen(Screen[None]):
             self.notify("No headline here.", severity="warning", markup=False)
         return current
 
+    @on(HeadlineTable.Highlighted)
+    def _highlighted(self, event: HeadlineTable.Highlighted) -> None:
+        preview = self.query_one(Preview)
+        if preview.shown:
+            preview.show_item(event.headline)
+
+    def _excerpt(self, item: Item, start: int, end: int) -> str:
+        return text_excerpt(self.session.store, item.row_id, start, end)
+
+    def action_preview(self) -> None:
+        preview = self.query_one(Preview)
+        preview.item = self.table.current
+        preview.toggle()
+
+    def action_mark_all_read(self) -> None:
+        """X: every item in the view read (ctrl+z brings them back)."""
+        flt = self._headline_filter()
+        changed = saved(self, lambda: mark_read_matching(self.session.store, flt))
+        if changed is NOT_SAVED or not changed:
+            if not changed:
+                self.notify("Nothing unread here.", markup=False, timeout=2)
+            return
+        self._undo.append(changed)
+        self.notify(f"{len(changed):,} marked read · ctrl+z brings them back", markup=False,
+                    timeout=4)
+        self._reload_now()
+
+    def action_undo(self) -> None:
+        if not self._undo:
+            self.notify("Nothing to undo.", markup=False, timeout=2)
+            return
+        ids = self._undo.pop()
+        if saved(self, lambda: self.session.store.set_read(ids, False)) is not NOT_SAVED:
+            self.notify(f"{len(ids):,} unread again", markup=False, timeout=3)
+            self._reload_now()
+
+    def action_next_unread(self) -> None:
+        current = self.table.current
+        found = next_unread_position(self.session.store, self._headline_filter(),
+                                     current.row_id if current else None)
+        if found is None:
+            self.notify("Everything here is read.", markup=False, timeout=2)
+        else:
+            self.table.cursor_row = found
+
+    def action_copy_link(self) -> None:
+        if (current := self._current()) is None:
+            return
+        if not current.link:
+            self.notify("This item has no link.", severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(current.link)
+        self.notify("Link copied.", markup=False, timeout=2)
+
+    @on(HeadlineTable.TopSeen)
+    def _top_seen(self, event: HeadlineTable.TopSeen) -> None:
+        """The newest items are in view: from now on, "new" means newer than now."""
+        event.stop()
+        self.last_looked = time.time()
+        self.table.seen_until(self.last_looked)
+        self.status.new = 0
+
     @on(HeadlineTable.QueryFailed)
     def _query_failed(self, event: HeadlineTable.QueryFailed) -> None:
         what = "The search index is damaged" if event.searching else "The cache is damaged"
@@ -433,7 +512,54 @@ class MainScreen(Screen[None]):
         self.post_message(messages.OpenHelp())
 
     def action_quit(self) -> None:
+        self.remember()
         self.app.exit()
+
+    def remember(self) -> None:
+        """Write down what is shown, for the next start (tui.state)."""
+        filters = self.filters
+        current = self.table.current
+        focused = self.app.focused
+        state = DashboardState(
+            theme=self.app.theme,
+            feed=[filters.feed.kind, filters.feed.value] if filters.feed != ALL_FEEDS else None,
+            watch=[filters.watch.category, filters.watch.term] if filters.watch else None,
+            search=filters.search, matches_only=filters.matches_only,
+            unread_only=filters.unread_only, starred_only=filters.starred_only,
+            preview=self.query_one(Preview).shown,
+            cursor=current.uid if current is not None else None,
+            focused=focused.id if focused is not None else None,
+            last_looked=self.last_looked)
+        if not self.session.store.read_only:
+            save_state(self.session.store.cache_dir, state)
+
+    def _restore(self, state: DashboardState) -> None:
+        """Take up where the last run left off: filters still valid, the cursor's item, the
+        focused pane, the preview strip."""
+        config = self.session.config
+        feeds = {("feed", f.name) for f in config.feeds} | {
+            ("tag", t) for f in config.feeds for t in f.tags}
+        terms = {(c.name, None) for c in config.watch} | {
+            (c.name, t.name) for c in config.watch for t in c.terms}
+        feed = FeedChoice(*state.feed) if state.feed and tuple(state.feed) in feeds \
+            else ALL_FEEDS
+        watch = WatchChoice(*state.watch) if state.watch and tuple(state.watch) in terms \
+            else None
+        if state.last_looked is not None:
+            self.last_looked = state.last_looked
+            self.table.new_since = state.last_looked
+        self.show_filters(Filters(feed=feed, watch=watch, search=state.search,
+                                  matches_only=state.matches_only,
+                                  unread_only=state.unread_only,
+                                  starred_only=state.starred_only))
+        if state.cursor and (found := find_item(self.session.store, state.cursor)):
+            self.table.go_to(found.row_id)
+        if state.preview:
+            self.action_preview()
+        if state.focused:
+            for widget in self.query(f"#{state.focused}"):
+                if widget.focusable:
+                    widget.focus()
 
     # --- refreshing -------------------------------------------------------------------------
 
@@ -498,6 +624,8 @@ class MainScreen(Screen[None]):
             self.status.last_error = None       # every feed is healthy again
         self.table.reload()
         self.load_counts()
+        if report.changed:
+            self.context.items_changed.publish(frozenset(report.changed))
         if report.alerts:
             self.post_message(messages.AlertsChanged())   # the App announces the outbox
         if report.problems:

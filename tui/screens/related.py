@@ -29,6 +29,8 @@ from tui.core.text.articles import get_item
 from tui.core.text.related import RelatedItem, find_related
 from tui.screens.base import Context, SubScreen
 from tui.widgets.highlight import category_styles, highlighted, plain
+from tui.widgets.pane_list import PaneList
+from tui.widgets.palette import tone
 
 if TYPE_CHECKING:
     from tui.core.cache.query import Item
@@ -70,9 +72,9 @@ class RelatedScreen(SubScreen):
         self.result: RelatedResult | None = None
 
     def compose(self) -> ComposeResult:
-        self._styles = category_styles(self.session.config)
+        self._styles = category_styles(self.session.config, self.app.theme_variables)
         yield Static(Text("Related coverage…", style="bold"), id="related-head", markup=False)
-        yield OptionList(id="related-list", markup=False)
+        yield PaneList(id="related-list")
         yield Static(id="related-empty", markup=False)
         yield Footer()
 
@@ -111,14 +113,15 @@ class RelatedScreen(SubScreen):
             f"{count} report" + ("" if count == 1 else "s") + " from other outlets")
         head.append("\n")
         head.append_text(plain(f"{item.feed} · {stamp} · {reports} · "
-                               "enter compares one with this item", "dim"))
+                               "enter compares one with this item", tone(self, "muted")))
         self.query_one("#related-head", Static).update(head)
         if not result.related:
             self._show_empty("No other outlet's report of this story is in the cache "
                              "(same names and words, within four days).")
             return
         watcher = self.session.watcher
-        options = [Option(related_prompt(self.context, related, watcher, self._styles),
+        muted = tone(self, "muted")
+        options = [Option(related_prompt(self.context, related, watcher, self._styles, muted),
                           id=related.uid)
                    for related in result.related]
         listing = self.query_one("#related-list", OptionList)
@@ -164,16 +167,16 @@ class RelatedScreen(SubScreen):
 
 
 def related_prompt(context: Context, related: RelatedItem, watcher: Watcher,
-                   styles: Mapping[str, Style]) -> Text:
+                   styles: Mapping[str, Style], muted: Style) -> Text:
     """One line: score, feed, time, the headline with its watched names, and a wire-copy label."""
     text = Text(no_wrap=True, overflow="ellipsis", end="")
-    text.append(f"{related.score:4.2f}  ", style="dim")
+    text.append(f"{related.score:4.2f}  ", style=muted)
     feed = plain(related.feed)
     feed.truncate(FEED_WIDTH, overflow="ellipsis", pad=True)
     text.append_text(feed)
     when = to_datetime(related.published)
     stamp = context.local(when).strftime("%m-%d %H:%M") if when else "no date".ljust(11)
-    text.append(f"  {stamp}  ", style="dim")
+    text.append(f"  {stamp}  ", style=muted)
     if related.wire_copy:
         text.append(" wire copy ", style="bold reverse")
         text.append(" ")

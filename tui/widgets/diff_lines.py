@@ -88,13 +88,12 @@ class DiffLines(LineScrollView):
         & > .diff-view--gutter-removed { color: $text-error; text-style: bold; }
         & > .diff-view--gutter-added { color: $text-success; text-style: bold; }
         & > .diff-view--gutter-moved { color: $text-accent; text-style: bold; }
-        & > .diff-view--current { background: $block-cursor-blurred-background; }
-        &:focus > .diff-view--current { background: $block-cursor-background;
-                                        color: $block-cursor-foreground; }
-        & > .diff-view--removed { background: $error 45%; }
-        & > .diff-view--added { background: $success 45%; }
-        & > .diff-view--deleted { background: $error 15%; }
-        & > .diff-view--inserted { background: $success 15%; }
+        & > .diff-view--current { background: $block-cursor-background;
+                                  color: $block-cursor-foreground; text-style: bold; }
+        & > .diff-view--removed { background: $error 35%; }
+        & > .diff-view--added { background: $success 35%; }
+        & > .diff-view--deleted { background: $error 10%; }
+        & > .diff-view--inserted { background: $success 10%; }
         & > .diff-view--fold { color: $text-muted; background: $boost; text-style: italic; }
         & > .diff-view--message { color: $text-muted; text-style: italic; }
     }
@@ -352,11 +351,13 @@ class DiffLines(LineScrollView):
         return text_strip(self.app.console, text, width, base + self._styles["fold"])
 
     def _gutter(self, index: int, side: str, first: bool, base: Style) -> Strip:
+        """`- ` / `+ ` / `» ` in their colours; the change n/N moved to is marked `▶` on
+        every line, in the cursor's colours, so the jump shows even when all fits on screen."""
         styles = self._styles
         row = self.rows[index]
         mark = "  "
         style = styles["gutter"]
-        if first and _is_change(row):
+        if _is_change(row):
             if row.moved:
                 mark, style = "» ", styles["gutter-moved"]
             elif side == "left":
@@ -364,7 +365,9 @@ class DiffLines(LineScrollView):
             else:
                 mark, style = "+ ", styles["gutter-added"]
             if index == self.current_change:
-                style = style + styles["current"]
+                mark, style = "▶ ", styles["current"]
+            elif not first:
+                mark = "  "
         return text_strip(self.app.console, Text(mark, style=style), GUTTER, base)
 
     def _side(self, block: _Block, side: str, k: int, width: int, base: Style) -> Strip:
@@ -400,15 +403,15 @@ class DiffLines(LineScrollView):
         styles = self._styles
         value = row.left if side == "left" else row.right
         whole = Style()
-        if not row.moved and row.op == "delete":
-            whole = styles["deleted"]
-        elif not row.moved and row.op == "insert":
+        if not row.moved and row.op in ("delete", "replace") and side == "left":
+            whole = styles["deleted"]            # a faint tint for the passage...
+        elif not row.moved and row.op in ("insert", "replace") and side == "right":
             whole = styles["inserted"]
         matches = self.find_matches(value) if self.find_matches is not None else ()
         text = highlighted(value, matches, self.category_styles, field="text", base=whole)
         changes = row.left_changes if side == "left" else row.right_changes
         change_style = styles["removed"] if side == "left" else styles["added"]
-        for start, end in changes:
+        for start, end in changes:                # ...a strong one for the words changed
             text.stylize(change_style, start, end)
         lines = line_slices(text, starts)
         self._lines[key] = lines

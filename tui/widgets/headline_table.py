@@ -8,7 +8,9 @@ items cost one count and one page to show. Pages are kept in a small LRU cache a
 when the filter changes or a refresh stores new items.
 
 The cursor belongs to an item, not to a row number: when a refresh inserts newer items above
-it, `reload` finds the item again and keeps it on the same screen line.
+it, `reload` finds the item again and keeps it on the same screen line; the header then says
+"↑ N new" until the top is in view again. A cursor at the top stays at the top, so the newest
+items arrive in view.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import sqlite3
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import replace
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from rich.segment import Segment
 from rich.style import Style
@@ -42,6 +44,7 @@ from tui.core.cache.query import (
 )
 from tui.core.cache.store import Store
 from tui.widgets.highlight import highlighted, plain
+from tui.widgets.palette import component_style
 
 PAGE_SIZE = 100
 HEADER_LINES = 1
@@ -127,6 +130,9 @@ class HeadlineTable(ScrollView, can_focus=True):
             super().__init__(table)
             self.error, self.searching = error, searching
 
+    class TopSeen(_TableMessage):
+        """The newest rows are in view: what arrived until now has been seen."""
+
     class Reloaded(_TableMessage):
         """The row count may have changed (filter change or refresh)."""
 
@@ -147,11 +153,14 @@ class HeadlineTable(ScrollView, can_focus=True):
         self.filter = ItemFilter()
         self.failure: str | None = None   # why the last query found nothing: a damaged cache
         self.total = 0
+        self.new_since: float | None = None   # items first seen after this are "new"
+        self.new_count = 0                    # ... and this many pass the filter
         self.counting = False         # the total is provisional until the count arrives
         self._generation = 0          # bumped per filter or reload: late counts are dropped
         self.marked = marked          # is this the item marked for comparison (shown ◆)?
         self._pages: LRUCache[int, list[Item]] = LRUCache(32)
         self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
+        self.feed_name_width = 18     # the longest feed name (the screen sets it from feeds.toml)
         self._last_highlighted: int | None = None
         self._styles: dict[str, Style] = {}      # resolved per paint by render_lines
         self._width = 0
@@ -191,28 +200,46 @@ class HeadlineTable(ScrollView, can_focus=True):
         the reader thread and the old rows stay on screen until it is done.
         """
         current = self.current
-        row_id = current.row_id if current is not None else None
+        at_top = self.cursor_row == 0 and round(self.scroll_y) == 0
+        row_id = current.row_id if current is not None and not at_top else None
         screen_line = self.cursor_row - round(self.scroll_y)
         self._generation += 1
         if self.counting_is_cheap():
-            total, position = self._count(self.filter, row_id)
+            total, position, new = self._count(self.filter, row_id)
             self._pages.clear()
+            self.new_count = new
             self._apply(total, self._target(position, total), screen_line)
         else:
             self._measure(self.filter, self._generation, row_id, screen_line, reloading=True)
+
+    def go_to(self, row_id: int) -> bool:
+        """Put the cursor on item `row_id` (when the filter lists it), counted at once."""
+        total, position, _ = self._count(self.filter, row_id)
+        if position is None:
+            return False
+        self._apply(total, position, None)
+        return True
 
     def counting_is_cheap(self) -> bool:
         """Whether counting is cheap enough to do between two key presses."""
         return self.reader is None or item_count(self.store) <= SYNC_LIMIT
 
-    def _count(self, flt: ItemFilter, row_id: int | None) -> tuple[int, int | None]:
-        """(rows, the row of item `row_id`), on whichever thread calls it."""
+    def _count(self, flt: ItemFilter, row_id: int | None) -> tuple[int, int | None, int]:
+        """(rows, the row of item `row_id`, rows that are new), on whichever thread calls it."""
         total = self._total(flt)
         try:
             position = item_position(self.store, flt, row_id) if row_id is not None else None
         except sqlite3.DatabaseError:
             position = None
-        return total, position
+        new = self._total(replace(flt, since=self.new_since)) if self.new_since else 0
+        return total, position, new
+
+    def seen_until(self, when: float) -> None:
+        """Everything first seen before `when` has been seen: nothing above is "new"."""
+        self.new_since = when
+        if self.new_count:
+            self.new_count = 0
+            self.refresh(Region(0, 0, self.size.width, HEADER_LINES))
 
     # A damaged cache (most often its full-text index) must not take the dashboard down: the
     # query that met it shows nothing, and the table says why once (QueryFailed).
@@ -245,9 +272,11 @@ class HeadlineTable(ScrollView, can_focus=True):
                        screen_line: int | None, *, reloading: bool) -> None:
         """Count on the reader thread, then take the count (and, for a reload, the rows)."""
         loop = asyncio.get_running_loop()
-        total, position = await loop.run_in_executor(self.reader, self._count, flt, row_id)
+        total, position, new = await loop.run_in_executor(self.reader, self._count, flt,
+                                                          row_id)
         if generation != self._generation:
             return                       # the filter changed meanwhile: a newer count follows
+        self.new_count = new
         if reloading:
             self._pages.clear()
             self._apply(total, self._target(position, total), screen_line)
@@ -272,6 +301,11 @@ class HeadlineTable(ScrollView, can_focus=True):
             self.refresh(Region(0, 0, self.size.width, HEADER_LINES))   # the header's count
         self.post_message(self.Reloaded(self, total))
         self._announce(force=True)
+
+    def _reached_top(self) -> None:
+        """The user went to the newest rows (not a reload that happened to leave them there)."""
+        if self.is_mounted:
+            self.post_message(self.TopSeen(self))
 
     def headline_at(self, index: int) -> Item | None:
         """The item at row `index`, reading its page from the cache when not held."""
@@ -323,6 +357,8 @@ class HeadlineTable(ScrollView, can_focus=True):
         self._refresh_row(new)
         self.scroll_to_cursor()
         self._announce()
+        if new == 0 and old != 0:
+            self._reached_top()
 
     def scroll_to_cursor(self) -> None:
         top = round(self.scroll_y)
@@ -350,6 +386,7 @@ class HeadlineTable(ScrollView, can_focus=True):
 
     def action_first(self) -> None:
         self.cursor_row = 0
+        self._reached_top()
 
     def action_last(self) -> None:
         self.cursor_row = self.total - 1
@@ -378,6 +415,13 @@ class HeadlineTable(ScrollView, can_focus=True):
         if event.chain >= 2:
             self.action_open()
 
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if round(new) == 0 and round(old) > 0:
+            self._reached_top()
+        if self.new_count:
+            self.refresh(Region(0, 0, self.size.width, HEADER_LINES))   # "↑ N new" or not
+
     def on_focus(self) -> None:
         self.refresh()
 
@@ -396,13 +440,21 @@ class HeadlineTable(ScrollView, can_focus=True):
         return super().render_lines(crop)
 
     def _resolve_styles(self) -> None:
-        component = self.get_component_rich_style
-        # Partial styles: only what each rule sets, so a column's colour never paints its
-        # own background over the cursor's.
-        self._styles = {name.removeprefix("headline-table--"): component(name, partial=True)
-                        for name in self.COMPONENT_CLASSES}
-        self._styles["base"] = self.rich_style
+        # Only what each rule sets, so a column's colour never paints its own background over
+        # the cursor's; translucent colours blended over the table's background.
+        styles = {name.removeprefix("headline-table--"): component_style(self, name)
+                  for name in self.COMPONENT_CLASSES}
+        styles["base"] = self.rich_style
+        if styles != self._styles:
+            self._strips.clear()                # a theme change restyles cached rows
+        self._styles = styles
         self._width = self.scrollable_content_region.width
+
+    def set_category_styles(self, styles: Mapping[str, Style]) -> None:
+        """New colours for the watch categories (a theme or feeds.toml changed)."""
+        self.category_styles = dict(styles)
+        self._strips.clear()
+        self.refresh()
 
     def render_line(self, y: int) -> Strip:
         if not self._styles:
@@ -428,11 +480,11 @@ class HeadlineTable(ScrollView, can_focus=True):
         # or reloading after a refresh repaints from here instead of laying text out again.
         key = (headline.row_id, headline.title, headline.when, headline.read, headline.starred,
                headline.changed, headline.versions, bool(headline.alerts), width, cursor,
-               marked, base, styles["cursor"])
+               marked, self.feed_name_width)
         strip = self._strips.get(key)
         if strip is None:
             row_style = base + styles["cursor"] if cursor else base
-            strip = self._strip(self._row(headline, width, marked), width, row_style)
+            strip = self._strip(self._row(headline, width, marked, cursor), width, row_style)
             self._strips[key] = strip
         return strip
 
@@ -443,29 +495,39 @@ class HeadlineTable(ScrollView, can_focus=True):
         return Strip(segments).adjust_cell_length(width, style)
 
     def _columns(self, width: int) -> tuple[int, int]:
-        """(time width, feed width) for a table this wide."""
-        if width >= 110:
-            return 11, 18
-        if width >= 70:
-            return 11, 12
-        return 5, 10
+        """(time width, feed width) for a table this wide: the date stays down to ~64 cells
+        (then "06:07" for today, "12-01" before); feed names get their own length, up to a
+        fifth of the width, so the title keeps the most room."""
+        time_width = 11 if width >= 64 else 5
+        feed_width = min(self.feed_name_width, max(8, width // 5), 28)
+        return time_width, feed_width
+
+    def _stamp(self, when: datetime, time_width: int) -> str:
+        local = when.astimezone(self.timezone)
+        if time_width > 5:
+            return local.strftime("%m-%d %H:%M")
+        today = datetime.now(local.tzinfo).date()
+        return local.strftime("%H:%M" if local.date() == today else "%m-%d")
 
     def _header(self, width: int) -> Text:
         time_width, feed_width = self._columns(width)
         count = "counting…" if self.counting else f"{self.total:,} items"
+        if self.new_count and round(self.scroll_y) > 0:
+            count = f"↑ {self.new_count:,} new · g goes there · " + count
         text = Text(" " + "Time".ljust(time_width + 1) + " " + "Feed".ljust(feed_width)
-                    + "     Title", no_wrap=True, end="")
+                    + "      Title", no_wrap=True, end="")
         gap = width - text.cell_len - len(count) - 1
         if gap > 1:
             text.append(" " * gap + count)
         return text
 
-    def _row(self, headline: Item, width: int, marked: bool) -> Text:
+    def _row(self, headline: Item, width: int, marked: bool, cursor: bool) -> Text:
+        """One headline as a line. On the cursor row every column takes the cursor's colours
+        (a column's own colour on the cursor bar is unreadable) and names are underlined."""
         time_width, feed_width = self._columns(width)
-        when = headline.when.astimezone(self.timezone)
-        stamp = when.strftime("%m-%d %H:%M" if time_width > 5 else "%H:%M")
+        stamp = self._stamp(headline.when, time_width)
         estimated = " " if headline.date_known else "~"
-        styles = self._styles
+        styles = self._styles if not cursor else _PLAIN_COLUMNS
         weight = styles["read" if headline.read else "unread"]
         row = Text(no_wrap=True, end="")
         row.append("◆" if marked else " ", styles["flag"])
@@ -478,8 +540,29 @@ class HeadlineTable(ScrollView, can_focus=True):
         row.append("!" if headline.alerts else " ", styles["alert"])
         row.append("★" if headline.starred else " ", styles["flag"])
         row.append("Δ" if headline.changed or headline.versions > 1 else " ", styles["flag"])
+        row.append(BEYOND_TITLE if matched_beyond_title(headline) else " ", styles["flag"])
         row.append(" ")
         room = max(1, width - row.cell_len)
-        row.append_text(highlighted(headline.title, headline.matches, self.category_styles,
+        names = self.category_styles if not cursor else _UNDERLINED
+        row.append_text(highlighted(headline.title, headline.matches, names,
                                     limit=room * 2, base=weight))
         return row
+
+
+BEYOND_TITLE = "¶"     # a watched name is in the summary or the article text, not the headline
+
+
+def matched_beyond_title(item: Item) -> bool:
+    return bool(item.matches) and not any(m.field == "title" for m in item.matches)
+
+
+class _Underlined(dict):
+    """On the cursor row every category's names are bold and underlined, in the row's colour."""
+
+    def get(self, key: object, default: object = None) -> Style:   # type: ignore[override]
+        return Style(bold=True, underline=True)
+
+
+_UNDERLINED = _Underlined()
+_PLAIN_COLUMNS = {name: Style(bold=name in ("unread", "alert")) for name in
+                  ("flag", "time", "feed", "alert", "read", "unread")}

@@ -19,9 +19,11 @@ from collections.abc import Iterable, Mapping
 from rich.color import Color, ColorParseError
 from rich.style import Style
 from rich.text import Text
+from textual.color import Color as TextualColor
 
 from tui.core.config.model import Config
 from tui.core.names.watch import Match
+from tui.widgets.palette import parse, readable
 
 # C0 (tab and newline too: a table row is one line), DEL, C1, bidi embeddings, overrides and
 # isolates, direction marks, zero-width characters, BOM, interlinear annotation, and the
@@ -48,19 +50,25 @@ def plain(text: str | None, style: Style | str = "") -> Text:
     return Text(safe(text), style=style, no_wrap=True, end="")
 
 
-def category_styles(config: Config) -> dict[str, Style]:
-    """Each watch category's highlight style: its configured colour, else a fallback one.
+def category_styles(config: Config, variables: Mapping[str, str] | None = None
+                    ) -> dict[str, Style]:
+    """Each watch category's highlight style: its configured colour, else a fallback one,
+    made readable on the theme's backgrounds (`variables`: the App's theme variables).
 
     A colour rich cannot parse falls back too: a typo in feeds.toml must not crash the UI.
     """
+    grounds = [ground for name in ("surface", "panel")
+               if (ground := parse((variables or {}).get(name, ""))) is not None]
     styles: dict[str, Style] = {}
     for index, category in enumerate(config.watch):
         colour = category.color or _FALLBACK_COLOURS[index % len(_FALLBACK_COLOURS)]
         try:
-            Color.parse(colour)
+            triplet = Color.parse(colour).get_truecolor()
         except ColorParseError:
-            colour = _FALLBACK_COLOURS[index % len(_FALLBACK_COLOURS)]
-        styles[category.name] = Style(color=colour, bold=True)
+            triplet = Color.parse(_FALLBACK_COLOURS[index % len(_FALLBACK_COLOURS)]
+                                  ).get_truecolor()
+        shown = readable(TextualColor(*triplet), grounds)
+        styles[category.name] = Style(color=shown.rich_color, bold=True)
     return styles
 
 

@@ -7,6 +7,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.bindings import bind
+from tui.widgets.palette import component_style
 
 
 class LineScrollView(ScrollView, can_focus=True):
@@ -43,8 +44,7 @@ class LineScrollView(ScrollView, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         """Resolve styles once per paint; relayout first if the width moved under us."""
         self._relayout()
-        component = self.get_component_rich_style
-        styles = {name.removeprefix(self.STYLE_PREFIX): component(name, partial=True)
+        styles = {name.removeprefix(self.STYLE_PREFIX): component_style(self, name)
                   for name in self.COMPONENT_CLASSES}
         styles["base"] = self.rich_style
         if styles != self._styles:

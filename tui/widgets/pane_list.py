@@ -6,15 +6,20 @@ and `markup=False` makes sure a plain string could never be read as markup eithe
 
 from __future__ import annotations
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import OptionList
 
 from tui.bindings import bind
 
 
 class PaneList(OptionList):
-    """A side-pane list (feeds, watchlist) with the same movement keys as the table."""
+    """A list (side panes, alerts, related coverage) with the same movement keys as the
+    table, whose highlighted row is painted wholly in the cursor's colours: a name or a count
+    in its own colour on the cursor bar is unreadable."""
 
     DEFAULT_CSS = """
     PaneList {
@@ -46,6 +51,20 @@ class PaneList(OptionList):
     def on_resize(self) -> None:
         self.call_after_refresh(self._check_width)
 
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        try:
+            index, _ = self._lines[self.scroll_offset.y + y]
+        except IndexError:
+            return strip
+        if index != self.highlighted:
+            return strip
+        cursor = self.get_visual_style("option-list--option",
+                                       "option-list--option-highlighted").rich_style
+        plain_colours = Style(color=cursor.color, bgcolor=cursor.bgcolor, dim=False)
+        return Strip([Segment(text, style + plain_colours if style else style, control)
+                      for text, style, control in strip], strip.cell_length)
+
     def watch_show_vertical_scrollbar(self) -> None:
         self.call_after_refresh(self._check_width)
 
@@ -61,5 +80,5 @@ def row(label: Text, count: int | None, width: int, *, mark: Text | None = None)
     out.append_text(mark)
     out.append_text(label)
     if number:
-        out.append(" " + number, style="dim")
+        out.append(" " + number)
     return out

@@ -41,6 +41,7 @@ class StatusLine(Widget):
     filters: reactive[str] = reactive("")
     last_error: reactive[str | None] = reactive(None)
     alerts: reactive[int] = reactive(0)
+    new: reactive[int] = reactive(0)         # items that arrived since the user last looked
 
     def render(self) -> Text:
         component = self.get_component_rich_style
@@ -51,6 +52,9 @@ class StatusLine(Widget):
             parts.append(Text(label, style=component("status-line--busy")))
         elif self.state:
             parts.append(Text(self.state, style=component("status-line--muted")))
+        if self.new:
+            parts.append(Text(f"● {self.new:,} new since you last looked",
+                              style=component("status-line--alerts")))
         if self.alerts:
             parts.append(Text(f"⚑ {self.alerts} unseen", style=component("status-line--alerts")))
         if self.filters:

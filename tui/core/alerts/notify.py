@@ -46,14 +46,15 @@ def hit_environment(hit: AlertHit) -> dict[str, str]:
 
 
 def run_command(argv: list[str] | tuple[str, ...], hit: AlertHit, *,
-                timeout: float = COMMAND_TIMEOUT_SECONDS) -> str | None:
+                timeout: float = COMMAND_TIMEOUT_SECONDS,
+                stop: threading.Event | None = None) -> str | None:
     """Run the alert's command for a hit; returns an error line, or None when it succeeded.
 
     The command runs in its own process group, and at the time limit the whole group is
     killed: a script's children (a `sleep`, a `curl`) do not outlive it. Only the last few KB
     of its stderr are kept (a command that writes gigabytes costs no memory or disk), and a
     child it leaves running in the background, holding stderr open, does not make a command
-    that finished look like one that hangs.
+    that finished look like one that hangs. `stop` (wirewatch is closing) kills it at once.
     """
     if not argv:
         return f"alert {hit.alert!r}: no command to run"
@@ -67,7 +68,7 @@ def run_command(argv: list[str] | tuple[str, ...], hit: AlertHit, *,
         reason = getattr(error, "strerror", None) or str(error)
         return f"alert {hit.alert!r}: command {name!r} failed to start: {reason}"
     try:
-        finished, tail = _wait_reading_stderr(proc, timeout)
+        finished, tail = _wait_reading_stderr(proc, timeout, stop)
     except BaseException:
         _kill_group(proc)
         raise
@@ -75,6 +76,8 @@ def run_command(argv: list[str] | tuple[str, ...], hit: AlertHit, *,
         proc.stderr.close()  # type: ignore[union-attr]
     if not finished:
         _kill_group(proc)
+        if stop is not None and stop.is_set():
+            return None                        # wirewatch is closing: not the command's fault
         return f"alert {hit.alert!r}: command {name!r} killed after {timeout:g} s"
     if proc.returncode == 0:
         return None
@@ -84,8 +87,10 @@ def run_command(argv: list[str] | tuple[str, ...], hit: AlertHit, *,
     return f"alert {hit.alert!r}: command {name!r} exited {proc.returncode}{last}"
 
 
-def _wait_reading_stderr(proc: subprocess.Popen, timeout: float) -> tuple[bool, bytes]:
-    """Wait for `proc` up to `timeout`, keeping the tail of its stderr; (finished, tail)."""
+def _wait_reading_stderr(proc: subprocess.Popen, timeout: float,
+                         stop: threading.Event | None) -> tuple[bool, bytes]:
+    """Wait for `proc` up to `timeout` (or `stop`), keeping the tail of its stderr;
+    (finished, tail)."""
     fd = proc.stderr.fileno()  # type: ignore[union-attr]
     os.set_blocking(fd, False)
     tail = bytearray()
@@ -98,7 +103,7 @@ def _wait_reading_stderr(proc: subprocess.Popen, timeout: float) -> tuple[bool, 
             drain_until = now + STDERR_DRAIN_SECONDS
         if drain_until is not None and (now >= drain_until or not open_):
             return True, bytes(tail)
-        if drain_until is None and now >= deadline:
+        if drain_until is None and (now >= deadline or (stop is not None and stop.is_set())):
             return False, bytes(tail)
         wait = min(0.05, (drain_until or deadline) - now)
         if not open_:
@@ -168,11 +173,13 @@ class CommandRunner:
                                         thread_name_prefix="wirewatch-notify")
         self._pending: set[Future] = set()
         self._lock = threading.Lock()
+        self._stop = threading.Event()
 
     def submit(self, plan: NotificationPlan) -> None:
         jobs: list[Callable[[], str | None]] = [lambda hit=hit: desktop_notify(hit)
                                                 for hit in plan.desktop]
-        jobs += [lambda argv=argv, hit=hit: run_command(argv, hit, timeout=self._timeout)
+        jobs += [lambda argv=argv, hit=hit: run_command(argv, hit, timeout=self._timeout,
+                                                        stop=self._stop)
                  for argv, hit in plan.commands]
         for job in jobs:
             future = self._pool.submit(job)
@@ -206,5 +213,6 @@ class CommandRunner:
                 pass
 
     def close(self) -> None:
-        """Drop what has not started; what runs ends by its time limit."""
+        """Drop what has not started and stop what runs: closing never waits for a command."""
+        self._stop.set()
         self._pool.shutdown(wait=False, cancel_futures=True)

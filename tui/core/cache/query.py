@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from tui.core.cache.store import Store, chunks
@@ -30,6 +30,7 @@ class ItemFilter:
     matches_only: bool = False
     unread_only: bool = False
     starred_only: bool = False
+    since: float | None = None      # only items first seen after this time (epoch seconds)
 
 
 @dataclass
@@ -134,6 +135,9 @@ def _where(flt: ItemFilter) -> tuple[str, list]:
         clauses.append("i.read = 0")
     if flt.starred_only:
         clauses.append("i.starred = 1")
+    if flt.since is not None:
+        clauses.append("i.first_seen > ?")
+        params.append(flt.since)
     if flt.search:
         query = fts_query(flt.search)
         if query is None:
@@ -277,3 +281,46 @@ def item_position(store: Store, flt: ItemFilter, row_id: int) -> int | None:
         f"SELECT count(*) FROM items i{where}{joiner}"
         "(i.sort_time > ? OR (i.sort_time = ? AND i.id > ?))",
         params + [sort_time, sort_time, row_id]).fetchone()[0]
+
+
+def mark_read_matching(store: Store, flt: ItemFilter) -> list[int]:
+    """Mark every unread item the filter lists as read; returns them (for an undo)."""
+    where, params = _where(replace(flt, unread_only=True))
+    with store.transaction() as conn:
+        ids = [row[0] for row in conn.execute(f"SELECT i.id FROM items i{where}", params)]
+        for chunk in chunks(ids, 500):
+            conn.execute(f"UPDATE items SET read = 1 WHERE id IN ({','.join('?' * len(chunk))})",
+                         chunk)
+    return ids
+
+
+def next_unread_position(store: Store, flt: ItemFilter, row_id: int | None) -> int | None:
+    """Where the first unread item after item `row_id` sits in `list_items(flt)` order (from
+    the top when there is none after it, or `row_id` is None); None when all are read."""
+    where, params = _where(replace(flt, unread_only=True))
+    joiner = " AND " if where else " WHERE "
+    order = " ORDER BY i.sort_time DESC, i.id DESC LIMIT 1"
+    found = None
+    if row_id is not None:
+        anchor = store.connection.execute("SELECT sort_time FROM items WHERE id = ?",
+                                          (row_id,)).fetchone()
+        if anchor is not None:
+            found = store.connection.execute(
+                f"SELECT i.id FROM items i{where}{joiner}"
+                "(i.sort_time < ? OR (i.sort_time = ? AND i.id < ?))" + order,
+                params + [anchor[0], anchor[0], row_id]).fetchone()
+    if found is None:
+        found = store.connection.execute(f"SELECT i.id FROM items i{where}" + order,
+                                         params).fetchone()
+    return item_position(store, flt, found[0]) if found is not None else None
+
+
+def text_excerpt(store: Store, row_id: int, start: int, end: int, *, around: int = 40) -> str:
+    """The words around characters start..end of an item's page text (its feed content
+    when it has no page text): where a name was found."""
+    low = max(0, start - around)
+    row = store.connection.execute(
+        "SELECT substr(coalesce(text, content), ?, ?) FROM items WHERE id = ?",
+        (low + 1, end - low + around, row_id)).fetchone()
+    excerpt = " ".join((row[0] or "").split()) if row else ""
+    return ("…" if low else "") + excerpt + "…"

@@ -112,6 +112,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX hits_by_item ON hits (item_id);
     ALTER TABLE items ADD COLUMN page_note TEXT;
     """,
+    # 3: "new since you last looked" counts items by when they were first seen.
+    """
+    CREATE INDEX items_by_first_seen ON items (first_seen);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

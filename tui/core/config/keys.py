@@ -83,6 +83,16 @@ ACTIONS: tuple[Action, ...] = (
            (DASHBOARD,), palette=True),
     Action("open_link", "o", "Open link", "Open the item's link in the web browser.",
            "The current headline", (DASHBOARD, ARTICLE, DIFF, RELATED), palette=True),
+    Action("copy_link", "y", "Copy link", "Copy the item's link (to the terminal's clipboard).",
+           "The current headline", (DASHBOARD,), palette=True),
+    Action("preview", "p", "Preview", "The preview strip: the summary, and where each watched "
+           "name matched.", "The current headline", (DASHBOARD,), palette=True),
+    Action("next_unread", "full_stop", "Next unread", "Next unread headline.",
+           "The current headline", (DASHBOARD,), palette=True),
+    Action("mark_all_read", "X", "All read", "Mark every item in the view read.",
+           "The current headline", (DASHBOARD,), palette=True),
+    Action("undo", "ctrl+z", "Undo", "Undo marking all read.", "The current headline",
+           (DASHBOARD,), palette=True),
     # Screens
     Action("alerts", "a", "Alerts", "The alert rules and their hits.", "Screens", (DASHBOARD,),
            palette=True),
@@ -117,8 +127,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("confirm_yes", "y", "Delete", "Yes: delete the rule.", "Alerts", (CONFIRM,)),
     Action("confirm_no", "n,escape", "Keep", "No: keep the rule.", "Alerts", (CONFIRM,)),
     # App
-    Action("refresh", "r", "Refresh", "Fetch every feed now.", "App", (DASHBOARD,),
-           palette=True),
+    Action("refresh", "r", "Refresh", "Fetch every feed now (from any screen).", "App",
+           (DASHBOARD, *SUBSCREENS, ALERTS), palette=True),
     Action("close_help", "escape,q,question_mark", "Close", "Close the help.", "App", (HELP,)),
     Action("quit", "q", "Quit", "Quit wirewatch.", "App", (DASHBOARD,), palette=True),
 )
