@@ -26,9 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Watch news feeds for the places and people you follow.")
     parser.add_argument("--version", action="version", version=f"wirewatch {__version__}")
     parser.add_argument("--config", metavar="PATH",
-                        help="feeds.toml to use (default: $WIREWATCH_CONFIG, else ./feeds.toml)")
+                        help="feeds.toml to use (default: $WIREWATCH_CONFIG, else ./feeds.toml, "
+                             "else the one `wirewatch init` writes in your config folder)")
     parser.add_argument("--cache", metavar="DIR",
-                        help="cache folder (default: $WIREWATCH_CACHE, else cache/ beside the config)")
+                        help="cache folder (default: $WIREWATCH_CACHE, else cache/ beside the "
+                             "config; for the config in your config folder, your cache folder)")
     parser.add_argument("--offline", action="store_true",
                         help="dashboard: show the cache without fetching")
     parser.set_defaults(run=dashboard.cmd_dashboard, command=None)
