@@ -206,3 +206,26 @@ def test_headlines_print_hostile_titles_inert(tmp_path, capsys):
         assert bad not in out
     assert "Escape \ufffd[31mred" in out and "Right-to-left \ufffdevil.exe" in out
     assert "[@click=app.quit]Click me[/] to quit" in out            # text, shown as it is
+
+
+def test_alerts_print_a_hostile_title_inert(tmp_path, capsys):
+    """A title stored raw (as by anything but our ingestion) that fires a rule."""
+    from tests.support.cachegen import FIXED_NOW, entry
+    from tests.support.cachegen import config_text as cache_config
+    from tui.core.ingest.feeds import ParsedFeed
+
+    config = tmp_path / "feeds.toml"
+    config.write_text(cache_config(), encoding="utf-8")
+    session = make_session(tmp_path / "cache")
+    hostile = "Crimea \x1b]52;c;aGVsbG8=\x07 talks \u202eevil"
+    session.store.ingest("Harbor Wire", ParsedFeed(title="x", language="en", entries=[
+        entry("Harbor Wire", 1, hostile, FIXED_NOW)]), now=FIXED_NOW.timestamp(),
+        matcher=session.watcher)
+    session.close()
+    desk = Desk(config)
+    status, _, err = desk.run(capsys, "alert", "add", "Any Crimea", "--all", "Crimea")
+    assert status == 0, err
+    status, out, _ = desk.run(capsys, "alerts")
+    assert status == 0 and "Any Crimea: " in out
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "Crimea \ufffd]52;c;aGVsbG8=\ufffd talks \ufffdevil" in out
