@@ -12,6 +12,7 @@ from tui.cli.session import open_session
 from tui.core.ingest.sanitize import printable
 
 if TYPE_CHECKING:
+    from tui.core.cache.query import Item
     from tui.core.config.model import Config
     from tui.core.names.resolve import Watched
     from tui.core.session import Session
@@ -79,15 +80,22 @@ def cmd_headlines(args: argparse.Namespace) -> int:
         session.close()
     if args.json:
         print_json({"items": [item.to_json() for item in items]})
-    for item in items if not args.json else ():
+    else:
+        _print_headlines(items)
+    if not items:
+        note(_nothing_found(args, watched, cached))
+    return 0
+
+
+def _print_headlines(items: list[Item]) -> None:
+    """One line per item: local time (~ when estimated), ! alert or * watched name, feed,
+    title, id. Feed text passes `printable`: it goes to a terminal."""
+    for item in items:
         when = item.when.astimezone().strftime("%Y-%m-%d %H:%M")
         mark = "!" if item.alerts else ("*" if item.matches else " ")
         estimated = " " if item.date_known else "~"
         feed, title = printable(item.feed[:18], one_line=True), printable(item.title, one_line=True)
         print(f"{when}{estimated}{mark} {feed:<18} {title}  [{item.uid}]")
-    if not items:
-        note(_nothing_found(args, watched, cached))
-    return 0
 
 
 def _selected_feeds(config: Config, wanted: list[str]) -> tuple[str, ...]:
