@@ -125,7 +125,56 @@ def test_article_text_marks_the_watched_names(before, capsys):
     lines = out.splitlines()
     assert lines[0] == demo_title(GENEVA)
     assert "Harbor Wire" in lines[1] and "text from page" in lines[1]
-    assert "«Witkoff»" in out and "«Kirill Dmitriev»" in out
+    assert "⟦Witkoff⟧" in out and "⟦Kirill Dmitriev⟧" in out
+    assert "\x1b" not in out                                       # a pipe gets no ANSI
+
+
+def test_piped_article_marks_names_with_brackets_no_language_quotes_with(before, capsys):
+    """Russian text quotes with «guillemets»: the marks for names must not look like them."""
+    uid = before.ids(capsys)["Переговоры в Женеве: что известно о встрече делегаций США и Украины"]
+    status, out, _ = before.run(capsys, "article", uid)
+    assert status == 0
+    assert "«реалий на земле»" in out                              # the outlet's own quotes
+    marked = re.findall(r"⟦([^⟧]*)⟧", out)
+    names = {m["text"] for m in before.json(capsys, "article", uid)["matches"]
+             if m["field"] == "text"}
+    assert {"Запорожье", "Херсон", "Донецк"} <= set(marked)
+    assert set(marked) <= names                                    # nothing else is marked
+
+
+def test_article_on_a_terminal_colours_names_in_their_categorys_colour(before, capsys):
+    uid = before.ids(capsys)[f"Harbor Wire: {demo_title(GENEVA)}"]
+    out = _on_a_terminal(before.argv("article", uid))
+    assert "\x1b[1;36mWitkoff\x1b[0m" in out                       # negotiators: cyan
+    assert "\x1b[1;38;5;214mZaporizhzhia\x1b[0m" in out            # regions: orange1
+    assert "⟦" not in out
+    plain = _on_a_terminal(before.argv("article", uid), NO_COLOR="1")
+    assert "\x1b[" not in plain and "⟦Witkoff⟧" in plain
+
+
+def _on_a_terminal(argv: list[str], **env: str) -> str:
+    """What `wirewatch ARGV` writes when its stdout is a terminal (a pseudo-terminal)."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLORTERM")}
+    environ.update(TERM="xterm-256color", COLUMNS="120", **env)
+    proc = subprocess.Popen([sys.executable, "-m", "tui", "--offline", *argv], cwd=ROOT,
+                            stdout=follower, stderr=subprocess.PIPE, env=environ)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:                                            # EIO: the writer is gone
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert proc.wait(timeout=60) == 0, proc.stderr.read()
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
 
 
 def test_article_of_a_cyrillic_item_matches_in_its_own_script(before, capsys):

@@ -30,6 +30,7 @@ from tui.core.config.model import (
     Settings,
     WatchTerm,
 )
+from tui.core.config.paths import user_config_file
 from tui.core.config.rules import rule_problem
 
 BASE = settings_table() + "\n" + THREE_OUTLETS + "\n" + WATCHLIST
@@ -483,12 +484,18 @@ def test_problems_use_the_callers_words_for_fields():
 # --- where the files are ---------------------------------------------------------------------
 
 
-def test_the_config_option_wins_over_the_environment(monkeypatch):
+def test_the_config_option_wins_over_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv(CONFIG_ENV, "/env/feeds.toml")
     assert resolve_config_path("/opt/mine.toml") == Path("/opt/mine.toml")
     assert resolve_config_path(None) == Path("/env/feeds.toml")
     monkeypatch.delenv(CONFIG_ENV)
-    assert resolve_config_path(None) == Path("feeds.toml")
+    assert resolve_config_path(None) == user_config_file()      # nothing here: the user's
+    assert tmp_path in user_config_file().parents
+    (tmp_path / "feeds.toml").write_text("")
+    assert resolve_config_path(None) == Path("feeds.toml")      # ./feeds.toml before it
 
 
 def test_the_cache_defaults_to_a_folder_beside_the_config(monkeypatch, tmp_path):

@@ -28,7 +28,6 @@ from tui.core.cache.query import (
     item_texts,
     links_of,
     list_items,
-    resolve_match,
     stored_versions,
     term_counts,
 )
@@ -142,14 +141,6 @@ def test_a_match_filter_takes_a_watched_name_or_a_category(store):
     assert titles(list_items(store, ItemFilter(match="regions"))) == [
         "Kherson shelling cuts power", "Lavrov talks on Zaporizhzhia plant",
         "Crimea recognition stays off the table"]
-
-
-def test_a_users_spelling_of_a_name_or_category_is_resolved_before_filtering(store):
-    assert resolve_match(store, "lavrov") == "Lavrov"
-    assert resolve_match(store, "NEGOTIATORS") == "negotiators"
-    assert resolve_match(store, "Nobody Watched") == "Nobody Watched"
-    assert list_items(store, ItemFilter(match="lavrov")) == []
-    assert len(list_items(store, ItemFilter(match=resolve_match(store, "lavrov")))) == 1
 
 
 def test_matches_only_keeps_items_naming_a_watched_term(store):

@@ -3,6 +3,7 @@ from tui.core.ingest.sanitize import (
     html_to_line,
     html_to_text,
     one_line,
+    printable,
     strip_unsafe,
     truncate,
 )
@@ -39,3 +40,12 @@ def test_long_fields_are_truncated_on_a_word():
 
 def test_clean_text_collapses_blank_runs():
     assert clean_text("a  \n\n\n\n b\r\nc") == "a\n\nb\nc"
+
+
+def test_printable_replaces_each_unsafe_character_one_for_one():
+    hostile = "a\x1b[31mb\u202ec\x9bd\u2028e\u200bf\ng\th"
+    shown = printable(hostile)
+    assert len(shown) == len(hostile)                  # match offsets stay valid
+    assert shown == "a\ufffd[31mb\ufffdc\ufffdd\ufffde\ufffdf\ng\th"
+    assert printable(hostile, one_line=True).endswith("f g h")
+    assert printable(None) == "" and printable("Крим «x»") == "Крим «x»"

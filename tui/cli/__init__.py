@@ -1,4 +1,4 @@
-"""The command line: parse arguments, ask the core, print text or JSON, exit 0/1/2.
+"""The command line: parse arguments, ask the core, print text or JSON, exit 0/1/2/3.
 
 Each module of this package adds its own subcommands (`register`) and runs them; commands
 import the core lazily, so `wirewatch check` never pays for the HTTP client or the dashboard.
@@ -8,6 +8,7 @@ Errors are one line on stderr, never a traceback; see `errors.ExitStatus` for th
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 from typing import Sequence
@@ -25,9 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Watch news feeds for the places and people you follow.")
     parser.add_argument("--version", action="version", version=f"wirewatch {__version__}")
     parser.add_argument("--config", metavar="PATH",
-                        help="feeds.toml to use (default: $WIREWATCH_CONFIG, else ./feeds.toml)")
+                        help="feeds.toml to use (default: $WIREWATCH_CONFIG, else ./feeds.toml, "
+                             "else the one `wirewatch init` writes in your config folder)")
     parser.add_argument("--cache", metavar="DIR",
-                        help="cache folder (default: $WIREWATCH_CACHE, else cache/ beside the config)")
+                        help="cache folder (default: $WIREWATCH_CACHE, else cache/ beside the "
+                             "config; for the config in your config folder, your cache folder)")
     parser.add_argument("--offline", action="store_true",
                         help="dashboard: show the cache without fetching")
     parser.set_defaults(run=dashboard.cmd_dashboard, command=None)
@@ -38,6 +41,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; its exit status. A reader of our output that went away (`wirewatch
+    headlines | head -1`) ends the command quietly with 141, as Unix tools do."""
+    try:
+        status = _run(argv)
+        sys.stdout.flush()          # so that a closed pipe is noticed here, not at exit
+    except BrokenPipeError:
+        return _stop_writing()
+    return status
+
+
+def _stop_writing() -> int:
+    """After EPIPE: point stdout at /dev/null, so the interpreter's last flush of what is
+    still buffered has nowhere to fail and prints no "Exception ignored" either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):   # a stdout with no file descriptor (tests capture it)
+        pass
+    return ExitStatus.BROKEN_PIPE
+
+
+def _run(argv: Sequence[str] | None) -> int:
     from tui.core.cache.schema import SchemaTooNew
     from tui.core.cache.store import CacheUnavailable
     from tui.core.config.model import ConfigError
@@ -63,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         hint = " (`wirewatch repair` checks the cache and rebuilds its index)" if damaged else ""
         print(f"wirewatch: cache error: {error}{hint}", file=sys.stderr)
         return ExitStatus.FAILURE
+    except BrokenPipeError:
+        raise                       # not an error of ours: main stops quietly
     except OSError as error:
         print(f"wirewatch: {error.strerror or error}: {error.filename or ''}".rstrip(": "),
               file=sys.stderr)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 
 from tui.cli.errors import UsageError
-from tui.cli.render import local_stamp, print_json
+from tui.cli.render import local_stamp, print_json, shown
 from tui.cli.session import open_session
 
 _FLAGS = {"all": "--all", "any": "--any", "none": "--none", "categories": "--category",
@@ -67,7 +67,8 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         print()
     for hit in hits:
         new = "*" if (hit.alert, hit.row_id) in unseen else " "
-        print(f"{local_stamp(hit.fired_at)}{new} {hit.alert}: {hit.title}  [{hit.uid}]")
+        print(f"{local_stamp(hit.fired_at)}{new} {hit.alert}: {shown(hit.title, quote=False)}"
+              f"  [{hit.uid}]")
     return 0
 
 

@@ -11,7 +11,8 @@ class ExitStatus(IntEnum):
     FAILURE = 1            # the command could not do its job
     USAGE = 2              # wrong arguments or a bad configuration
     ALL_FEEDS_FAILED = 3   # `fetch` / `watch --once`: not one feed could be read
-    INTERRUPTED = 130
+    INTERRUPTED = 130      # Ctrl+C (128 + SIGINT)
+    BROKEN_PIPE = 141      # the reader of our output went away (128 + SIGPIPE), as `| head`
 
 
 class UsageError(Exception):

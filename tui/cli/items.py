@@ -7,10 +7,15 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from tui.cli.errors import RuntimeFailure, UsageError
-from tui.cli.render import marked_text, print_json, side_by_side
+from tui.cli.render import marked_matches, note, print_json, shown, side_by_side
 from tui.cli.session import open_session
+from tui.core.ingest.sanitize import printable
 
 if TYPE_CHECKING:
+    from tui.core.cache.query import Item
+    from tui.core.config.model import Config
+    from tui.core.names.resolve import Watched
+    from tui.core.session import Session
     from tui.core.text.articles import Diff
 
 
@@ -19,9 +24,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     headlines.add_argument("--feed", action="append", default=[], metavar="F",
                            help="a feed name or tag (repeatable)")
     headlines.add_argument("--match", metavar="NAME_OR_CATEGORY",
-                           help="only items mentioning this watched name or category")
+                           help="only items mentioning this watched name (any spelling, script "
+                                "or alias: Krim, Крим) or any name of this watch category")
     headlines.add_argument("--search", metavar="TEXT", help="full-text search")
     headlines.add_argument("--alerted", action="store_true", help="only items that fired alerts")
+    headlines.add_argument("--unread", action="store_true",
+                           help="only unread items (as marked in the dashboard)")
     headlines.add_argument("--limit", type=int, default=50, metavar="N",
                            help="how many (0 = all; default 50)")
     headlines.add_argument("--json", action="store_true")
@@ -52,38 +60,90 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_headlines(args: argparse.Namespace) -> int:
-    from tui.core.cache.query import ItemFilter, list_items, resolve_match
+    from tui.core.cache.query import ItemFilter, item_count, list_items
 
     if args.limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
     session = open_session(args, read_only_ok=True)
     try:
-        feeds: tuple[str, ...] = ()
-        if args.feed:
-            unknown = [f for f in args.feed if not session.config.feeds_matching((f,))]
-            if unknown:
-                raise UsageError(f"no feed or tag named {unknown[0]!r}")
-            feeds = tuple(sorted(session.config.feeds_matching(tuple(args.feed))))
-        match = resolve_match(session.store, args.match) if args.match else None
-        flt = ItemFilter(feeds=feeds, match=match, search=args.search, alerted=args.alerted)
+        feeds = _selected_feeds(session.config, args.feed)
+        watched = _watched(session, args.match) if args.match is not None else None
+        if watched is not None:
+            note(f"matching {watched.describe()}")
+        flt = ItemFilter(feeds=feeds, match=watched.filter_key if watched else None,
+                         search=args.search, alerted=args.alerted, unread_only=args.unread)
         # 0 is "all", and so is any limit beyond what SQLite can count to.
         limit = args.limit if 0 < args.limit < 2 ** 62 else None
         items = list_items(session.store, flt, limit=limit)
+        cached = item_count(session.store) if not items else 0
     finally:
         session.close()
     if args.json:
         print_json({"items": [item.to_json() for item in items]})
-        return 0
+    else:
+        _print_headlines(items)
     if not items:
-        import sys
+        note(_nothing_found(args, watched, cached))
+    return 0
 
-        print("no cached items match (fetch with `wirewatch fetch`)", file=sys.stderr)
+
+def _print_headlines(items: list[Item]) -> None:
+    """One line per item: local time (~ when estimated), ! alert or * watched name, feed,
+    title, id. Feed text passes `printable`: it goes to a terminal."""
     for item in items:
         when = item.when.astimezone().strftime("%Y-%m-%d %H:%M")
         mark = "!" if item.alerts else ("*" if item.matches else " ")
         estimated = " " if item.date_known else "~"
-        print(f"{when}{estimated}{mark} {item.feed[:18]:<18} {item.title}  [{item.uid}]")
-    return 0
+        feed, title = printable(item.feed[:18], one_line=True), printable(item.title, one_line=True)
+        print(f"{when}{estimated}{mark} {feed:<18} {title}  [{item.uid}]")
+
+
+def _selected_feeds(config: Config, wanted: list[str]) -> tuple[str, ...]:
+    """The feed names `--feed` selects (names or tags); an unknown one is a usage error that
+    lists what there is."""
+    if not wanted:
+        return ()
+    unknown = [name for name in wanted if not config.feeds_matching((name,))]
+    if unknown:
+        tags = sorted({tag for feed in config.feeds for tag in feed.tags})
+        known = ", ".join(feed.name for feed in config.feeds) or "no feeds"
+        raise UsageError(f"no feed or tag named {shown(unknown[0])} (feeds: {known}"
+                         + (f"; tags: {', '.join(tags)})" if tags else ")"))
+    return tuple(sorted(config.feeds_matching(tuple(wanted))))
+
+
+def _watched(session: Session, typed: str) -> Watched:
+    """The watched name or category `--match` means, in any spelling the matcher knows; a
+    usage error that lists the watchlist when it names none."""
+    from tui.core.names.resolve import watched_names
+
+    found = session.resolve_watched(typed)
+    if found is None:
+        listed = "; ".join(f"{category}: {', '.join(names)}"
+                           for category, names in watched_names(session.watcher).items())
+        have = f"the watchlist has: {listed}" if listed else "the watchlist is empty"
+        raise UsageError(f"no watched name or category {shown(typed)} ({have})")
+    return found
+
+
+def _nothing_found(args: argparse.Namespace, watched: Watched | None, cached: int) -> str:
+    """Why the list is empty, in the words of the filters: only an empty cache is a reason
+    to fetch (a filter that finds nothing in a full cache is not)."""
+    if cached == 0:
+        return "the cache is empty: fetch with `wirewatch fetch`"
+    subject = "no " + ("unread " if args.unread else "") + "cached item"
+    if args.feed:
+        subject += " from " + " or ".join(shown(name, quote=False) for name in args.feed)
+    says = []
+    if watched is not None:
+        says.append(f"mentions {watched.name}" if watched.name is not None
+                    else f"mentions a name of the category {watched.category}")
+    if args.search is not None:
+        says.append(f"contains {shown(args.search)}")
+    if args.alerted:
+        says.append("fired an alert")
+    items = "item" if cached == 1 else "items"
+    return " ".join([subject, " and ".join(says)]).rstrip() + f" (the cache has {cached:,} {items})"
 
 
 def cmd_article(args: argparse.Namespace) -> int:
@@ -106,17 +166,19 @@ def cmd_article(args: argparse.Namespace) -> int:
         return 0
     it = article.item
     when = it.when.astimezone().strftime("%Y-%m-%d %H:%M") if it.when else "unknown"
-    print(it.title)
-    print(f"{it.feed} · {when} · {it.versions} version(s) · text from {article.text_source}")
+    print(printable(it.title, one_line=True))
+    print(f"{printable(it.feed, one_line=True)} · {when} · {it.versions} version(s) · "
+          f"text from {article.text_source}")
     if article.text_note:
-        print(f"(not the page's text: {article.text_note})" if article.text_source == "feed"
-              else f"(the page was read again: {article.text_note})")
+        reason = printable(article.text_note, one_line=True)
+        print(f"(not the page's text: {reason})" if article.text_source == "feed"
+              else f"(the page was read again: {reason})")
     if it.link:
-        print(it.link)
+        print(printable(it.link, one_line=True))
     print()
-    spans = [(m.start, m.end) for m in article.matches
-             if m.field == ("text" if article.text_source == "page" else "summary")]
-    print(marked_text(article.text, spans) if spans else article.text)
+    field = "text" if article.text_source == "page" else "summary"
+    print(marked_matches(article.text, [m for m in article.matches if m.field == field],
+                         session.config))
     return 0
 
 
@@ -179,6 +241,7 @@ def cmd_related(args: argparse.Namespace) -> int:
         print("no related coverage in the cache")
     for related in found:
         label = " (wire copy)" if related.wire_copy else ""
-        print(f"{related.score:4.2f}  {related.feed[:18]:<18} {related.title}{label}  "
-              f"[{related.uid}]")
+        feed = printable(related.feed[:18], one_line=True)
+        print(f"{related.score:4.2f}  {feed:<18} {printable(related.title, one_line=True)}"
+              f"{label}  [{related.uid}]")
     return 0

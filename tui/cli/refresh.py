@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from tui.cli.errors import ExitStatus
-from tui.cli.render import local_stamp, print_json
+from tui.cli.render import local_stamp, print_json, shown
 from tui.cli.session import open_session
 
 if TYPE_CHECKING:
@@ -54,18 +54,18 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     width = max((len(f.name) for f in report.feeds), default=4)
     for feed in report.feeds:
         if feed.status == "error":
-            detail = f"error: {feed.error}"
+            detail = f"error: {shown(feed.error or '', quote=False)}"
         elif feed.status == "not_modified":
             detail = "not modified"
         else:
             detail = f"{feed.new} new, {feed.updated} updated"
         if feed.warning:
-            detail += f" (warning: {feed.warning})"
+            detail += f" (warning: {shown(feed.warning, quote=False)})"
         print(f"{feed.name:<{width}}  {detail}  ({feed.seconds:.2f} s)")
     for problem in report.problems:
-        print(f"problem: {problem}")
+        print(f"problem: {shown(problem, quote=False)}")
     for hit in report.alerts:
-        print(f"ALERT {hit.alert}: {hit.title} [{hit.uid}]")
+        print(f"ALERT {hit.alert}: {shown(hit.title, quote=False)} [{hit.uid}]")
     failed = len(report.failed)
     print(f"{len(report.feeds)} feeds in {report.seconds:.2f} s"
           + (f", {failed} failed" if failed else ""))
@@ -81,8 +81,9 @@ def _print_hit(hit: AlertHit, as_json: bool) -> None:
     if as_json:
         sys.stdout.write(json.dumps(hit.to_json(), ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write(f"{local_stamp(hit.fired_at, '%H:%M')} {hit.alert}: {hit.title} "
-                         f"({hit.feed}) {hit.link or ''}  [{hit.uid}]\n")
+        title, link = shown(hit.title, quote=False), shown(hit.link or "", quote=False)
+        sys.stdout.write(f"{local_stamp(hit.fired_at, '%H:%M')} {hit.alert}: {title} "
+                         f"({hit.feed}) {link}  [{hit.uid}]\n")
     sys.stdout.flush()
 
 
@@ -118,7 +119,7 @@ def _show(hits: list[AlertHit], plan: NotificationPlan, as_json: bool) -> None:
 
 
 def _say(line: str) -> None:
-    print(f"wirewatch: {line}", file=sys.stderr, flush=True)
+    print(f"wirewatch: {shown(line, quote=False)}", file=sys.stderr, flush=True)
 
 
 def _take_config_changes(session: Session) -> None:

@@ -1,25 +1,49 @@
 """Plain-terminal rendering for the command line: side-by-side diff rows and marked text.
 
-ANSI styling only when stdout is a terminal; in a pipe, changed words and matches are
-bracketed instead, so the output stays readable and greppable.
+ANSI styling only when stdout is a terminal (and NO_COLOR is not set); in a pipe, watched names
+are bracketed ⟦like this⟧ and changed words [-like-] {+this+}: marks no language uses as
+punctuation (guillemets are Russian and Ukrainian quotation marks), so the output stays
+readable and greppable. Text from feeds passes `printable` on its way out.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import textwrap
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Sequence
 
+from tui.core.ingest.sanitize import printable
+
 if TYPE_CHECKING:
+    from tui.core.config.model import Config
+    from tui.core.names.watch import Match
     from tui.core.text.diff import Row
 
+MATCH_OPEN, MATCH_CLOSE = "\u27e6", "\u27e7"      # ⟦ ⟧: a watched name, when piped
+_RESET = "\x1b[0m"
 _OP_MARK = {"equal": " ", "replace": "~", "delete": "-", "insert": "+"}
 
 
 def _styled() -> bool:
-    return sys.stdout.isatty()
+    """ANSI styling: on a terminal, unless the user asked for none (https://no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and \
+        os.environ.get("TERM") != "dumb"
+
+
+def note(line: str) -> None:
+    """A one-line remark on stderr (what a filter resolved to, why a list is empty), so that
+    stdout stays the data a pipe or a script reads."""
+    print(f"wirewatch: {line}", file=sys.stderr)
+
+
+def shown(text: str, *, quote: bool = True) -> str:
+    """A user's or a feed's words inside a message: one line, nothing a terminal acts on."""
+    clean = printable(text, one_line=True)
+    return f"'{clean}'" if quote else clean
 
 
 def print_json(data: object) -> None:
@@ -46,10 +70,46 @@ def mark_spans(text: str, spans: Sequence[tuple[int, int]], *, open_: str, close
 
 
 def marked_text(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """Text with the given spans underlined (terminal) or «bracketed» (pipe)."""
+    """Text with the given spans bold and underlined (terminal) or ⟦bracketed⟧ (pipe)."""
+    text = printable(text)
     if _styled():
-        return mark_spans(text, spans, open_="\x1b[4;1m", close="\x1b[0m")
-    return mark_spans(text, spans, open_="«", close="»")
+        return mark_spans(text, spans, open_="\x1b[4;1m", close=_RESET)
+    return mark_spans(text, spans, open_=MATCH_OPEN, close=MATCH_CLOSE)
+
+
+def category_colours(config: Config) -> dict[str, str]:
+    """Each watch category's ANSI colour: the dashboard's (its `color` in feeds.toml, else
+    the fallback the dashboard picks), bold. Rich is imported only for this, on a terminal."""
+    from rich.color import ColorSystem
+
+    from tui.widgets.highlight import category_styles
+
+    system = ColorSystem.TRUECOLOR if os.environ.get("COLORTERM") in ("truecolor", "24bit") \
+        else ColorSystem.EIGHT_BIT
+    out = {}
+    for category, style in category_styles(config).items():
+        styled = style.render("\x00", color_system=system)
+        out[category] = styled[:styled.index("\x00")]
+    return out
+
+
+def marked_matches(text: str, matches: Sequence[Match], config: Config) -> str:
+    """Text with its watched names in their category's colour (terminal) or ⟦bracketed⟧
+    (pipe); `matches` are offsets into `text`."""
+    text = printable(text)
+    spans = sorted((m.start, m.end, m.category) for m in matches)
+    if not _styled():
+        return mark_spans(text, [(start, end) for start, end, _ in spans],
+                          open_=MATCH_OPEN, close=MATCH_CLOSE)
+    colours: Mapping[str, str] = category_colours(config)
+    out, last = [], 0
+    for start, end, category in spans:
+        if start < last:
+            continue
+        out += [text[last:start], colours.get(category, "\x1b[4;1m"), text[start:end], _RESET]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def side_by_side(rows: Sequence[Row], left_label: str, right_label: str,
@@ -58,15 +118,18 @@ def side_by_side(rows: Sequence[Row], left_label: str, right_label: str,
     width = width or shutil.get_terminal_size((120, 24)).columns
     column = max(20, (width - 5) // 2)
     styled = _styled()
+    left_label, right_label = shown(left_label, quote=False), shown(right_label, quote=False)
     lines = [f"  {left_label[:column]:<{column}} | {right_label[:column]}",
              "  " + "-" * column + "-+-" + "-" * column]
     for row in rows:
+        # One for one, so the change offsets stay valid; NUL and \x01 cannot survive it.
+        row_left, row_right = printable(row.left), printable(row.right)
         if styled:
-            left = mark_spans(row.left, row.left_changes, open_="\x00", close="\x01")
-            right = mark_spans(row.right, row.right_changes, open_="\x00", close="\x01")
-        else:
-            left = mark_spans(row.left, row.left_changes, open_="[-", close="-]")
-            right = mark_spans(row.right, row.right_changes, open_="{+", close="+}")
+            left = mark_spans(row_left, row.left_changes, open_="\x00", close="\x01")
+            right = mark_spans(row_right, row.right_changes, open_="\x00", close="\x01")
+        else:   # wdiff's marks: brackets, never used as quotation marks
+            left = mark_spans(row_left, row.left_changes, open_="[-", close="-]")
+            right = mark_spans(row_right, row.right_changes, open_="{+", close="+}")
         left_lines = textwrap.wrap(left, column) or [""]
         right_lines = textwrap.wrap(right, column) or [""]
         mark = _OP_MARK[row.op] if not row.moved else ">"

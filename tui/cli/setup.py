@@ -1,15 +1,24 @@
-"""Commands about the setup itself: check the configuration, feeds in and out as OPML, and
-`repair` for the cache."""
+"""Commands about the setup itself: write the starter configuration, check it, feeds in and
+out as OPML, and `repair` for the cache."""
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 
 from tui.cli.errors import ExitStatus, UsageError
+from tui.cli.render import note
 
 
 def register(commands: argparse._SubParsersAction) -> None:
+    init = commands.add_parser("init", help="write the starter feeds.toml to your config folder "
+                               "(or to --config PATH); never overwrites without --force")
+    init.add_argument("--force", action="store_true", help="replace an existing file")
+    # Also after the command (`wirewatch init --config PATH`); SUPPRESS keeps the global one.
+    init.add_argument("--config", default=argparse.SUPPRESS, metavar="PATH",
+                      help="where to write (default: $WIREWATCH_CONFIG, else your config folder)")
+    init.set_defaults(run=cmd_init)
     commands.add_parser("check", help="validate the configuration and print a summary"
                         ).set_defaults(run=cmd_check)
     opml_in = commands.add_parser("import-opml", help="add the feeds of an OPML file to feeds.toml")
@@ -19,6 +28,28 @@ def register(commands: argparse._SubParsersAction) -> None:
                         ).set_defaults(run=cmd_export_opml)
     commands.add_parser("repair", help="check the cache's integrity and rebuild its search index"
                         ).set_defaults(run=cmd_repair)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Write the shipped starter where the lookup will find it, and say what comes next."""
+    from pathlib import Path
+
+    from tui.core.config.paths import CONFIG_NAME, init_target, resolve_cache_dir, write_starter
+
+    target = init_target(args.config)
+    try:
+        write_starter(target, force=args.force)
+    except FileExistsError:
+        raise UsageError(f"{target} already exists (add --force to replace it)") from None
+    command = f"wirewatch --config {shlex.quote(str(target))}" if args.config else "wirewatch"
+    print(f"wrote the starter feeds.toml to {target}")
+    print(f"  its cache: {resolve_cache_dir(args.cache, target)}")
+    print(f"  next: `{command} check` to review it, then `{command}` for the dashboard")
+    local = Path(CONFIG_NAME)
+    if not args.config and local.is_file() and local.resolve() != target.resolve():
+        note(f"{local.resolve()} is found first from this folder (lookup: --config, "
+             "$WIREWATCH_CONFIG, ./feeds.toml, then your config folder)")
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:

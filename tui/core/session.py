@@ -25,6 +25,7 @@ from tui.core.cache.store import CacheUnavailable, Store, is_read_only_error
 from tui.core.config.load import load_config, resolve_cache_dir, resolve_config_path
 from tui.core.config.model import AlertRule, Config, ConfigError, FeedConfig
 from tui.core.engine import Engine, ProgressCallback, RefreshReport
+from tui.core.names.resolve import Watched, resolve_watched
 from tui.core.names.watch import Term, Watcher
 
 RULES_FINGERPRINT = "rules_fingerprint"
@@ -185,6 +186,12 @@ class Session:
 
     def rule(self, name: str) -> AlertRule | None:
         return next((rule for rule in self.config.alerts if rule.name == name), None)
+
+    def resolve_watched(self, text: str) -> Watched | None:
+        """The watched term or category `text` names, in any case, spelling, script or alias
+        the watchlist in force knows (see names/resolve.py); None when it names none. Its
+        `filter_key` is what `ItemFilter.match` takes."""
+        return resolve_watched(self.watcher, text)
 
     # --- alerts -----------------------------------------------------------------------------
 

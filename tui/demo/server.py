@@ -98,10 +98,15 @@ def _toml_value(value: object) -> str:
 class DemoSite:
     """A fictional news site with six outlets that changes while it runs."""
 
-    def __init__(self, *, advance_every: float | None = 45.0) -> None:
+    def __init__(self, *, advance_every: float | None = 45.0, port: int = 0) -> None:
+        """`port` 0 takes any free port (tests, the demo dashboard); `demo --serve --port N`
+        asks for a fixed one, so a feeds.toml written for it keeps working next time."""
         if advance_every is not None and advance_every <= 0:
             raise ValueError("advance_every must be positive or None")
+        if not 0 <= port <= 65535:
+            raise ValueError("port must be between 0 and 65535")
         self.advance_every = advance_every
+        self.port = port
         self._outlets: list[Outlet] = load_outlets()
         self._lock = threading.Lock()
         self._stage = 0
@@ -127,7 +132,7 @@ class DemoSite:
         class Handler(_Handler):
             demo = site
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         server.daemon_threads = True
         self._server = server
         self._stopping.clear()
@@ -290,7 +295,7 @@ class DemoSite:
         """A complete feeds.toml for the demo, pointing at this running site."""
         lines = [
             "# wirewatch demo: feeds on the bundled sample site (fictional outlets and sample text)",
-            f"# served at {self.base_url} while `wirewatch demo` runs.",
+            f"# served at {self.base_url} while `wirewatch demo` (or `demo --serve`) runs.",
             "",
             "[settings]",
             "refresh_minutes = 0.5",

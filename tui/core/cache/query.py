@@ -25,6 +25,7 @@ class ItemFilter:
 
     feeds: tuple[str, ...] = ()     # feed names; the caller resolves tags to names
     match: str | None = None        # a canonical watched name or a watch category
+                                    # (Session.resolve_watched(...).filter_key)
     search: str | None = None       # full-text search over title, summary and text
     alerted: bool = False
     matches_only: bool = False
@@ -92,17 +93,6 @@ class StoredVersion:
     minor: bool
 
 
-def resolve_match(store: Store, wanted: str) -> str:
-    """The stored spelling of a watched name or category, matched without regard to case."""
-    for column in ("name", "category"):
-        row = store.connection.execute(
-            f"SELECT {column} FROM (SELECT DISTINCT {column} FROM matches INDEXED BY "
-            f"matches_by_{column}) WHERE {column} = ? COLLATE NOCASE LIMIT 1", (wanted,)).fetchone()
-        if row:
-            return row[0]
-    return wanted
-
-
 def fts_query(text: str) -> str | None:
     """A user's search words as a safe FTS5 query: every word quoted, the last one a prefix.
 
@@ -123,7 +113,7 @@ def _where(flt: ItemFilter) -> tuple[str, list]:
         clauses.append(f"i.feed IN ({','.join('?' * len(flt.feeds))})")
         params.extend(flt.feeds)
     if flt.match:
-        # Two indexed lookups; resolve_match gives the stored spelling of the user's words.
+        # Two indexed lookups; names.resolve turns the user's words into the canonical name.
         clauses.append("i.id IN (SELECT item_id FROM matches WHERE name = ? "
                        "UNION SELECT item_id FROM matches WHERE category = ?)")
         params.extend([flt.match, flt.match])

@@ -7,7 +7,6 @@ line of the offending key, so the user never has to guess; nothing runs on a hal
 from __future__ import annotations
 
 import math
-import os
 import re
 import tomllib
 from pathlib import Path
@@ -16,8 +15,6 @@ from urllib.parse import urlsplit
 
 from tui.core.config import keys as keymap
 from tui.core.config.model import (
-    CACHE_ENV,
-    CONFIG_ENV,
     FULL_TEXT_POLICIES,
     SETTING_BOUNDS,
     AlertRule,
@@ -29,18 +26,12 @@ from tui.core.config.model import (
     WatchTerm,
 )
 from tui.core.config.locate import MAX_NESTING, Locator, decode, nesting_too_deep
+from tui.core.config.paths import (  # noqa: F401 - the faces and the session import them here
+    config_not_found,
+    resolve_cache_dir,
+    resolve_config_path,
+)
 from tui.core.config.rules import rule_problem
-
-
-def resolve_config_path(option: str | None) -> Path:
-    """`--config`, else $WIREWATCH_CONFIG, else ./feeds.toml."""
-    return Path(option or os.environ.get(CONFIG_ENV) or "feeds.toml")
-
-
-def resolve_cache_dir(option: str | None, config_path: Path) -> Path:
-    """`--cache`, else $WIREWATCH_CACHE, else cache/ beside the config file."""
-    chosen = option or os.environ.get(CACHE_ENV)
-    return Path(chosen) if chosen else config_path.resolve().parent / "cache"
 
 
 class _Checker:
@@ -129,8 +120,7 @@ def load_config(path: Path) -> Config:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError("no such file (use --config PATH or $WIREWATCH_CONFIG)",
-                          file=str(path)) from None
+        raise config_not_found(path) from None
     except OSError as error:
         raise ConfigError(f"cannot read: {error.strerror or error}", file=str(path)) from None
     return parse_config(decode(raw, path.name), path=path, file=path.name)

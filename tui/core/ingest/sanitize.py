@@ -28,6 +28,30 @@ TEXT_MAX = 200_000
 SHORT_MAX = 2_000  # names, URLs, raw dates, guids
 
 
+# For printing: the characters above plus the remaining zero-width ones and the line and
+# paragraph separators that some terminals take as new lines.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f"
+    "\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+)
+_TAB_OR_NEWLINE = re.compile("[\t\n]")
+REPLACEMENT = "\ufffd"
+
+
+def printable(text: str | None, *, one_line: bool = False) -> str:
+    """`text` as it may be written to a terminal: each control, bidi-override or invisible
+    character becomes U+FFFD, one for one, so offsets of matches into the text stay valid;
+    `one_line` makes tabs and newlines spaces too (a headline is one line).
+
+    Ingestion cleans stored text already; this is the second lock on the door, for caches
+    written by anything else and for text from servers that never went through ingestion.
+    """
+    if not text:
+        return ""
+    text = _UNPRINTABLE.sub(REPLACEMENT, text)
+    return _TAB_OR_NEWLINE.sub(" ", text) if one_line else text
+
+
 def strip_unsafe(text: str) -> str:
     """Remove control, bidi-override and invisible formatting characters; keep \\n and \\t."""
     return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
