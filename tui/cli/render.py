@@ -78,17 +78,21 @@ def marked_text(text: str, spans: Sequence[tuple[int, int]]) -> str:
 
 
 def category_colours(config: Config) -> dict[str, str]:
-    """Each watch category's ANSI colour: the dashboard's (its `color` in feeds.toml, else
-    the fallback the dashboard picks), bold. Rich is imported only for this, on a terminal."""
-    from rich.color import ColorSystem
+    """Each watch category's ANSI colour, bold: the same colour name as the dashboard's (its
+    `color` in feeds.toml, else the fallback). Rich is imported only for this, on a terminal."""
+    from rich.color import ColorParseError, ColorSystem
+    from rich.style import Style
 
-    from tui.widgets.highlight import category_styles
+    from tui.core.config.model import category_colours as colour_names
 
     system = ColorSystem.TRUECOLOR if os.environ.get("COLORTERM") in ("truecolor", "24bit") \
         else ColorSystem.EIGHT_BIT
     out = {}
-    for category, style in category_styles(config).items():
-        styled = style.render("\x00", color_system=system)
+    for category, name in colour_names(config).items():
+        try:
+            styled = Style(color=name, bold=True).render("\x00", color_system=system)
+        except ColorParseError:
+            styled = Style(bold=True).render("\x00", color_system=system)
         out[category] = styled[:styled.index("\x00")]
     return out
 

@@ -21,7 +21,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.color import Color as TextualColor
 
-from tui.core.config.model import Config
+from tui.core.config.model import FALLBACK_COLOURS, Config, category_colours
 from tui.core.names.watch import Match
 from tui.widgets.palette import parse, readable
 
@@ -32,10 +32,6 @@ _UNSAFE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
 )
 REPLACEMENT = "\ufffd"
-
-# Colours for watch categories that do not name one: distinct on dark and light themes.
-_FALLBACK_COLOURS = ("orange1", "cyan", "magenta", "green3", "yellow3", "deep_sky_blue1",
-                     "hot_pink", "spring_green2")
 
 
 def safe(text: str | None) -> str:
@@ -60,15 +56,13 @@ def category_styles(config: Config, variables: Mapping[str, str] | None = None
     grounds = [ground for name in ("surface", "panel")
                if (ground := parse((variables or {}).get(name, ""))) is not None]
     styles: dict[str, Style] = {}
-    for index, category in enumerate(config.watch):
-        colour = category.color or _FALLBACK_COLOURS[index % len(_FALLBACK_COLOURS)]
+    for index, (name, colour) in enumerate(category_colours(config).items()):
         try:
-            triplet = Color.parse(colour).get_truecolor()
-        except ColorParseError:
-            triplet = Color.parse(_FALLBACK_COLOURS[index % len(_FALLBACK_COLOURS)]
-                                  ).get_truecolor()
-        shown = readable(TextualColor(*triplet), grounds)
-        styles[category.name] = Style(color=shown.rich_color, bold=True)
+            parsed = Color.parse(colour)
+        except ColorParseError:     # a typo in feeds.toml must not crash the UI
+            parsed = Color.parse(FALLBACK_COLOURS[index % len(FALLBACK_COLOURS)])
+        shown = readable(TextualColor(*parsed.get_truecolor()), grounds)
+        styles[name] = Style(color=shown.rich_color, bold=True)
     return styles
 
 

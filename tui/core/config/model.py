@@ -114,3 +114,15 @@ class Config:
 
     def refresh_minutes(self, feed: FeedConfig) -> float:
         return feed.refresh_minutes or self.settings.refresh_minutes
+
+
+# Colours for watch categories that do not name one: distinct on dark and light backgrounds.
+FALLBACK_COLOURS = ("orange1", "cyan", "magenta", "green3", "yellow3", "deep_sky_blue1",
+                    "hot_pink", "spring_green2")
+
+
+def category_colours(config: Config) -> dict[str, str]:
+    """Each watch category's colour name: its `color` in feeds.toml, else a fallback by its
+    place in the file (the dashboard and the command line colour names alike)."""
+    return {category.name: category.color or FALLBACK_COLOURS[index % len(FALLBACK_COLOURS)]
+            for index, category in enumerate(config.watch)}
