@@ -57,33 +57,30 @@ def serve_demo_site(port: int) -> int:
     if not 0 <= port <= 65535:
         raise UsageError(f"--port must be between 1 and 65535, not {port}")
     site = DemoSite(port=port)
-    try:
-        site.start()
-    except OSError as error:
-        raise RuntimeFailure(f"cannot serve on 127.0.0.1:{port}: "
-                             f"{error.strerror or error}") from None
-    try:
-        sys.stdout.write(site.config_toml())
-        sys.stdout.flush()
-        print(f"wirewatch: serving the sample site at {site.base_url} ({len(site.feeds)} feeds; "
-              f"it moves on every {site.advance_every:g} s); save the feeds.toml printed on "
-              "stdout and use it with `wirewatch --config FILE`; Ctrl+C stops it",
-              file=sys.stderr, flush=True)
-        _wait_for_a_stop_signal()
-    finally:
-        site.stop()
-    print("wirewatch: stopped", file=sys.stderr)
-    return 0
-
-
-def _wait_for_a_stop_signal() -> None:
-    """Block until Ctrl+C (SIGINT) or a service manager's SIGTERM; both mean a clean stop."""
+    # The stop signals are caught before anything is printed: a script that stops the site
+    # as soon as it reads the first line must get a clean stop, not a killed process.
     stop = threading.Event()
     previous = {signum: signal.signal(signum, lambda *_: stop.set())
                 for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
-        while not stop.wait(SERVE_TICK_SECONDS):
-            pass
+        try:
+            site.start()
+        except OSError as error:
+            raise RuntimeFailure(f"cannot serve on 127.0.0.1:{port}: "
+                                 f"{error.strerror or error}") from None
+        try:
+            sys.stdout.write(site.config_toml())
+            sys.stdout.flush()
+            print(f"wirewatch: serving the sample site at {site.base_url} ({len(site.feeds)} "
+                  f"feeds; it moves on every {site.advance_every:g} s); save the feeds.toml "
+                  "printed on stdout and use it with `wirewatch --config FILE`; Ctrl+C stops it",
+                  file=sys.stderr, flush=True)
+            while not stop.wait(SERVE_TICK_SECONDS):
+                pass
+        finally:
+            site.stop()
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+    print("wirewatch: stopped", file=sys.stderr)
+    return 0
