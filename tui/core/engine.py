@@ -113,8 +113,9 @@ class Engine:
                            max_bytes=settings.max_feed_bytes, concurrency=settings.concurrency)
 
     def close(self) -> None:
-        """Stop the writer thread (after its queued work)."""
-        self._writer.shutdown(wait=True)
+        """Stop the writer thread: the feed it is storing is finished (one transaction), what
+        waits behind it is dropped (a refresh cut short by quitting is fetched again)."""
+        self._writer.shutdown(wait=True, cancel_futures=True)
 
     def due_feeds(self, now: float | None = None) -> list[FeedConfig]:
         now = now or time.time()
