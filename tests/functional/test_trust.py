@@ -166,21 +166,26 @@ time.sleep(60)
 """
 
 
-def test_hanging_commands_never_hold_up_the_next_refresh(tmp_path, http_server):
-    serve(http_server, "/wire.xml", [item(n, title=f"Crimea recognition, report {n}")
-                                     for n in range(3)])
+def hanging_rule(tmp_path: Path) -> tuple[Path, str]:
+    """A rule whose command hangs for a minute, leaving a mark in the folder when it starts."""
     marks = tmp_path / "marks"
     marks.mkdir()
     hang = tmp_path / "hang.py"
     hang.write_text(HANG.format(python=sys.executable), encoding="utf-8")
     hang.chmod(0o755)
-    rule = f'''
+    return marks, f'''
 [[alerts]]
 name = "Crimea recognition"
 all = ["Crimea"]
 notify = ["command"]
 command = ["{hang}", "{marks}"]
 '''
+
+
+def test_hanging_commands_never_hold_up_the_next_refresh(tmp_path, http_server):
+    serve(http_server, "/wire.xml", [item(n, title=f"Crimea recognition, report {n}")
+                                     for n in range(3)])
+    marks, rule = hanging_rule(tmp_path)
     config = site_config(tmp_path, http_server, extra=rule, settings="refresh_minutes = 0.05")
     with Watcher(config) as watch:
         wait_for(lambda: len(list(marks.iterdir())) >= 3, "the three commands to start")
@@ -339,18 +344,7 @@ def test_a_read_only_cache_still_answers_the_commands_that_read_it(tmp_path, htt
 def test_watch_survives_sigterm_with_commands_running(tmp_path, http_server):
     """Stopping `watch` while a notification command runs ends both, cleanly."""
     serve(http_server, "/wire.xml", [item(1, title="US weighs recognition of Crimea")])
-    marks = tmp_path / "marks"
-    marks.mkdir()
-    hang = tmp_path / "hang.py"
-    hang.write_text(HANG.format(python=sys.executable), encoding="utf-8")
-    hang.chmod(0o755)
-    rule = f'''
-[[alerts]]
-name = "Crimea"
-all = ["Crimea"]
-notify = ["command"]
-command = ["{hang}", "{marks}"]
-'''
+    marks, rule = hanging_rule(tmp_path)
     config = site_config(tmp_path, http_server, extra=rule)
     with Watcher(config) as watch:
         wait_for(lambda: any(marks.iterdir()), "the command to start")
