@@ -126,3 +126,111 @@ def test_documents_without_a_declaration_are_returned_untouched() -> None:
     for body in bodies:
         if KEYWORD.search(body) is None:
             assert strip_doctype(body) is body
+
+
+# -- task 5: what was dropped or made up is said, at parse time --------------------------
+
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+
+
+def rss_items(items: str, *, namespaces: str = "") -> bytes:
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" {namespaces}><channel>'
+            f"<title>Clips</title><link>https://clips.example/</link>{items}</channel></rss>"
+            ).encode()
+
+
+def test_a_clean_document_has_no_notes() -> None:
+    assert parse_feed(rss([item(i) for i in range(5)])).notes == []
+    assert parse_feed(atom([item(1)])).notes == []
+
+
+@pytest.mark.parametrize("build", [rss, atom], ids=["rss", "atom"])
+def test_entries_over_the_cap_are_noted(build) -> None:
+    feed = parse_feed(build([item(i) for i in range(2_500)]))
+
+    assert feed.parser == "lxml"
+    assert len(feed.entries) == 2_000
+    assert feed.notes == ["kept the first 2,000 of 2,500 entries"]
+
+
+def test_entries_over_the_cap_are_noted_on_the_tolerant_path_too() -> None:
+    body = rss([item(i) for i in range(2_345)])[:-20]  # cut off: feedparser reads it
+
+    feed = parse_feed(body)
+
+    assert feed.parser == "feedparser"
+    assert len(feed.entries) == 2_000
+    assert "kept the first 2,000 of 2,345 entries" in feed.notes
+
+
+@pytest.mark.parametrize("build", [rss, atom], ids=["rss", "atom"])
+def test_a_cut_off_document_is_read_as_far_as_it_goes_and_says_so(build) -> None:
+    whole = build([item(i) for i in range(10)])
+    body = whole[: whole.index(b"Headline 7")]  # mid-item, mid-title
+
+    feed = parse_feed(body)
+
+    assert feed.parser == "feedparser"
+    assert [e.title for e in feed.entries][:7] == [f"Headline {i}" for i in range(7)]
+    assert feed.notes == ["document is cut off or malformed; read as far as possible"]
+
+
+def test_a_tolerant_read_of_a_well_formed_document_adds_no_note() -> None:
+    # The charset header contradicts the declaration: feedparser reads it (bozo), but
+    # nothing was cut.
+    body = '<?xml version="1.0"?><rss version="2.0"><channel><title>Ä</title></channel></rss>'
+    feed = parse_feed(body.encode("latin-1"), {"Content-Type": "text/xml; charset=iso-8859-1"})
+
+    assert feed.parser == "feedparser" and feed.notes == []
+
+
+def test_titles_come_from_media_title_when_an_item_has_none() -> None:
+    body = rss_items(
+        "<item><media:title>Clip one</media:title><guid>c1</guid></item>"
+        '<item><title></title><media:group><media:title type="html">Clip &lt;b&gt;two&lt;/b&gt;'
+        "</media:title></media:group><guid>c2</guid></item>"
+        "<item><media:content url='https://clips.example/3.mp4'><media:title>Clip three"
+        "</media:title></media:content><guid>c3</guid></item>"
+        "<item><title>Own title</title><media:title>Not this</media:title><guid>c4</guid></item>",
+        namespaces=f'xmlns:media="{MEDIA_NS}"',
+    )
+
+    feed = parse_feed(body)
+
+    assert feed.parser == "lxml"
+    assert [e.title for e in feed.entries] == ["Clip one", "Clip two", "Clip three", "Own title"]
+    assert feed.notes == ["3 titles taken from media:title"]
+
+
+def test_atom_entries_titled_only_in_media_group_get_that_title() -> None:
+    body = (f'<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="{MEDIA_NS}">'
+            "<title>Channel</title><entry><id>v1</id><media:group>"
+            "<media:title>Video one</media:title></media:group></entry></feed>").encode()
+
+    feed = parse_feed(body)
+
+    assert [e.title for e in feed.entries] == ["Video one"]
+    assert feed.notes == ["1 title taken from media:title"]
+
+
+def test_titles_come_from_the_summary_as_a_last_resort() -> None:
+    summary = "Talks in Geneva resume after a week of silence, officials in both capitals said."
+    feed = parse_feed(rss([item(1, title="", summary=f"<p>{summary}</p>"),
+                           item(2, title="", summary="Short one."),
+                           item(3, title="", summary=""),
+                           item(4)]))
+
+    titles = [e.title for e in feed.entries]
+    assert titles == ["Talks in Geneva resume after a week of silence, officials in both…",
+                      "Short one…", "", "Headline 4"]
+    assert feed.notes == ["2 titles taken from the summary"]
+
+
+def test_a_made_up_title_does_not_change_an_entrys_identity() -> None:
+    # No guid, no link: the key hashes title and date, and must stay what it was.
+    untitled = item(1, title="", guid="", link="", summary="Something happened.")
+    key = parse_feed(rss([untitled])).entries[0].key
+
+    bare = parse_feed(rss([dict(untitled, summary="")])).entries[0]
+
+    assert bare.title == "" and bare.key == key

@@ -6,6 +6,10 @@ but it reads anything) whenever the strict pass cannot be sure. Both are handed 
 URL or path, and both see the document only after every DOCTYPE and every entity declaration
 is cut out, wherever it sits, so an entity-expansion bomb has nothing to expand. Every text
 field leaves this module sanitised.
+
+What reading a document cost it is said, not hidden: `ParsedFeed.notes` holds a short phrase
+for each loss or repair (entries over the cap, a cut-off document read as far as it goes,
+titles made up for entries that had none).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import xml.sax
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 from urllib.parse import urljoin, urlsplit
@@ -28,6 +33,7 @@ from tui.core.ingest.sanitize import (
     html_to_line,
     html_to_text,
     one_line,
+    truncate,
 )
 
 MAX_ENTRIES = 2_000
@@ -37,6 +43,7 @@ RSS1 = "{http://purl.org/rss/1.0/}"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+MEDIA = "{http://search.yahoo.com/mrss/}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 _KEYWORD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
@@ -65,6 +72,7 @@ class Entry:
     published_struct: object = None  # feedparser's UTC struct_time, when it parsed the date
     key: str = ""                    # stable identity within the feed, set by `assign_keys`
     published: float | None = None   # UTC epoch seconds, set by `assign_dates`; None: unknown
+    title_from: str | None = None    # where a missing title was taken from; None: the feed's own
 
 
 @dataclass
@@ -74,6 +82,8 @@ class ParsedFeed:
     entries: list[Entry] = field(default_factory=list)
     parser: str = "lxml"
     warning: str | None = None       # feedparser's bozo message, when it had to guess
+    notes: list[str] = field(default_factory=list)
+    """What reading the document dropped or made up, one short phrase each."""
 
 
 def strip_doctype(body: bytes) -> bytes:
@@ -157,6 +167,8 @@ def parse_feed(body: bytes, headers: Mapping[str, str] | None = None, *,
         feed = _parse_tolerant(body, headers)
     _resolve_links(feed, base_url or headers.get("content-location"))
     assign_keys(feed.entries)
+    _title_untitled(feed.entries)  # after the keys: a made-up title must not change identity
+    feed.notes += _title_notes(feed.entries)
     assign_dates(feed.entries, language or feed.language or "en")
     return feed
 
@@ -233,11 +245,13 @@ def _read_rss(root) -> ParsedFeed:
     channel = root.find("channel")
     if channel is None:
         raise _Unsure
-    items = channel.findall("item") or root.findall("item")
+    notes: list[str] = []
+    items = _capped(channel.findall("item") or root.findall("item"), notes)
     return ParsedFeed(
         title=html_to_line(_text(channel.find("title"))),
         language=one_line(_text(_first(channel, "language", f"{DC}language")), 20) or None,
-        entries=[_rss_entry(item) for item in items[:MAX_ENTRIES]],
+        entries=[_rss_entry(item) for item in items],
+        notes=notes,
     )
 
 
@@ -246,9 +260,10 @@ def _rss_entry(item) -> Entry:
     for child in item:  # one pass over the children instead of a find() per field
         children.setdefault(child.tag, child)
     get = children.get
+    title = _text(get("title"))
     return _entry(
         guid=_text(get("guid", get(f"{DC}identifier"))), link=_text(get("link")),
-        title=_text(get("title")), summary=_text(get("description")),
+        title=title, media_title=_media_title(item, title), summary=_text(get("description")),
         content=_text(get(f"{CONTENT}encoded")),
         published_raw=_text(get("pubDate", get(f"{DC}date"))), html_title=True,
     )
@@ -258,17 +273,23 @@ def _read_rdf(root) -> ParsedFeed:
     channel = root.find(f"{RSS1}channel")
     if channel is None:
         raise _Unsure
+    notes: list[str] = []
     return ParsedFeed(
         title=html_to_line(_text(channel.find(f"{RSS1}title"))),
         language=one_line(_text(channel.find(f"{DC}language")), 20) or None,
-        entries=[
-            _entry(guid=item.get(f"{RDF}about") or "", link=_text(item.find(f"{RSS1}link")),
-                   title=_text(item.find(f"{RSS1}title")),
-                   summary=_text(item.find(f"{RSS1}description")),
-                   content=_text(item.find(f"{CONTENT}encoded")),
-                   published_raw=_text(item.find(f"{DC}date")), html_title=True)
-            for item in root.findall(f"{RSS1}item")[:MAX_ENTRIES]
-        ],
+        entries=[_rdf_entry(item) for item in _capped(root.findall(f"{RSS1}item"), notes)],
+        notes=notes,
+    )
+
+
+def _rdf_entry(item) -> Entry:
+    title = _text(item.find(f"{RSS1}title"))
+    return _entry(
+        guid=item.get(f"{RDF}about") or "", link=_text(item.find(f"{RSS1}link")),
+        title=title, media_title=_media_title(item, title),
+        summary=_text(item.find(f"{RSS1}description")),
+        content=_text(item.find(f"{CONTENT}encoded")),
+        published_raw=_text(item.find(f"{DC}date")), html_title=True,
     )
 
 
@@ -296,20 +317,22 @@ def _atom_link(entry) -> str:
 def _read_atom(root) -> ParsedFeed:
     title, title_html = _atom_text(root.find(f"{ATOM}title"))
     entries = []
-    for item in root.findall(f"{ATOM}entry")[:MAX_ENTRIES]:
+    notes: list[str] = []
+    for item in _capped(root.findall(f"{ATOM}entry"), notes):
         item_title, item_title_html = _atom_text(item.find(f"{ATOM}title"))
         summary, summary_html = _atom_text(item.find(f"{ATOM}summary"))
         content, content_html = _atom_text(item.find(f"{ATOM}content"))
         date = _first(item, f"{ATOM}published", f"{ATOM}updated")
         entries.append(_entry(
             guid=_text(item.find(f"{ATOM}id")), link=_atom_link(item), title=item_title,
-            summary=summary, content=content, published_raw=_text(date),
+            media_title=_media_title(item, item_title), summary=summary, content=content, published_raw=_text(date),
             html_title=item_title_html, html_summary=summary_html, html_content=content_html,
         ))
     return ParsedFeed(
         title=html_to_line(title) if title_html else one_line(title),
         language=one_line(root.get(XML_LANG) or "", 20) or None,
         entries=entries,
+        notes=notes,
     )
 
 
@@ -324,8 +347,9 @@ def _parse_tolerant(body: bytes, headers: Mapping[str, str]) -> ParsedFeed:
         kind = "an HTML page" if b"<html" in body[:4096].lower() else "no feed found"
         raise FeedError(f"not a feed ({kind})")
     channel = result.get("feed", {})
+    notes = _malformed_notes(result)
     entries = []
-    for raw in result.entries[:MAX_ENTRIES]:
+    for raw in _capped(result.entries, notes):
         contents = raw.get("content") or []
         date_key = "published" if raw.get("published") else "updated"
         entries.append(_entry(
@@ -340,25 +364,89 @@ def _parse_tolerant(body: bytes, headers: Mapping[str, str]) -> ParsedFeed:
         title=html_to_line(channel.get("title") or ""),
         language=one_line(channel.get("language") or "", 20) or None,
         entries=entries, parser="feedparser",
-        warning=one_line(warning, 200) if warning else None,
+        warning=one_line(warning, 200) if warning else None, notes=notes,
     )
+
+
+def _malformed_notes(result) -> list[str]:
+    """A note when feedparser's XML parser stopped at a syntax error (a cut-off or broken
+    document) and its loose parser read on. Its other bozo reasons (an encoding the HTTP
+    header contradicts, an undeclared namespace) lose nothing worth saying."""
+    if isinstance(result.get("bozo_exception"), xml.sax.SAXParseException):
+        return ["document is cut off or malformed; read as far as possible"]
+    return []
 
 
 # --- common ----------------------------------------------------------------------------------
 
 def _entry(*, guid: str, link: str, title: str, summary: str, content: str, published_raw: str,
            struct: object = None, html_title: bool = False, html_summary: bool = True,
-           html_content: bool = True) -> Entry:
+           html_content: bool = True, media_title: str = "") -> Entry:
     as_text: Callable[[str, int], str] = html_to_text
+    title = html_to_line(title) if html_title else one_line(title)
+    title_from = None
+    if not title and media_title:
+        title, title_from = html_to_line(media_title), "media:title"
     return Entry(
         guid=one_line(guid, SHORT_MAX) or None,
         link=one_line(link, SHORT_MAX) or None,
-        title=html_to_line(title) if html_title else one_line(title),
+        title=title,
+        title_from=title_from if title else None,
         summary=(as_text if html_summary else clean_text)(summary, SUMMARY_MAX),
         content=(as_text if html_content else clean_text)(content, TEXT_MAX),
         published_raw=one_line(published_raw, 200) or None,
         published_struct=struct,
     )
+
+
+def _capped(items: list, notes: list[str]) -> list:
+    """The first MAX_ENTRIES items, noting how many there were when that is not all."""
+    if len(items) > MAX_ENTRIES:
+        notes.append(f"kept the first {MAX_ENTRIES:,} of {len(items):,} entries")
+    return items[:MAX_ENTRIES]
+
+
+def _media_title(item, own_title: str) -> str:
+    """An item's Media RSS title (on the item, or in its media:group or media:content),
+    looked for only when it has no title of its own: video and podcast feeds title items
+    there alone."""
+    if own_title.strip():
+        return ""
+    return _text(item.find(f".//{MEDIA}title"))
+
+
+#: A title made from the summary: its first words, and a mark that the outlet did not write it.
+_MADE_TITLE_WORDS = 12
+_MADE_TITLE_MAX = 90
+
+
+def _title_untitled(entries: list[Entry]) -> None:
+    """Give entries without a title the first words of their summary (else their content),
+    ending with "…": an empty line in a list of headlines tells the reader nothing."""
+    for entry in entries:
+        if entry.title:
+            continue
+        for text, source in ((entry.summary, "the summary"), (entry.content, "the content")):
+            if made := _first_words(text):
+                entry.title, entry.title_from = made, source
+                break
+
+
+def _first_words(text: str) -> str:
+    """"Talks in Geneva resume after…" from a summary; "" when it has no words."""
+    words = " ".join(text.split(maxsplit=_MADE_TITLE_WORDS)[:_MADE_TITLE_WORDS])
+    cut = truncate(words, _MADE_TITLE_MAX).rstrip("…").rstrip(" .,;:!?-–—…")
+    return cut + "…" if cut else ""
+
+
+def _title_notes(entries: list[Entry]) -> list[str]:
+    """One note per place titles were taken from: "3 titles taken from media:title"."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        if entry.title_from:
+            counts[entry.title_from] = counts.get(entry.title_from, 0) + 1
+    return [f"{n:,} title{'s' if n != 1 else ''} taken from {source}"
+            for source, n in counts.items()]
 
 
 def _resolve_links(feed: ParsedFeed, base_url: str | None) -> None:
