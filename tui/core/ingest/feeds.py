@@ -46,6 +46,8 @@ CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 MEDIA = "{http://search.yahoo.com/mrss/}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
+#: Where a declaration starts. Any letter case: HTML writes "<!doctype", and a regex of
+#: feedparser's might one day be less strict than expat.
 _KEYWORD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 #: What can end a declaration, hide a '>' or ']' that does not end it, or show that the
 #: keyword was text inside a comment or a CDATA section.
@@ -89,8 +91,8 @@ class ParsedFeed:
 def strip_doctype(body: bytes) -> bytes:
     """Remove every DOCTYPE (internal subset included) and every <!ENTITY> declaration.
 
-    Entities defined there are what an expansion bomb expands, and both parsers would
-    expand some: expat (in feedparser) up to its amplification limit, and feedparser's
+    Entities defined there are what an expansion bomb expands. lxml is told not to, but
+    feedparser expands them twice over: expat up to its amplification limit, then its
     loose parser, which re-reads "safe" entities from the head without any limit (a 140 KB
     document took 735 MB). So none may survive, wherever they sit: past the first 64 KB,
     after the root element, inside a comment (feedparser's head regexes do not know
@@ -325,8 +327,9 @@ def _read_atom(root) -> ParsedFeed:
         date = _first(item, f"{ATOM}published", f"{ATOM}updated")
         entries.append(_entry(
             guid=_text(item.find(f"{ATOM}id")), link=_atom_link(item), title=item_title,
-            media_title=_media_title(item, item_title), summary=summary, content=content, published_raw=_text(date),
-            html_title=item_title_html, html_summary=summary_html, html_content=content_html,
+            media_title=_media_title(item, item_title), summary=summary, content=content,
+            published_raw=_text(date), html_title=item_title_html, html_summary=summary_html,
+            html_content=content_html,
         ))
     return ParsedFeed(
         title=html_to_line(title) if title_html else one_line(title),
