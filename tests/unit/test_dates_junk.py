@@ -145,20 +145,22 @@ started = time.perf_counter()
 from tests.unit.test_dates_junk import entry, junk_dates
 from tui.core.ingest.feeds import assign_dates
 entries = [entry(raw) for raw in junk_dates(2000, seed=int(sys.argv[1]))]
-imported = time.perf_counter()
+imported, cpu = time.perf_counter(), time.process_time()
 assign_dates(entries, "en")
 done = time.perf_counter()
-print(json.dumps({"seconds": done - imported, "with_imports": done - started,
+print(json.dumps({"seconds": done - imported, "cpu_seconds": time.process_time() - cpu,
+                  "with_imports": done - started,
                   "dated": sum(e.published is not None for e in entries),
                   "dateparser_imported": "dateparser" in sys.modules}))
 """
 
 
 def test_2000_junk_dates_cost_well_under_a_second_cold():
-    """In a fresh process, so dateparser's first-call cost counts if junk ever reaches it."""
+    """In a fresh process, so dateparser's first-call cost counts if junk ever reaches it.
+    CPU time is what is bounded: wall time also counts other tests running beside it."""
     run = subprocess.run([sys.executable, "-c", COLD_RUN, "2025"], cwd=ROOT, text=True,
                          capture_output=True, timeout=120, check=True)
     figures = json.loads(run.stdout)
 
     assert figures["dated"] == 0
-    assert figures["seconds"] < 0.6, figures  # about 0.2 s: one language loaded, 10 misses
+    assert figures["cpu_seconds"] < 0.6, figures  # about 0.2 s: one language loaded, 10 misses

@@ -153,9 +153,9 @@ def test_ten_thousand_outlines_of_one_title_import_in_linear_time(tmp_path: Path
     config = tmp_path / "feeds.toml"
     config.write_text('[[feeds]]\nname = "Same (3)"\nurl = "https://other.example/"\n')
 
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other tests running beside it do not count
     added, skipped = add_feeds(config, read_opml(data))
-    seconds = time.perf_counter() - started
+    seconds = time.process_time() - started
 
     assert skipped == 0 and len(added) == 10_000 == len(set(added))
     assert added[:4] == ["Same", "Same (2)", "Same (4)", "Same (5)"]
