@@ -94,16 +94,24 @@ def test_a_relative_failure_is_remembered_across_minutes(dateparser_calls):
     assert 1 <= len(dateparser_calls) <= 2  # the feed's language, then one guess
 
 
-def test_budget_caps_the_dateparser_calls_of_one_document(dateparser_calls):
-    budget = DateBudget(calls=100, misses=5)
+def test_budget_caps_the_failed_dateparser_calls_of_one_document(dateparser_calls):
+    budget = DateBudget(misses=5)
     for n in range(200):
         assert parse_date(f"Folge {n} budget-test", language="de", now=NOW, budget=budget) is None
     assert len(dateparser_calls) == 5
     assert not budget.allows()
 
 
+def test_budget_caps_the_time_of_successful_calls_too(dateparser_calls):
+    budget = DateBudget(seconds=1e-6)
+    found = [parse_date(f"vor {n} Sekunden", language="de", now=NOW, budget=budget)
+             for n in range(1, 4)]
+    assert found == [NOW - timedelta(seconds=1), None, None]
+    assert len(dateparser_calls) == 1
+
+
 def test_budget_refusal_is_not_remembered_as_a_failure():
-    spent = DateBudget(calls=0)
+    spent = DateBudget(seconds=0)
     raw = "22.11.2025 08:17"  # dateparser's work: RFC 822 and ISO 8601 cannot read it
 
     assert parse_date(raw, language="de", now=NOW, budget=spent) is None
@@ -112,7 +120,7 @@ def test_budget_refusal_is_not_remembered_as_a_failure():
 
 
 def test_successes_do_not_spend_the_miss_budget():
-    budget = DateBudget(calls=100, misses=1)
+    budget = DateBudget(misses=1)
     found = [parse_date(f"vor {n} Minuten", language="de", now=NOW, budget=budget)
              for n in range(1, 61)]
     assert found == [NOW - timedelta(minutes=n) for n in range(1, 61)]
@@ -127,6 +135,17 @@ def test_assign_dates_gives_each_document_its_own_budget():
 
     assert all(e.published is None for e in junk)
     assert all(e.published is not None for e in good)
+
+
+def test_a_large_feed_of_dates_only_dateparser_reads_is_dated_whole():
+    # Distinct strings, so no cache helps: each is a real call in the feed's language.
+    raws = [f"{1 + n % 28:02d}.{1 + n // 28 % 12:02d}.2025 {n % 24:02d}:{n % 60:02d} Uhr"
+            for n in range(300)]
+    entries = [entry(raw) for raw in raws]
+
+    assign_dates(entries, "de")
+
+    assert all(e.published is not None for e in entries)
 
 
 def test_every_string_over_the_length_limit_is_refused(dateparser_calls):
