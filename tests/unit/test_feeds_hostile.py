@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.feedgen import atom, item, rss
-from tui.core.ingest.feeds import ParsedFeed, parse_feed, strip_doctype
+from tui.core.ingest.feeds import FeedError, ParsedFeed, parse_feed, strip_doctype
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus" / "feedparser"
 KEYWORD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
@@ -234,3 +234,24 @@ def test_a_made_up_title_does_not_change_an_entrys_identity() -> None:
     bare = parse_feed(rss([dict(untitled, summary="")])).entries[0]
 
     assert bare.title == "" and bare.key == key
+
+
+# -- hostile input raises nothing but FeedError ----------------------------------------------
+
+
+def test_an_unparsable_link_drops_the_link_not_the_feed() -> None:
+    body = rss([item(1, link="https://[::1/story"), item(2)])
+
+    feed = parse_feed(body, base_url="https://news.example/feed.xml")
+
+    assert [e.link for e in feed.entries] == [None, "https://news.example/2"]
+    assert feed.entries[0].key == "urn:test:1"
+
+
+@pytest.mark.parametrize("encoding", [b"u\xf4tf-8", b"utf\x00-8"], ids=["non-ascii", "nul"])
+def test_a_junk_encoding_declaration_is_a_feed_error(encoding: bytes) -> None:
+    body = (b'<?xml version="1.0" encoding="' + encoding + b'"?><rss version="2.0"><channel>'
+            b"<title>t</title></channel></rss>")
+
+    with pytest.raises(FeedError, match="not a feed"):
+        parse_feed(body)

@@ -344,8 +344,11 @@ def _read_atom(root) -> ParsedFeed:
 def _parse_tolerant(body: bytes, headers: Mapping[str, str]) -> ParsedFeed:
     import feedparser  # 40 ms to import; only paid when a feed needs it
 
-    result = feedparser.parse(io.BytesIO(body), response_headers=dict(headers),
-                              sanitize_html=False, resolve_relative_uris=False)
+    try:
+        result = feedparser.parse(io.BytesIO(body), response_headers=dict(headers),
+                                  sanitize_html=False, resolve_relative_uris=False)
+    except ValueError as error:  # its encoding sniffing, on a declared encoding of junk bytes
+        raise FeedError(f"not a feed (unreadable: {one_line(str(error), 120)})") from None
     if not result.get("version") and not result.entries:
         kind = "an HTML page" if b"<html" in body[:4096].lower() else "no feed found"
         raise FeedError(f"not a feed ({kind})")
@@ -455,10 +458,21 @@ def _title_notes(entries: list[Entry]) -> list[str]:
 def _resolve_links(feed: ParsedFeed, base_url: str | None) -> None:
     """Relative links against the feed's URL; anything but http(s) is dropped, never opened."""
     for entry in feed.entries:
-        if entry.link and base_url:
-            entry.link = urljoin(base_url, entry.link)
-        if entry.link and urlsplit(entry.link).scheme not in ("http", "https"):
-            entry.link = None
+        entry.link = _resolved_link(entry.link, base_url)
+
+
+def _resolved_link(link: str | None, base_url: str | None) -> str | None:
+    """One item's link, absolute and http(s), or None. urllib raises ValueError on some
+    (an unclosed "[" of an IPv6 host): one such link used to lose the whole feed."""
+    if not link:
+        return None
+    try:
+        if base_url:
+            link = urljoin(base_url, link)
+        scheme = urlsplit(link).scheme
+    except ValueError:
+        return None
+    return link if scheme in ("http", "https") else None
 
 
 def _digest(*parts: str | None) -> str:
