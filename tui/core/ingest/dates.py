@@ -136,8 +136,8 @@ class DateBudget:
     """How much dateparser one document may cost; `assign_dates` makes one per document.
 
     Only calls that miss the cache are charged. After `misses` failed calls the document is
-    taken to send junk and dateparser is not asked again. `seconds` caps the time of the
-    calls that succeed too: at about 1 ms a call a 2,000-entry feed fits, but relative dates
+    taken to send junk and dateparser is not asked again. `seconds` caps the CPU time of
+    the calls that succeed too: at about 1 ms a call a 2,000-entry feed fits, but relative dates
     in a language the feed does not declare are guessed at 15-25 ms each, every refresh.
     What the budget refuses is an unknown date (the store then uses the time first seen).
     """
@@ -209,10 +209,10 @@ def _dateparser(raw: str, language: str | None, relative_base_minute: int,
         return None
     if budget is not None and not budget.allows():
         return None  # not tried, so not remembered as a failure
-    started = time.perf_counter()
+    started = time.thread_time()  # this thread's CPU: what other threads do is not charged
     found = _ask_dateparser(raw, language, relative_base_minute)
     if budget is not None:
-        budget.charge(time.perf_counter() - started, found is not None)
+        budget.charge(time.thread_time() - started, found is not None)
     if found is None:
         _FAILED.put((raw, language), None)
     else:
