@@ -84,10 +84,11 @@ def test_a_repaired_file_says_so() -> None:
     assert found.problems[0].startswith("the file is not well-formed XML (line 1: ")
 
 
-def test_the_result_still_iterates_as_the_feeds() -> None:
+def test_the_result_is_still_the_list_of_feeds() -> None:
     found = read_opml(opml('<outline text="A" xmlUrl="https://a.example/"/>'))
 
-    assert list(found) == [OpmlFeed("A", "https://a.example/")] and len(found) == 1
+    assert found == [OpmlFeed("A", "https://a.example/")] == found.feeds
+    assert found.problems == []
 
 
 # -- files that cannot be read sensibly are a clear error ----------------------------------
@@ -112,8 +113,28 @@ def test_entity_declarations_are_an_error(where: str) -> None:
             '<opml version="2.0"><body><outline text="&lol9;" xmlUrl="https://a.example/&lol9;"/>'
             "</body></opml>").encode()
 
-    with pytest.raises(ValueError, match=r"declares XML entities"):
+    with pytest.raises(ValueError, match=r"entities through other entities"):
         read_opml(data)
+
+
+def test_parameter_entities_are_an_error() -> None:
+    data = (b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY % p "<!ENTITY a \'x\'>"> %p;]>'
+            b'<opml><body><outline text="A" xmlUrl="https://a.example/"/></body></opml>')
+
+    with pytest.raises(ValueError, match=r"entities through other entities"):
+        read_opml(data)
+
+
+def test_a_plain_entity_is_not_expanded_and_the_file_still_imports() -> None:
+    data = (b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY nbsp "&#160;">'
+            b'<!ENTITY boom "BOOM BOOM">]><opml version="2.0"><body>'
+            b'<outline text="&boom;" xmlUrl="https://a.example/"/></body></opml>')
+
+    found = read_opml(data)
+
+    assert found == [OpmlFeed("a.example", "https://a.example/")]
+    assert found.problems == ["the file is not well-formed XML (line 1: Entity 'boom' not "
+                              "defined); read as far as possible"]
 
 
 def test_a_doctype_without_entities_is_harmless() -> None:

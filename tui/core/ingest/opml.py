@@ -4,8 +4,8 @@ An OPML file comes from another program, or from someone who wants to hurt this 
 reading it never aborts on one bad outline: a feed whose URL we could not fetch (no host,
 a port past 65535, a scheme other than http(s)) is skipped and named in `problems`, and
 the rest are imported. What cannot be read sensibly at all raises ValueError with a line
-that says why: not OPML, outlines nested past MAX_DEPTH, or XML entity declarations (the
-stuff of expansion bombs; wirewatch never expands them, so the file would import empty).
+that says why: not OPML, outlines nested past MAX_DEPTH, or entities defined through other
+entities (an expansion bomb: wirewatch expands no entity, so it would import as nothing).
 """
 
 from __future__ import annotations
@@ -25,7 +25,10 @@ from tui.core.ingest.sanitize import one_line, strip_unsafe
 MAX_DEPTH = 50
 _NAME_MAX = 120
 _TAG_MAX = 60
-_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
+#: An entity defined through another ("&lol8;" in the value of lol9), or a parameter entity:
+#: what expansion bombs are made of. A character reference ("&#160;") is no such thing.
+_AMPLIFYING_ENTITY = re.compile(
+    rb"""<!ENTITY\s+(?:%|[^\s"'>]+\s+(?:"[^"]*&[^#"]|'[^']*&[^#']))""", re.I)
 
 
 @dataclass(frozen=True)
@@ -35,31 +38,27 @@ class OpmlFeed:
     tags: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class OpmlImport:
-    """What `read_opml` found: the feeds to add, and one line per outline it skipped.
+class OpmlFeeds(list[OpmlFeed]):
+    """What `read_opml` found: the feeds to add (it is their list, as it always was), and
+    in ``problems`` one line per outline it skipped or repair it made."""
 
-    Iterating it (or taking its length) gives the feeds, so a caller written for the old
-    list return value, such as ``add_feeds(path, read_opml(data))``, keeps working.
-    """
+    def __init__(self, feeds: Iterable[OpmlFeed] = (), problems: Iterable[str] = ()) -> None:
+        super().__init__(feeds)
+        self.problems: list[str] = list(problems)
 
-    feeds: list[OpmlFeed]
-    problems: list[str]
-
-    def __iter__(self) -> Iterator[OpmlFeed]:
-        return iter(self.feeds)
-
-    def __len__(self) -> int:
-        return len(self.feeds)
+    @property
+    def feeds(self) -> list[OpmlFeed]:
+        return list(self)
 
 
-def read_opml(data: bytes) -> OpmlImport:
+def read_opml(data: bytes) -> OpmlFeeds:
     """Every outline with an xmlUrl we can fetch. Its tags: the titles (lower-cased) and
     ``category`` of the outlines around it, then its own ``category``. Raises ValueError,
     with the reason, for a file that is no OPML we can read."""
-    if _ENTITY_DECLARATION.search(data):
-        raise ValueError("the file declares XML entities (<!ENTITY>), which wirewatch does "
-                         "not expand; remove them and import again")
+    if _AMPLIFYING_ENTITY.search(data):
+        raise ValueError("the file defines XML entities through other entities, the shape of "
+                         "an expansion bomb; wirewatch expands no entity, so nothing would "
+                         "import")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False, recover=True)
     try:
@@ -69,7 +68,7 @@ def read_opml(data: bytes) -> OpmlImport:
     if root is None or root.tag != "opml":
         raise ValueError("not an OPML file (no <opml> root)")
     body = root.find("body")
-    found = OpmlImport(feeds=[], problems=_recovered_errors(parser))
+    found = OpmlFeeds(problems=_recovered_errors(parser))
     for outline, tags in _outlines(body if body is not None else root):
         _read_outline(outline, tags, found)
     return found
@@ -97,7 +96,7 @@ def _outlines(top) -> Iterator[tuple[object, tuple[str, ...]]]:
         stack.extend((child, tags, depth + 1) for child in reversed(children))
 
 
-def _read_outline(outline, tags: tuple[str, ...], found: OpmlImport) -> None:
+def _read_outline(outline, tags: tuple[str, ...], found: OpmlFeeds) -> None:
     url = (outline.get("xmlUrl") or "").strip()
     label = _label(outline)
     problem = _url_problem(url)
@@ -106,7 +105,7 @@ def _read_outline(outline, tags: tuple[str, ...], found: OpmlImport) -> None:
         found.problems.append(f"skipped {name} ({one_line(url, 100)}): {problem}")
         return
     tags = _merged(tags, _category_tags(outline))
-    found.feeds.append(OpmlFeed(name=label or urlsplit(url).netloc, url=url, tags=tags))
+    found.append(OpmlFeed(name=label or urlsplit(url).netloc, url=url, tags=tags))
 
 
 def _label(outline) -> str:
