@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -137,9 +138,10 @@ class DateBudget:
 
     Only calls that miss the cache are charged. After `misses` failed calls the document is
     taken to send junk and dateparser is not asked again. `seconds` caps the CPU time of
-    the calls that succeed too: at about 1 ms a call a 2,000-entry feed fits, but relative dates
-    in a language the feed does not declare are guessed at 15-25 ms each, every refresh.
-    What the budget refuses is an unknown date (the store then uses the time first seen).
+    the calls that succeed too: at 1-2 ms a call over a thousand dates in the feed's own
+    language fit, but relative dates in a language the feed does not declare are guessed
+    at 15-25 ms each, every refresh. What the budget refuses is an unknown date (the store
+    then uses the time the entry was first seen).
     """
 
     seconds: float = 2.0
@@ -155,28 +157,29 @@ class DateBudget:
 
 
 class _Memo:
-    """A bounded dict that forgets its oldest entries: dateparser's answers by raw string."""
+    """A bounded dict that forgets its oldest entries: dateparser's answers by raw string.
+    Feeds may be parsed on more than one thread, so making room is done under a lock."""
 
     def __init__(self, size: int) -> None:
         self._size = size
         self._entries: dict = {}
+        self._lock = threading.Lock()
 
-    def __contains__(self, key: object) -> bool:
-        return key in self._entries
+    def get(self, key: object, default: object = None) -> object:
+        return self._entries.get(key, default)
 
-    def get(self, key: object) -> datetime | None:
-        return self._entries.get(key)
-
-    def put(self, key: object, value: datetime | None) -> None:
-        if len(self._entries) >= self._size:
-            del self._entries[next(iter(self._entries))]
-        self._entries[key] = value
+    def put(self, key: object, value: object) -> None:
+        with self._lock:
+            while len(self._entries) >= self._size:
+                del self._entries[next(iter(self._entries))]
+            self._entries[key] = value
 
 
 _FOUND = _Memo(4096)
 #: Strings dateparser could not read, by (raw, language): a failure does not depend on the
 #: minute a relative date is read at, so "vor Ort" fails once, not once a minute.
 _FAILED = _Memo(4096)
+_UNKNOWN = object()
 
 
 def _has_date_shape(raw: str) -> bool:
@@ -203,9 +206,10 @@ def _dateparser(raw: str, language: str | None, relative_base_minute: int,
                 budget: DateBudget | None) -> datetime | None:
     """dateparser's reading of ``raw``, from memory when it has been asked before."""
     key = (raw, language, relative_base_minute)
-    if key in _FOUND:
-        return _FOUND.get(key)
-    if (raw, language) in _FAILED:
+    remembered = _FOUND.get(key, _UNKNOWN)
+    if remembered is not _UNKNOWN:
+        return remembered  # type: ignore[return-value]
+    if _FAILED.get((raw, language)):
         return None
     if budget is not None and not budget.allows():
         return None  # not tried, so not remembered as a failure
@@ -214,7 +218,7 @@ def _dateparser(raw: str, language: str | None, relative_base_minute: int,
     if budget is not None:
         budget.charge(time.thread_time() - started, found is not None)
     if found is None:
-        _FAILED.put((raw, language), None)
+        _FAILED.put((raw, language), True)
     else:
         _FOUND.put(key, found)
     return found
