@@ -99,23 +99,27 @@ def _append_entry(tables: AoT, entry: Table) -> None:
 
 
 def add_feeds(path: Path, feeds: Iterable) -> tuple[list[str], int]:
-    """Append feeds (name, url, tags) not already configured by URL; returns (added, skipped)."""
+    """Append feeds (name, url, tags) not already configured by URL; returns (added, skipped).
+
+    A name already taken gets a number, "Name (2)", "Name (3)": the numbering for a name
+    goes on from where it stopped, so 10,000 outlines of one title cost linear time (the
+    old search from 2 each time took minutes).
+    """
     document = _load(path)
     if "feeds" not in document:
         _separate(document)
         document.append("feeds", tomlkit.aot())
     table = document["feeds"]
     urls = {str(entry.get("url")) for entry in table}
-    names = {str(entry.get("name")) for entry in table}
+    names = {str(entry.get("name")).strip() for entry in table}  # as the loader reads them
+    next_number: dict[str, int] = {}
     added: list[str] = []
     skipped = 0
     for feed in feeds:
         if feed.url in urls:
             skipped += 1
             continue
-        name, number = feed.name, 2
-        while name in names:
-            name, number = f"{feed.name} ({number})", number + 1
+        name = _free_name(feed.name.strip() or feed.url, names, next_number)
         entry = tomlkit.table()
         entry["name"] = name
         entry["url"] = feed.url
@@ -128,6 +132,17 @@ def add_feeds(path: Path, feeds: Iterable) -> tuple[list[str], int]:
     if added:
         save_document(path, document)
     return added, skipped
+
+
+def _free_name(wanted: str, taken: set[str], next_number: dict[str, int]) -> str:
+    """``wanted``, or the first "wanted (n)" not taken, n counting on from the last call."""
+    if wanted not in taken:
+        return wanted
+    number = next_number.get(wanted, 2)
+    while f"{wanted} ({number})" in taken:
+        number += 1
+    next_number[wanted] = number + 1
+    return f"{wanted} ({number})"
 
 
 # --- alert rules --------------------------------------------------------------------------

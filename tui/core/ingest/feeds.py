@@ -3,8 +3,13 @@
 Two parsers, chosen by measurement: a strict lxml pass (about 1 ms for a 50-item feed) for the
 well-formed RSS 2.0, RSS 1.0 and Atom 1.0 that most outlets publish, and feedparser (25-40 ms,
 but it reads anything) whenever the strict pass cannot be sure. Both are handed bytes, never a
-URL or path, and both see the document only after its internal DTD subset is cut out, so an
-entity-expansion bomb has nothing to expand. Every text field leaves this module sanitised.
+URL or path, and both see the document only after every DOCTYPE and every entity declaration
+is cut out, wherever it sits, so an entity-expansion bomb has nothing to expand. Every text
+field leaves this module sanitised.
+
+What reading a document cost it is said, not hidden: `ParsedFeed.notes` holds a short phrase
+for each loss or repair (entries over the cap, a cut-off document read as far as it goes,
+titles made up for entries that had none).
 """
 
 from __future__ import annotations
@@ -12,13 +17,14 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import xml.sax
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from tui.core.ingest.dates import parse_date
+from tui.core.ingest.dates import DateBudget, parse_date
 from tui.core.ingest.sanitize import (
     SHORT_MAX,
     SUMMARY_MAX,
@@ -27,6 +33,7 @@ from tui.core.ingest.sanitize import (
     html_to_line,
     html_to_text,
     one_line,
+    truncate,
 )
 
 MAX_ENTRIES = 2_000
@@ -36,9 +43,18 @@ RSS1 = "{http://purl.org/rss/1.0/}"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+MEDIA = "{http://search.yahoo.com/mrss/}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-_DOCTYPE = re.compile(rb"<!DOCTYPE[^\[>]*(\[.*?\]\s*)?>", re.S | re.I)
+#: Where a declaration starts. Any letter case: HTML writes "<!doctype", and a regex of
+#: feedparser's might one day be less strict than expat.
+_KEYWORD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
+#: What can end a declaration, hide a '>' or ']' that does not end it, or show that the
+#: keyword was text inside a comment or a CDATA section.
+_DECLARATION_TOKEN = re.compile(rb"<!--|-->|[\"'\[\]>]")
+#: Bytes a keyword can start or go on with: a cut right after one could join two pieces
+#: into a new keyword ("<!DOC" + "TYPE ..."), so a space goes between them.
+_JOINABLE = frozenset(b"<!DOCTYPEdoctypeENTITYentity")
 _DECLARED = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._\-]+)", re.I)
 _CHARSET = re.compile(r"charset=[\"']?([A-Za-z0-9._\-]+)", re.I)
 
@@ -58,6 +74,7 @@ class Entry:
     published_struct: object = None  # feedparser's UTC struct_time, when it parsed the date
     key: str = ""                    # stable identity within the feed, set by `assign_keys`
     published: float | None = None   # UTC epoch seconds, set by `assign_dates`; None: unknown
+    title_from: str | None = None    # where a missing title was taken from; None: the feed's own
 
 
 @dataclass
@@ -67,15 +84,74 @@ class ParsedFeed:
     entries: list[Entry] = field(default_factory=list)
     parser: str = "lxml"
     warning: str | None = None       # feedparser's bozo message, when it had to guess
+    notes: list[str] = field(default_factory=list)
+    """What reading the document dropped or made up, one short phrase each."""
 
 
 def strip_doctype(body: bytes) -> bytes:
-    """Remove the DOCTYPE and its internal subset: no entity defined there can expand."""
-    head = body[:65_536]
-    found = _DOCTYPE.search(head)
-    if not found:
+    """Remove every DOCTYPE (internal subset included) and every <!ENTITY> declaration.
+
+    Entities defined there are what an expansion bomb expands. lxml is told not to, but
+    feedparser expands them twice over: expat up to its amplification limit, then its
+    loose parser, which re-reads "safe" entities from the head without any limit (a 140 KB
+    document took 735 MB). So none may survive, wherever they sit: past the first 64 KB,
+    after the root element, inside a comment (feedparser's head regexes do not know
+    comments). One left-to-right pass, linear in the body whatever it holds. No keyword is
+    left, and none can form where two kept pieces meet. A body without one is returned
+    as it is.
+    """
+    found = _KEYWORD.search(body)
+    if found is None:
         return body
-    return body[: found.start()] + body[found.end():]
+    kept = bytearray()
+    position = 0
+    while found is not None:
+        kept += body[position:found.start()]
+        if kept and kept[-1] in _JOINABLE:
+            kept += b" "
+        position = _declaration_end(body, found.end())
+        found = _KEYWORD.search(body, position)
+    kept += body[position:]
+    return bytes(kept)
+
+
+def _declaration_end(body: bytes, position: int) -> int:
+    """Where the declaration whose keyword ends at ``position`` ends (past its '>').
+
+    Every parser needs white space after the keyword; without it ('"<!DOCTYPE"' in a
+    comment) the keyword is text, and only the keyword goes.
+
+    Quoted strings and comments are skipped whole, so a '>' or ']' inside an entity value
+    ends nothing; '[' ... ']' is the internal subset, whose own declarations end in '>'.
+    A ']' with no '[' open, or a '-->', cannot belong to a declaration: the keyword was
+    text in a CDATA section or a comment ("<![CDATA[ <!DOCTYPE ]]>"), so the declaration
+    ends just before it and the section stays closed. Each step searches forward from
+    where the last one stopped, so the whole scan is linear; anything left unterminated
+    runs to the end of the body and is removed.
+    """
+    if not body[position:position + 1].isspace():
+        return position
+    depth = 0
+    while (token := _DECLARATION_TOKEN.search(body, position)) is not None:
+        mark, position = token.group(), token.end()
+        if mark in (b'"', b"'"):
+            position = _past(body, mark, position)
+        elif mark == b"<!--":
+            position = _past(body, b"-->", position)
+        elif mark == b"[":
+            depth += 1
+        elif mark in (b"]", b"-->") and depth == 0:
+            return token.start()
+        elif mark == b"]":
+            depth -= 1
+        elif depth == 0:  # '>' outside the subset
+            return position
+    return len(body)
+
+
+def _past(body: bytes, closing: bytes, position: int) -> int:
+    end = body.find(closing, position)
+    return len(body) if end < 0 else end + len(closing)
 
 
 def parse_feed(body: bytes, headers: Mapping[str, str] | None = None, *,
@@ -93,14 +169,22 @@ def parse_feed(body: bytes, headers: Mapping[str, str] | None = None, *,
         feed = _parse_tolerant(body, headers)
     _resolve_links(feed, base_url or headers.get("content-location"))
     assign_keys(feed.entries)
+    _title_untitled(feed.entries)  # after the keys: a made-up title must not change identity
+    feed.notes += _title_notes(feed.entries)
     assign_dates(feed.entries, language or feed.language or "en")
     return feed
 
 
 def assign_dates(entries: list[Entry], language: str) -> None:
-    """Each entry's publication time as epoch seconds (None when unknown or implausible)."""
+    """Each entry's publication time as epoch seconds (None when unknown or implausible).
+
+    One `DateBudget` for the whole document: a feed of 2,000 junk dates costs a few
+    dateparser calls, not 2,000.
+    """
+    budget = DateBudget()
     for entry in entries:
-        when = parse_date(entry.published_raw, struct=entry.published_struct, language=language)
+        when = parse_date(entry.published_raw, struct=entry.published_struct, language=language,
+                          budget=budget)
         entry.published = when.timestamp() if when else None
 
 
@@ -163,11 +247,13 @@ def _read_rss(root) -> ParsedFeed:
     channel = root.find("channel")
     if channel is None:
         raise _Unsure
-    items = channel.findall("item") or root.findall("item")
+    notes: list[str] = []
+    items = _capped(channel.findall("item") or root.findall("item"), notes)
     return ParsedFeed(
         title=html_to_line(_text(channel.find("title"))),
         language=one_line(_text(_first(channel, "language", f"{DC}language")), 20) or None,
-        entries=[_rss_entry(item) for item in items[:MAX_ENTRIES]],
+        entries=[_rss_entry(item) for item in items],
+        notes=notes,
     )
 
 
@@ -176,9 +262,10 @@ def _rss_entry(item) -> Entry:
     for child in item:  # one pass over the children instead of a find() per field
         children.setdefault(child.tag, child)
     get = children.get
+    title = _text(get("title"))
     return _entry(
         guid=_text(get("guid", get(f"{DC}identifier"))), link=_text(get("link")),
-        title=_text(get("title")), summary=_text(get("description")),
+        title=title, media_title=_media_title(item, title), summary=_text(get("description")),
         content=_text(get(f"{CONTENT}encoded")),
         published_raw=_text(get("pubDate", get(f"{DC}date"))), html_title=True,
     )
@@ -188,17 +275,23 @@ def _read_rdf(root) -> ParsedFeed:
     channel = root.find(f"{RSS1}channel")
     if channel is None:
         raise _Unsure
+    notes: list[str] = []
     return ParsedFeed(
         title=html_to_line(_text(channel.find(f"{RSS1}title"))),
         language=one_line(_text(channel.find(f"{DC}language")), 20) or None,
-        entries=[
-            _entry(guid=item.get(f"{RDF}about") or "", link=_text(item.find(f"{RSS1}link")),
-                   title=_text(item.find(f"{RSS1}title")),
-                   summary=_text(item.find(f"{RSS1}description")),
-                   content=_text(item.find(f"{CONTENT}encoded")),
-                   published_raw=_text(item.find(f"{DC}date")), html_title=True)
-            for item in root.findall(f"{RSS1}item")[:MAX_ENTRIES]
-        ],
+        entries=[_rdf_entry(item) for item in _capped(root.findall(f"{RSS1}item"), notes)],
+        notes=notes,
+    )
+
+
+def _rdf_entry(item) -> Entry:
+    title = _text(item.find(f"{RSS1}title"))
+    return _entry(
+        guid=item.get(f"{RDF}about") or "", link=_text(item.find(f"{RSS1}link")),
+        title=title, media_title=_media_title(item, title),
+        summary=_text(item.find(f"{RSS1}description")),
+        content=_text(item.find(f"{CONTENT}encoded")),
+        published_raw=_text(item.find(f"{DC}date")), html_title=True,
     )
 
 
@@ -226,20 +319,23 @@ def _atom_link(entry) -> str:
 def _read_atom(root) -> ParsedFeed:
     title, title_html = _atom_text(root.find(f"{ATOM}title"))
     entries = []
-    for item in root.findall(f"{ATOM}entry")[:MAX_ENTRIES]:
+    notes: list[str] = []
+    for item in _capped(root.findall(f"{ATOM}entry"), notes):
         item_title, item_title_html = _atom_text(item.find(f"{ATOM}title"))
         summary, summary_html = _atom_text(item.find(f"{ATOM}summary"))
         content, content_html = _atom_text(item.find(f"{ATOM}content"))
         date = _first(item, f"{ATOM}published", f"{ATOM}updated")
         entries.append(_entry(
             guid=_text(item.find(f"{ATOM}id")), link=_atom_link(item), title=item_title,
-            summary=summary, content=content, published_raw=_text(date),
-            html_title=item_title_html, html_summary=summary_html, html_content=content_html,
+            media_title=_media_title(item, item_title), summary=summary, content=content,
+            published_raw=_text(date), html_title=item_title_html, html_summary=summary_html,
+            html_content=content_html,
         ))
     return ParsedFeed(
         title=html_to_line(title) if title_html else one_line(title),
         language=one_line(root.get(XML_LANG) or "", 20) or None,
         entries=entries,
+        notes=notes,
     )
 
 
@@ -248,14 +344,18 @@ def _read_atom(root) -> ParsedFeed:
 def _parse_tolerant(body: bytes, headers: Mapping[str, str]) -> ParsedFeed:
     import feedparser  # 40 ms to import; only paid when a feed needs it
 
-    result = feedparser.parse(io.BytesIO(body), response_headers=dict(headers),
-                              sanitize_html=False, resolve_relative_uris=False)
+    try:
+        result = feedparser.parse(io.BytesIO(body), response_headers=dict(headers),
+                                  sanitize_html=False, resolve_relative_uris=False)
+    except ValueError as error:  # its encoding sniffing, on a declared encoding of junk bytes
+        raise FeedError(f"not a feed (unreadable: {one_line(str(error), 120)})") from None
     if not result.get("version") and not result.entries:
         kind = "an HTML page" if b"<html" in body[:4096].lower() else "no feed found"
         raise FeedError(f"not a feed ({kind})")
     channel = result.get("feed", {})
+    notes = _malformed_notes(result)
     entries = []
-    for raw in result.entries[:MAX_ENTRIES]:
+    for raw in _capped(result.entries, notes):
         contents = raw.get("content") or []
         date_key = "published" if raw.get("published") else "updated"
         entries.append(_entry(
@@ -270,20 +370,34 @@ def _parse_tolerant(body: bytes, headers: Mapping[str, str]) -> ParsedFeed:
         title=html_to_line(channel.get("title") or ""),
         language=one_line(channel.get("language") or "", 20) or None,
         entries=entries, parser="feedparser",
-        warning=one_line(warning, 200) if warning else None,
+        warning=one_line(warning, 200) if warning else None, notes=notes,
     )
+
+
+def _malformed_notes(result) -> list[str]:
+    """A note when feedparser's XML parser stopped at a syntax error (a cut-off or broken
+    document) and its loose parser read on. Its other bozo reasons (an encoding the HTTP
+    header contradicts, an undeclared namespace) lose nothing worth saying."""
+    if isinstance(result.get("bozo_exception"), xml.sax.SAXParseException):
+        return ["document is cut off or malformed; read as far as possible"]
+    return []
 
 
 # --- common ----------------------------------------------------------------------------------
 
 def _entry(*, guid: str, link: str, title: str, summary: str, content: str, published_raw: str,
            struct: object = None, html_title: bool = False, html_summary: bool = True,
-           html_content: bool = True) -> Entry:
+           html_content: bool = True, media_title: str = "") -> Entry:
     as_text: Callable[[str, int], str] = html_to_text
+    title = html_to_line(title) if html_title else one_line(title)
+    title_from = None
+    if not title and media_title:
+        title, title_from = html_to_line(media_title), "media:title"
     return Entry(
         guid=one_line(guid, SHORT_MAX) or None,
         link=one_line(link, SHORT_MAX) or None,
-        title=html_to_line(title) if html_title else one_line(title),
+        title=title,
+        title_from=title_from if title else None,
         summary=(as_text if html_summary else clean_text)(summary, SUMMARY_MAX),
         content=(as_text if html_content else clean_text)(content, TEXT_MAX),
         published_raw=one_line(published_raw, 200) or None,
@@ -291,13 +405,74 @@ def _entry(*, guid: str, link: str, title: str, summary: str, content: str, publ
     )
 
 
+def _capped(items: list, notes: list[str]) -> list:
+    """The first MAX_ENTRIES items, noting how many there were when that is not all."""
+    if len(items) > MAX_ENTRIES:
+        notes.append(f"kept the first {MAX_ENTRIES:,} of {len(items):,} entries")
+    return items[:MAX_ENTRIES]
+
+
+def _media_title(item, own_title: str) -> str:
+    """An item's Media RSS title (on the item, or in its media:group or media:content),
+    looked for only when it has no title of its own: video and podcast feeds title items
+    there alone."""
+    if own_title.strip():
+        return ""
+    return _text(item.find(f".//{MEDIA}title"))
+
+
+#: A title made from the summary: its first words, and a mark that the outlet did not write it.
+_MADE_TITLE_WORDS = 12
+_MADE_TITLE_MAX = 90
+
+
+def _title_untitled(entries: list[Entry]) -> None:
+    """Give entries without a title the first words of their summary (else their content),
+    ending with "…": an empty line in a list of headlines tells the reader nothing."""
+    for entry in entries:
+        if entry.title:
+            continue
+        for text, source in ((entry.summary, "the summary"), (entry.content, "the content")):
+            if made := _first_words(text):
+                entry.title, entry.title_from = made, source
+                break
+
+
+def _first_words(text: str) -> str:
+    """"Talks in Geneva resume after…" from a summary; "" when it has no words."""
+    words = " ".join(text.split(maxsplit=_MADE_TITLE_WORDS)[:_MADE_TITLE_WORDS])
+    cut = truncate(words, _MADE_TITLE_MAX).rstrip("…").rstrip(" .,;:!?-–—…")
+    return cut + "…" if cut else ""
+
+
+def _title_notes(entries: list[Entry]) -> list[str]:
+    """One note per place titles were taken from: "3 titles taken from media:title"."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        if entry.title_from:
+            counts[entry.title_from] = counts.get(entry.title_from, 0) + 1
+    return [f"{n:,} title{'s' if n != 1 else ''} taken from {source}"
+            for source, n in counts.items()]
+
+
 def _resolve_links(feed: ParsedFeed, base_url: str | None) -> None:
     """Relative links against the feed's URL; anything but http(s) is dropped, never opened."""
     for entry in feed.entries:
-        if entry.link and base_url:
-            entry.link = urljoin(base_url, entry.link)
-        if entry.link and urlsplit(entry.link).scheme not in ("http", "https"):
-            entry.link = None
+        entry.link = _resolved_link(entry.link, base_url)
+
+
+def _resolved_link(link: str | None, base_url: str | None) -> str | None:
+    """One item's link, absolute and http(s), or None. urllib raises ValueError on some
+    (an unclosed "[" of an IPv6 host): one such link used to lose the whole feed."""
+    if not link:
+        return None
+    try:
+        if base_url:
+            link = urljoin(base_url, link)
+        scheme = urlsplit(link).scheme
+    except ValueError:
+        return None
+    return link if scheme in ("http", "https") else None
 
 
 def _digest(*parts: str | None) -> str:

@@ -15,8 +15,11 @@ its redirect following hands any scheme to the transport. So this module:
   the connection pool.
 
 ``Fetcher.get`` never raises for anything the network can do to us: it returns a
-``FetchResult`` whose ``error`` is one human-readable line. Programming errors (such
-as calling ``get`` outside ``async with``) still raise.
+``FetchResult`` whose ``error`` is one human-readable line. That covers every URL a server
+hands us too: a Location with a port past 65535, no host, an odd scheme or a name IDNA
+refuses is an error line like any other, and every error line is sanitised (control and
+bidi characters out, one line, bounded) because it is stored and shown on a terminal.
+Programming errors (such as calling ``get`` outside ``async with``) still raise.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from types import TracebackType
 import httpx
 
 from tui import __version__
+from tui.core.ingest.sanitize import one_line
 
 __all__ = ["USER_AGENT", "FetchLimits", "FetchResult", "Fetcher"]
 
@@ -51,6 +55,11 @@ _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _PERMANENT_STATUSES = frozenset({301, 308})
 #: Largest piece the decoder produces per step: the memory held beyond the cap.
 _PIECE = 64 * 1024
+#: Longest error line; server text quoted in one gets far less (see ``_quote``).
+ERROR_MAX = 300
+_PORTS = range(0, 65536)
+#: Where ``_take_location`` parks a redirect's Location while httpx looks at the response.
+_LOCATION = "wirewatch.location"
 
 
 @dataclass(frozen=True)
@@ -161,6 +170,7 @@ class Fetcher:
                 max_keepalive_connections=self.limits.concurrency,
             ),
             follow_redirects=False,
+            event_hooks={"response": [_take_location]},
             transport=self._transport,
         )
         return self
@@ -205,12 +215,14 @@ class Fetcher:
             error = f"timed out after {self.limits.timeout_seconds:g} s"
         except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
             error = _describe(exc)
+        if error is not None:
+            error = one_line(error, ERROR_MAX)  # the last word: whatever built it, it is safe
         return self._result(progress, body, error, started, etag, last_modified)
 
     async def _follow(self, progress: _Progress, headers: dict[str, str], cap: int) -> bytes | None:
         """Walk the redirect chain; return the final body (None on 304) or raise."""
         assert self._client is not None
-        current = _checked_url(progress.url, "unsupported scheme")
+        current = _checked_url(progress.url)
         loop = asyncio.get_running_loop()
         deadline: float | None = None
         for _ in range(self.limits.max_redirects + 1):
@@ -222,6 +234,7 @@ class Fetcher:
                 async with asyncio.timeout_at(deadline):
                     request = self._client.build_request("GET", current, headers=headers)
                     response = await self._client.send(request, stream=True)
+                    location = _give_back_location(response)
                     try:
                         progress.url = str(response.url)
                         progress.status = response.status_code
@@ -230,10 +243,9 @@ class Fetcher:
                             return await _read(response, cap)
                     finally:
                         await response.aclose()
-            location = response.headers.get("location")
             if not location:
                 raise _Failure(f"{_status_line(response.status_code)} without a Location header")
-            current = _checked_url(current.join(location), "redirect to unsupported scheme")
+            current = _redirect_target(current, location)
             progress.redirected = True
             progress.all_permanent &= response.status_code in _PERMANENT_STATUSES
         raise _Failure("too many redirects")
@@ -296,14 +308,66 @@ def _header_safe(value: str) -> bool:
     return value.isascii() and value.isprintable()
 
 
-def _checked_url(url: str | httpx.URL, refusal: str) -> httpx.URL:
-    """Parse ``url`` and refuse anything but http(s): file:// and friends never leave here."""
-    parsed = httpx.URL(url)
+def _checked_url(url: str | httpx.URL, *, redirect: bool = False) -> httpx.URL:
+    """Parse ``url`` and refuse anything we will not connect to, as a ``_Failure``.
+
+    Only http(s) leaves here (file:// and friends never do). httpx's parser is lenient
+    where it hurts later: it accepts port 99999 (``connect`` then raises OverflowError
+    inside an ExceptionGroup) and checks an IDNA host name only when ``.host`` is read
+    (idna raises a ValueError). So both are read here, where a failure is just a reason.
+    """
+    prefix = "redirect to " if redirect else ""
+    try:
+        parsed = httpx.URL(url)
+        host, port = parsed.host, parsed.port
+    except (httpx.InvalidURL, ValueError) as exc:  # idna's errors are ValueErrors
+        raise _Failure(f"{prefix}invalid URL ({_quote(str(exc))})") from None
     if parsed.scheme not in _ALLOWED_SCHEMES:
-        raise _Failure(f"{refusal} {parsed.scheme or '(none)'}")
-    if not parsed.host:
-        raise _Failure(f"URL has no host: {str(parsed)[:200]}")
+        raise _Failure(f"{prefix}unsupported scheme {_quote(parsed.scheme, 20) or '(none)'}")
+    if not host:
+        raise _Failure(f"{prefix}URL without a host: {_quote(str(parsed))}")
+    if port is not None and port not in _PORTS:
+        raise _Failure(f"{prefix}port {port} (outside 0-65535)")
     return parsed
+
+
+def _redirect_target(current: httpx.URL, location: str) -> httpx.URL:
+    """The URL a Location header sends us to, resolved against the current one and vetted."""
+    try:
+        target = current.join(location)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise _Failure(f"redirect to invalid URL ({_quote(str(exc))})") from None
+    return _checked_url(target, redirect=True)
+
+
+async def _take_location(response: httpx.Response) -> None:
+    """Response hook: hide a redirect's Location from httpx; ``_give_back_location`` returns it.
+
+    Even with ``follow_redirects=False`` httpx parses Location to offer ``next_request``,
+    and on a hostile value it raises from inside ``send`` (RemoteProtocolError, InvalidURL
+    or idna's ValueError), so the status and headers of the response are lost with it.
+    We follow redirects ourselves; ``_redirect_target`` is the one place that judges it.
+    """
+    if response.status_code in _REDIRECT_STATUSES and "location" in response.headers:
+        response.extensions[_LOCATION] = response.headers["location"]
+        del response.headers["location"]
+
+
+def _give_back_location(response: httpx.Response) -> str | None:
+    """The Location ``_take_location`` kept, back among the headers the caller sees."""
+    location = response.extensions.pop(_LOCATION, None)
+    if location is not None:
+        try:
+            response.headers["location"] = location  # re-encoded as it was decoded
+        except UnicodeEncodeError:
+            pass  # only FetchResult.headers misses it; the redirect is still followed
+    return location
+
+
+def _quote(text: str, limit: int = 120) -> str:
+    """Server-supplied text inside an error line: one safe line, short enough to leave
+    room for the words around it."""
+    return one_line(text, limit)
 
 
 async def _read(response: httpx.Response, cap: int) -> bytes | None:
@@ -365,7 +429,7 @@ class _BoundedBody:
             return cls("identity", max_bytes)
         if len(codings) == 1 and codings[0] in {"gzip", "x-gzip", "deflate"}:
             return cls("deflate" if codings[0] == "deflate" else "gzip", max_bytes)
-        raise _Failure(f"unsupported content encoding {', '.join(codings)[:60]}")
+        raise _Failure(f"unsupported content encoding {_quote(', '.join(codings), 60)}")
 
     @property
     def is_identity(self) -> bool:
@@ -443,7 +507,8 @@ class _BoundedBody:
 
 
 def _describe(exc: BaseException) -> str:
-    """One human line for a transport-level failure, found by its root cause."""
+    """One human line for a transport-level failure, found by its root cause. Exception
+    texts quote what the server sent (h11 quotes bad header bytes), so they are quoted."""
     causes = list(_causes(exc))
     if any(isinstance(c, ConnectionRefusedError) for c in causes):
         return "connection refused"
@@ -452,18 +517,18 @@ def _describe(exc: BaseException) -> str:
     if any(isinstance(c, ConnectionResetError) for c in causes):
         return "connection reset by the server"
     if cert := next((c for c in causes if isinstance(c, ssl.SSLCertVerificationError)), None):
-        return f"TLS certificate not trusted ({cert.verify_message})"
+        return f"TLS certificate not trusted ({_quote(str(cert.verify_message))})"
     if tls := next((c for c in causes if isinstance(c, ssl.SSLError)), None):
-        return f"TLS error ({tls.reason or tls})"
+        return f"TLS error ({_quote(str(tls.reason or tls))})"
     if isinstance(exc, httpx.RemoteProtocolError) and "peer closed" in str(exc):
         return "connection closed before the response was complete"
     if isinstance(exc, httpx.UnsupportedProtocol):
         return "unsupported scheme"
     if isinstance(exc, httpx.InvalidURL):
-        return f"invalid URL ({exc})"
+        return f"invalid URL ({_quote(str(exc))})"
     if isinstance(exc, httpx.ProtocolError):
-        return f"protocol error ({exc})"
-    return f"network error ({exc or type(exc).__name__})"
+        return f"protocol error ({_quote(str(exc))})"
+    return f"network error ({_quote(str(exc) or type(exc).__name__)})"
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
