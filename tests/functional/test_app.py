@@ -11,7 +11,13 @@ from datetime import timezone
 
 import pytest
 
-from tests.support.cachegen import config_text, fail_feed, fill, make_session, screen_text
+from tests.support.cachegen import (
+    config_text,
+    fail_feed,
+    fill,
+    make_session,
+    screen_text,
+)
 from tui import messages
 from tui.app import WirewatchApp
 from tui.core.cache.query import ItemFilter, count_items, find_item

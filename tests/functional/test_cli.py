@@ -49,7 +49,7 @@ def test_check_names_the_line_of_a_mistake(capsys, tmp_path):
     bad.write_text('[settings]\nrefresh_minutes = 15\n\n[[feeds]]\nname = "A"\nurl = "ftp://x"\n')
     code, out, err = run(capsys, "--config", str(bad), "check")
     assert code == 2 and out == ""
-    assert err.strip() == "feeds.toml:6:1: feed 'A': url must be http:// or https://, not 'ftp://x'"
+    assert err.strip() == "feeds.toml:6:1: feed 'A': not an http(s) URL (scheme ftp) ('ftp://x')"
 
 
 def test_missing_config_is_a_usage_error(capsys, tmp_path):
@@ -125,8 +125,10 @@ def test_opml_round_trip_keeps_comments(capsys, tmp_path, site):
         '<outline text="bad" xmlUrl="javascript:alert(1)"/></outline></body></opml>')
     target = tmp_path / "mine.toml"
     target.write_text("# my feeds\n" + site.read_text(encoding="utf-8"), encoding="utf-8")
-    code, out, _ = run(capsys, "--config", str(target), "import-opml", str(opml))
+    code, out, err = run(capsys, "--config", str(target), "import-opml", str(opml))
     assert code == 0 and "1 feeds added" in out
+    assert err == (f'{opml}: skipped "bad" (javascript:alert(1)): not an http(s) URL '
+                   "(scheme javascript)\n")
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# my feeds\n")
     assert 'name = "Ukrinform & Co"' in text and 'tags = ["ukraine"]' in text

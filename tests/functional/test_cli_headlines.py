@@ -5,7 +5,6 @@ real `fetch` filled from a loopback site."""
 from __future__ import annotations
 
 import json
-from datetime import timezone
 from pathlib import Path
 
 import pytest

@@ -161,12 +161,21 @@ def test_names_differing_only_in_surrounding_spaces_are_duplicates():
     assert "duplicate feed name" in refused(text).message
 
 
-@pytest.mark.parametrize("url", ["ftp://127.0.0.1/feed.xml", "javascript:alert(1)",
-                                 "file:///etc/passwd", "news.example/feed", "https://"])
-def test_a_feed_url_must_be_http_or_https_with_a_host(url):
+@pytest.mark.parametrize(("url", "problem"), [
+    ("ftp://127.0.0.1/feed.xml", "not an http(s) URL (scheme ftp)"),
+    ("javascript:alert(1)", "not an http(s) URL (scheme javascript)"),
+    ("file:///etc/passwd", "not an http(s) URL (scheme file)"),
+    ("news.example/feed", "not an http(s) URL (scheme missing)"),
+    ("https://", "the URL has no host"),
+    ("https://news.example:99999/rss", "port is not a number from 1 to 65535"),
+    ("https://news.example:http/rss", "port is not a number from 1 to 65535"),
+    ("https://news.example:0/rss", "port is not a number from 1 to 65535"),
+    ("http://[::1/feed", "the URL cannot be read (Invalid IPv6 URL)"),
+    ("https://news.example/a feed", "spaces or control characters"),
+])
+def test_a_feed_url_must_be_http_or_https_with_a_host_and_a_port(url, problem):
     text = BASE.replace("http://127.0.0.1:9/kestrel.xml", url)
-    assert_located(refused(text), line_of(text, url), "feed 'Kestrel Daily'",
-                   "url must be http:// or https://")
+    assert_located(refused(text), line_of(text, url), "feed 'Kestrel Daily'", problem, url)
 
 
 def test_a_feed_without_a_url_is_refused():
@@ -263,7 +272,7 @@ def test_a_mistake_about_a_whole_table_points_at_its_header(snippet, header):
 
 def test_an_error_that_cannot_be_located_still_names_the_key():
     error = refused('feeds = [{ name = "A", url = "ftp://a.example/" }]\n')
-    assert str(error).startswith("feeds.toml:") and "url must be http://" in str(error)
+    assert str(error).startswith("feeds.toml:") and "not an http(s) URL" in str(error)
     assert error.line is not None or error.key == "feeds[0].url"
 
 

@@ -121,7 +121,7 @@ def test_a_feed_that_would_not_load_is_refused_and_nothing_is_written(tmp_path):
     with pytest.raises(ConfigError) as caught:
         add_feeds(path, [OpmlFeed("Good", "https://good.example/rss"),
                          OpmlFeed("Bad", "ftp://bad.example/rss")])
-    assert "url must be http:// or https://" in str(caught.value)
+    assert "not an http(s) URL" in str(caught.value)
     assert str(caught.value).startswith("feeds.toml:")
     assert path.read_text(encoding="utf-8") == DESK and leftovers(tmp_path) == []
 

@@ -12,7 +12,7 @@ import random
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dateparser
@@ -22,9 +22,8 @@ from tui.core.ingest.dates import MAX_DATE_LENGTH, DateBudget, parse_date
 from tui.core.ingest.feeds import Entry, assign_dates
 
 ROOT = Path(__file__).resolve().parents[2]
-NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
-WORDS = ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor "
-         "incididunt labore dolore magna aliqua breaking news update live report").split()
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+WORDS = ["lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit", "sed", "do", "eiusmod", "tempor", "incididunt", "labore", "dolore", "magna", "aliqua", "breaking", "news", "update", "live", "report"]
 PLACEHOLDERS = ["N/A", "unknown", "TBD", "{{pubDate}}", "%%DATE%%", "undefined", "null", "NaN",
                 "Invalid Date", "0000-00-00 00:00:00", "00.00.0000", "—", "November", "Monday"]
 
@@ -116,7 +115,7 @@ def test_budget_refusal_is_not_remembered_as_a_failure():
 
     assert parse_date(raw, language="de", now=NOW, budget=spent) is None
     assert parse_date(raw, language="de", now=NOW, budget=DateBudget()) == \
-        datetime(2025, 11, 22, 7, 17, tzinfo=timezone.utc)
+        datetime(2025, 11, 22, 7, 17, tzinfo=UTC)
 
 
 def test_successes_do_not_spend_the_miss_budget():
@@ -159,27 +158,30 @@ def entry(raw: str) -> Entry:
 
 
 COLD_RUN = """
-import json, sys, time
-started = time.perf_counter()
+import json, sys
+import dateparser
+calls = []
+real = dateparser.parse
+def counting(*args, **kwargs):
+    calls.append(args[0])
+    return real(*args, **kwargs)
+dateparser.parse = counting
 from tests.unit.test_dates_junk import entry, junk_dates
 from tui.core.ingest.feeds import assign_dates
 entries = [entry(raw) for raw in junk_dates(2000, seed=int(sys.argv[1]))]
-imported, cpu = time.perf_counter(), time.process_time()
 assign_dates(entries, "en")
-done = time.perf_counter()
-print(json.dumps({"seconds": done - imported, "cpu_seconds": time.process_time() - cpu,
-                  "with_imports": done - started,
-                  "dated": sum(e.published is not None for e in entries),
-                  "dateparser_imported": "dateparser" in sys.modules}))
+print(json.dumps({"dateparser_calls": len(calls),
+                  "dated": sum(e.published is not None for e in entries)}))
 """
 
 
-def test_2000_junk_dates_cost_well_under_a_second_cold():
-    """In a fresh process, so dateparser's first-call cost counts if junk ever reaches it.
-    CPU time is what is bounded: wall time also counts other tests running beside it."""
+def test_2000_junk_dates_reach_dateparser_only_a_handful_of_times():
+    """In a fresh process, so no memory of an earlier test helps: the shape check and the
+    per-document cap keep all but a few strings from dateparser (the slow part, about 20 ms
+    a miss; tests/bench/bench_hostile.py times the whole)."""
     run = subprocess.run([sys.executable, "-c", COLD_RUN, "2025"], cwd=ROOT, text=True,
                          capture_output=True, timeout=120, check=True)
     figures = json.loads(run.stdout)
 
     assert figures["dated"] == 0
-    assert figures["cpu_seconds"] < 0.6, figures  # about 0.2 s: one language loaded, 10 misses
+    assert figures["dateparser_calls"] <= 20, figures

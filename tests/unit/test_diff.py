@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.text.diff import Row, diff_stats, diff_texts, split_paragraphs, split_sentences
+from tui.core.text.diff import (
+    Row,
+    diff_stats,
+    diff_texts,
+    split_paragraphs,
+    split_sentences,
+)
 
 ARTICLE = """Trump unveils 28-point peace plan
 
@@ -410,3 +416,4 @@ def test_a_huge_unit_without_sentence_ends_is_changed_as_a_whole():
     assert ops(rows) == ["replace"]
     (left_span,), (right_span,) = rows[0].left_changes, rows[0].right_changes
     assert rows[0].right[right_span[0] :].startswith("first") and rows[0].right[: right_span[1]].endswith("last")
+    assert rows[0].left[left_span[0] :].startswith(words[10]) and rows[0].left[: left_span[1]].endswith(words[-10])

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import random
 import re
-import time
 import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from tests.support.feedgen import atom, item, rss
+from tui.core.ingest import feeds as feeds_module
 from tui.core.ingest.feeds import FeedError, ParsedFeed, parse_feed, strip_doctype
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus" / "feedparser"
-KEYWORD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
+KEYWORD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 def entity_bomb(*, padding: int, value: int = 10_000, references: int = 3_000) -> bytes:
@@ -34,13 +34,12 @@ def entity_bomb(*, padding: int, value: int = 10_000, references: int = 3_000) -
     ).encode()
 
 
-def parse_measured(body: bytes) -> tuple[ParsedFeed, float, int]:
-    """parse_feed with its time and its peak of Python allocations."""
+def parse_measured(body: bytes) -> tuple[ParsedFeed, int]:
+    """parse_feed with its peak of Python allocations (bench_hostile.py times it)."""
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         feed = parse_feed(body)
-        return feed, time.perf_counter() - started, tracemalloc.get_traced_memory()[1]
+        return feed, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
 
@@ -49,14 +48,13 @@ def parse_measured(body: bytes) -> tuple[ParsedFeed, float, int]:
 
 
 @pytest.mark.parametrize("padding", [0, 70_000, 300_000], ids=["early", "past-64k", "past-300k"])
-def test_entity_bomb_costs_bounded_memory_and_time_on_the_feedparser_path(padding: int) -> None:
+def test_entity_bomb_costs_bounded_memory_on_the_feedparser_path(padding: int) -> None:
     body = entity_bomb(padding=padding)
 
-    feed, seconds, peak = parse_measured(body)
+    feed, peak = parse_measured(body)
 
     assert feed.parser == "feedparser"  # the path that expands entities
     assert peak < 30_000_000, f"peak {peak / 1e6:.0f} MB"
-    assert seconds < 5, f"{seconds:.1f} s"
     assert all("x" * 1000 not in e.title for e in feed.entries)
 
 
@@ -110,14 +108,15 @@ def test_no_keyword_survives_or_forms_where_pieces_meet() -> None:
     [b"<!DOCTYPE x [", b'<!DOCTYPE x "', b"<!DOCTYPE x [<!--", b"<!ENTITY a '", b"<!DOCTYPE "],
     ids=["open-subset", "open-quote", "open-comment", "entity-open-quote", "bare"],
 )
-def test_strip_doctype_is_linear_on_pathological_bodies(unit: bytes) -> None:
+def test_strip_doctype_finishes_on_pathological_bodies(unit: bytes) -> None:
+    """2 MB of an opening that never closes: a quadratic scan would not return within the
+    suite's life (bench_hostile.py has the time, about 0.1 s), and nothing survives."""
     body = unit * (2_000_000 // len(unit))
 
-    started = time.perf_counter()
-    strip_doctype(body)
-    seconds = time.perf_counter() - started
+    stripped = strip_doctype(body)
 
-    assert seconds < 1.0, f"{seconds:.2f} s for {len(body)} bytes"
+    assert KEYWORD.search(stripped) is None
+    assert len(stripped) < len(body)
 
 
 def test_documents_without_a_declaration_are_returned_untouched() -> None:
@@ -255,3 +254,30 @@ def test_a_junk_encoding_declaration_is_a_feed_error(encoding: bytes) -> None:
 
     with pytest.raises(FeedError, match="not a feed"):
         parse_feed(body)
+
+
+def test_a_huge_malformed_feed_is_read_only_as_far_as_the_tolerant_cap(monkeypatch) -> None:
+    """feedparser's loose parser is slow per element, so a malformed document is cut at
+    TOLERANT_MAX_BYTES (here lowered to keep the test quick): the entries before the cut
+    arrive, those after do not, and the feed's notes say why."""
+    monkeypatch.setattr(feeds_module, "TOLERANT_MAX_BYTES", 20_000)
+    items = "".join(f"<item><title>Story {n} about Kherson&nbsp;</title>"
+                    f"<link>https://a.example/{n}</link><description>{'words ' * 40}"
+                    "</description></item>" for n in range(200))
+    body = f'<rss version="2.0"><channel><title>Big</title>{items}<broken'.encode()
+
+    feed = parse_feed(body)
+
+    assert feed.parser == "feedparser"
+    assert 0 < len(feed.entries) < 200
+    assert feed.entries[0].title == "Story 0 about Kherson"
+    assert any("read the first" in note and "MB only" in note for note in feed.notes)
+
+
+def test_a_malformed_feed_under_the_cap_is_read_whole() -> None:
+    items = "".join(f"<item><title>Story {n}&nbsp;</title><link>https://a.example/{n}</link>"
+                    "</item>" for n in range(50))
+    feed = parse_feed(f'<rss version="2.0"><channel><title>t</title>{items}<broken'.encode())
+
+    assert feed.parser == "feedparser" and len(feed.entries) == 50
+    assert not any("MB only" in note for note in feed.notes)

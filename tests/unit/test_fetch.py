@@ -11,7 +11,13 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.support.httpserver import Encoding, Handler, LoopbackServer, RecordedRequest, Reply
+from tests.support.httpserver import (
+    Encoding,
+    Handler,
+    LoopbackServer,
+    RecordedRequest,
+    Reply,
+)
 from tui.core.ingest.fetch import USER_AGENT, Fetcher, FetchLimits, FetchResult
 
 FEED = b"<?xml version='1.0'?><rss><channel><title>Harbor Wire</title></channel></rss>"

@@ -7,7 +7,12 @@ import unicodedata
 import pytest
 
 from tui.core.names import fold
-from tui.core.names.inflect import inflect, is_capitalised, possessive_adjectives, split_words
+from tui.core.names.inflect import (
+    inflect,
+    is_capitalised,
+    possessive_adjectives,
+    split_words,
+)
 from tui.core.names.translit import cyrillic_languages, cyrillicize, romanize
 
 # --------------------------------------------------------------------------- the text to scan

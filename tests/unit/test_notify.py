@@ -12,7 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.alerts.notify import desktop_notify, dispatch_external, hit_environment, run_command
+from tui.core.alerts.notify import (
+    desktop_notify,
+    dispatch_external,
+    hit_environment,
+    run_command,
+)
 from tui.core.alerts.plan import plan_notifications
 from tui.core.cache.hits import AlertHit
 from tui.core.config.model import AlertRule

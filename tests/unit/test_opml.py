@@ -70,9 +70,6 @@ def test_names_with_markup_characters_survive_a_round_trip():
     assert read_opml(write_opml([feed]).encode("utf-8")) == [feed]
 
 
-@pytest.mark.xfail(strict=True, reason="write_opml puts tags in the outline's category "
-                                       "attribute, read_opml takes tags only from enclosing "
-                                       "outlines, so every tag is lost on export + import")
 def test_an_export_read_back_keeps_the_tags():
     back = read_opml(write_opml(FEEDS).encode("utf-8"))
     assert [f.tags for f in back] == [f.tags for f in FEEDS]

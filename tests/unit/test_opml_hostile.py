@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -45,10 +44,10 @@ def test_bad_outlines_are_reported_and_the_rest_imported(tmp_path: Path) -> None
     assert [f.name for f in found.feeds] == ["Good one", "Good two"]
     assert found.problems == [
         'skipped "No host" (http:///feed.xml): the URL has no host',
-        'skipped "Big port" (https://news.example:99999/rss): the URL cannot be read '
-        "(Port out of range 0-65535)",
-        'skipped "Bad port" (https://news.example:http/rss): the URL cannot be read '
-        "(Port could not be cast to integer value as 'http')",
+        'skipped "Big port" (https://news.example:99999/rss): the URL\'s port is not a number '
+        "from 1 to 65535",
+        'skipped "Bad port" (https://news.example:http/rss): the URL\'s port is not a number '
+        "from 1 to 65535",
         'skipped "Script" (javascript:alert(1)): not an http(s) URL (scheme javascript)',
         'skipped "Local" (file:///etc/passwd): not an http(s) URL (scheme file)',
         'skipped "Broken v6" (http://[::1/feed): the URL cannot be read (Invalid IPv6 URL)',
@@ -168,17 +167,14 @@ def test_category_paths_and_lists_merge_with_enclosing_outlines() -> None:
 # -- thousands of outlines of one title ----------------------------------------------------
 
 
-def test_ten_thousand_outlines_of_one_title_import_in_linear_time(tmp_path: Path) -> None:
+def test_ten_thousand_outlines_of_one_title_get_numbers_in_order(tmp_path: Path) -> None:
     data = opml("".join(f'<outline text="Same" xmlUrl="https://same.example/{n}"/>'
                         for n in range(10_000)))
     config = tmp_path / "feeds.toml"
     config.write_text('[[feeds]]\nname = "Same (3)"\nurl = "https://other.example/"\n')
 
-    started = time.process_time()  # CPU time: other tests running beside it do not count
-    added, skipped = add_feeds(config, read_opml(data))
-    seconds = time.process_time() - started
+    added, skipped = add_feeds(config, read_opml(data))  # bench_hostile.py has the time
 
     assert skipped == 0 and len(added) == 10_000 == len(set(added))
     assert added[:4] == ["Same", "Same (2)", "Same (4)", "Same (5)"]
     assert added[-1] == "Same (10001)"
-    assert seconds < 5, f"{seconds:.1f} s"  # about 1.5 s; searching from 2 each time: 17 s

@@ -34,7 +34,12 @@ def cmd_init(args: argparse.Namespace) -> int:
     """Write the shipped starter where the lookup will find it, and say what comes next."""
     from pathlib import Path
 
-    from tui.core.config.paths import CONFIG_NAME, init_target, resolve_cache_dir, write_starter
+    from tui.core.config.paths import (
+        CONFIG_NAME,
+        init_target,
+        resolve_cache_dir,
+        write_starter,
+    )
 
     target = init_target(args.config)
     try:
@@ -85,6 +90,8 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
             found = read_opml(handle.read())
     except ValueError as error:
         raise UsageError(f"{args.file}: {error}") from None
+    for problem in found.problems:
+        print(f"{args.file}: {problem}", file=sys.stderr)
     added, skipped = add_feeds(path, found)
     print(f"{args.file}: {len(added)} feeds added to {path}"
           + (f", {skipped} already there" if skipped else ""))

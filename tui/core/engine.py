@@ -252,7 +252,7 @@ class Engine:
         result: IngestResult = self.store.ingest(
             feed.name, parsed, now=now, matcher=self.running.watcher,
             record=dict(common, title=parsed.title, language=parsed.language))
-        base.warning = "; ".join(getattr(parsed, "notes", ())) or None
+        base.warning = "; ".join(parsed.notes) or None
         base.new, base.updated = len(result.new), len(result.updated)
         base.new_ids, base.updated_ids = result.new, result.updated
         base.seconds += time.perf_counter() - parse_started

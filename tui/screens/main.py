@@ -32,14 +32,22 @@ from tui.bindings import bind
 from tui.commands import DashboardCommands
 from tui.core.cache.hits import hit_count
 from tui.core.cache.query import (
-    Item, ItemFilter, category_counts, count_items, feed_counts, find_item,
-    mark_read_matching, next_unread_position, term_counts, text_excerpt,
+    Item,
+    ItemFilter,
+    category_counts,
+    count_items,
+    feed_counts,
+    find_item,
+    mark_read_matching,
+    next_unread_position,
+    term_counts,
+    text_excerpt,
 )
 from tui.screens.base import NOT_SAVED, Context, saved
+from tui.state import DashboardState, save_state
 from tui.widgets.feeds_pane import ALL_FEEDS, FeedChoice, FeedsPane
 from tui.widgets.headline_table import HeadlineTable
 from tui.widgets.highlight import category_styles
-from tui.state import DashboardState, save_state
 from tui.widgets.preview import Preview
 from tui.widgets.refresh_cycle import RefreshCycle
 from tui.widgets.status_line import StatusLine

@@ -29,8 +29,8 @@ from tui.core.text.articles import get_item
 from tui.core.text.related import RelatedItem, find_related
 from tui.screens.base import Context, SubScreen
 from tui.widgets.highlight import category_styles, highlighted, plain
-from tui.widgets.pane_list import PaneList
 from tui.widgets.palette import tone
+from tui.widgets.pane_list import PaneList
 
 if TYPE_CHECKING:
     from tui.core.cache.query import Item

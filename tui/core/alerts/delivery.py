@@ -15,7 +15,10 @@ from collections.abc import Callable, Mapping
 from tui.core.alerts.notify import CommandRunner
 from tui.core.alerts.plan import NotificationPlan, plan_notifications
 from tui.core.cache.hits import (
-    AlertHit, claim_undelivered, mark_delivered, undelivered_count,
+    AlertHit,
+    claim_undelivered,
+    mark_delivered,
+    undelivered_count,
 )
 from tui.core.cache.store import Store
 from tui.core.config.model import AlertRule

@@ -21,7 +21,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Sequence
 
-from tui.core.cache.hits import AlertHit, Candidate, all_item_ids, candidates, record_hits
+from tui.core.cache.hits import (
+    AlertHit,
+    Candidate,
+    all_item_ids,
+    candidates,
+    record_hits,
+)
 from tui.core.cache.store import Store
 from tui.core.config.model import AlertRule, Config
 from tui.core.names.watch import Term, Watcher

@@ -7,7 +7,10 @@ import sqlite3
 from dataclasses import dataclass
 
 from tui.core.cache.schema import (
-    SEARCH_INDEX, SEARCH_INDEX_TABLES, SEARCH_INDEX_TRIGGERS, statements,
+    SEARCH_INDEX,
+    SEARCH_INDEX_TABLES,
+    SEARCH_INDEX_TRIGGERS,
+    statements,
 )
 from tui.core.cache.store import Store
 

@@ -11,9 +11,9 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from tui.core.config import keys as keymap
+from tui.core.config.locate import MAX_NESTING, Locator, decode, nesting_too_deep
 from tui.core.config.model import (
     FULL_TEXT_POLICIES,
     SETTING_BOUNDS,
@@ -25,13 +25,13 @@ from tui.core.config.model import (
     WatchCategory,
     WatchTerm,
 )
-from tui.core.config.locate import MAX_NESTING, Locator, decode, nesting_too_deep
 from tui.core.config.paths import (  # noqa: F401 - the faces and the session import them here
     config_not_found,
     resolve_cache_dir,
     resolve_config_path,
 )
 from tui.core.config.rules import rule_problem
+from tui.core.config.urls import feed_url_problem
 
 
 class _Checker:
@@ -184,8 +184,8 @@ def _feeds(check: _Checker, raw: Any) -> tuple[FeedConfig, ...]:
             raise check.fail(base + ("name",), f"duplicate feed name {name!r}")
         seen.add(name)
         url = check.string(entry["url"], base + ("url",))
-        if (problem := _url_problem(url)) is not None:
-            raise check.fail(base + ("url",), f"feed {name!r}: {problem}")
+        if (problem := feed_url_problem(url)) is not None:
+            raise check.fail(base + ("url",), f"feed {name!r}: {problem} ({url!r})")
         feeds.append(FeedConfig(
             name=name,
             url=url,
@@ -199,20 +199,6 @@ def _feeds(check: _Checker, raw: Any) -> tuple[FeedConfig, ...]:
             if "refresh_minutes" in entry else None,
         ))
     return tuple(feeds)
-
-
-def _url_problem(url: str) -> str | None:
-    """What is wrong with a feed URL, or None: http(s), a host, a port that exists."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return f"url {url!r} has a port outside 0-65535"
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"url must be http:// or https://, not {url!r}"
-    if port == 0:
-        return f"url {url!r} has port 0"
-    return None
 
 
 def _watch(check: _Checker, raw: Any) -> tuple[WatchCategory, ...]:

@@ -18,8 +18,9 @@ from xml.etree import ElementTree
 
 from lxml import etree
 
+from tui.core.config.urls import feed_url_problem
 from tui.core.ingest.feeds import strip_doctype
-from tui.core.ingest.sanitize import one_line, strip_unsafe
+from tui.core.ingest.sanitize import one_line
 
 #: Deepest nesting of outlines read. Real files use one or two levels of folders.
 MAX_DEPTH = 50
@@ -99,7 +100,7 @@ def _outlines(top) -> Iterator[tuple[object, tuple[str, ...]]]:
 def _read_outline(outline, tags: tuple[str, ...], found: OpmlFeeds) -> None:
     url = (outline.get("xmlUrl") or "").strip()
     label = _label(outline)
-    problem = _url_problem(url)
+    problem = feed_url_problem(url)
     if problem is not None:
         name = f'"{label}"' if label else "an outline"
         found.problems.append(f"skipped {name} ({one_line(url, 100)}): {problem}")
@@ -110,23 +111,6 @@ def _read_outline(outline, tags: tuple[str, ...], found: OpmlFeeds) -> None:
 
 def _label(outline) -> str:
     return one_line(outline.get("title") or outline.get("text") or "", _NAME_MAX)
-
-
-def _url_problem(url: str) -> str | None:
-    """Why this feed URL cannot be imported, or None. The same questions the fetcher asks
-    later: better one line now than a feed that fails on every refresh."""
-    if strip_unsafe(url) != url or any(c.isspace() for c in url):
-        return "the URL holds spaces or control characters"
-    try:
-        parts = urlsplit(url)
-        parts.port  # raises for a port that is not a number in 0-65535
-    except ValueError as error:
-        return f"the URL cannot be read ({one_line(str(error), 80)})"
-    if parts.scheme.lower() not in ("http", "https"):
-        return f"not an http(s) URL (scheme {one_line(parts.scheme, 20) or 'missing'})"
-    if not parts.hostname:
-        return "the URL has no host"
-    return None
 
 
 def _category_tags(outline) -> tuple[str, ...]:

@@ -74,7 +74,9 @@ def apply_page(store: Store, job: TextJob, fetched: FetchResult, *,
     (the page yielded almost nothing: not a version), or "error". When the page's text is not
     used, the item keeps a note of why (shown with the article).
     """
-    from tui.core.text.extract import extract_with_reason  # trafilatura: loaded when needed
+    from tui.core.text.extract import (
+        extract_with_reason,  # trafilatura: loaded when needed
+    )
 
     now = now or time.time()
     extracted, why_not = None, None
