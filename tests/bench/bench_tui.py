@@ -11,6 +11,10 @@ a full-text search: from posting the key to the end of the last screen update it
 (Textual paints at most 60 frames a second, so up to ~17 ms of each figure is the wait
 for the next frame).
 
+The daily loop is timed too: the preview strip, `.` (next unread), `X` (every item in view
+read, 80,000 of them at the largest size) and ctrl+z, and 50 new items arriving from a
+refresh, with the top scrolled away and in view. Quitting is timed in bench_quit.py.
+
 Goal: first paint under 1 s and every key under 100 ms at 100,000 items.
 """
 
@@ -125,22 +129,51 @@ async def timed(pilot, key: str, repeat: int = 1) -> tuple[float, float]:
     from textual import events
 
     app = pilot.app
-    walls, cpus = [], []
-    for _ in range(repeat):
-        await pilot.pause(0.05)
-        t0, c0 = time.perf_counter(), time.thread_time()
-        app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
-        shown = None
-        for _ in range(500):
-            await asyncio.sleep(0.002)
-            acted = [t for t in ACTIONS if t > t0]
-            shown = next(((w, c) for w, c in RENDERS if acted and w > acted[0]), None)
-            if shown:
-                break
-        wall, cpu = shown or (t0, c0)
-        walls.append((wall - t0) * 1000)
-        cpus.append((cpu - c0) * 1000)
-    return statistics.median(walls), statistics.median(cpus)
+    send = lambda: app._driver.send_message(  # noqa: E731
+        events.Key(key, key if len(key) == 1 else None))
+    samples = [await _until_shown(pilot, send, acted=True) for _ in range(repeat)]
+    return (statistics.median(wall for wall, _ in samples),
+            statistics.median(cpu for _, cpu in samples))
+
+
+async def _until_shown(pilot, start, *, acted: bool) -> tuple[float, float]:
+    """ms (wall, main-thread CPU) from calling ``start`` to the end of the first screen
+    update after it (after the action it caused ran, when ``acted``)."""
+    await pilot.pause(0.05)
+    t0, c0 = time.perf_counter(), time.thread_time()
+    start()
+    shown = None
+    for _ in range(2500):
+        await asyncio.sleep(0.002)
+        after = [t for t in ACTIONS if t > t0] if acted else [t0]
+        shown = next(((w, c) for w, c in RENDERS if after and w > after[0]), None)
+        if shown:
+            break
+    wall, cpu = shown or (t0, c0)
+    return (wall - t0) * 1000, (cpu - c0) * 1000
+
+
+async def new_items_arrive(pilot, count: int) -> tuple[float, float]:
+    """``count`` items stored as a refresh stores them, then the screen told as a finished
+    refresh tells it: until the table shows them (or the "↑ N new" line, scrolled away)."""
+    from datetime import datetime
+
+    from tests.support.cachegen import FEEDS, entry
+    from tui.core.ingest.feeds import ParsedFeed
+
+    screen = pilot.app.screen
+    session = screen.session
+    now = datetime.now(timezone.utc)
+    feed = FEEDS[0][0]
+    fresh = [entry(feed, 10_000_000 + n, f"Fresh talks on Kherson, part {n}", now)
+             for n in range(count)]
+    session.store.ingest(feed, ParsedFeed(title=feed, language="en", entries=fresh),
+                         now=now.timestamp(), matcher=session.watcher)
+
+    def announce():
+        screen.table.reload()
+        screen.load_counts()
+    return await _until_shown(pilot, announce, acted=False)
 
 
 async def press_keys(pilot) -> dict[str, float]:
@@ -164,6 +197,17 @@ async def press_keys(pilot) -> dict[str, float]:
     await pilot.pause()
     out["/crimea enter (full-text search)"] = await timed(pilot, "enter")
     out["escape (lift filters)"] = await timed(pilot, "escape")
+    # The daily loop: preview, next unread, everything read and back, new items arriving.
+    out["p (preview open)"] = await timed(pilot, "p")
+    out["j (with the preview open)"] = await timed(pilot, "j", 10)
+    out["p (preview closed)"] = await timed(pilot, "p")
+    out[". (next unread)"] = await timed(pilot, "full_stop", 10)
+    out["X (all in view read)"] = await timed(pilot, "X")
+    out["ctrl+z (unread again)"] = await timed(pilot, "ctrl+z")
+    await timed(pilot, "pagedown", 3)
+    out["50 new items, scrolled away"] = await new_items_arrive(pilot, 50)
+    await timed(pilot, "g")
+    out["50 new items, top in view"] = await new_items_arrive(pilot, 50)
     return out
 
 
