@@ -6,9 +6,9 @@ import argparse
 import asyncio
 from typing import TYPE_CHECKING
 
-from tui.cli.errors import RuntimeFailure, UsageError
+from tui.cli.errors import UsageError
 from tui.cli.render import marked_matches, note, print_json, shown, side_by_side
-from tui.cli.session import open_session
+from tui.cli.session import open_session, reading_items
 from tui.core.ingest.sanitize import printable
 
 if TYPE_CHECKING:
@@ -147,20 +147,15 @@ def _nothing_found(args: argparse.Namespace, watched: Watched | None, cached: in
 
 
 def cmd_article(args: argparse.Namespace) -> int:
-    from tui.core.text.articles import NotFound, get_item, load_article
+    from tui.core.text.articles import get_item, load_article
 
-    session = open_session(args, read_only_ok=True)
-    try:
+    with reading_items(args) as session:
         item = get_item(session.store, args.id)
         article = load_article(session.store, item.uid)
         if (not args.offline and not session.store.read_only and article.text_source != "page"
                 and item.link):
             asyncio.run(session.fetch_text(item.row_id))
             article = load_article(session.store, item.uid)
-    except NotFound as error:
-        raise RuntimeFailure(str(error)) from None
-    finally:
-        session.close()
     if args.json:
         print_json(article.to_json())
         return 0
@@ -198,42 +193,27 @@ def _print_diff(diff: Diff, args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from tui.core.text.articles import NotFound, diff_versions
+    from tui.core.text.articles import diff_versions
 
-    session = open_session(args, read_only_ok=True)
-    try:
+    with reading_items(args) as session:
         diff = diff_versions(session.store, args.id, older=args.from_, newer=args.to)
-    except NotFound as error:
-        raise RuntimeFailure(str(error)) from None
-    finally:
-        session.close()
     return _print_diff(diff, args)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from tui.core.text.articles import NotFound, compare_items
+    from tui.core.text.articles import compare_items
 
-    session = open_session(args, read_only_ok=True)
-    try:
+    with reading_items(args) as session:
         diff = compare_items(session.store, args.id1, args.id2)
-    except NotFound as error:
-        raise RuntimeFailure(str(error)) from None
-    finally:
-        session.close()
     return _print_diff(diff, args)
 
 
 def cmd_related(args: argparse.Namespace) -> int:
-    from tui.core.text.articles import NotFound, get_item
+    from tui.core.text.articles import get_item
     from tui.core.text.related import find_related
 
-    session = open_session(args, read_only_ok=True)
-    try:
+    with reading_items(args) as session:
         found = find_related(session.store, get_item(session.store, args.id).row_id)
-    except NotFound as error:
-        raise RuntimeFailure(str(error)) from None
-    finally:
-        session.close()
     if args.json:
         print_json({"items": [r.to_json() for r in found]})
         return 0

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
+
+from tui.cli.errors import RuntimeFailure
 
 if TYPE_CHECKING:
     from tui.core.config.model import Config
@@ -17,3 +21,19 @@ def open_session(args: argparse.Namespace, *, config: Config | None = None,
     from tui.core.session import Session
 
     return Session.open(args.config, args.cache, config=config, read_only_ok=read_only_ok)
+
+
+@contextmanager
+def reading_items(args: argparse.Namespace) -> Iterator[Session]:
+    """The session of a command that looks items up by id (article, diff, compare,
+    related): a read-only cache will do, an unknown id is a one-line failure, and the
+    session is closed before the command prints."""
+    from tui.core.text.articles import NotFound
+
+    session = open_session(args, read_only_ok=True)
+    try:
+        yield session
+    except NotFound as error:
+        raise RuntimeFailure(str(error)) from None
+    finally:
+        session.close()
