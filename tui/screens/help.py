@@ -75,6 +75,8 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self._show("")
+        self.app.theme_changed_signal.subscribe(
+            self, lambda _: self._show(self.query_one("#help-filter", Input).value))
 
     def _show(self, query: str) -> None:
         muted = tone(self, "muted")

@@ -57,6 +57,11 @@ class Preview(Static):
         self.show_item(self.item)
         return self.shown
 
+    def set_category_styles(self, styles: Mapping[str, Style]) -> None:
+        """New colours for the watched names (another theme or feeds.toml)."""
+        self.category_styles = dict(styles)
+        self.show_item(self.item)
+
     def show_item(self, item: Item | None) -> None:
         self.item = item
         if not self.shown:
