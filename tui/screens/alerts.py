@@ -130,6 +130,15 @@ class AlertsScreen(Screen[None]):
         self.title = "Alerts"
         self.reload()
         self.context.alerts_changed.subscribe(self, lambda _: self.reload())
+        self.app.theme_changed_signal.subscribe(self, lambda _: self._restyle())
+
+    def _restyle(self) -> None:
+        """Another theme (ctrl+p, from any screen): what is coloured in code takes it."""
+        self._styles = category_styles(self.session.config, self.app.theme_variables)
+        if self.view is not None:
+            self._show_head()
+            self._show_rules()
+            self._show_hits()
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         """Back from the form, an article or help: the rules or hits may have changed."""

@@ -97,6 +97,13 @@ class ArticleScreen(SubScreen):
         self.query_one("#article-head", Static).update(Text("loading…", style="italic"))
         self._load()
         self.context.items_changed.subscribe(self, self._items_changed)
+        self.app.theme_changed_signal.subscribe(self, lambda _: self._restyle())
+
+    def _restyle(self) -> None:
+        """Another theme (ctrl+p, from any screen): what is coloured in code takes it."""
+        self._styles = category_styles(self.session.config, self.app.theme_variables)
+        self.body.set_category_styles(self._styles)
+        self._render_head()
 
     def _items_changed(self, changed: frozenset[int]) -> None:
         """A refresh brought a new version (or the page's text) of this item: show it, where

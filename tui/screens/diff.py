@@ -120,9 +120,16 @@ class DiffScreen(SubScreen):
 
     def on_mount(self) -> None:
         self.context.items_changed.subscribe(self, self._items_changed)
+        self.app.theme_changed_signal.subscribe(self, lambda _: self._restyle())
         self.query_one("#diff-title", Static).update(
             Text("Comparing two reports…" if self.comparing else "Versions…", style="bold"))
         self._compute(self.older, self.newer)
+
+    def _restyle(self) -> None:
+        """Another theme (ctrl+p, from any screen): what is coloured in code takes it."""
+        self._styles = category_styles(self.session.config, self.app.theme_variables)
+        self.diff_lines.set_category_styles(self._styles)
+        self._render_head()
 
     # --- computing --------------------------------------------------------------------------
 

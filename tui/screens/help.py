@@ -66,13 +66,17 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box") as box:
             box.border_title = "wirewatch keys"
+            # select_on_focus off: the first key typed lands in the field and focuses it;
+            # selected, the second key would replace it.
             yield Input(placeholder="type to filter: a key, a name or a word", compact=True,
-                        id="help-filter")
+                        id="help-filter", select_on_focus=False)
             with VerticalScroll(id="help-body", can_focus=True):
                 yield Static(id="help-table")
 
     def on_mount(self) -> None:
         self._show("")
+        self.app.theme_changed_signal.subscribe(
+            self, lambda _: self._show(self.query_one("#help-filter", Input).value))
 
     def _show(self, query: str) -> None:
         muted = tone(self, "muted")

@@ -195,6 +195,7 @@ class MainScreen(Screen[None]):
         self.query_one(FeedsPane).reconfigure(config.feeds)
         self.query_one(WatchPane).reconfigure(config.watch, self._styles)
         self.table.set_category_styles(self._styles)
+        self.query_one(Preview).set_category_styles(self._styles)
         self.table.feed_name_width = max((len(f.name) for f in config.feeds), default=8)
         feeds = {f.name for f in config.feeds} | {t for f in config.feeds for t in f.tags}
         terms = {c.name for c in config.watch} | {t.name for c in config.watch for t in c.terms}

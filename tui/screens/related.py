@@ -80,6 +80,18 @@ class RelatedScreen(SubScreen):
 
     def on_mount(self) -> None:
         self._find()
+        self.app.theme_changed_signal.subscribe(self, lambda _: self._restyle())
+
+    def _restyle(self) -> None:
+        """Another theme (ctrl+p, from any screen): what is coloured in code takes it."""
+        self._styles = category_styles(self.session.config, self.app.theme_variables)
+        if self.result is not None and self.result.related:
+            listing = self.query_one("#related-list", OptionList)
+            keep = listing.highlighted
+            self._show(self.result)
+            listing.highlighted = keep
+        elif self.result is not None:
+            self._show(self.result)
 
     @work(thread=True, group="related", exclusive=True, exit_on_error=False,
           description="find related coverage")

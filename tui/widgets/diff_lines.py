@@ -83,7 +83,7 @@ class DiffLines(LineScrollView):
         overflow-y: scroll;
         scrollbar-size-vertical: 1;
         & > .diff-view--header { background: $panel; color: $foreground; text-style: bold; }
-        & > .diff-view--divider { color: $border-blurred; }
+        & > .diff-view--divider { color: $text-muted; }
         & > .diff-view--gutter { color: $text-muted; }
         & > .diff-view--gutter-removed { color: $text-error; text-style: bold; }
         & > .diff-view--gutter-added { color: $text-success; text-style: bold; }

@@ -41,6 +41,12 @@ class LineScrollView(ScrollView, can_focus=True):
     def action_last(self) -> None:
         self.scroll_to(y=self.max_scroll_y, animate=False)
 
+    def set_category_styles(self, styles) -> None:
+        """New colours for the watched names (another theme): cached lines are restyled."""
+        self.category_styles = dict(styles)
+        self._lines.clear()
+        self.refresh()
+
     def render_lines(self, crop: Region) -> list[Strip]:
         """Resolve styles once per paint; relayout first if the width moved under us."""
         self._relayout()

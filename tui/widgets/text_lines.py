@@ -70,11 +70,17 @@ def line_slices(text: Text, starts: list[int]) -> list[Text]:
 
 
 def text_strip(console: Console, text: Text | None, width: int, base: Style) -> Strip:
-    """One line of styled text as a Strip exactly `width` cells wide on `base`."""
+    """One line of styled text as a Strip exactly `width` cells wide on `base`.
+
+    The Text's own style (`Text(..., style=...)`, `plain(text, style)`) counts: Rich's
+    `Text.render` leaves it out (a console applies it), and the diff's gutter marks, the
+    current-change mark and the views' messages were painted in the base colours."""
     if width <= 0:
         return Strip([])
     if text is None or not text.plain:
         return Strip.blank(width, base)
-    segments = [Segment(s.text, base + s.style if s.style else base)
+    own = text.style if isinstance(text.style, Style) else Style.parse(text.style or "none")
+    line = base + own
+    segments = [Segment(s.text, line + s.style if s.style else line)
                 for s in text.render(console) if s.text]
     return Strip(segments).adjust_cell_length(width, base)
