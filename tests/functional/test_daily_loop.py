@@ -808,7 +808,9 @@ async def test_help_puts_every_day_keys_first_filters_scrolls_and_closes(dashboa
         text = "\n".join(region_text(app, body))
         assert "next_unread" in text and "unread_only" in text and "toggle_read" in text
         assert "cursor_down" not in text and "refresh" not in text
-        assert re.search(r"\b\d+ matching", text)
+        listed = [word for line in text.splitlines() for word in line.split() if word in BY_ID]
+        assert re.search(rf"\b{len(listed)} matching", text) and len(set(listed)) == len(listed)
+        assert "Every day" not in text
         await pilot.press("escape")                           # clears the filter
         assert isinstance(app.screen, HelpScreen) and field.value == ""
         assert "cursor_down" in "\n".join(region_text(app, body))

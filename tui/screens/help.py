@@ -87,8 +87,9 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style=muted, no_wrap=True)
         table.add_column()
         by_id = {info.id: info for info in self.actions}
-        sections: dict[str, list[ActionInfo]] = {
-            "Every day": [by_id[name] for name in COMMON if name in by_id]}
+        # Filtered, each action shows once, in its own section (and counts once).
+        everyday = [] if query else [by_id[name] for name in COMMON if name in by_id]
+        sections: dict[str, list[ActionInfo]] = {"Every day": everyday}
         for info in self.actions:
             sections.setdefault(info.section, []).append(info)
         shown = 0
