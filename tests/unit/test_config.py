@@ -397,6 +397,7 @@ def test_a_key_list_is_normalized_and_repeats_dropped():
     assert keymap.normalize_keys("?,/") == "question_mark,slash"
     assert keymap.normalize_keys("ctrl+p,CTRL+P") == "ctrl+p"
     assert keymap.normalize_keys("j,,k") is None and keymap.normalize_keys("") is None
+    assert keymap.normalize_keys(",") == keymap.normalize_keys("comma") == "comma"
 
 
 def test_the_default_keys_never_clash():

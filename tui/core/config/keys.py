@@ -209,7 +209,10 @@ def normalize_key(key: str) -> str | None:
 
 
 def normalize_keys(keys: str) -> str | None:
-    """A comma-separated list of keys, normalized; None when any of them is not a key."""
+    """A comma-separated list of keys, normalized; None when any of them is not a key.
+    A lone "," is the comma key (in a list it is written "comma")."""
+    if keys.strip() == ",":
+        return "comma"
     parts = [normalize_key(part) for part in keys.split(",")]
     if not parts or any(part is None for part in parts):
         return None

@@ -272,7 +272,8 @@ def _keys(check: _Checker, raw: Any) -> dict[str, str]:
         normalized = keymap.normalize_keys(check.string(value, path))
         if normalized is None:
             raise check.fail(path, f"[keys] {action}: {value!r} is not a key name (examples: "
-                                   "j, G, ctrl+p, f5, space, ?)")
+                                   "j, G, ctrl+p, f5, space, ?; "
+                                   "several: \"j,down\"; the comma key: \"comma\")")
         keys[action] = normalized
     for key, scope, first, second in keymap.conflicts(keys):
         culprit = second if second in keys else first
