@@ -129,6 +129,20 @@ def test_article_text_marks_the_watched_names(before, capsys):
     assert "\x1b" not in out                                       # a pipe gets no ANSI
 
 
+def test_article_puts_the_feeds_summary_above_a_page_text_that_lacks_it(before, capsys):
+    uid = before.ids(capsys)[f"Harbor Wire: {demo_title(GENEVA)}"]
+    data = before.json(capsys, "article", uid)
+    assert data["summary"].startswith("Delegations led by Secretary of State Marco Rubio")
+    assert data["summary"] not in data["text"]
+    status, out, _ = before.run(capsys, "article", uid)
+    head, lead, body = out.split("\n\n", 2)
+    assert head.splitlines()[-1] == data["url"]
+    assert lead == ("Delegations led by Secretary of State Marco ⟦Rubio⟧ and Kyiv's chief "
+                    "negotiator Andriy ⟦Yermak⟧ met in Geneva to discuss a US-drafted plan to "
+                    "end the war.")
+    assert body.startswith("GENEVA (Harbor Wire)")
+
+
 def test_piped_article_marks_names_with_brackets_no_language_quotes_with(before, capsys):
     """Russian text quotes with «guillemets»: the marks for names must not look like them."""
     uid = before.ids(capsys)["Переговоры в Женеве: что известно о встрече делегаций США и Украины"]

@@ -232,7 +232,11 @@ async def test_article_shows_the_item_and_highlights_watched_names(story) -> Non
         assert "Harbor Wire · 2025-11-21 09:00 · 3 versions · text from the page" in head
         assert "https://news.example/1" in head
         body = screen.query_one(ArticleText)
-        assert body.paragraphs[0].startswith("Witkoff and Kushner flew to Moscow")
+        # The feed's summary is not in the page's text: it leads, in italics.
+        assert body.paragraphs[0] == SUMMARY and body.lead == 1
+        assert body.paragraphs[1].startswith("Witkoff and Kushner flew to Moscow")
+        assert all(style.italic for style in styles_of(body, "peace plan to Moscow"))
+        assert not any(style.italic for style in styles_of(body, "flew to Moscow"))
         assert {m.name for m in body.matches} >= {"Witkoff", "Kushner", "Crimea", "Rubio"}
         region, negotiator, other = name_colours(body, "Crimea", "Witkoff", "Kushner")
         assert region is not None and negotiator is not None and region != negotiator

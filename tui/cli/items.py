@@ -171,8 +171,13 @@ def cmd_article(args: argparse.Namespace) -> int:
     if it.link:
         print(printable(it.link, one_line=True))
     print()
-    field = "text" if article.text_source == "page" else "summary"
-    print(marked_matches(article.text, [m for m in article.matches if m.field == field],
+    # Names found afresh in what is printed: the stored matches' offsets are those of the
+    # summary and the page text, and the text shown may be the feed's content.
+    if standfirst := article.standfirst:
+        print(marked_matches(standfirst, session.watcher.find(standfirst, "summary"),
+                             session.config))
+        print()
+    print(marked_matches(article.text, session.watcher.find(article.text, "text"),
                          session.config))
     return 0
 

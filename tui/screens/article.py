@@ -42,6 +42,7 @@ class LoadedArticle:
     article: Article
     paragraphs: list[str]
     matches: list[list[Match]] = field(default_factory=list)
+    lead: int = 0        # how many of the paragraphs are the feed's summary, shown first
 
 
 class ArticleScreen(SubScreen):
@@ -120,10 +121,13 @@ class ArticleScreen(SubScreen):
     def _load(self) -> LoadedArticle:
         article = load_article(self.session.store, self.uid)
         # One line per paragraph, tabs as spaces, unsafe characters replaced (offsets kept),
-        # so the matches found here line up with what is painted.
-        paragraphs = [safe(p.replace("\t", " ")) for p in split_paragraphs(article.text)]
+        # so the matches found here line up with what is painted. The feed's summary leads
+        # when the text does not hold it.
+        lead = [safe(p.replace("\t", " ")) for p in split_paragraphs(article.standfirst or "")]
+        paragraphs = lead + [safe(p.replace("\t", " ")) for p in split_paragraphs(article.text)]
         watcher = self.session.watcher
-        return LoadedArticle(article, paragraphs, [watcher.find(p, "text") for p in paragraphs])
+        return LoadedArticle(article, paragraphs, [watcher.find(p, "text") for p in paragraphs],
+                             lead=len(lead))
 
     @work(group="article-fetch", exclusive=True, exit_on_error=False,
           description="fetch the article page")
@@ -156,7 +160,7 @@ class ArticleScreen(SubScreen):
             message = ("The feed gives only a headline; fetching the page…" if self.fetching
                        else "No text: the feed gives only a headline.")
         self.body.show(loaded.paragraphs, loaded.matches, keep_position=not first,
-                       message=message)
+                       message=message, lead=loaded.lead)
         self._render_head()
         self._render_status()
 

@@ -43,7 +43,7 @@ class ArticleText(LineScrollView):
 
     STYLE_PREFIX = "article-text--"
 
-    COMPONENT_CLASSES = {"article-text--current", "article-text--message"}
+    COMPONENT_CLASSES = {"article-text--current", "article-text--message", "article-text--lead"}
 
     DEFAULT_CSS = """
     ArticleText {
@@ -54,6 +54,7 @@ class ArticleText(LineScrollView):
         scrollbar-size-vertical: 1;
         & > .article-text--current { background: $accent 40%; text-style: bold underline; }
         & > .article-text--message { color: $text-muted; text-style: italic; }
+        & > .article-text--lead { text-style: italic; }
     }
     """
 
@@ -67,6 +68,7 @@ class ArticleText(LineScrollView):
         self.matches: tuple[MatchPlace, ...] = ()
         self.current: int | None = None        # index into `matches` of the match in focus
         self.message: str | None = None
+        self.lead = 0
         self._starts: list[list[int]] = []
         self._tops: list[int] = []
         self._total = 0
@@ -79,9 +81,11 @@ class ArticleText(LineScrollView):
 
     def show(self, paragraphs: Sequence[str],
              matches: Sequence[Sequence[Match]] | None = None, *,
-             keep_position: bool = False, message: str | None = None) -> None:
-        """Show these paragraphs; `matches[i]` are the watched names in paragraph i."""
+             keep_position: bool = False, message: str | None = None, lead: int = 0) -> None:
+        """Show these paragraphs; `matches[i]` are the watched names in paragraph i; the
+        first `lead` are the feed's summary (set in italics)."""
         top = round(self.scroll_y)
+        self.lead = lead
         self.paragraphs = tuple(safe(p) for p in paragraphs)    # offsets unchanged
         found = matches if matches is not None else [()] * len(self.paragraphs)
         self.paragraph_matches = tuple(tuple(m) for m in found)
@@ -209,7 +213,8 @@ class ArticleText(LineScrollView):
         if cached is not None:
             return cached
         text = highlighted(self.paragraphs[index], self.paragraph_matches[index],
-                           self.category_styles, field="text")
+                           self.category_styles, field="text",
+                           base=self._styles.get("lead", "") if index < self.lead else "")
         if self.current is not None:
             place = self.matches[self.current]
             if place.paragraph == index:

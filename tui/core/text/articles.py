@@ -44,11 +44,19 @@ class Article:
     text_source: str          # "page" or "feed"
     matches: list[Match] = field(default_factory=list)
     text_note: str | None = None   # why the page's text is not shown, when it was tried
+    summary: str = ""              # the feed's summary (teaser, standfirst), as stored
+
+    @property
+    def standfirst(self) -> str | None:
+        """The feed's summary when the text shown does not hold it, to show above the text:
+        outlets often edit the teaser alone, and extraction may leave it out."""
+        return self.summary if not _holds(self.text, self.summary) else None
 
     def to_json(self) -> dict:
         return {
             "id": self.item.uid, "feed": self.item.feed, "title": self.item.title,
             "url": self.item.link, "published": iso(self.item.published),
+            "summary": self.summary,
             "text": self.text, "text_source": self.text_source, "text_note": self.text_note,
             "versions": self.item.versions,
             "matches": [{"name": m.name, "category": m.category, "text": m.text,
@@ -105,7 +113,20 @@ def load_article(store: Store, uid: str) -> Article:
         text, source = (texts.content or texts.summary or "") if texts else "", "feed"
     note = texts.page_note if texts is not None else None
     return Article(item=item, text=text, text_source=source, matches=item.matches,
-                   text_note=note)
+                   text_note=note, summary=(texts.summary or "") if texts else "")
+
+
+#: What a teaser ends with when it is the text's opening cut short (compared casefolded).
+_CUT_MARKS = ("[…]", "[...]", "…", "...", "(more)", "read more")
+
+
+def _holds(text: str, summary: str) -> bool:
+    """Does `text` already say `summary`? Compared case- and space-blind, a teaser's
+    trailing "…" or "[...]" dropped (it is usually the text's opening, cut short)."""
+    wanted = " ".join(summary.split()).casefold()
+    while cut := next((mark for mark in _CUT_MARKS if wanted.endswith(mark)), None):
+        wanted = wanted.removesuffix(cut).rstrip()
+    return not wanted or wanted in " ".join(text.split()).casefold()
 
 
 def load_versions(store: Store, row_id: int) -> list[Version]:
