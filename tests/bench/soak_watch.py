@@ -209,7 +209,7 @@ def main() -> None:
                 thread.join(timeout=600)
             time.sleep(6)                    # watch's next tick announces the last hits
             peak = max(peak, peak_rss_mb(watch.pid))
-            watch.send_signal(signal.SIGINT)
+            watch.send_signal(signal.SIGTERM)   # as a service manager stops it
             watch.wait(timeout=60)
             out.close()
             err.close()

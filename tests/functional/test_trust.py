@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,9 +18,15 @@ from pathlib import Path
 import pytest
 
 from tests.support.feedgen import config_text, item, rss
+from tests.support.httpserver import Reply
 from tests.support.processes import Watcher, wait_for, wirewatch
 from tui.core.alerts.rules import evaluate_all
-from tui.core.cache.hits import claim_undelivered, mark_delivered, undelivered_count
+from tui.core.cache.hits import (
+    StaleRules,
+    claim_undelivered,
+    mark_delivered,
+    undelivered_count,
+)
 from tui.core.session import Session
 
 RECOGNITION = """
@@ -85,6 +92,60 @@ def test_a_rule_added_while_watch_runs_is_in_force_and_its_cached_hits_announced
         wait_for(lambda: "configuration reloaded" in watch.stderr(), "watch to take the edit")
         assert watch.stop() == 0
         assert announced(watch.printed()) == [("Kherson", "Kherson: power back after shelling")]
+
+
+def test_a_rule_removed_by_another_process_is_not_put_back_by_one_holding_the_old_rules(
+        tmp_path, http_server):
+    """The soak's race: `watch` read feeds.toml with rule X, `alert rm X` took the rule out
+    and its hits with it, then watch evaluated the cache with its old rules: it put X's hits
+    back and announced every one of them a second time (427 in 30 minutes)."""
+    serve(http_server, "/wire.xml", [item(1, title="US weighs recognition of Crimea")])
+    config = site_config(tmp_path, http_server)
+    holder = Session.open(str(config))           # the long-running process, rules as read
+    try:
+        report = holder.refresh_sync(force=True)
+        assert [h.title for h in report.alerts] == ["US weighs recognition of Crimea"]
+        mark_delivered(holder.store, claim_undelivered(holder.store, now=time.time()))
+
+        removed = wirewatch(config, "alert", "rm", "Crimea recognition")
+        assert removed.returncode == 0, removed.stderr
+
+        # Still holding the old rules, it evaluates the cache (as after any rules change):
+        # nothing is recorded again, nothing waits to be told.
+        assert [rule.name for rule in holder.rules.rules] == ["Crimea recognition"]
+        with pytest.raises(StaleRules):
+            evaluate_all(holder.store, holder.rules)
+        assert claim_undelivered(holder.store, now=time.time()) == []
+        assert holder.store.connection.execute("SELECT count(*) FROM hits").fetchone()[0] == 0
+        # Once it reads the file again the rule is gone for good.
+        reloaded = holder.reload_if_changed()
+        assert reloaded is not None and reloaded.applied is not None
+        assert holder.rules.rules == () and reloaded.applied.hits == []
+    finally:
+        holder.close()
+
+
+def test_items_whose_rules_went_stale_mid_refresh_are_evaluated_after_the_reload(
+        tmp_path, http_server):
+    """A refresh that stores news while feeds.toml is edited (here: a feed added, the rules
+    unchanged) records no hits with rules it can no longer trust; the reload evaluates the
+    whole cache again, so the hit is late by one reload, never lost."""
+    serve(http_server, "/wire.xml", [item(1, title="Weather: storms over the Black Sea")])
+    config = site_config(tmp_path, http_server)
+    holder = Session.open(str(config))
+    try:
+        holder.refresh_sync(force=True)
+        serve(http_server, "/wire.xml", [item(1, title="Weather: storms over the Black Sea"),
+                                         item(2, title="US weighs recognition of Crimea")])
+        with config.open("a", encoding="utf-8") as edit:          # a hand edit, no rule
+            edit.write(f'\n[[feeds]]\nname = "Second"\nurl = "{http_server.url("/2.xml")}"\n')
+        report = holder.refresh_sync(force=True)
+        assert report.alerts == [] and report.problems == []
+        reloaded = holder.reload_if_changed()
+        assert reloaded is not None and reloaded.applied is not None
+        assert [h.title for h in reloaded.applied.hits] == ["US weighs recognition of Crimea"]
+    finally:
+        holder.close()
 
 
 def test_a_hand_edit_is_taken_and_a_bad_one_reported_with_its_line(tmp_path, http_server):
@@ -350,6 +411,41 @@ def test_watch_survives_sigterm_with_commands_running(tmp_path, http_server):
         wait_for(lambda: any(marks.iterdir()), "the command to start")
         assert watch.stop(signal.SIGTERM) == 0
     assert "Traceback" not in watch.stderr() and "stopped" in watch.stderr()
+
+
+@pytest.mark.parametrize("busy", [False, True], ids=["idle", "mid-refresh"])
+def test_sigterm_stops_a_watch_started_with_sigint_ignored(tmp_path, http_server, busy):
+    """`wirewatch watch &` in a script starts with SIGINT ignored; SIGTERM (which watch turns
+    into what Ctrl+C does) then did nothing, and only SIGKILL stopped it."""
+    if busy:
+        release = threading.Event()
+
+        def slow(request):
+            release.wait(20)
+            return Reply(200, rss([item(1)]), {"Content-Type": FEED_TYPE})
+        http_server.route("/wire.xml", slow)
+    else:
+        serve(http_server, "/wire.xml", [item(1, title="Weather: storms over the Black Sea")])
+    config = site_config(tmp_path, http_server)
+    with Watcher(config, sigint_ignored=True) as watch:
+        wait_for(lambda: http_server.requests_to("/wire.xml"), "the first refresh")
+        if not busy:
+            wait_for(lambda: "Weather" in "".join(map(str, _stored_titles(tmp_path))),
+                     "the item stored")
+        assert watch.stop(signal.SIGTERM) == 0
+        if busy:
+            release.set()
+    assert "Traceback" not in watch.stderr() and "stopped" in watch.stderr()
+
+
+def _stored_titles(tmp_path: Path) -> list[str]:
+    import sqlite3
+
+    try:
+        with sqlite3.connect(tmp_path / "cache" / "wirewatch.sqlite3") as conn:
+            return [row[0] for row in conn.execute("SELECT title FROM items")]
+    except sqlite3.Error:
+        return []
 
 
 # --- the dashboard at the same joints ----------------------------------------------------------

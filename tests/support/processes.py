@@ -30,12 +30,17 @@ def wirewatch(config: Path, *argv: str, cache: Path | None = None,
 class Watcher:
     """A running `wirewatch watch --json`, its stdout lines and stderr lines collected."""
 
-    def __init__(self, config: Path, *extra: str) -> None:
+    def __init__(self, config: Path, *extra: str, sigint_ignored: bool = False) -> None:
+        """`sigint_ignored`: started as a script's `wirewatch watch &` is (a non-interactive
+        shell starts background commands with SIGINT ignored)."""
         env = dict(os.environ, PYTHONUNBUFFERED="1")
+        ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored \
+            else None
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tui", "--config", str(config), "--cache",
              str(config.parent / "cache"), "watch", "--json", *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env,
+            preexec_fn=ignore)
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.errors: list[str] = []
         threading.Thread(target=self._read, args=(self.proc.stdout, self.lines.put),

@@ -89,7 +89,12 @@ def _print_hit(hit: AlertHit, as_json: bool) -> None:
 
 def _interrupt(signum, frame) -> None:
     """SIGTERM does what Ctrl+C does: asyncio.run turns a SIGINT into a clean cancellation of
-    the refresh in progress, where an exception raised here could land inside any task."""
+    the refresh in progress, where an exception raised here could land inside any task.
+
+    Started with SIGINT ignored (a script's `wirewatch watch &`), raising SIGINT does
+    nothing and asyncio.run does not catch it: then the interrupt is raised here."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        raise KeyboardInterrupt
     signal.raise_signal(signal.SIGINT)
 
 

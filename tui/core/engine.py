@@ -9,6 +9,7 @@ sees one writer. A feed that fails is reported and backs off; it never stops the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable, Protocol
 
 from tui.core.alerts.rules import RuleSet, evaluate
-from tui.core.cache.hits import AlertHit
+from tui.core.cache.hits import AlertHit, StaleRules
 from tui.core.cache.query import item_link
 from tui.core.cache.store import IngestResult, Store
 from tui.core.config.model import Config, FeedConfig
@@ -174,6 +175,8 @@ class Engine:
         try:
             report.alerts = await loop.run_in_executor(
                 writer, lambda: evaluate(self.store, self.running.rules, touched + text_changed))
+        except StaleRules as stale:     # evaluated again once the new rules are read
+            report.alerts = stale.hits
         except Exception as error:
             report.problems.append(f"alerts not evaluated: {_describe(error)}")
         try:
@@ -223,8 +226,9 @@ class Engine:
             changed = await self._fetch_pages(
                 fetcher, self._writer, [TextJob(row_id, link, feed)], outcomes)
         if changed:
-            await asyncio.get_running_loop().run_in_executor(
-                self._writer, lambda: evaluate(self.store, self.running.rules, changed))
+            with contextlib.suppress(StaleRules):   # evaluated again with the new rules
+                await asyncio.get_running_loop().run_in_executor(
+                    self._writer, lambda: evaluate(self.store, self.running.rules, changed))
         return next(iter(outcomes), "error")
 
     def _store_result(self, config: Config, feed: FeedConfig, url: str, fetched: FetchResult,

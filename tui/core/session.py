@@ -20,15 +20,13 @@ from pathlib import Path
 from tui.core.alerts.delivery import Delivery
 from tui.core.alerts.edit import config_path, delete_rule, save_rule
 from tui.core.alerts.rules import RuleSet, evaluate_all
-from tui.core.cache.hits import AlertHit
+from tui.core.cache.hits import RULES_FINGERPRINT, AlertHit, StaleRules
 from tui.core.cache.store import CacheUnavailable, Store, is_read_only_error
 from tui.core.config.load import load_config, resolve_cache_dir, resolve_config_path
 from tui.core.config.model import AlertRule, Config, ConfigError, FeedConfig
 from tui.core.engine import Engine, ProgressCallback, RefreshReport
 from tui.core.names.resolve import Watched, resolve_watched
 from tui.core.names.watch import Term, Watcher
-
-RULES_FINGERPRINT = "rules_fingerprint"
 
 
 @dataclass(frozen=True)
@@ -53,6 +51,14 @@ def build_watcher(config: Config) -> Watcher:
                     for category in config.watch for term in category.terms])
 
 
+def _rule_set(config: Config, stamp: tuple[int, int] | None) -> RuleSet:
+    """The config's rules, knowing whether their file is still as it was read (`stamp`)."""
+    path = config.path
+    if path is None:
+        return RuleSet(config)
+    return RuleSet(config, current=lambda: _file_stamp(path) == stamp)
+
+
 def _file_stamp(path: Path | None) -> tuple[int, int] | None:
     try:
         found = os.stat(path) if path is not None else None
@@ -71,9 +77,9 @@ class Session:
         self.config = config
         self.store = store
         self.watcher = build_watcher(config)
-        self.rules = RuleSet(config)
-        self.engine = Engine(self)
         self._config_stamp = _file_stamp(config.path)
+        self.rules = _rule_set(config, self._config_stamp)
+        self.engine = Engine(self)
         self._delivery: Delivery | None = None
         # One apply at a time: an older rule set can never record its hits after a newer one.
         self._applying = threading.Lock()
@@ -129,13 +135,23 @@ class Session:
         fingerprint = self._rules_fingerprint()
         if self.store.meta(RULES_FINGERPRINT) == fingerprint:
             return []
-        hits = evaluate_all(self.store, self.rules)
+        return self._evaluate_all(fingerprint)
+
+    def _evaluate_all(self, fingerprint: str) -> list[AlertHit]:
+        """Every cached item against the rules in force, remembered as done by their
+        fingerprint; unless feeds.toml changed meanwhile: then the next session, or this one
+        once it reloads, evaluates again (see StaleRules)."""
+        try:
+            hits = evaluate_all(self.store, self.rules)
+        except StaleRules as stale:
+            return stale.hits
         self.store.set_meta(RULES_FINGERPRINT, fingerprint)
         return hits
 
-    def apply(self, config: Config) -> Applied:
+    def apply(self, config: Config, stamp: tuple[int, int] | None = None) -> Applied:
         """Put `config` in force: the watchlist (matches recomputed when it changed), the feeds,
         the alert rules, every cached item evaluated against them; returns the new hits.
+        `stamp` is the file's as it was read (default: as it is now).
         Blocking (it reads the whole cache): run it in a worker thread in the dashboard."""
         with self._applying:
             watch_changed = config.watch != self.config.watch
@@ -145,10 +161,9 @@ class Session:
                 self.watcher = watcher
             if config.feeds != self.config.feeds:
                 self.store.sync_feeds((f.name, f.url) for f in config.feeds)
-            self.config, self.rules = config, RuleSet(config)
-            self._config_stamp = _file_stamp(config.path)
-            hits = evaluate_all(self.store, self.rules)
-            self.store.set_meta(RULES_FINGERPRINT, self._rules_fingerprint())
+            self._config_stamp = stamp if stamp is not None else _file_stamp(config.path)
+            self.config, self.rules = config, _rule_set(config, self._config_stamp)
+            hits = self._evaluate_all(self._rules_fingerprint())
             return Applied(hits=hits, watch_changed=watch_changed)
 
     def config_changed_on_disk(self) -> bool:
@@ -173,7 +188,7 @@ class Session:
         if config == self.config:
             self._config_stamp = stamp
             return None
-        return Reloaded(applied=self.apply(config))
+        return Reloaded(applied=self.apply(config, stamp))
 
     def save_rule(self, rule: AlertRule, *, replace: str | None = None) -> Config:
         """Write a rule into the config's file (the one rule-write path); returns the file as

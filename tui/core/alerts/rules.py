@@ -19,11 +19,12 @@ import json
 import time
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Sequence
+from typing import Callable, Sequence
 
 from tui.core.cache.hits import (
     AlertHit,
     Candidate,
+    StaleRules,
     all_item_ids,
     candidates,
     record_hits,
@@ -56,8 +57,10 @@ class RuleSet:
     the rules one of its terms or categories points to, not against all 200.
     """
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, current: Callable[[], bool] | None = None) -> None:
+        """`current` says whether these rules are still the ones on disk (see record_hits)."""
         self.config = config
+        self.current = current
         self.rules = config.alerts
         terms = sorted({t for rule in self.rules for t in (*rule.all, *rule.any, *rule.none)})
         self.matchers = [Watcher([Term(name=t, category=ALERT_CATEGORY) for t in layer])
@@ -114,7 +117,8 @@ class RuleSet:
 
 def evaluate(store: Store, rules: RuleSet, row_ids: Sequence[int], *,
              now: float | None = None) -> list[AlertHit]:
-    """Record the hits among these items; returns only hits that are new."""
+    """Record the hits among these items; returns only hits that are new. Raises StaleRules
+    (with the hits recorded before) when feeds.toml changed under the rules."""
     if not rules.rules or not row_ids:
         return []
     now = now or time.time()
@@ -123,7 +127,10 @@ def evaluate(store: Store, rules: RuleSet, row_ids: Sequence[int], *,
         fired: list[tuple[str, Candidate]] = [
             (rule.name, item) for item in batch
             for rule in rules.rules_hit(item.fields, item.feed, set(item.categories))]
-        hits += record_hits(store, fired, now)
+        try:
+            hits += record_hits(store, fired, now, current=rules.current)
+        except StaleRules:
+            raise StaleRules(hits) from None
     return hits
 
 

@@ -7,7 +7,7 @@ itself lives in tui.core.alerts; this module only reads and writes the rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -72,20 +72,48 @@ def all_item_ids(store: Store) -> list[int]:
     return [row[0] for row in store.connection.execute("SELECT id FROM items ORDER BY id")]
 
 
-def record_hits(store: Store, fired: Sequence[tuple[str, Candidate]], now: float) -> list[AlertHit]:
-    """Record (rule name, item) hits in one transaction; returns those that are new."""
+#: meta key: the fingerprint of the rules every cached item was last evaluated against.
+RULES_FINGERPRINT = "rules_fingerprint"
+
+
+class StaleRules(Exception):
+    """The rules being evaluated are no longer those in feeds.toml (another process edited
+    it: `alert rm` took a rule out and its hits with it). Nothing more was recorded, and the
+    cache now says its items must all be evaluated again; `hits` were recorded before."""
+
+    def __init__(self, hits: list[AlertHit]) -> None:
+        super().__init__("the alert rules changed on disk while they were evaluated")
+        self.hits = hits
+
+
+def record_hits(store: Store, fired: Sequence[tuple[str, Candidate]], now: float, *,
+                current: Callable[[], bool] | None = None) -> list[AlertHit]:
+    """Record (rule name, item) hits in one transaction; returns those that are new.
+
+    `current` says whether the rules that fired are still the ones on disk. It is asked
+    under the write lock, which `alert rm` holds while it edits the file and deletes the
+    rule's hits: so a process holding the old rules cannot put those hits back (and
+    announce them a second time) after the removal. Raises StaleRules when they are not.
+    """
     hits: list[AlertHit] = []
     if not fired:
         return hits
     with store.transaction() as conn:
-        for alert, item in fired:
-            cursor = conn.execute(
-                "INSERT INTO hits(alert, item_id, version, fired_at, delivered) "
-                "VALUES (?, ?, ?, ?, 0) ON CONFLICT(alert, item_id) DO NOTHING",
-                (alert, item.row_id, item.version, now))
-            if cursor.rowcount:
-                hits.append(AlertHit(alert, item.uid, item.title, item.feed, item.link,
-                                     item.published, now, item.row_id, item.version))
+        if current is not None and not current():
+            store.set_meta(RULES_FINGERPRINT, "", conn)
+            stale = True
+        else:
+            stale = False
+            for alert, item in fired:
+                cursor = conn.execute(
+                    "INSERT INTO hits(alert, item_id, version, fired_at, delivered) "
+                    "VALUES (?, ?, ?, ?, 0) ON CONFLICT(alert, item_id) DO NOTHING",
+                    (alert, item.row_id, item.version, now))
+                if cursor.rowcount:
+                    hits.append(AlertHit(alert, item.uid, item.title, item.feed, item.link,
+                                         item.published, now, item.row_id, item.version))
+    if stale:
+        raise StaleRules([])
     return hits
 
 
