@@ -8,14 +8,13 @@ from typing import TYPE_CHECKING
 
 from tui.cli.errors import UsageError
 from tui.cli.render import marked_matches, note, print_json, shown, side_by_side
-from tui.cli.session import open_session, reading_items
+from tui.cli.session import open_session, reading_items, watched_or_usage_error
 from tui.core.ingest.sanitize import printable
 
 if TYPE_CHECKING:
     from tui.core.cache.query import Item
     from tui.core.config.model import Config
     from tui.core.names.resolve import Watched
-    from tui.core.session import Session
     from tui.core.text.articles import Diff
 
 
@@ -67,7 +66,7 @@ def cmd_headlines(args: argparse.Namespace) -> int:
     session = open_session(args, read_only_ok=True)
     try:
         feeds = _selected_feeds(session.config, args.feed)
-        watched = _watched(session, args.match) if args.match is not None else None
+        watched = watched_or_usage_error(session, args.match) if args.match is not None else None
         if watched is not None:
             note(f"matching {watched.describe()}")
         flt = ItemFilter(feeds=feeds, match=watched.filter_key if watched else None,
@@ -110,20 +109,6 @@ def _selected_feeds(config: Config, wanted: list[str]) -> tuple[str, ...]:
         raise UsageError(f"no feed or tag named {shown(unknown[0])} (feeds: {known}"
                          + (f"; tags: {', '.join(tags)})" if tags else ")"))
     return tuple(sorted(config.feeds_matching(tuple(wanted))))
-
-
-def _watched(session: Session, typed: str) -> Watched:
-    """The watched name or category `--match` means, in any spelling the matcher knows; a
-    usage error that lists the watchlist when it names none."""
-    from tui.core.names.resolve import watched_names
-
-    found = session.resolve_watched(typed)
-    if found is None:
-        listed = "; ".join(f"{category}: {', '.join(names)}"
-                           for category, names in watched_names(session.watcher).items())
-        have = f"the watchlist has: {listed}" if listed else "the watchlist is empty"
-        raise UsageError(f"no watched name or category {shown(typed)} ({have})")
-    return found
 
 
 def _nothing_found(args: argparse.Namespace, watched: Watched | None, cached: int) -> str:

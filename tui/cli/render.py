@@ -28,7 +28,7 @@ _RESET = "\x1b[0m"
 _OP_MARK = {"equal": " ", "replace": "~", "delete": "-", "insert": "+"}
 
 
-def _styled() -> bool:
+def styled() -> bool:
     """ANSI styling: on a terminal, unless the user asked for none (https://no-color.org)."""
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and \
         os.environ.get("TERM") != "dumb"
@@ -72,7 +72,7 @@ def mark_spans(text: str, spans: Sequence[tuple[int, int]], *, open_: str, close
 def marked_text(text: str, spans: Sequence[tuple[int, int]]) -> str:
     """Text with the given spans bold and underlined (terminal) or ⟦bracketed⟧ (pipe)."""
     text = printable(text)
-    if _styled():
+    if styled():
         return mark_spans(text, spans, open_="\x1b[4;1m", close=_RESET)
     return mark_spans(text, spans, open_=MATCH_OPEN, close=MATCH_CLOSE)
 
@@ -90,10 +90,10 @@ def category_colours(config: Config) -> dict[str, str]:
     out = {}
     for category, name in colour_names(config).items():
         try:
-            styled = Style(color=name, bold=True).render("\x00", color_system=system)
+            sample = Style(color=name, bold=True).render("\x00", color_system=system)
         except ColorParseError:
-            styled = Style(bold=True).render("\x00", color_system=system)
-        out[category] = styled[:styled.index("\x00")]
+            sample = Style(bold=True).render("\x00", color_system=system)
+        out[category] = sample[:sample.index("\x00")]
     return out
 
 
@@ -102,7 +102,7 @@ def marked_matches(text: str, matches: Sequence[Match], config: Config) -> str:
     (pipe); `matches` are offsets into `text`."""
     text = printable(text)
     spans = sorted((m.start, m.end, m.category) for m in matches)
-    if not _styled():
+    if not styled():
         return mark_spans(text, [(start, end) for start, end, _ in spans],
                           open_=MATCH_OPEN, close=MATCH_CLOSE)
     colours: Mapping[str, str] = category_colours(config)
@@ -121,14 +121,14 @@ def side_by_side(rows: Sequence[Row], left_label: str, right_label: str,
     """Two columns, one block per aligned unit, changed words marked."""
     width = width or shutil.get_terminal_size((120, 24)).columns
     column = max(20, (width - 5) // 2)
-    styled = _styled()
+    coloured = styled()
     left_label, right_label = shown(left_label, quote=False), shown(right_label, quote=False)
     lines = [f"  {left_label[:column]:<{column}} | {right_label[:column]}",
              "  " + "-" * column + "-+-" + "-" * column]
     for row in rows:
         # One for one, so the change offsets stay valid; NUL and \x01 cannot survive it.
         row_left, row_right = printable(row.left), printable(row.right)
-        if styled:
+        if coloured:
             left = mark_spans(row_left, row.left_changes, open_="\x00", close="\x01")
             right = mark_spans(row_right, row.right_changes, open_="\x00", close="\x01")
         else:   # wdiff's marks: brackets, never used as quotation marks
@@ -142,7 +142,7 @@ def side_by_side(rows: Sequence[Row], left_label: str, right_label: str,
             r_part = right_lines[index] if index < len(right_lines) else ""
             pad = column - len(l_part.replace("\x00", "").replace("\x01", ""))
             line = f"{mark if index == 0 else ' '} {l_part}{' ' * pad} | {r_part}"
-            if styled:
+            if coloured:
                 line = line.replace("\x00", "\x1b[7m").replace("\x01", "\x1b[27m")
             lines.append(line)
         lines.append("")

@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from tui.cli.errors import RuntimeFailure
+from tui.cli.errors import RuntimeFailure, UsageError
+from tui.cli.render import shown
 
 if TYPE_CHECKING:
     from tui.core.config.model import Config
+    from tui.core.names.resolve import Watched
     from tui.core.session import Session
 
 
@@ -37,3 +39,17 @@ def reading_items(args: argparse.Namespace) -> Iterator[Session]:
         raise RuntimeFailure(str(error)) from None
     finally:
         session.close()
+
+
+def watched_or_usage_error(session: Session, typed: str) -> Watched:
+    """The watched name or category `--match` means, in any spelling the matcher knows; a
+    usage error that lists the watchlist when it names none."""
+    from tui.core.names.resolve import watched_names
+
+    found = session.resolve_watched(typed)
+    if found is None:
+        listed = "; ".join(f"{category}: {', '.join(names)}"
+                           for category, names in watched_names(session.watcher).items())
+        have = f"the watchlist has: {listed}" if listed else "the watchlist is empty"
+        raise UsageError(f"no watched name or category {shown(typed)} ({have})")
+    return found

@@ -18,6 +18,7 @@ from typing import Callable, Protocol
 
 from tui.core.alerts.rules import RuleSet, evaluate
 from tui.core.cache.hits import AlertHit, StaleRules
+from tui.core.cache.mentions import settle as settle_mentions
 from tui.core.cache.query import item_link
 from tui.core.cache.store import IngestResult, Store
 from tui.core.config.model import Config, FeedConfig
@@ -184,6 +185,10 @@ class Engine:
                 writer, self.store.prune, config.settings.keep_days)
         except Exception as error:
             report.problems.append(f"old items not pruned: {_describe(error)}")
+        try:        # now, while the writer is here, rather than when trends are next read
+            await loop.run_in_executor(writer, settle_mentions, self.store)
+        except Exception as error:
+            report.problems.append(f"mention counts not updated: {_describe(error)}")
         order = {f.name: i for i, f in enumerate(chosen)}
         report.feeds.sort(key=lambda r: order.get(r.name, 0))
         report.seconds = time.perf_counter() - started

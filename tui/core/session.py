@@ -112,7 +112,7 @@ class Session:
         return session
 
     def _bring_up_to_date(self) -> None:
-        self.store.sync_feeds((f.name, f.url) for f in self.config.feeds)
+        self.store.sync_feeds((f.name, f.url, f.language) for f in self.config.feeds)
         self.store.ensure_matches(self.watcher)
         self.evaluate_if_rules_changed()
 
@@ -160,7 +160,7 @@ class Session:
                 self.store.ensure_matches(watcher)
                 self.watcher = watcher
             if config.feeds != self.config.feeds:
-                self.store.sync_feeds((f.name, f.url) for f in config.feeds)
+                self.store.sync_feeds((f.name, f.url, f.language) for f in config.feeds)
             self._config_stamp = stamp if stamp is not None else _file_stamp(config.path)
             self.config, self.rules = config, _rule_set(config, self._config_stamp)
             hits = self._evaluate_all(self._rules_fingerprint())

@@ -116,9 +116,61 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX items_by_first_seen ON items (first_seen);
     """,
+    # 4: how many items mention each watched name, per hour and language (trends,
+    # sparklines). Triggers note which hours changed; tui.core.cache.mentions recounts them.
+    """
+    ALTER TABLE feeds ADD COLUMN config_language TEXT;   -- feeds.toml's, over the feed's own
+    CREATE TABLE mention_hours (
+        hour INTEGER NOT NULL,        -- UTC epoch hour of the item (published, else first seen)
+        category TEXT NOT NULL,
+        name TEXT NOT NULL,           -- a canonical name; '' counts the category as a whole
+        language TEXT NOT NULL,       -- the feed's language tag ("en", "uk"), '' if unknown
+        items INTEGER NOT NULL,       -- items mentioning it (an item counts once)
+        PRIMARY KEY (hour, category, name, language)
+    ) WITHOUT ROWID;
+    CREATE TABLE mention_dirty (hour INTEGER PRIMARY KEY) WITHOUT ROWID;
+    INSERT OR IGNORE INTO mention_dirty
+        SELECT DISTINCT CAST(sort_time / 3600 AS INTEGER) FROM items;
+    CREATE TRIGGER mentions_item_insert AFTER INSERT ON items BEGIN
+        INSERT OR IGNORE INTO mention_dirty VALUES (CAST(new.sort_time / 3600 AS INTEGER));
+    END;
+    CREATE TRIGGER mentions_item_move AFTER UPDATE OF sort_time, feed ON items BEGIN
+        INSERT OR IGNORE INTO mention_dirty VALUES (CAST(old.sort_time / 3600 AS INTEGER));
+        INSERT OR IGNORE INTO mention_dirty VALUES (CAST(new.sort_time / 3600 AS INTEGER));
+    END;
+    CREATE TRIGGER mentions_item_delete AFTER DELETE ON items BEGIN
+        INSERT OR IGNORE INTO mention_dirty VALUES (CAST(old.sort_time / 3600 AS INTEGER));
+    END;
+    CREATE TRIGGER mentions_match_insert AFTER INSERT ON matches BEGIN
+        INSERT OR IGNORE INTO mention_dirty
+            SELECT CAST(sort_time / 3600 AS INTEGER) FROM items WHERE id = new.item_id;
+    END;
+    CREATE TRIGGER mentions_match_delete AFTER DELETE ON matches BEGIN
+        INSERT OR IGNORE INTO mention_dirty
+            SELECT CAST(sort_time / 3600 AS INTEGER) FROM items WHERE id = old.item_id;
+    END;
+    CREATE TRIGGER mentions_feed_language AFTER UPDATE OF language, config_language ON feeds
+    WHEN old.language IS NOT new.language OR old.config_language IS NOT new.config_language
+    BEGIN
+        INSERT OR IGNORE INTO mention_dirty
+            SELECT DISTINCT CAST(sort_time / 3600 AS INTEGER) FROM items WHERE feed = new.name;
+    END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def language_tag(configured: str | None, declared: str | None) -> str:
+    """The language a feed's items count under: feeds.toml's, else the feed's own, cut to
+    its primary tag ("en-US" -> "en", "uk_UA" -> "uk"); '' when neither says."""
+    raw = (configured or "").strip() or (declared or "").strip()
+    return raw.replace("_", "-").split("-")[0].lower()[:8]
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions the schema's queries call (mentions.settle), on every connection."""
+    conn.create_function("language_tag", 2, language_tag, deterministic=True)
 
 
 class SchemaTooNew(Exception):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Protocol, Sequence
 
-from tui.core.cache.schema import SCHEMA_VERSION, migrate
+from tui.core.cache.schema import SCHEMA_VERSION, migrate, register_functions
 from tui.core.ingest.feeds import Entry, ParsedFeed
 from tui.core.names.watch import Match
 
@@ -51,6 +51,7 @@ class FeedState:
     failures: int
     last_error: str | None
     last_status: int | None
+    config_language: str | None = None
 
 
 @dataclass
@@ -156,6 +157,7 @@ class Store:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
+            register_functions(conn)
             self._local.conn = conn
             with self._lock:
                 self._connections.append(conn)
@@ -194,19 +196,25 @@ class Store:
 
     # --- feeds ------------------------------------------------------------------------------
 
-    def sync_feeds(self, feeds: Iterable[tuple[str, str]]) -> None:
-        """Make sure every configured (name, url) has a row; a changed URL resets its state."""
+    def sync_feeds(self, feeds: Iterable[tuple[str, str, str | None]]) -> None:
+        """Make sure every configured (name, url, language) has a row; a changed URL resets
+        its state, a changed language its items' counts in trends."""
         with self.transaction() as conn:
-            for name, url in feeds:
-                row = conn.execute("SELECT config_url FROM feeds WHERE name = ?", (name,)).fetchone()
+            for name, url, language in feeds:
+                row = conn.execute("SELECT config_url, config_language FROM feeds "
+                                   "WHERE name = ?", (name,)).fetchone()
                 if row is None:
-                    conn.execute("INSERT INTO feeds(name, config_url, url) VALUES (?, ?, ?)",
-                                 (name, url, url))
-                elif row[0] != url:
+                    conn.execute("INSERT INTO feeds(name, config_url, url, config_language) "
+                                 "VALUES (?, ?, ?, ?)", (name, url, url, language))
+                    continue
+                if row[0] != url:
                     conn.execute(
                         "UPDATE feeds SET config_url = ?, url = ?, etag = NULL, "
                         "last_modified = NULL, failures = 0, next_due = NULL WHERE name = ?",
                         (url, url, name))
+                if row[1] != language:
+                    conn.execute("UPDATE feeds SET config_language = ? WHERE name = ?",
+                                 (language, name))
 
     def feed_states(self) -> dict[str, FeedState]:
         rows = self.connection.execute("SELECT * FROM feeds").fetchall()
