@@ -16,7 +16,7 @@ import threading
 import time
 import urllib.parse
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Iterable, Iterator, Protocol, Sequence
 
@@ -52,6 +52,9 @@ class FeedState:
     last_error: str | None
     last_status: int | None
     config_language: str | None = None
+
+
+_FEED_STATE_COLUMNS = ", ".join(f.name for f in fields(FeedState))
 
 
 @dataclass
@@ -217,7 +220,9 @@ class Store:
                                  (language, name))
 
     def feed_states(self) -> dict[str, FeedState]:
-        rows = self.connection.execute("SELECT * FROM feeds").fetchall()
+        """Columns by name: a newer wirewatch may have added some to a cache this process
+        still has open (a running `watch` when `fetch` of the next version migrates)."""
+        rows = self.connection.execute(f"SELECT {_FEED_STATE_COLUMNS} FROM feeds").fetchall()
         return {row["name"]: FeedState(**dict(row)) for row in rows}
 
     def record_fetch(self, name: str, *, ok: bool, now: float, next_due: float,
