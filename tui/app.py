@@ -7,6 +7,7 @@ and widgets post messages and never push each other.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import tzinfo
 from functools import partial
@@ -45,9 +46,11 @@ class WirewatchApp(App[None]):
     BINDINGS = [bind("command_palette", "command_palette", show=False, priority=True)]
 
     def __init__(self, session: Session, *, offline: bool = False,
-                 timezone: tzinfo | None = None) -> None:
+                 timezone: tzinfo | None = None,
+                 clock: Callable[[], float] | None = None) -> None:
         super().__init__()
-        self.context = Context(self, session, timezone=timezone, offline=offline)
+        self.context = Context(self, session, timezone=timezone, offline=offline,
+                               clock=clock or time.time)
 
     @property
     def session(self) -> Session:

@@ -282,7 +282,7 @@ async def test_no_alert_toast_over_the_alert_form_it_shows_once_the_form_closes(
         assert alert_toasts(toasts) == [] and bells == []
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
-        await wait_until(pilot, lambda: alert_toasts(toasts), timeout=4, what="the toast")
+        await wait_until(pilot, lambda: alert_toasts(toasts), timeout=15, what="the toast")
         [(title, _, shown_over)] = alert_toasts(toasts)
         assert title == "3 alert hits" and shown_over == "MainScreen"
         assert bells == [1]

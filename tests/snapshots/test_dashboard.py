@@ -12,7 +12,7 @@ from datetime import timezone
 
 import pytest
 
-from tests.support.cachegen import fail_feed, fill, make_session
+from tests.support.cachegen import FIXED_NOW, fail_feed, fill, make_session
 from tui.app import WirewatchApp
 
 
@@ -21,7 +21,8 @@ def app(tmp_path):
     session = make_session(tmp_path / "cache")
     fill(session, 60)
     fail_feed(session.store, "Kestrel Daily", "HTTP 500: Internal Server Error")
-    yield WirewatchApp(session, offline=True, timezone=timezone.utc)
+    yield WirewatchApp(session, offline=True, timezone=timezone.utc,
+                       clock=FIXED_NOW.timestamp)
     session.close()
 
 

@@ -39,7 +39,8 @@ def test_preview_strip_80x24(snap_compare, story):
         await pilot.press("G", "p")
         await settle(pilot)
 
-    assert snap_compare(RecordingApp(session), terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(RecordingApp(session, now=FIXED_NOW.timestamp()),
+                        terminal_size=(80, 24), run_before=run_before)
 
 
 def test_new_items_above_the_cursor_120x30(snap_compare, tmp_path):
@@ -55,8 +56,8 @@ def test_new_items_above_the_cursor_120x30(snap_compare, tmp_path):
     (session.store.cache_dir / STATE_FILE).write_text(
         json.dumps({"last_looked": stamp - 60, "cursor": items[40].uid}), encoding="utf-8")
     try:
-        assert snap_compare(RecordingApp(session), terminal_size=(120, 30),
-                            run_before=settle)
+        assert snap_compare(RecordingApp(session, now=FIXED_NOW.timestamp()),
+                            terminal_size=(120, 30), run_before=settle)
     finally:
         session.close()
 
@@ -71,7 +72,8 @@ def test_alert_summary_toast_80x24(snap_compare, tmp_path):
                      "SELECT 'Lavrov', id, 1, ? FROM items WHERE title LIKE 'Lavrov%'",
                      (FIXED_NOW.timestamp(),))
         conn.execute("UPDATE hits SET delivered = 0")
-    app = WirewatchApp(session, offline=True, timezone=timezone.utc)
+    app = WirewatchApp(session, offline=True, timezone=timezone.utc,
+                       clock=FIXED_NOW.timestamp)
 
     async def run_before(pilot) -> None:
         for _ in range(40):

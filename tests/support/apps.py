@@ -24,8 +24,10 @@ class RecordingApp(WirewatchApp):
     applied configs."""
 
     def __init__(self, session: Session, first: Callable[[Context], Screen] | None = None, *,
-                 offline: bool = True) -> None:
-        super().__init__(session, offline=offline, timezone=timezone.utc)
+                 offline: bool = True, now: float | None = None) -> None:
+        """`now`: the charts' clock, for caches of fixed dates (cachegen's FIXED_NOW)."""
+        super().__init__(session, offline=offline, timezone=timezone.utc,
+                         clock=(lambda: now) if now is not None else None)
         # Never a refresh by itself: fixed caches are dated in the past, and a refresh would
         # prune them. (`offline=False` still lets screens fetch article pages on demand.)
         self.context.auto_refresh = False

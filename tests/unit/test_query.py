@@ -19,7 +19,6 @@ from tests.support.cachegen import FIXED_NOW, config_text, entry
 from tui.core.alerts.rules import RuleSet, evaluate_all
 from tui.core.cache.query import (
     ItemFilter,
-    category_counts,
     count_items,
     feed_counts,
     find_item,
@@ -29,7 +28,6 @@ from tui.core.cache.query import (
     links_of,
     list_items,
     stored_versions,
-    term_counts,
 )
 from tui.core.cache.store import Store, make_uid
 from tui.core.config.load import parse_config
@@ -367,16 +365,3 @@ def test_feed_counts_give_items_and_unread(store):
     assert feed_counts(store)["Kestrel Daily"] == (3, 1)
 
 
-def test_a_term_is_counted_once_per_item_however_often_it_is_named(store):
-    assert term_counts(store) == {
-        ("negotiators", "Lavrov"): 1, ("negotiators", "Witkoff"): 1,
-        ("negotiators", "Zelensky"): 1, ("regions", "Crimea"): 1, ("regions", "Kherson"): 1,
-        ("regions", "Zaporizhzhia"): 1}
-    ingest(store, "Tageskompass", [dated("Tageskompass", 30, "Krim und Crimea: Lawrow", 0.2)])
-    counts = term_counts(store)
-    assert counts[("regions", "Crimea")] == 2 and counts[("negotiators", "Lavrov")] == 2
-
-
-def test_a_category_is_counted_once_per_item_naming_any_of_its_terms(store):
-    assert category_counts(store) == {"regions": 3, "negotiators": 3}
-    assert category_counts(store)["regions"] == count_items(store, ItemFilter(match="regions"))

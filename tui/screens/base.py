@@ -4,6 +4,7 @@ dashboard shares: `escape`/`q` back, `?` help."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, TypeVar
@@ -32,9 +33,10 @@ class Context:
     """
 
     def __init__(self, owner: DOMNode, session: Session, *, timezone: tzinfo | None = None,
-                 offline: bool = False) -> None:
+                 offline: bool = False, clock: Callable[[], float] = time.time) -> None:
         self.session = session
         self.timezone = timezone            # None: the local time zone
+        self.clock = clock                  # "now" for charts (snapshots fix it)
         self.offline = offline              # no fetching at all (--offline)
         self.auto_refresh = not offline     # refresh on start and when feeds are due
         self.announce = True                # announce the outbox's alert hits

@@ -34,15 +34,14 @@ from tui.core.cache.hits import hit_count
 from tui.core.cache.query import (
     Item,
     ItemFilter,
-    category_counts,
     count_items,
     feed_counts,
     find_item,
     mark_read_matching,
     next_unread_position,
-    term_counts,
     text_excerpt,
 )
+from tui.core.trends import read_trends
 from tui.screens.base import NOT_SAVED, Context, saved
 from tui.state import DashboardState, save_state
 from tui.widgets.feeds_pane import ALL_FEEDS, FeedChoice, FeedsPane
@@ -51,7 +50,7 @@ from tui.widgets.highlight import category_styles
 from tui.widgets.preview import Preview
 from tui.widgets.refresh_cycle import RefreshCycle
 from tui.widgets.status_line import StatusLine
-from tui.widgets.watch_pane import WatchChoice, WatchPane
+from tui.widgets.watch_pane import SPARK_DAYS, WatchChoice, WatchPane
 
 if TYPE_CHECKING:
     from tui.core.session import Session
@@ -93,8 +92,7 @@ class _Counts:
     """What the side panes and the status line count, read in one go."""
 
     feeds: dict = field(default_factory=dict)
-    terms: dict = field(default_factory=dict)
-    categories: dict = field(default_factory=dict)
+    days: dict = field(default_factory=dict)   # WatchChoice -> its last 14 days (Series)
     states: dict = field(default_factory=dict)
     hits: int = 0
     new: int = 0          # first seen since the user last looked at the top of the list
@@ -232,8 +230,12 @@ class MainScreen(Screen[None]):
 
     def _read_counts(self) -> _Counts:
         store = self.session.store
-        return _Counts(feed_counts(store), term_counts(store), category_counts(store),
-                       store.feed_states(), hit_count(store, unseen_only=True),
+        trends = read_trends(store, self.session.config.watch, bucket="day",
+                             count=SPARK_DAYS, now=self.context.clock(), tz=self.timezone)
+        days = {WatchChoice(s.category, s.name if s.kind == "term" else None): s
+                for s in trends.series}
+        return _Counts(feed_counts(store), days, store.feed_states(),
+                       hit_count(store, unseen_only=True),
                        count_items(store, ItemFilter(since=self.last_looked)))
 
     def _show_counts(self, counts: _Counts) -> None:
@@ -252,8 +254,7 @@ class MainScreen(Screen[None]):
     def _show_panes(self) -> None:
         self.query_one(FeedsPane).show(self._counts.feeds, self._counts.states,
                                        self.filters.feed)
-        self.query_one(WatchPane).show(self._counts.terms, self._counts.categories,
-                                       self.filters.watch)
+        self.query_one(WatchPane).show(self._counts.days, self.filters.watch)
 
     # --- filters ----------------------------------------------------------------------------
 

@@ -69,16 +69,22 @@ class PaneList(OptionList):
         self.call_after_refresh(self._check_width)
 
 
-def row(label: Text, count: int | None, width: int, *, mark: Text | None = None) -> Text:
-    """`mark label ... count`, fitted to `width` cells (the label is cut, never the count)."""
+def row(label: Text, count: int | Text | None, width: int, *, mark: Text | None = None,
+        chart: Text | None = None) -> Text:
+    """`mark label ... [chart] count`, fitted to `width` cells (the label is cut, never the
+    chart or the count)."""
     mark = mark if mark is not None else Text("  ")
-    number = f"{count:,}" if count is not None else ""
-    room = max(1, width - mark.cell_len - len(number) - (1 if number else 0))
+    number = Text(f"{count:,}") if isinstance(count, int) else (count or Text())
+    chart = chart or Text()
+    fixed = sum(part.cell_len + 1 for part in (chart, number) if part.cell_len)
+    room = max(1, width - mark.cell_len - fixed)
     label = label.copy()
     label.truncate(room, overflow="ellipsis", pad=True)
     out = Text(no_wrap=True, overflow="ellipsis", end="")
     out.append_text(mark)
     out.append_text(label)
-    if number:
-        out.append(" " + number)
+    for part in (chart, number):
+        if part.cell_len:
+            out.append(" ")
+            out.append_text(part)
     return out

@@ -1,4 +1,5 @@
-"""The watchlist pane: each watch category and its terms, with how many items mention them.
+"""The watchlist pane: each watch category and its terms, with how many items mentioned them
+on each of the last 14 days (a sparkline) and today (a sudden rise marked ↑).
 
 Choosing a term (or a whole category) filters the headlines to the items that mention it;
 choosing it again lifts the filter. Each row carries its category's colour, the same colour
@@ -18,8 +19,22 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.core.config.model import WatchCategory
+from tui.core.trends import Series, spark
 from tui.widgets.highlight import plain
+from tui.widgets.palette import Tones
 from tui.widgets.pane_list import PaneList, row
+
+SPARK_DAYS = 14
+CHART_CELLS = (SPARK_DAYS, SPARK_DAYS // 2)   # a cell a day, else two days a cell
+MIN_LABEL = 6                                 # cells a name keeps before the chart gives way
+WANTED_LABEL = 12                             # ...and the room it would like
+MARK_CELLS = 2                                # "▸ " before every row
+
+
+def _count_text(series: Series | None) -> str:
+    """Today's count, with ↑ when it is a sudden rise."""
+    today = series.latest if series is not None else 0
+    return f"{today:,}↑" if series is not None and series.rising else f"{today:,}"
 
 
 @dataclass(frozen=True)
@@ -52,8 +67,7 @@ class WatchPane(PaneList):
         super().__init__(id=id)
         self.border_title = "Watchlist"
         self._set_categories(categories, styles)
-        self._terms: Mapping[tuple[str, str], int] = {}
-        self._categories: Mapping[str, int] = {}
+        self._days: Mapping[WatchChoice, Series] = {}
         self.active: WatchChoice | None = None
         self._painted: dict[int, tuple] = {}    # what each row shows now: repaint on change
 
@@ -93,26 +107,41 @@ class WatchPane(PaneList):
             self._fill()
             self._paint()
 
-    def show(self, terms: Mapping[tuple[str, str], int], categories: Mapping[str, int],
-             active: WatchChoice | None) -> None:
-        self._terms, self._categories, self.active = terms, categories, active
+    def show(self, days: Mapping[WatchChoice, Series], active: WatchChoice | None) -> None:
+        """Each row's last 14 days (`days`, from tui.core.trends); `active` is the filter."""
+        self._days, self.active = days, active
         self._paint()
 
     def _paint(self) -> None:
         width = self.line_width
         if not width:
             return
+        rise = Tones.of(self).new
+        shown = {c: self._days.get(c) for c in self._choices}
+        counts = {c: _count_text(series) for c, series in shown.items()}
+        layout = self._layout(width, max((len(t) for t in counts.values()), default=1))
         for index, choice in enumerate(self._choices):
-            if choice.term is None:
-                count = self._categories.get(choice.category, 0)
-            else:
-                count = self._terms.get((choice.category, choice.term), 0)
-            key = (width, choice == self.active, count)
+            series = shown[choice]
+            key = (layout, choice == self.active, series.counts if series else (),
+                   counts[choice], rise)
             if self._painted.get(index) != key:
                 self._painted[index] = key
                 self.replace_option_prompt_at_index(index, self._prompt(choice, *key))
 
-    def _prompt(self, choice: WatchChoice, width: int, active: bool, count: int) -> Text:
+    def _layout(self, width: int, count_cells: int) -> tuple[int, int, int]:
+        """(width, chart cells, count cells), the same for every row so the charts line up:
+        a cell a day when the names keep their room, two days a cell when that is what
+        fits, no chart in a pane too narrow for one."""
+        longest = max((len(c.term or c.category) + (2 if c.term else 0)
+                       for c in self._choices), default=0)
+        room = width - MARK_CELLS - count_cells - 2
+        cells = next((c for c in CHART_CELLS if room - c >= min(longest, WANTED_LABEL)),
+                     next((c for c in CHART_CELLS if room - c >= MIN_LABEL), 0))
+        return width, cells, count_cells
+
+    def _prompt(self, choice: WatchChoice, layout: tuple[int, int, int], active: bool,
+                counts: tuple[int, ...], count_text: str, rise: Style) -> Text:
+        width, cells, count_cells = layout
         colour = self._styles.get(choice.category, Style(bold=True))
         emphasis = Style(underline=True, bold=True) if active else Style()
         if choice.term is None:
@@ -121,7 +150,11 @@ class WatchPane(PaneList):
         else:
             label = plain(choice.term, emphasis)
             mark = Text.assemble("▸ " if active else "  ", ("● ", Style(color=colour.color)))
-        return row(label, count, width, mark=mark)
+        count = Text(count_text.rjust(count_cells),
+                     style=rise if count_text.endswith("↑") else Style())
+        chart = Text(spark(counts or (0,) * SPARK_DAYS, cells).ljust(cells),
+                     style=Style(color=colour.color)) if cells else None
+        return row(label, count, width, mark=mark, chart=chart)
 
     def on_pane_list_width_changed(self, event: PaneList.WidthChanged) -> None:
         event.stop()

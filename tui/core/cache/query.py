@@ -242,18 +242,6 @@ def feed_counts(store: Store) -> dict[str, tuple[int, int]]:
         "SELECT feed, count(*), sum(read = 0) FROM items GROUP BY feed")}
 
 
-def term_counts(store: Store) -> dict[tuple[str, str], int]:
-    """Per (category, canonical name): how many items mention it."""
-    return {(row[0], row[1]): row[2] for row in store.connection.execute(
-        "SELECT category, name, count(DISTINCT item_id) FROM matches GROUP BY category, name")}
-
-
-def category_counts(store: Store) -> dict[str, int]:
-    """Per watch category: how many items mention any of its terms."""
-    return {row[0]: row[1] for row in store.connection.execute(
-        "SELECT category, count(DISTINCT item_id) FROM matches GROUP BY category")}
-
-
 def item_position(store: Store, flt: ItemFilter, row_id: int) -> int | None:
     """Where an item sits in `list_items(flt)` order, or None when the filter leaves it out.
 
