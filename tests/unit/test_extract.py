@@ -264,3 +264,35 @@ def test_extraction_is_quiet_on_bad_pages(caplog, capfd):
     libraries = {"trafilatura", "htmldate", "justext", "courlan", "charset_normalizer"}
     assert [r for r in caplog.records if r.name.split(".")[0] in libraries] == []
     assert capfd.readouterr() == ("", "")
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+def test_an_article_laid_out_in_a_table_keeps_its_text_and_its_paragraphs():
+    """An old-style page: the story sits in a <td> beside a navigation cell. trafilatura alone
+    returns nothing for it (without tables) or the story as one line (with tables)."""
+    result = extract_page("table_layout.html")
+    assert result is not None
+    assert result.title == "What a ceasefire line would freeze"
+    first = ("A ceasefire along the current front line is the one element every draft of the "
+             "peace framework has in common")
+    last = ("For now the delegations have agreed only to keep talking. The next round is expected "
+            "in Abu Dhabi before the end of the month, and officials on both sides say the map "
+            "will be the first item on the agenda.")
+    assert paragraphs(result)[2].startswith(first)
+    assert last in paragraphs(result)
+    assert len(paragraphs(result)) >= 9               # seven story paragraphs and the byline
+    for chrome in ("Archive", "Subscribe", "About us", "Privacy", "All rights reserved", "|"):
+        assert chrome not in result.text
+
+
+def test_a_data_table_in_an_article_is_kept_row_by_row():
+    table = ("<table><thead><tr><th>Region</th><th>Share held</th><th>Since</th></tr></thead><tbody>"
+             "<tr><td>Crimea</td><td>100%</td><td>2014</td></tr>"
+             "<tr><td>Luhansk</td><td>99%</td><td>2022</td></tr></tbody></table>")
+    html = _article_html(4).replace("</article>", table + "</article>")
+    result = extract_article(html.encode())
+    assert result is not None
+    rows = paragraphs(result)[-3:]
+    assert rows == ["| Region | Share held | Since |", "| Crimea | 100% | 2014 |", "| Luhansk | 99% | 2022 |"]
+    assert "---" not in result.text                   # the rule under the header row is not text

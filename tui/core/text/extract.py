@@ -15,7 +15,9 @@ multilingual), so it does the work; this module is the fence around it:
   must not reach a terminal the dashboard is drawing on.
 
 The text comes back with paragraphs separated by blank lines. Precision is favoured over recall:
-a missing sentence is better than a cookie banner in every version of an article.
+a missing sentence is better than a cookie banner in every version of an article. But precision
+must not cost the article: a story laid out in a <table> is unwrapped first (layout.py), and
+data tables (results, figures) are kept, one row a paragraph.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from lxml.html import HtmlElement, fromstring
 from trafilatura.settings import use_config
 
 from tui.core.text.changes import is_collapsed
+from tui.core.text.layout import unwrap_layout_tables
 
 __all__ = ["Extracted", "extract_article"]
 
@@ -68,6 +71,9 @@ _PAYWALL_LINE = re.compile(
 )
 _PAYWALL_LINE_MAX_CHARS = 200
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+# A data table's row comes out as "| a | b |"; the line under its header row is only a rule.
+_TABLE_RULE = re.compile(r"^[|:\- ]*-{3}[|:\- ]*$")
+_NO_ARTICLE = "the page holds no article text (an index page, a paywall or a stub)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,40 +107,52 @@ def extract_with_reason(html: bytes | str,
     tree = _within_budget(tree)
     if tree is None:
         return None, f"the page is too complex to read (over {MAX_ELEMENTS:,} elements)"
+    unwrap_layout_tables(tree)
     try:
-        document = trafilatura.bare_extraction(
-            tree,
-            url=url,
-            favor_precision=True,
-            include_comments=False,
-            include_tables=False,
-            include_links=False,
-            include_images=False,
-            include_formatting=False,
-            deduplicate=False,  # its cache is process-wide: the 3rd fetch of a page would be dropped
-            with_metadata=False,
-            prune_xpath=_PAYWALL_XPATH,
-            config=_CONFIG,
-        )
+        text, why = _checked(_read(tree, url, headlines, precision=True))
     except Exception:  # noqa: BLE001 - e.g. RecursionError on pathological trees
         return None, "the page could not be read (the extractor failed on it)"
-    text = _article_text(document.text, headlines) if document and document.text else ""
-    if not text or is_collapsed(text, None):
-        return None, "the page holds no article text (an index page, a paywall or a stub)"
+    if text is None:
+        return None, why
     return Extracted(text=text, title=title, language=language), None
 
 
+def _read(tree: HtmlElement, url: str | None, headlines: list[str], *, precision: bool) -> str:
+    """One trafilatura reading of the page (it works on a copy of the tree), as our text."""
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        favor_precision=precision,
+        favor_recall=not precision,
+        include_comments=False,
+        include_tables=True,  # data tables (results, figures); layout tables are gone by now
+        include_links=False,
+        include_images=False,
+        include_formatting=False,
+        deduplicate=False,  # its cache is process-wide: the 3rd fetch of a page would be dropped
+        with_metadata=False,
+        prune_xpath=_PAYWALL_XPATH,
+        config=_CONFIG,
+    )
+    return _article_text(document.text, headlines) if document and document.text else ""
+
+
+def _checked(text: str, why_short: str = _NO_ARTICLE) -> tuple[str | None, str | None]:
+    if not text or is_collapsed(text, None):
+        return None, why_short
+    return text, None
+
+
 def _article_text(raw: str, headlines: list[str]) -> str:
-    """One paragraph per line from trafilatura -> blank-line separated, without the pitch lines.
+    """One paragraph per line from trafilatura -> blank-line separated, without the pitch lines
+    and the rule lines under a data table's header.
 
     The headline is dropped from the top of the text: the title is shown and diffed on its own,
     and trafilatura keeps the <h1> on some templates and not on others, which would make the
     same article's versions differ by their first line.
     """
     paragraphs = [" ".join(line.split()) for line in raw.splitlines()]
-    paragraphs = [
-        p for p in paragraphs if p and not (len(p) <= _PAYWALL_LINE_MAX_CHARS and _PAYWALL_LINE.search(p))
-    ]
+    paragraphs = [p for p in paragraphs if p and not _TABLE_RULE.match(p) and not _pitch(p)]
     folded = {h.casefold() for h in headlines}
     for index, paragraph in enumerate(paragraphs[:HEADLINE_SEARCH_PARAGRAPHS]):
         if paragraph.casefold() in folded:
@@ -145,6 +163,11 @@ def _article_text(raw: str, headlines: list[str]) -> str:
         cut = text.rfind("\n\n", 0, MAX_TEXT_CHARS)
         text = text[: cut if cut > 0 else MAX_TEXT_CHARS]
     return text
+
+
+def _pitch(line: str) -> bool:
+    """A short line that asks the reader to pay or log in."""
+    return len(line) <= _PAYWALL_LINE_MAX_CHARS and _PAYWALL_LINE.search(line) is not None
 
 
 def _within_budget(tree: HtmlElement) -> HtmlElement | None:
