@@ -381,6 +381,57 @@ def test_article_falls_back_to_the_feeds_content_when_the_page_fails(small, caps
     assert data["text"] == "Marco Rubio is expected to join the talks on Monday."
 
 
+# --- what the page gives: tables, short notices, lists of links ---------------------------
+
+@pytest.fixture
+def pages(tmp_path, http_server):
+    """A loopback outlet with full_text = "never" whose article pages are hard to read: a
+    story laid out in a table, a reprint notice above a story, and a page of links."""
+    served = {"table": "table_layout.html", "notice": "reprint_notice.html", "links": "topic_links.html"}
+    entries = []
+    for n, (key, name) in enumerate(served.items(), start=1):
+        http_server.route(f"/{name}", (PAGES / name).read_bytes(), content_type="text/html; charset=utf-8")
+        entries.append(item(n, title=f"Item {key}", summary=f"The feed's summary of {key}.",
+                            link=http_server.url(f"/{name}"), guid=f"urn:{key}"))
+    http_server.route("/feed.xml", rss(entries), content_type="application/rss+xml")
+    config = tmp_path / "feeds.toml"
+    config.write_text(config_text([("Frontier", http_server.url("/feed.xml"))],
+                                  settings='full_text = "never"'), encoding="utf-8")
+    cache = Cache(config, tmp_path / "cache")
+    assert main(cache.argv("fetch")) == 0
+    return cache
+
+
+def test_article_reads_a_story_laid_out_in_a_table(pages, capsys):
+    cache = pages
+    data = cache.json(capsys, "article", cache.ids(capsys)["Item table"])
+    assert (data["text_source"], data["text_note"]) == ("page", None)
+    paragraphs = data["text"].split("\n\n")
+    assert any(p.startswith("A ceasefire along the current front line") for p in paragraphs)
+    assert any(p.startswith("For now the delegations have agreed only to keep talking.") for p in paragraphs)
+    assert "Archive" not in data["text"]
+
+
+def test_article_takes_the_story_not_the_reprint_notice_above_it(pages, capsys):
+    cache = pages
+    data = cache.json(capsys, "article", cache.ids(capsys)["Item notice"])
+    assert (data["text_source"], data["text_note"]) == ("page", None)
+    assert data["text"].startswith("Shares of the largest grain trading houses slipped on Tuesday")
+    assert "non-commercial use" not in data["text"]
+
+
+def test_article_says_why_a_page_of_links_was_not_used(pages, capsys):
+    cache = pages
+    uid = cache.ids(capsys)["Item links"]
+    why = "the page's text is mostly links (an index or a list page)"
+    data = cache.json(capsys, "article", uid)
+    assert (data["text_source"], data["text"], data["text_note"]) == (
+        "feed", "The feed's summary of links.", why)
+    status, out, err = cache.run(capsys, "article", uid)
+    assert status == 0 and err == ""
+    assert f"(not the page's text: {why})" in out.splitlines()
+
+
 # --- errors ---------------------------------------------------------------------------------
 
 def _one_clean_line(result) -> str:

@@ -10,8 +10,14 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+import trafilatura
 
-from tui.core.text.extract import MAX_TEXT_CHARS, Extracted, extract_article
+from tui.core.text.extract import (
+    MAX_TEXT_CHARS,
+    Extracted,
+    extract_article,
+    extract_with_reason,
+)
 
 PAGES = Path(__file__).resolve().parents[1] / "data" / "pages"
 
@@ -266,7 +272,7 @@ def test_extraction_is_quiet_on_bad_pages(caplog, capfd):
     assert capfd.readouterr() == ("", "")
 
 
-# --- tables --------------------------------------------------------------------------------------
+# --- tables, short notices, link lists --------------------------------------------------------
 
 def test_an_article_laid_out_in_a_table_keeps_its_text_and_its_paragraphs():
     """An old-style page: the story sits in a <td> beside a navigation cell. trafilatura alone
@@ -296,3 +302,32 @@ def test_a_data_table_in_an_article_is_kept_row_by_row():
     rows = paragraphs(result)[-3:]
     assert rows == ["| Region | Share held | Since |", "| Crimea | 100% | 2014 |", "| Luhansk | 99% | 2022 |"]
     assert "---" not in result.text                   # the rule under the header row is not text
+
+
+def test_a_short_notice_does_not_replace_the_long_article():
+    """Precision mode settles on a 24-word reprint notice printed above the story (a pattern
+    from a real page); the page is read broadly, and the story is what comes back."""
+    html = (PAGES / "reprint_notice.html").read_bytes()
+    precise = trafilatura.extract(html, favor_precision=True) or ""
+    assert precise.startswith("This copy is for your personal") and len(precise.split()) < 40, \
+        "the fixture no longer makes precision mode pick the notice"
+    result = extract_page("reprint_notice.html")
+    assert result is not None
+    assert paragraphs(result)[0].startswith("Shares of the largest grain trading houses slipped")
+    assert paragraphs(result)[-1].endswith("and by rail to the Danube.")
+    assert len(paragraphs(result)) == 5
+    assert "personal, non-commercial use" not in result.text
+
+
+def test_a_list_of_links_is_not_taken_for_an_article():
+    """A topic page: its precise reading is one short line, its broad reading mostly the
+    headlines of other stories. Neither is an article, and the reason says so."""
+    result, why = extract_with_reason((PAGES / "topic_links.html").read_bytes())
+    assert result is None
+    assert why == "the page's text is mostly links (an index or a list page)"
+
+
+@pytest.mark.parametrize("page", ["index_page.html", "paywall_stub.html", "topic_links.html"])
+def test_every_refused_page_says_why(page):
+    result, why = extract_with_reason((PAGES / page).read_bytes())
+    assert result is None and why and why == why.strip() and "\n" not in why

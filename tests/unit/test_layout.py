@@ -1,10 +1,14 @@
-"""Layout tables told from data tables."""
+"""Layout tables told from data tables, and how much of a text is the page's links."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import lxml.html
 
-from tui.core.text.layout import unwrap_layout_tables
+from tui.core.text.layout import link_share, unwrap_layout_tables
+
+PAGES = Path(__file__).resolve().parents[1] / "data" / "pages"
 
 
 def tags(tree) -> list[str]:
@@ -51,3 +55,13 @@ def test_nested_layout_tables_are_all_unwrapped():
     found, tree = unwrapped("<table><tr><td><p>x</p>" * depth + "</td></tr></table>" * depth)
     assert found == sum(1 for _ in tree.iter("p")) > 50
     assert all(table.find(".//p") is None for table in tree.iter("table"))
+
+
+def test_link_share_is_zero_for_prose_and_high_for_a_list_of_links():
+    tree = lxml.html.fromstring((PAGES / "topic_links.html").read_bytes())
+    headlines = [a.text_content() for a in tree.iter("a")][1:]      # not the logo
+    assert link_share("\n\n".join(["Our coverage of the talks.", *headlines]), tree) > 0.9
+    assert link_share("\n\n".join(f"- {h}" for h in headlines), tree) == 1.0    # list items
+    prose = "Negotiators met in Geneva on Sunday.\n\nThe talks continue on Monday."
+    assert link_share(prose, tree) == 0.0
+    assert link_share("", tree) == 0.0

@@ -1,4 +1,5 @@
-"""Tables that lay out a page, told from tables of data, before trafilatura reads the page.
+"""How a page is laid out, as far as extraction needs to know: which tables lay out the page
+rather than hold data, and how much of a text is the page's links.
 
 Older sites (and some newer ones) put the whole article in a `<td>`. trafilatura treats a
 table as data: without tables it drops the article (a 2,137-word story came back empty), with
@@ -11,6 +12,11 @@ Readability tells the two apart by scores over rows, columns and attributes; one
 enough here: a cell holding a block of prose (a paragraph, a heading, a list, a quotation, a
 nested table, or a blank line made of two `<br>`). One walk over the tree, so a hostile page
 costs time in proportion to its size, whatever its nesting.
+
+A broad (recall) reading of a page can be longer than the precise one because it is right
+(the precise one settled on a notice) or because it took in the menus and the "more stories"
+lists. `link_share` tells these apart: the share of a text made of paragraphs that are, word
+for word, the text of one of the page's links (a headline in a list, a menu entry).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from __future__ import annotations
 from lxml import etree
 from lxml.html import HtmlElement
 
-__all__ = ["unwrap_layout_tables"]
+__all__ = ["link_share", "unwrap_layout_tables"]
 
 # An element of one of these kinds inside a cell makes the cell's table a layout table.
 _PROSE_BLOCKS = frozenset(
@@ -67,3 +73,20 @@ def _blank_line(br: HtmlElement) -> bool:
     following = br.getnext()
     return following is not None and following.tag == "br" and not (br.tail or "").strip()
 
+
+def link_share(text: str, tree: HtmlElement) -> float:
+    """The share of `text` (paragraphs separated by blank lines) in paragraphs that are the
+    whole text of one of the page's links: 0.0 for an article, near 1.0 for a list of links."""
+    anchors = {_folded(a.text_content()) for a in tree.iter("a")}
+    anchors.discard("")
+    total = linked = 0
+    for paragraph in text.split("\n\n"):
+        size = len(paragraph)
+        total += size
+        if _folded(paragraph.removeprefix("- ")) in anchors:
+            linked += size
+    return linked / total if total else 0.0
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
