@@ -280,6 +280,66 @@ def test_compare_of_wire_copy_is_almost_all_equal(before, capsys):
     assert equal >= len(rows) - 1
 
 
+def changed_words(row: dict) -> tuple[list[str], list[str]]:
+    """The words a row's `left_changes` / `right_changes` point at, as a script reads them."""
+    return ([row["left"][s:e] for s, e in row["left_changes"]],
+            [row["right"][s:e] for s, e in row["right_changes"]])
+
+
+def kept_tokens(text: str, spans: list[list[int]]) -> list[str]:
+    """The words of `text` outside the changed spans."""
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return re.findall(r"\w+|[^\w\s]", text)
+
+
+def assert_spans_are_the_changed_words(rows: list[dict]) -> None:
+    """Every replaced row: spans inside its text, never cutting a word, and what lies outside them is
+    the same on both sides. Equal rows, and inserted or deleted ones (changed whole), carry none."""
+    for row in rows:
+        assert isinstance(row["left_changes"], list) and isinstance(row["right_changes"], list)
+        if row["op"] == "equal" or (row["op"] != "replace" and not row.get("moved")):
+            assert row["left_changes"] == row["right_changes"] == []
+        if row["op"] != "replace":
+            continue
+        for side in ("left", "right"):
+            text = row[side]
+            for start, end in row[f"{side}_changes"]:
+                assert 0 <= start < end <= len(text)
+                assert text[start:end] == text[start:end].strip()
+                # never a piece of a word (a span may start at punctuation after one: ", with")
+                assert start == 0 or not (text[start - 1].isalnum() and text[start].isalnum())
+                assert end == len(text) or not (text[end - 1].isalnum() and text[end].isalnum())
+        assert row["left_changes"] or row["right_changes"]
+        assert kept_tokens(row["left"], row["left_changes"]) == \
+            kept_tokens(row["right"], row["right_changes"])
+
+
+def test_diff_json_rows_say_which_words_changed_in_a_replaced_paragraph(after, capsys):
+    uid = after.ids(capsys)[demo_title(GENEVA, 1)]
+    rows = after.json(capsys, "diff", uid)["rows"]
+    [row] = [r for r in rows if r["op"] == "replace" and r["left"].startswith("GENEVA (Harbor Wire)")]
+    left, right = changed_words(row)
+    assert "28-point" in left and "28-point" not in row["right"]
+    assert any("19 points" in words for words in right)
+    # The headline row too: a script can tell "28-point" went and "19 points" came.
+    headline = rows[0]
+    assert headline["op"] == "replace"
+    assert any("28-point" in w for w in changed_words(headline)[0])
+    assert any("19 points" in w for w in changed_words(headline)[1])
+    assert_spans_are_the_changed_words(rows)
+
+
+def test_compare_json_rows_carry_the_changed_words_too(before, capsys):
+    ids = before.ids(capsys)
+    harbor = ids[f"Harbor Wire: {demo_title(GENEVA)}"]
+    kestrel = ids[demo_title("kestrel/geneva-talks")]
+    rows = before.json(capsys, "compare", harbor, kestrel)["rows"]
+    replaced = [r for r in rows if r["op"] == "replace"]
+    assert replaced and all(r["left_changes"] or r["right_changes"] for r in replaced)
+    assert_spans_are_the_changed_words(rows)
+
+
 # --- related --------------------------------------------------------------------------------
 
 def test_related_json_finds_the_other_outlets_and_labels_wire_copy(before, capsys):
@@ -379,6 +439,57 @@ def test_article_falls_back_to_the_feeds_content_when_the_page_fails(small, caps
     assert len(server.requests_to("/gone.html")) == 1
     assert data["text_source"] == "feed"
     assert data["text"] == "Marco Rubio is expected to join the talks on Monday."
+
+
+# --- what the page gives: tables, short notices, lists of links ---------------------------
+
+@pytest.fixture
+def pages(tmp_path, http_server):
+    """A loopback outlet with full_text = "never" whose article pages are hard to read: a
+    story laid out in a table, a reprint notice above a story, and a page of links."""
+    served = {"table": "table_layout.html", "notice": "reprint_notice.html", "links": "topic_links.html"}
+    entries = []
+    for n, (key, name) in enumerate(served.items(), start=1):
+        http_server.route(f"/{name}", (PAGES / name).read_bytes(), content_type="text/html; charset=utf-8")
+        entries.append(item(n, title=f"Item {key}", summary=f"The feed's summary of {key}.",
+                            link=http_server.url(f"/{name}"), guid=f"urn:{key}"))
+    http_server.route("/feed.xml", rss(entries), content_type="application/rss+xml")
+    config = tmp_path / "feeds.toml"
+    config.write_text(config_text([("Frontier", http_server.url("/feed.xml"))],
+                                  settings='full_text = "never"'), encoding="utf-8")
+    cache = Cache(config, tmp_path / "cache")
+    assert main(cache.argv("fetch")) == 0
+    return cache
+
+
+def test_article_reads_a_story_laid_out_in_a_table(pages, capsys):
+    cache = pages
+    data = cache.json(capsys, "article", cache.ids(capsys)["Item table"])
+    assert (data["text_source"], data["text_note"]) == ("page", None)
+    paragraphs = data["text"].split("\n\n")
+    assert any(p.startswith("A ceasefire along the current front line") for p in paragraphs)
+    assert any(p.startswith("For now the delegations have agreed only to keep talking.") for p in paragraphs)
+    assert "Archive" not in data["text"]
+
+
+def test_article_takes_the_story_not_the_reprint_notice_above_it(pages, capsys):
+    cache = pages
+    data = cache.json(capsys, "article", cache.ids(capsys)["Item notice"])
+    assert (data["text_source"], data["text_note"]) == ("page", None)
+    assert data["text"].startswith("Shares of the largest grain trading houses slipped on Tuesday")
+    assert "non-commercial use" not in data["text"]
+
+
+def test_article_says_why_a_page_of_links_was_not_used(pages, capsys):
+    cache = pages
+    uid = cache.ids(capsys)["Item links"]
+    why = "the page's text is mostly links (an index or a list page)"
+    data = cache.json(capsys, "article", uid)
+    assert (data["text_source"], data["text"], data["text_note"]) == (
+        "feed", "The feed's summary of links.", why)
+    status, out, err = cache.run(capsys, "article", uid)
+    assert status == 0 and err == ""
+    assert f"(not the page's text: {why})" in out.splitlines()
 
 
 # --- errors ---------------------------------------------------------------------------------

@@ -10,8 +10,14 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+import trafilatura
 
-from tui.core.text.extract import MAX_TEXT_CHARS, Extracted, extract_article
+from tui.core.text.extract import (
+    MAX_TEXT_CHARS,
+    Extracted,
+    extract_article,
+    extract_with_reason,
+)
 
 PAGES = Path(__file__).resolve().parents[1] / "data" / "pages"
 
@@ -264,3 +270,64 @@ def test_extraction_is_quiet_on_bad_pages(caplog, capfd):
     libraries = {"trafilatura", "htmldate", "justext", "courlan", "charset_normalizer"}
     assert [r for r in caplog.records if r.name.split(".")[0] in libraries] == []
     assert capfd.readouterr() == ("", "")
+
+
+# --- tables, short notices, link lists --------------------------------------------------------
+
+def test_an_article_laid_out_in_a_table_keeps_its_text_and_its_paragraphs():
+    """An old-style page: the story sits in a <td> beside a navigation cell. trafilatura alone
+    returns nothing for it (without tables) or the story as one line (with tables)."""
+    result = extract_page("table_layout.html")
+    assert result is not None
+    assert result.title == "What a ceasefire line would freeze"
+    first = ("A ceasefire along the current front line is the one element every draft of the "
+             "peace framework has in common")
+    last = ("For now the delegations have agreed only to keep talking. The next round is expected "
+            "in Abu Dhabi before the end of the month, and officials on both sides say the map "
+            "will be the first item on the agenda.")
+    assert paragraphs(result)[2].startswith(first)
+    assert last in paragraphs(result)
+    assert len(paragraphs(result)) >= 9               # seven story paragraphs and the byline
+    for chrome in ("Archive", "Subscribe", "About us", "Privacy", "All rights reserved", "|"):
+        assert chrome not in result.text
+
+
+def test_a_data_table_in_an_article_is_kept_row_by_row():
+    table = ("<table><thead><tr><th>Region</th><th>Share held</th><th>Since</th></tr></thead><tbody>"
+             "<tr><td>Crimea</td><td>100%</td><td>2014</td></tr>"
+             "<tr><td>Luhansk</td><td>99%</td><td>2022</td></tr></tbody></table>")
+    html = _article_html(4).replace("</article>", table + "</article>")
+    result = extract_article(html.encode())
+    assert result is not None
+    rows = paragraphs(result)[-3:]
+    assert rows == ["| Region | Share held | Since |", "| Crimea | 100% | 2014 |", "| Luhansk | 99% | 2022 |"]
+    assert "---" not in result.text                   # the rule under the header row is not text
+
+
+def test_a_short_notice_does_not_replace_the_long_article():
+    """Precision mode settles on a 24-word reprint notice printed above the story (a pattern
+    from a real page); the page is read broadly, and the story is what comes back."""
+    html = (PAGES / "reprint_notice.html").read_bytes()
+    precise = trafilatura.extract(html, favor_precision=True) or ""
+    assert precise.startswith("This copy is for your personal") and len(precise.split()) < 40, \
+        "the fixture no longer makes precision mode pick the notice"
+    result = extract_page("reprint_notice.html")
+    assert result is not None
+    assert paragraphs(result)[0].startswith("Shares of the largest grain trading houses slipped")
+    assert paragraphs(result)[-1].endswith("and by rail to the Danube.")
+    assert len(paragraphs(result)) == 5
+    assert "personal, non-commercial use" not in result.text
+
+
+def test_a_list_of_links_is_not_taken_for_an_article():
+    """A topic page: its precise reading is one short line, its broad reading mostly the
+    headlines of other stories. Neither is an article, and the reason says so."""
+    result, why = extract_with_reason((PAGES / "topic_links.html").read_bytes())
+    assert result is None
+    assert why == "the page's text is mostly links (an index or a list page)"
+
+
+@pytest.mark.parametrize("page", ["index_page.html", "paywall_stub.html", "topic_links.html"])
+def test_every_refused_page_says_why(page):
+    result, why = extract_with_reason((PAGES / page).read_bytes())
+    assert result is None and why and why == why.strip() and "\n" not in why
