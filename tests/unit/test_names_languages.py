@@ -8,7 +8,13 @@ from __future__ import annotations
 import pytest
 
 from tui.core.names import family
-from tui.core.names.exceptions import Exceptions, ExceptionsError, Phrase, load_exceptions, parse_exceptions
+from tui.core.names.exceptions import (
+    Exceptions,
+    ExceptionsError,
+    Phrase,
+    load_exceptions,
+    parse_exceptions,
+)
 from tui.core.names.translit import romanize
 from tui.core.names.watch import Gazetteer, Term, Watcher, load_gazetteer
 
