@@ -202,6 +202,8 @@ def test_a_term_s_own_not_phrases() -> None:
     assert watcher.find("Путина на саммите не будет") == []
     assert watcher.find("Poutine à Moscou") == []
     assert names(watcher, "Путина ждут, Putin said") == ["Putin", "Putin"]
+    dog = Watcher([Term("Putin", "n", exceptions=("Putin's dog",))])
+    assert dog.find("Putin’s dog Konni") == [] and names(dog, "Putin’s speech") == ["Putin"]
     # A term unknown to the gazetteer takes its `not` too, with prefixes.
     own = Watcher([Term("Acme", "c", exceptions=("Acme Corp*",))], gazetteer=Gazetteer())
     assert texts(own, "Acme Corporation and Acme") == ["Acme"]

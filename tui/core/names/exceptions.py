@@ -29,6 +29,8 @@ from tui.core.names.fold import ascii_fold
 _GAP = r"[\s\-\u2010\u2011\u2013]+"
 _OPENERS = " \t\xa0\"'«„“”‘’([-\u2013\u2014"
 _SENTENCE_ENDS = ".!?…:;\n\x00|"
+_APOSTROPHE = re.compile("['\u2019\u02bc]")
+_ANY_APOSTROPHE = "['\u2019\u02bc]"
 _WINDOW = 160
 """How far (in characters) around a mention its exception phrases are looked for."""
 
@@ -55,7 +57,8 @@ def phrase_pattern(phrase: str) -> str:
         alternatives = []
         for part in parts:
             folded = ascii_fold(part).lower()
-            alternatives.append(re.escape(part) if folded == part else f"(?:{re.escape(part)}|{re.escape(folded)})")
+            pattern = re.escape(part) if folded == part else f"(?:{re.escape(part)}|{re.escape(folded)})"
+            alternatives.append(_APOSTROPHE.sub(_ANY_APOSTROPHE, pattern))
         pieces.append(_GAP.join(alternatives) + (r"\w*" if star else "" if i < len(words) - 1 else r"(?!\w)"))
     return r"(?<!\w)" + _GAP.join(pieces)
 
