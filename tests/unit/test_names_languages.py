@@ -274,6 +274,11 @@ def test_a_lower_case_word_term_matches_its_inflected_forms(term: str, text: str
     assert texts(Watcher([Term(term, "w")]), text) == found
 
 
+def test_a_plural_term_takes_the_family_of_its_singular_but_not_of_a_suppletive_lemma() -> None:
+    assert texts(Watcher([Term("sanctions", "w")]), "sanctioned, sanction") == ["sanctioned", "sanction"]
+    assert texts(Watcher([Term("left", "w")]), "the left will leave") == ["left"]
+
+
 def test_a_word_family_does_not_cross_parts_of_speech() -> None:
     watcher = Watcher([Term("recognition", "w")])
     assert texts(watcher, "recognitions, but not recognised") == ["recognitions"]
@@ -285,6 +290,8 @@ def test_word_families_are_looked_up_only_where_the_letters_allow() -> None:
     assert family.candidate_languages("uznać") == ("pl",)
     assert family.candidate_languages("recognise")[0] == "en"
     assert family.candidate_languages("anerkennen")[:2] == ("en", "de")
+    unknown = family.candidate_languages("zzzzq")   # no dictionary has it: bounded cost
+    assert sum(family.COST_MS[lang] for lang in unknown) <= family.BUDGET_MS
     assert not family.is_plain_word("Putin") and not family.is_plain_word("peace plan")
     assert not family.is_plain_word("war") and family.is_plain_word("визнати")
 
