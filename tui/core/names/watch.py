@@ -257,11 +257,15 @@ class Watcher:
     def fingerprint(self) -> str:
         """A stable hash of the effective patterns: when it changes, stored matches are stale."""
         records = []
+        keys: dict[frozenset[str], str] = {}  # a few dozen distinct sets of endings, each sorted once
         for stem, stem_heads in self._heads.items():
             for endings, cap, index, before, after in stem_heads:
                 term = self._terms[index]
+                key = keys.get(endings)
+                if key is None:
+                    key = keys[endings] = "|".join(sorted(endings))
                 records.append(
-                    [stem, sorted(endings), cap, term.name, term.category, _rest_record(before), _rest_record(after)]
+                    [stem, key, cap, term.name, term.category, _rest_record(before), _rest_record(after)]
                 )
         records.sort()
         exceptions = [
