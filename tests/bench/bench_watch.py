@@ -2,9 +2,13 @@
 
     .venv/bin/python tests/bench/bench_watch.py [--items 100000] [--terms 500] [--processes 2]
 
-What it measures, on synthetic multilingual news (en/de/fr/uk/ru titles + summaries, ~320
-characters an item; with the default --mention-rate about four items in five mention a watched
-name, in some spelling or case form, 1.5 mentions an item: a dense, pessimistic load):
+What it measures, on synthetic multilingual news (en/de/fr/uk/ru titles + summaries, and with
+--all-languages pl/cs/es/it too, ~320 characters an item; with the default --mention-rate about
+four items in five mention a watched name, in some spelling or case form, 1.5 mentions an item:
+a dense, pessimistic load). --words adds the kind of terms alert rules hold (lower-case words,
+matched with their word family, and a `recogni*` prefix) and sentences that use them.
+--save FILE / --load FILE keep the terms and items, so that two versions of the matcher are
+timed on the very same input (the items are generated from the gazetteer of the version run).
 
 * build: compiling a 500-term watchlist (the shipped gazetteer plus generated surnames that go
   through rule-based spelling expansion) into a Watcher;
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import multiprocessing
 import random
 import re
@@ -43,7 +48,26 @@ from tui.core.names.inflect import inflect  # noqa: E402
 from tui.core.names.translit import has_cyrillic  # noqa: E402
 from tui.core.names.watch import Term, Watcher, load_gazetteer  # noqa: E402
 
+try:  # absent before word families existed: the script also times older versions
+    from tui.core.names import family  # noqa: E402
+except ImportError:
+    family = None
+
 LANG_SHARE = {"en": 0.30, "de": 0.15, "fr": 0.15, "uk": 0.20, "ru": 0.20}
+ALL_LANG_SHARE = {"en": 0.22, "de": 0.10, "fr": 0.10, "uk": 0.14, "ru": 0.14, "pl": 0.08, "cs": 0.06,
+                  "es": 0.08, "it": 0.08}
+WORD_TERMS = ["ceasefire", "recognition", "sanctions", "визнання", "признание", "recogni*"]
+WORD_SENTENCES = {
+    "en": "The EU said it would never recognise the annexation; sanctions stay and a ceasefire is far off.",
+    "de": "Die EU werde die Annexion nie anerkennen, die Sanktionen bleiben.",
+    "fr": "L'UE ne reconnaîtra jamais l'annexion, les sanctions restent en place.",
+    "uk": "ЄС ніколи не визнає анексію, визнання неможливе, санкції залишаються.",
+    "ru": "ЕС не признает аннексию, признание исключено, санкции сохранятся.",
+    "pl": "UE nigdy nie uzna aneksji, sankcje pozostaną.",
+    "cs": "EU anexi nikdy neuzná, sankce zůstávají.",
+    "es": "La UE nunca reconocerá la anexión; las sanciones siguen.",
+    "it": "L'UE non riconoscerà mai l'annessione, le sanzioni restano.",
+}
 
 SENTENCES = {
     "en": [
@@ -80,6 +104,27 @@ SENTENCES = {
         "Європейські лідери наголосили на гарантіях безпеки для України.",
         "Нічний обстріл пошкодив лінії електропередач, тисячі людей без світла.",
     ],
+    "pl": [
+        "Rozmowy o planie pokojowym wznowiono w niedzielę w Genewie, {a} spotkał się z {b}.",
+        "{a} powiedział, że projekt nadal pozostawia otwarte kwestie terytorialne.",
+        "Obie strony uznały spotkanie z {a} za konstruktywne, ale trudne.",
+        "Nocny ostrzał uszkodził linie energetyczne, tysiące ludzi bez prądu.",
+    ],
+    "cs": [
+        "Jednání o mírovém plánu pokračovala v neděli v Ženevě, {a} se setkal s {b}.",
+        "{a} uvedl, že návrh stále ponechává územní otázky otevřené.",
+        "Noční ostřelování poškodilo elektrické vedení, tisíce lidí jsou bez proudu.",
+    ],
+    "es": [
+        "Las conversaciones sobre el plan de paz se reanudaron el domingo en Ginebra, {a} se reunió con {b}.",
+        "{a} dijo que el borrador deja abiertas las cuestiones territoriales.",
+        "Los bombardeos nocturnos dañaron la red eléctrica de la región.",
+    ],
+    "it": [
+        "I colloqui sul piano di pace sono ripresi domenica a Ginevra, {a} ha incontrato {b}.",
+        "Secondo {a}, la bozza lascia aperte le questioni territoriali.",
+        "I bombardamenti notturni hanno danneggiato la rete elettrica.",
+    ],
     "ru": [
         "Переговоры по мирному плану возобновились в воскресенье в Женеве, {a} встретился с {b}.",
         "{a} заявил, что проект по-прежнему оставляет открытыми территориальные вопросы.",
@@ -95,6 +140,10 @@ FILLERS = {
     "fr": ["des responsables", "les pourparlers", "le ministère", "les autorités", "un porte-parole"],
     "uk": ["посадовці", "переговори", "міністерство", "місцева влада", "речник"],
     "ru": ["чиновники", "переговоры", "министерство", "местные власти", "представитель"],
+    "pl": ["urzędnicy", "rozmowy", "ministerstwo", "władze lokalne", "rzecznik"],
+    "cs": ["úředníci", "jednání", "ministerstvo", "místní úřady", "mluvčí"],
+    "es": ["funcionarios", "las conversaciones", "el ministerio", "las autoridades", "un portavoz"],
+    "it": ["funzionari", "i colloqui", "il ministero", "le autorità", "un portavoce"],
 }
 
 ROOTS = [
@@ -125,6 +174,8 @@ def make_terms(count: int, rng: random.Random) -> list[Term]:
 
 def spellings_for(term: Term, lang: str) -> list[str]:
     """How an outlet writing ``lang`` might write the term, including case forms."""
+    if term.name[:1].islower():
+        return [term.name.rstrip("*")]
     cyrillic = lang in ("uk", "ru")
     entries = load_gazetteer().lookup(term.name)
     if entries:
@@ -142,9 +193,10 @@ def spellings_for(term: Term, lang: str) -> list[str]:
     return forms or base
 
 
-def make_items(count: int, terms: list[Term], rng: random.Random, mention_rate: float = 0.12) -> list[dict[str, str]]:
-    langs = list(LANG_SHARE)
-    weights = list(LANG_SHARE.values())
+def make_items(count: int, terms: list[Term], rng: random.Random, mention_rate: float = 0.12,
+               shares: dict[str, float] = LANG_SHARE, words: bool = False) -> list[dict[str, str]]:
+    langs = list(shares)
+    weights = list(shares.values())
     cache: dict[tuple[int, str], list[str]] = {}
 
     def name(lang: str) -> str:
@@ -165,6 +217,8 @@ def make_items(count: int, terms: list[Term], rng: random.Random, mention_rate: 
         summary = ""
         while len(summary) < 210:
             summary += sentence(lang) + " "
+        if words and rng.random() < 0.3:
+            summary += WORD_SENTENCES[lang]
         items.append({"title": title, "summary": summary.strip()})
     return items
 
@@ -210,11 +264,31 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--mention-rate", type=float, default=0.12, help="chance a name slot holds a term")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--all-languages", action="store_true", help="also Polish, Czech, Spanish, Italian items")
+    parser.add_argument("--words", action="store_true", help="also lower-case and prefix terms, as alerts use")
+    parser.add_argument("--save", metavar="FILE", help="write the terms and items to FILE (JSON)")
+    parser.add_argument("--load", metavar="FILE", help="time the terms and items of FILE instead")
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
     load_wall, _, _ = timed(load_gazetteer)
-    terms = make_terms(args.terms, rng)
+    if args.load:
+        saved = json.loads(Path(args.load).read_text(encoding="utf-8"))
+        terms = [Term(name, category) for name, category in saved["terms"]]
+        items = saved["items"]
+    else:
+        terms = make_terms(args.terms - (len(WORD_TERMS) if args.words else 0), rng)
+        terms += [Term(word, "words") for word in WORD_TERMS] if args.words else []
+        shares = ALL_LANG_SHARE if args.all_languages else LANG_SHARE
+        items = make_items(args.items, terms, rng, args.mention_rate, shares, args.words)
+    if args.save:
+        Path(args.save).write_text(json.dumps({"terms": [[t.name, t.category] for t in terms], "items": items},
+                                              ensure_ascii=False), encoding="utf-8")
+    # Word families are looked up once per process (a dictionary pass per language): timed
+    # apart, and before tracemalloc, which slows that Python loop tenfold.
+    families_wall = 0.0
+    if family is not None:
+        families_wall, _, _ = timed(family.word_families, [t.name for t in terms])
     tracemalloc.start()
     build_wall, build_cpu, watcher = timed(Watcher, terms)
     watcher_bytes = tracemalloc.get_traced_memory()[0]
@@ -222,11 +296,10 @@ def main() -> None:
     rebuild_wall, _, _ = timed(Watcher, terms)
     fingerprint_wall, _, _ = timed(lambda: watcher.fingerprint)
 
-    items = make_items(args.items, terms, rng, args.mention_rate)
     chars = sum(len(i["title"]) + len(i["summary"]) for i in items)
     print(f"items            {len(items):,} ({chars / len(items):.0f} characters each on average)")
     print(f"terms            {len(terms)} ({len(load_gazetteer())} from the gazetteer), {len(watcher.stems):,} stems")
-    print(f"gazetteer load   {load_wall * 1e3:.1f} ms")
+    print(f"gazetteer load   {load_wall * 1e3:.1f} ms; word families of the lower-case terms {families_wall * 1e3:.0f} ms")
     print(
         f"build            {build_wall * 1e3:.0f} ms wall, {build_cpu * 1e3:.0f} ms CPU; rebuild of the same "
         f"list {rebuild_wall * 1e3:.0f} ms; fingerprint {fingerprint_wall * 1e3:.0f} ms"

@@ -220,9 +220,11 @@ def test_a_watch_category_needs_a_non_empty_list_of_terms():
     assert "has no 'terms'" in refused(BASE + '\n[watch.bare]\ncolor = "red"\n').message
 
 
-def test_an_empty_term_in_a_multi_line_list_points_at_the_list():
+def test_an_empty_term_in_a_multi_line_list_points_at_the_empty_term():
     text = BASE + '\n[watch.extra]\nterms = ["Odesa",\n         ""]\n'
-    assert_located(refused(text), line_of(text, 'terms = ["Odesa"'), "must not be empty")
+    error = refused(text)
+    assert_located(error, line_of(text, '         ""'), "must not be empty")
+    assert error.col == 10
 
 
 def test_an_alert_on_an_unknown_watch_category_lists_the_real_ones():
@@ -522,3 +524,47 @@ def test_a_relative_config_puts_the_cache_beside_it_not_in_the_working_folder(mo
     monkeypatch.delenv(CACHE_ENV, raising=False)
     monkeypatch.chdir(tmp_path)
     assert resolve_cache_dir(None, Path("conf/feeds.toml")) == tmp_path.resolve() / "conf" / "cache"
+
+
+# --- watch terms: `not` and `*` ----------------------------------------------------------------
+
+def test_a_term_table_takes_its_not_phrases_and_prefix_terms_are_accepted():
+    text = BASE + ('\n[watch.words]\nterms = ["recogni*", { name = "Poutine", aliases = ["Putin"],'
+                   ' not = ["путина на", "poutine au froma*"] }]\n'
+                   '[[alerts]]\nname = "Recognition"\nall = ["Crimea"]\nany = ["recogni*", "визна*"]\n')
+    config = parse_config(text)
+    words = config.watch[-1]
+    assert words.terms == (WatchTerm("recogni*"),
+                           WatchTerm("Poutine", ("Putin",), ("путина на", "poutine au froma*")))
+    assert config.alerts[0].any == ("recogni*", "визна*")
+
+
+@pytest.mark.parametrize("terms, needle, message", [
+    ('["Crimea", "rec*"]', '"rec*"', "needs at least 4 letters before the star"),
+    ('["Crimea", "peace p*"]', '"peace p*"', "needs at least 4 letters before the star"),
+    ('["re*cogni"]', '"re*cogni"', "a * may only end a term"),
+    ('[{ name = "Putin", aliases = ["Пу*"] }]', '"Пу*"', "needs at least 4 letters"),
+    ('[{ name = "Putin", not = "poutine" }]', "not =", "not must be a list of strings"),
+    ('[{ name = "Putin", not = ["poutine", ""] }]', '""', "not must not be empty"),
+    ('[{ name = "Putin", not = ["putin"] }]', '"putin"', "is the term itself"),
+    ('[{ name = "Putin", except = ["poutine"] }]', "except =", "unknown key 'except'"),
+])
+def test_a_badly_written_term_is_refused_where_it_is_written(terms, needle, message):
+    text = BASE + f"\n[watch.words]\nterms = [\n    \"Trump\",\n    {terms[1:-1]}]\n"
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text)
+    error = caught.value
+    assert LOCATED.match(str(error)) and message in error.message, str(error)
+    assert error.line == line_of(text, needle, text.count(needle))
+    if needle.startswith('"'):
+        assert text.splitlines()[error.line - 1][error.col - 1:].startswith(needle)
+
+
+def test_an_alert_term_with_a_short_prefix_is_refused_at_its_line():
+    text = BASE + '\n[[alerts]]\nname = "x"\nall = ["Crimea"]\nany = ["recognition",\n       "rec*"]\n'
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text)
+    assert caught.value.line == line_of(text, '"rec*"')
+    assert "alert 'x': any: 'rec*'" in caught.value.message
+    assert problem(AlertRule("x", any=("re*",))).field == "any"
+    assert problem(AlertRule("x", any=("recogni*",))) is None

@@ -25,7 +25,8 @@ from tui.core.names.watch import (
 )
 
 LABELLED = Path(__file__).resolve().parents[1] / "data" / "watch_labelled.jsonl"
-LANGUAGES = ("en", "de", "fr", "uk", "ru")
+CORE_LANGUAGES = ("en", "de", "fr", "uk", "ru")
+LANGUAGES = (*CORE_LANGUAGES, "pl", "cs", "sk", "es", "it", "pt", "ro")
 THRESHOLD = 0.95
 
 # The watchlist the labelled texts are labelled against: SPEC.md's defaults, one more
@@ -68,7 +69,8 @@ def load_labelled() -> list[dict]:
 
 def test_labelled_set_is_large_and_covers_every_language_with_positives_and_decoys() -> None:
     rows = load_labelled()
-    assert len(rows) >= 150
+    assert len(rows) >= 500
+    assert sum(1 for r in rows if not r["expect"]) >= len(rows) / 3  # decoys: texts that must not match
     by_lang: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         assert set(row) == {"lang", "text", "expect"}
@@ -80,7 +82,8 @@ def test_labelled_set_is_large_and_covers_every_language_with_positives_and_deco
     assert all(set(r["expect"]) <= known for r in rows)
 
 
-def test_precision_and_recall_per_language_on_the_labelled_set(watcher: Watcher) -> None:
+def labelled_scores(watcher: Watcher) -> dict[str, tuple[float, float, float]]:
+    """Precision, recall and F1 per language of the labelled set (per name found or missed)."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # true pos., false pos., false neg.
     for row in load_labelled():
         found = {m.name for m in watcher.find(row["text"])}
@@ -91,10 +94,25 @@ def test_precision_and_recall_per_language_on_the_labelled_set(watcher: Watcher)
         tally[2] += len(expected - found)
     scores = {}
     for lang, (tp, fp, fn) in counts.items():
-        scores[lang] = (tp / (tp + fp) if tp + fp else 1.0, tp / (tp + fn) if tp + fn else 1.0)
-    failing = {lang: s for lang, s in scores.items() if min(s) < THRESHOLD}
-    assert not failing, f"precision, recall below {THRESHOLD}: {failing} (all: {scores})"
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        scores[lang] = (precision, recall, f1)
+    return scores
+
+
+def test_precision_recall_and_f1_per_language_on_the_labelled_set(watcher: Watcher) -> None:
+    scores = labelled_scores(watcher)
     assert set(scores) == set(LANGUAGES)
+    failing = {lang: s for lang, s in scores.items() if min(s) < THRESHOLD}
+    assert not failing, f"precision, recall or F1 below {THRESHOLD}: {failing} (all: {scores})"
+
+
+def test_the_decoys_of_the_labelled_set_find_nothing(watcher: Watcher) -> None:
+    """False friends (Krimi, Trumpf, Putignano, poutine au fromage, Crimean-Congo fever) in
+    every language: a text labelled with no name must give no match at all."""
+    wrong = [(r["lang"], r["text"], names(watcher, r["text"])) for r in load_labelled() if not r["expect"]]
+    assert [w for w in wrong if w[2]] == []
 
 
 # --------------------------------------------------------------------------- the gazetteer
@@ -104,7 +122,7 @@ def test_shipped_gazetteer_lists_every_language_for_every_entry() -> None:
     gazetteer = load_gazetteer()
     assert len(gazetteer) >= 60
     for entry in gazetteer.entries:
-        missing = [lang for lang in LANGUAGES if not entry.spellings_in(lang)]
+        missing = [lang for lang in CORE_LANGUAGES if not entry.spellings_in(lang)]
         assert not missing, (entry.name, missing)
         assert any(has_cyrillic(s) for s in entry.spellings_in("uk") + entry.spellings_in("ru")), entry.name
         if entry.kind == "person":
@@ -118,10 +136,12 @@ def test_no_two_gazetteer_entries_share_a_spelling() -> None:
             assert owners.setdefault(key, entry.name) == entry.name, (key, owners[key], entry.name)
 
 
-def test_every_default_name_of_the_spec_is_in_the_gazetteer() -> None:
+def test_every_default_name_of_the_spec_is_in_the_gazetteer_in_every_language() -> None:
     gazetteer = load_gazetteer()
     for term in WATCHLIST[:15]:
-        assert gazetteer.lookup(term.name), term.name
+        (entry,) = gazetteer.lookup(term.name)
+        missing = [lang for lang in LANGUAGES if not entry.spellings_in(lang)]
+        assert not missing, (term.name, missing)
 
 
 def test_load_gazetteer_is_cached() -> None:
@@ -133,7 +153,7 @@ def test_load_gazetteer_is_cached() -> None:
     [
         ('[[entries]]\nname = "X"\nkind = "river"\nen = ["X"]', "kind"),
         ('[[entries]]\nname = "X"\nkind = "place"\nen = "X"', "en must be a list"),
-        ('[[entries]]\nname = "X"\nkind = "place"\nes = ["X"]', "unknown key"),
+        ('[[entries]]\nname = "X"\nkind = "place"\nxx = ["X"]', "unknown key"),
         ('[[entries]]\nname = ""\nkind = "place"\nen = ["X"]', "name"),
         ('[[entries]]\nname = "X"\nkind = "place"', "no spellings"),
         ("entries = 3", "array of tables"),
@@ -430,4 +450,4 @@ def test_any_text_gives_sorted_disjoint_spans_of_itself(watcher: Watcher) -> Non
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 30)))
         found = watcher.find(text)
         assert all(text[m.start : m.end] == m.text and m.text for m in found)
-        assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+        assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))

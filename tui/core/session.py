@@ -25,6 +25,7 @@ from tui.core.cache.store import CacheUnavailable, Store, is_read_only_error
 from tui.core.config.load import load_config, resolve_cache_dir, resolve_config_path
 from tui.core.config.model import AlertRule, Config, ConfigError, FeedConfig
 from tui.core.engine import Engine, ProgressCallback, RefreshReport
+from tui.core.names import family
 from tui.core.names.resolve import Watched, resolve_watched
 from tui.core.names.watch import Term, Watcher
 
@@ -47,7 +48,8 @@ class Reloaded:
 
 def build_watcher(config: Config) -> Watcher:
     """The watch categories of feeds.toml as one matcher (gazetteer spellings included)."""
-    return Watcher([Term(name=term.name, category=category.name, aliases=term.aliases)
+    return Watcher([Term(name=term.name, category=category.name, aliases=term.aliases,
+                         exceptions=term.exceptions)
                     for category in config.watch for term in category.terms])
 
 
@@ -76,9 +78,15 @@ class Session:
     def __init__(self, config: Config, store: Store) -> None:
         self.config = config
         self.store = store
+        # Word families of lower-case terms cost a dictionary pass each (about a second for
+        # the starter's alert terms); what an earlier run found is kept beside the cache.
+        families = Path(store.cache_dir) / family.MEMO_FILE
+        kept = family.load_memo(families)
         self.watcher = build_watcher(config)
         self._config_stamp = _file_stamp(config.path)
         self.rules = _rule_set(config, self._config_stamp)
+        if not set(family.memo) <= kept:
+            family.save_memo(families)
         self.engine = Engine(self)
         self._delivery: Delivery | None = None
         # One apply at a time: an older rule set can never record its hits after a newer one.

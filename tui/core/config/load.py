@@ -24,6 +24,7 @@ from tui.core.config.model import (
     Settings,
     WatchCategory,
     WatchTerm,
+    term_problem,
 )
 from tui.core.config.paths import (  # noqa: F401 - the faces and the session import them here
     config_not_found,
@@ -42,12 +43,19 @@ class _Checker:
         self.file = file
 
     def fail(self, path: tuple[Any, ...], message: str) -> ConfigError:
-        where = self.locator.find(path)
+        where = self.locator.find_inline_key(path)
         key = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path)
         key = key.replace(".[", "[")
         if where:
             return ConfigError(message, file=self.file, line=where[0], col=where[1])
         return ConfigError(message, file=self.file, key=key)
+
+    def fail_at(self, path: tuple[Any, ...], value: str, message: str) -> ConfigError:
+        """Like ``fail``, pointing at where the string ``value`` is written under ``path``."""
+        where = self.locator.find_value(path, value)
+        if where:
+            return ConfigError(message, file=self.file, line=where[0], col=where[1])
+        return self.fail(path, message)
 
     def table(self, value: Any, path: tuple[Any, ...], allowed: set[str]) -> dict:
         if not isinstance(value, dict):
@@ -222,14 +230,36 @@ def _watch(check: _Checker, raw: Any) -> tuple[WatchCategory, ...]:
 
 def _term(check: _Checker, raw: Any, path: tuple[Any, ...]) -> WatchTerm:
     if isinstance(raw, str):
-        return WatchTerm(check.string(raw, path))
+        return WatchTerm(_term_text(check, raw, path))
     if isinstance(raw, dict):
-        check.table(raw, path, {"name", "aliases"})
+        check.table(raw, path, {"name", "aliases", "not"})
         if "name" not in raw:
             raise check.fail(path, "a term table needs a 'name'")
-        return WatchTerm(check.string(raw["name"], path + ("name",)),
-                         check.strings(raw.get("aliases", []), path + ("aliases",)))
-    raise check.fail(path, f"a term must be a string or {{ name, aliases }}, not {_type(raw)}")
+        name = _term_text(check, raw["name"], path + ("name",))
+        aliases = _term_texts(check, raw.get("aliases", []), path + ("aliases",))
+        exceptions = _term_texts(check, raw.get("not", []), path + ("not",))
+        for phrase in exceptions:
+            if phrase.casefold() in {s.casefold() for s in (name, *aliases)}:
+                raise check.fail_at(path, phrase, f"{phrase!r} is the term itself: 'not' lists "
+                                    "phrases that contain the name but are not about it")
+        return WatchTerm(name, aliases, exceptions)
+    raise check.fail(path, f"a term must be a string or {{ name, aliases, not }}, not {_type(raw)}")
+
+
+def _term_text(check: _Checker, raw: Any, path: tuple[Any, ...]) -> str:
+    """A term as written: a non-empty string, a `*` only at its end after four letters."""
+    if isinstance(raw, str) and not raw.strip():
+        raise check.fail_at(path, raw, f"{_name(path)} must not be empty")
+    text = check.string(raw, path)
+    if (problem := term_problem(text)) is not None:
+        raise check.fail_at(path, text, problem)
+    return text
+
+
+def _term_texts(check: _Checker, raw: Any, path: tuple[Any, ...]) -> tuple[str, ...]:
+    if not isinstance(raw, list):
+        raise check.fail(path, f"{_name(path)} must be a list of strings, not {_type(raw)}")
+    return tuple(_term_text(check, v, path + (i,)) for i, v in enumerate(raw))
 
 
 def _alerts(check: _Checker, raw: Any, watch: tuple[WatchCategory, ...],
@@ -254,6 +284,8 @@ def _alerts(check: _Checker, raw: Any, watch: tuple[WatchCategory, ...],
         if problem is not None:
             # A rule with no terms at all is pointed at by its header, not by a missing key.
             where = base + (problem.field,) if problem.field in entry else base
+            if problem.value is not None:
+                raise check.fail_at(where, problem.value, f"alert {name!r}: {problem.message}")
             raise check.fail(where, f"alert {name!r}: {problem.message}")
         rules.append(rule)
     return tuple(rules)

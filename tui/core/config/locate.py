@@ -4,6 +4,7 @@ refusal as FILE:LINE:COL with these."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -55,6 +56,35 @@ class Locator:
             if full[: len(wanted)] == wanted or (wanted[: len(full)] == full and len(full) > 1):
                 return number, line.index(key.group(1)[0]) + 1
         return best
+
+    def find_inline_key(self, path: tuple[Any, ...]) -> tuple[int, int] | None:
+        """Where the last key of ``path`` is written inside an inline table of an array
+        (`terms = [..., { name = "Putin", not = [...] }]`, maybe on a later line than `terms`);
+        else what ``find`` says."""
+        start = self.find(path)
+        key = path[-1] if path else None
+        if start is None or not isinstance(key, str) or not any(isinstance(p, int) for p in path[:-1]):
+            return start
+        pattern = re.compile(rf"(?<![\w\"'.-]){re.escape(key)}\s*=")
+        for number in range(start[0], min(len(self.lines), start[0] + 500) + 1):
+            found = pattern.search(self.lines[number - 1], start[1] - 1 if number == start[0] else 0)
+            if found:
+                return number, found.start() + 1
+        return start
+
+    def find_value(self, path: tuple[Any, ...], value: str) -> tuple[int, int] | None:
+        """Where the string ``value`` is written at or after the key of ``path`` (an element of
+        an array, a key of an inline table, maybe on a later line); else the key's place."""
+        start = self.find(path)
+        if start is None:
+            return None
+        quoted = [json.dumps(value, ensure_ascii=False), f"'{value}'"]
+        for number in range(start[0], min(len(self.lines), start[0] + 500) + 1):
+            line = self.lines[number - 1]
+            found = [c for c in (line.find(q, start[1] - 1 if number == start[0] else 0) for q in quoted) if c >= 0]
+            if found:
+                return number, min(found) + 1
+        return start
 
     @staticmethod
     def _resolve(table: list[str], current_index: dict[str, int]) -> list[str]:

@@ -63,6 +63,27 @@ class FeedConfig:
 class WatchTerm:
     name: str                       # canonical: what every output reports
     aliases: tuple[str, ...] = ()
+    exceptions: tuple[str, ...] = ()  # `not`: phrases with the name that are not about it
+
+
+PREFIX_MIN_LETTERS = 4
+
+
+def term_problem(term: str) -> str | None:
+    """What is wrong with how a term (a watch term, an alias, an alert rule's term or a `not`
+    phrase) is written, or None. A `*` may only end a term, after at least four letters of
+    its last word (`recogni*`): a shorter prefix would find half the dictionary."""
+    if "*" not in term:
+        return None
+    body = term.rstrip()
+    if "*" in body[:-1] or not body.endswith("*"):
+        return f"{term!r}: a * may only end a term (recogni* finds every word starting with recogni)"
+    last = body[:-1].split()[-1] if body[:-1].split() else ""
+    letters = sum(ch.isalpha() for ch in last)
+    if letters < PREFIX_MIN_LETTERS or not last[-1:].isalpha():
+        return (f"{term!r}: a term ending in * needs at least {PREFIX_MIN_LETTERS} letters "
+                f"before the star (recogni*)")
+    return None
 
 
 @dataclass(frozen=True)

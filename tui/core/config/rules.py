@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
-from tui.core.config.model import NOTIFY_KINDS, AlertRule, FeedConfig
+from tui.core.config.model import NOTIFY_KINDS, AlertRule, FeedConfig, term_problem
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,7 @@ class RuleProblem:
 
     field: str      # "name", "all", "any", "none", "categories", "feeds", "notify" or "command"
     message: str    # a phrase that starts in lower case, without a final full stop
+    value: str | None = None   # the term at fault, when it is one of the field's terms
 
     def sentence(self) -> str:
         """The message as a sentence, for a face that shows it alone."""
@@ -41,6 +42,10 @@ def rule_problem(rule: AlertRule, *, categories: Collection[str], feeds: Collect
     for field in ("all", "any", "none", "categories", "feeds"):
         if any(not term.strip() for term in getattr(rule, field)):
             return RuleProblem(field, f"{label(field)} holds an empty term")
+    for field in ("all", "any", "none"):
+        for term in getattr(rule, field):
+            if (problem := term_problem(term)) is not None:
+                return RuleProblem(field, f"{label(field)}: {problem}", term)
     if not (rule.all or rule.any or rule.categories):
         return RuleProblem("all", f"give at least one term in {label('all')} or "
                                   f"{label('any')}, or a watch category in {label('categories')}")

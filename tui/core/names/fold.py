@@ -130,7 +130,9 @@ def ascii_fold(text: str) -> str:
 # --------------------------------------------------------------------------- identity key
 
 _SKELETON_RULES = [
-    (re.compile(r"schtsch|shch|chtch"), "S"),
+    (re.compile(r"schtsch|shch|chtch|szcz"), "S"),
+    (re.compile(r"sz"), "S"),
+    (re.compile(r"cz"), "C"),
     (re.compile(r"tsch|tch"), "C"),
     (re.compile(r"sch|sh|zh"), "S"),
     (re.compile(r"kh"), "X"),
@@ -153,8 +155,9 @@ _SKELETON_RULES = [
 ]
 
 
-# Scholarly transliteration marks hushing sounds with a caron: keep them apart from s, z, c.
-_SCHOLARLY = str.maketrans({"š": "sh", "ž": "zh", "č": "ch", "ě": "e"})
+# Scholarly (and Czech, Slovak) transliteration marks hushing sounds with a caron, Polish ż
+# with a dot: keep them apart from s, z, c.
+_SCHOLARLY = str.maketrans({"š": "sh", "ž": "zh", "č": "ch", "ě": "e", "ż": "zh", "ř": "rz"})
 _NOT_KEY = re.compile(r"[^a-z0-9 ]")
 
 
@@ -180,6 +183,10 @@ def skeleton(text: str) -> str:
 # --------------------------------------------------------------------------- spelling variants
 
 
+_ROMANIAN_COMMA = str.maketrans("şţ", "șț")
+_ROMANIAN_CEDILLA = str.maketrans("șț", "şţ")
+
+
 @lru_cache(maxsize=4096)
 def surface_variants(word: str) -> frozenset[str]:
     """The ways text may write one known spelling: as given, without accents, ё as е, any apostrophe.
@@ -192,6 +199,9 @@ def surface_variants(word: str) -> frozenset[str]:
     if not low.isascii():
         out.add(ascii_fold(low).lower())
     out |= {v.replace("ё", "е") for v in out}
+    # Romanian is written with comma-below ș ț and, by older keyboards, cedilla ş ţ.
+    if any(ch in low for ch in "șțşţ"):
+        out |= {v.translate(_ROMANIAN_COMMA) for v in out} | {v.translate(_ROMANIAN_CEDILLA) for v in out}
     for apostrophe in APOSTROPHES:
         if apostrophe in low:
             out |= {v.replace(a, b) for v in list(out) for a in APOSTROPHES for b in APOSTROPHES}

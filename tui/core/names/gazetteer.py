@@ -2,7 +2,9 @@
 
 Data, not code: tui/data/gazetteer.toml lists for each name its canonical form, category,
 kind (person or place), gender, and its spellings in English, German, French, Ukrainian and
-Russian, Latin and Cyrillic. The matcher (watch.py) resolves user terms against it.
+Russian (every entry), and in Polish, Czech, Slovak, Spanish, Italian, Portuguese and Romanian
+(the default names and the most reported others), Latin and Cyrillic. The matcher (watch.py)
+resolves user terms against it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from importlib import resources
 
 from tui.core.names import fold
 
-LANGUAGES = ("en", "de", "fr", "uk", "ru")
+CORE_LANGUAGES = ("en", "de", "fr", "uk", "ru")
+"""Every entry lists its spellings in these."""
+LANGUAGES = (*CORE_LANGUAGES, "pl", "cs", "sk", "es", "it", "pt", "ro")
+"""Languages an entry may list spellings for."""
 
 
 class GazetteerError(ValueError):
@@ -36,7 +41,7 @@ class Entry:
     """Pairs of (language, spelling)."""
 
     def spellings_in(self, lang: str) -> tuple[str, ...]:
-        """The spellings listed for one language ("en", "de", "fr", "uk", "ru")."""
+        """The spellings listed for one language (one of ``LANGUAGES``)."""
         return tuple(s for lg, s in self.spellings if lg == lang)
 
 

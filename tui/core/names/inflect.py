@@ -11,6 +11,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from tui.core.names.languages import (
+    DERIVED,
+    GERMAN_PERSON_HEADS,
+    GERMAN_PLACE_HEADS,
+    adjective_endings,
+    derived_suffixes,
+    latin_cases,
+)
 from tui.core.names.translit import CYRILLIC_VOWELS, cyrillic_languages, has_cyrillic
 
 WORD_GAP = re.compile(r"[\s\-\u2010\u2011]+")   # between the words of a multi-word name
@@ -26,11 +34,12 @@ _UK_ADJ_M = ("ий", "ого", "ому", "им", "ім", "і", "их", "ими")
 _UK_ADJ_F = ("а", "ої", "ій", "у", "ою")
 _UK_ADJ_N = ("е",)
 _RU_SURNAME_M = ("", "а", "у", "ым", "е", "ы", "ых", "ыми")           # Лавров, Путин
-_UK_SURNAME_M = ("", "а", "у", "ові", "им", "і", "и", "их", "ими")    # Лавров, Путін
+# Ukrainian masculine nouns and surnames have a vocative in -е: Путіне, Трампе, пане Лаврове.
+_UK_SURNAME_M = ("", "а", "у", "ові", "им", "і", "и", "их", "ими", "е")    # Лавров, Путін
 _RU_SURNAME_F = ("а", "ой", "у")                                       # Захарова
 _UK_SURNAME_F = ("а", "ої", "ій", "у", "ою")
 _RU_NOUN_M = ("", "а", "у", "ом", "ем", "е", "ы", "и", "ов", "ам", "ами", "ах")   # Трамп
-_UK_NOUN_M = ("", "а", "у", "ові", "еві", "ом", "ем", "і", "и", "ів", "ам", "ами", "ах")
+_UK_NOUN_M = ("", "а", "у", "ові", "еві", "ом", "ем", "і", "и", "ів", "ам", "ами", "ах", "е")
 _RU_PLACE = ("", "а", "у", "ом", "е")                                  # Крым, Донецк
 _UK_PLACE = ("", "а", "у", "ові", "ом", "і")                           # Крим, Донецьк
 _RU_A = ("а", "ы", "и", "е", "у", "ой", "ою", "ей", "ею")              # Одесса, Сибига
@@ -50,13 +59,10 @@ _UK_PLURAL = ("и", "", "ам", "ами", "ах")                              #
 
 _LATIN_BASE = ("", "s")
 # German writes some place names into closed compounds (Krimbrücke, Krimkrieg) and forms
-# adjectives in -er (Kiewer, Donezker). Listing the heads keeps Krimi and Kriminalität out.
-_GERMAN_HEADS = (
-    "brücke", "bruecke", "krieg", "kriegs", "tataren", "tatarin", "halbinsel", "annexion",
-    "region", "gebiet", "frage", "konflikt", "front",
-)
-_LATIN_PLACE = _LATIN_BASE + ("er",) + _GERMAN_HEADS
-_GERMAN_ADJ = ("e", "en", "er", "es", "em")
+# adjectives in -er (Kiewer, Donezker); people's names too (Putinversteher). Listing the heads
+# (languages.py) keeps Krimi, Kriminalität and Trumpf out.
+_LATIN_PLACE = _LATIN_BASE + ("er",) + GERMAN_PLACE_HEADS
+_LATIN_PERSON_DE = _LATIN_BASE + GERMAN_PERSON_HEADS
 
 _SURNAME_M = re.compile(r"(ов|ев|ёв|єв|ин|ын|ін|їн)$")
 _SURNAME_F = re.compile(r"(ова|ева|ёва|єва|ина|ына|іна|їна)$")
@@ -67,10 +73,26 @@ Paradigm = tuple[tuple[str, frozenset[str]], ...]
 
 _SHARED_ENDINGS: dict[frozenset[str], frozenset[str]] = {}
 
+ANY_MARK = "\x00*"
+"""Stands in a set of endings for "any ending": no word ending contains a NUL."""
+
+
+class _AnyEnding(frozenset):
+    """The endings of a prefix (the last word of a term ending in ``*``): every ending is one."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+ANY_ENDING: frozenset[str] = _AnyEnding({ANY_MARK})
+
 
 def shared_endings(endings: Iterable[str]) -> frozenset[str]:
-    """One frozenset object per distinct set of endings: thousands of stems share a few dozen."""
+    """One frozenset object per distinct set of endings: thousands of stems share a few dozen.
+    A set holding ``ANY_MARK`` (merged from ``ANY_ENDING``) is ``ANY_ENDING``."""
     key = frozenset(endings)
+    if ANY_MARK in key:
+        return ANY_ENDING
     return _SHARED_ENDINGS.setdefault(key, key)
 
 
@@ -149,7 +171,8 @@ def inflect(word: str, *, kind: str = "", gender: str = "", lang: str = "") -> P
 
     ``kind`` is "person", "place" or "" (unknown: allow every paradigm); ``gender`` is "m",
     "f" or ""; ``lang`` is the language the spelling is written in, when known ("de" gives a
-    lower-case German adjective its endings, "ru"/"uk" fix a Cyrillic paradigm). Acronyms and
+    lower-case German adjective its endings, "pl" a Polish name its cases, "ru"/"uk" fix a
+    Cyrillic paradigm; "*" is any language: a name the gazetteer does not know). Acronyms and
     stems shorter than three letters are not inflected.
 
     >>> dict(inflect("Лавров", kind="person", gender="m", lang="ru"))["лавров"] >= {"", "у", "ым"}
@@ -163,9 +186,19 @@ def inflect(word: str, *, kind: str = "", gender: str = "", lang: str = "") -> P
         langs = frozenset({lang}) if lang in ("ru", "uk") else cyrillic_languages(low)
         forms = _cyrillic_paradigm(low, langs, kind, gender)
     elif word[:1].islower():
-        forms = [(low, set(_LATIN_BASE + (_GERMAN_ADJ if lang == "de" else ())))]
+        forms = [(low, set(_LATIN_BASE))]
+        adjective = adjective_endings(low, lang)
+        if adjective is not None:
+            forms.append((adjective[0], set(adjective[1])))
     else:
-        forms = [(low, set(_LATIN_PLACE if kind == "place" else _LATIN_BASE))]
+        if kind == "place":
+            base = _LATIN_PLACE
+        elif lang in ("de", "*") and kind in ("person", "") and gender != "f":
+            base = _LATIN_PERSON_DE + (GERMAN_PLACE_HEADS if kind == "" else ())
+        else:
+            base = _LATIN_BASE
+        forms = [(low, set(base))]
+        forms += [(stem, set(endings)) for stem, endings in latin_cases(low, lang, kind, gender)]
     out: dict[str, set[str]] = {}
     for stem, endings in forms:
         if len(stem) < _MIN_STEM:
@@ -196,6 +229,34 @@ def possessive_adjectives(word: str, *, kind: str = "", gender: str = "", lang: 
         stems += [low + "овск"] if "ru" in langs else []
         stems += [low + "івськ"] if "uk" in langs else []
     return tuple((stem, endings) for stem in stems)
+
+
+def derived_forms(word: str, *, kind: str = "", gender: str = "", lang: str = "") -> Paradigm:
+    """Words derived from a man's name, matched in any case: the possessive adjectives
+    (путинский, putinowski, Putinova is a case form), doctrine and follower nouns (Putinism,
+    путинизм, trumpiste, putinista, Trumpian), by the tables of languages.py.
+
+    Latin-script suffixes come from the spelling's language ("*": every language); French drops
+    a final -e (Poutine -> poutinien). Stems under four letters derive nothing.
+    """
+    low = unicodedata.normalize("NFC", word).lower()
+    if kind == "place" or gender == "f" or word.isupper() or len(low) < 4:
+        return ()
+    if has_cyrillic(low):
+        out = list(possessive_adjectives(word, kind=kind, gender=gender, lang=lang))
+        if low[-1] not in CYRILLIC_VOWELS and low[-1] not in "йь":
+            langs = frozenset({lang}) if lang in ("ru", "uk") else cyrillic_languages(low)
+            out += [(low, shared_endings(DERIVED[lg])) for lg in ("ru", "uk") if lg in langs]
+        return tuple(out)
+    if not lang:
+        return ()
+    out = []
+    for language in (("en", "de", "fr", "es", "it", "pt", "ro", "pl", "cs", "sk") if lang == "*" else (lang,)):
+        suffixes = derived_suffixes(language)
+        stem = low[:-1] if language == "fr" and low.endswith("e") else low
+        if suffixes and len(stem) >= 4:
+            out.append((stem, shared_endings(suffixes)))
+    return tuple(out)
 
 
 def split_words(spelling: str) -> list[str]:

@@ -65,6 +65,10 @@ class _System:
     """Ways to write a final -ин (French: Poutine)."""
     inner_iotation: bool = False
     """Iotated letters inside a word as ie, i, iu, ia (Ukrainian national system: Zaporizhzhia)."""
+    context: tuple[tuple[str, str], ...] = ()
+    """(pattern, Latin) rewrites of the Cyrillic done before the letter table, in order, for
+    letters written by their neighbours (Polish: л is ł except before a soft vowel; е is ie
+    after a consonant, je at the start)."""
 
 
 _SYSTEMS: dict[str, _System] = {
@@ -102,6 +106,40 @@ _SYSTEMS: dict[str, _System] = {
         {"ий": ("y", "yï", "i"), "ій": ("iï", "ii")},
         double_s=True,
     ),
+    # Polish and Czech (Slovak writes like Czech) spell Russian and Ukrainian names their own
+    # way: Ławrow, Umierow, Jermak, Zełenski, Uszakow; Lavrov, Umerov, Jermak, Zelenskyj, Ušakov.
+    "pl_ru": _System(
+        "ru",
+        {"в": "w", "ж": "ż", "ш": "sz", "щ": "szcz", "ч": "cz", "х": "ch", "ц": "c", "й": "j",
+         "е": "ie", "ё": "io", "ю": "iu", "я": "ia", "л": "ł", "э": "e"},
+        {"ий": ("i", "ij"), "ый": ("y", "yj"), "ой": ("oj",)},
+        iota="je", iota_after_vowel=True,
+        context=((r"л(?=[еёиюяь])", "l"), (r"(?<=[жшчщцl])е", "e"),
+                 (r"(?:^|(?<=[аеёиоуыэюяьъ]))ё", "jo"), (r"(?:^|(?<=[аеёиоуыэюяьъ]))ю", "ju"),
+                 (r"(?:^|(?<=[аеёиоуыэюяьъ]))я", "ja"),
+                 (r"(?<=[жшц])и", "y")),
+    ),
+    "pl_uk": _System(
+        "uk",
+        {"в": "w", "г": "h", "ж": "ż", "ш": "sz", "щ": "szcz", "ч": "cz", "х": "ch", "ц": "c",
+         "й": "j", "и": "y", "ї": "ji", "є": "ie", "ю": "iu", "я": "ia", "л": "ł"},
+        {"ий": ("i", "yj"), "ій": ("ij",)},
+        context=((r"(?:^|(?<=[аеиіоуєюяїь'’ʼ]))є", "je"), (r"(?:^|(?<=[аеиіоуєюяїь'’ʼ]))ю", "ju"),
+                 (r"(?:^|(?<=[аеиіоуєюяїь'’ʼ]))я", "ja"), (r"л(?=[іїєюяь])", "l")),
+    ),
+    "cs_ru": _System(
+        "ru",
+        {"ж": "ž", "ш": "š", "щ": "šč", "ч": "č", "х": "ch", "ц": "c", "й": "j", "ю": "ju",
+         "я": "ja", "ё": "jo", "э": "e"},
+        {"ий": ("ij", "ý", "i"), "ый": ("yj", "ý"), "ой": ("oj",)},
+        iota="je", iota_after_vowel=True,
+    ),
+    "cs_uk": _System(
+        "uk",
+        {"г": "h", "и": "y", "ж": "ž", "ш": "š", "щ": "šč", "ч": "č", "х": "ch", "ц": "c",
+         "й": "j", "ю": "ju", "я": "ja", "є": "je", "ї": "ji"},
+        {"ий": ("yj", "ý"), "ій": ("ij",)},
+    ),
     "iso_ru": _System(
         "ru",
         {"ж": "ž", "ш": "š", "щ": "šč", "ч": "č", "х": "ch", "ц": "c", "й": "j", "ю": "ju",
@@ -117,8 +155,8 @@ _SYSTEMS: dict[str, _System] = {
 }
 SYSTEMS: tuple[str, ...] = tuple(_SYSTEMS)
 SYSTEM_LANGUAGES: dict[str, str] = {name: system.lang for name, system in _SYSTEMS.items()}
-"""Names of the romanisation systems ``romanize`` knows: English, German, French and scholarly
-(ISO 9-like), each for Russian and for Ukrainian."""
+"""Names of the romanisation systems ``romanize`` knows: English, German, French, Polish, Czech
+and scholarly (ISO 9-like), each for Russian and for Ukrainian."""
 _TRANSLATE = {name: str.maketrans({**LETTERS, **system.letters}) for name, system in _SYSTEMS.items()}
 _INNER_IOTATION = str.maketrans({"є": "ie", "ї": "i", "й": "i", "ю": "iu", "я": "ia"})
 _IOTA = re.compile(r"(?:^|(?<=[ьъ]))е")
@@ -167,9 +205,16 @@ def romanize(word: str, system: str) -> tuple[str, ...]:
         stem = _G_BEFORE_FRONT.sub("\x03", stem)
     if spec.inner_iotation and len(stem) > 1:
         stem = stem[0] + stem[1:].translate(_INNER_IOTATION)
+    for pattern, latin in spec.context:
+        stem = _context_pattern(pattern).sub(latin, stem)
     head = stem.translate(_TRANSLATE[system])
     head = head.replace("\x01", spec.iota).replace("\x02", "ss").replace("\x03", "gu")
     return tuple(dict.fromkeys(head + tail for tail in tails))
+
+
+@lru_cache(maxsize=64)
+def _context_pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 # --------------------------------------------------------------------------- Latin -> Cyrillic

@@ -9,13 +9,19 @@ All spelling knowledge is compiled into that automaton up front:
 1. Resolution. A term whose name or alias folds (``fold.skeleton``) to a spelling of a gazetteer
    entry takes all of the entry's listed spellings; the term keeps its own canonical name. A term
    the gazetteer does not know is expanded by rule (``fold.spelling_variants``): other scripts and
-   romanisations. Lower-case terms (ordinary words such as "ceasefire") are taken as written.
+   romanisations. Lower-case terms (ordinary words such as "ceasefire") are taken as written,
+   with the forms of their word family (``family``: визнати -> визнають, recognise ->
+   recognised). A term ending in ``*`` (``recogni*``) is a prefix: any word starting with it.
 2. Inflection. Each spelling word becomes stems with the endings it may carry
-   (``inflect``: Лаврову, Донецком, Witkoffs; ``possessive_adjectives``: путинский).
+   (``inflect``: Лаврову, Донецком, Witkoffs, Krymu, Zelenského; ``derived_forms``: путинский,
+   Trumpian, putinista, Putinversteher).
 3. Verification, per automaton hit: the rest of the word must be one of the stem's endings (so
    Krimi is not Krim, Donation is not Don, Lavra is not Lavrov), a capitalised spelling needs a
    capitalised word (a trump card is not Trump; TRUMP is), and the other words of a multi-word
    term must stand before and after it.
+4. Exceptions, per verified mention of a term that has any (``exceptions``: the shipped list and
+   the term's own ``not``): a phrase that contains the name but is not about it (Crimean-Congo
+   fever, poutine au fromage) drops the mentions it covers.
 
 Overlapping hits are settled longest first; spans are offsets into the original text.
 """
@@ -26,25 +32,28 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 import ahocorasick
 
 from tui.core.names import fold
+from tui.core.names.exceptions import Exceptions, Phrase, load_exceptions
+from tui.core.names.family import word_families
 from tui.core.names.gazetteer import Entry, Gazetteer, GazetteerError, load_gazetteer
 from tui.core.names.inflect import (
+    ANY_ENDING,
+    derived_forms,
     inflect,
     is_capitalised,
-    possessive_adjectives,
     shared_endings,
     split_words,
 )
-from tui.core.names.translit import APOSTROPHES, is_cyrillic
+from tui.core.names.translit import APOSTROPHES, has_cyrillic, is_cyrillic, romanize
 
 __all__ = ["Entry", "Gazetteer", "GazetteerError", "Match", "Term", "Watcher", "load_gazetteer"]
 
-ENGINE_VERSION = 1
+ENGINE_VERSION = 2
 """Bump when matching rules change in a way that alters results, so stored matches are redone."""
 
 
@@ -61,6 +70,8 @@ class Term:
     category: str
     """Watch category, e.g. "regions"; alerts use "" or their own."""
     aliases: tuple[str, ...] = ()
+    exceptions: tuple[str, ...] = ()
+    """Phrases that contain the name but are not about it (feeds.toml's ``not``)."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,8 @@ class _Spelling:
     gender: str = ""
     expand: bool = False
     """Generate other scripts and romanisations (names the gazetteer does not know)."""
+    prefix: bool = False
+    """The last word is a prefix (a term ending in ``*``): any ending."""
 
 
 # A word form as the verifier needs it: (stem, endings, needs a capitalised word).
@@ -112,17 +125,42 @@ _APOSTROPHES = APOSTROPHES
 _is_cyrillic = is_cyrillic
 
 
-def _resolve(term: Term, gazetteer: Gazetteer) -> list[_Spelling]:
-    own = [s for s in (term.name, *term.aliases) if s and s.strip()]
+def _own_spellings(term: Term) -> list[str]:
+    return [s.strip() for s in (term.name, *term.aliases) if s and s.strip()]
+
+
+def _resolve(
+    term: Term, gazetteer: Gazetteer, families: Mapping[str, tuple[str, ...]]
+) -> tuple[list[_Spelling], list[Entry]]:
+    """The spellings a term compiles to, and the gazetteer entries it names."""
+    own = _own_spellings(term)
+    prefixes = [s for s in own if s.endswith("*")]
+    own = [s for s in own if not s.endswith("*")]
     entries = list(dict.fromkeys(e for s in own for e in gazetteer.lookup(s)))
-    spellings: list[_Spelling] = []
+    spellings: list[_Spelling] = [_Spelling(s[:-1].rstrip(), prefix=True) for s in prefixes if s[:-1].strip()]
     for entry in entries:
         spellings += [_Spelling(s, lang, entry.kind, entry.gender) for lang, s in entry.spellings]
+        if entry.kind == "place":
+            spellings += [_Spelling(s, "en", "place") for s in _adjectival_romanisations(entry)]
     kind = entries[0].kind if len({e.kind for e in entries}) == 1 else ""
     gender = entries[0].gender if len({e.gender for e in entries}) == 1 else ""
     for s in own:
-        spellings.append(_Spelling(s.strip(), "", kind, gender, expand=not entries))
-    return spellings
+        spellings.append(_Spelling(s, "", kind, gender, expand=not entries))
+        if not entries:
+            spellings += [_Spelling(form) for form in families.get(s, ()) if form != s]
+    return spellings, entries
+
+
+def _adjectival_romanisations(entry: Entry) -> list[str]:
+    """How English-language Ukrainian media write a region as an adjective: Donetska oblast,
+    Zaporizka oblast (the Ukrainian feminine, romanised), Donetskaya (the Russian one)."""
+    out = []
+    for lang, spelling in entry.spellings:
+        if lang in ("uk", "ru") and spelling.islower() and has_cyrillic(spelling) and spelling.endswith(("ий", "ый")):
+            feminine = spelling[:-2] + ("а" if lang == "uk" else "ая")
+            for latin in romanize(feminine, "en_uk" if lang == "uk" else "en_ru"):
+                out.append(latin[:1].upper() + latin[1:])
+    return out
 
 
 @lru_cache(maxsize=4096)
@@ -134,15 +172,19 @@ def _word_forms(word: str, spelling: _Spelling) -> tuple[_Form, ...]:
         surfaces = fold.spelling_variants(word)
     else:
         surfaces = fold.surface_variants(word)
+    if spelling.prefix:
+        return tuple(sorted((surface, ANY_ENDING, capitalised) for surface in surfaces))
     forms: dict[tuple[str, bool], set[str]] = {}
+    # A name the gazetteer does not know may be written in any language's way: every table.
+    lang = spelling.lang or ("*" if spelling.expand else "")
     for surface in sorted(surfaces):
         # inflect() reads acronyms and lower-case words from its argument: keep the word's shape.
         shaped = surface.upper() if acronym else surface[:1].upper() + surface[1:] if capitalised else surface
-        options = {"kind": spelling.kind, "gender": spelling.gender, "lang": spelling.lang}
+        options = {"kind": spelling.kind, "gender": spelling.gender, "lang": lang}
         for stem, endings in inflect(shaped, **options):
             forms.setdefault((stem, capitalised), set()).update(endings)
         if capitalised:
-            for stem, endings in possessive_adjectives(shaped, **options):
+            for stem, endings in derived_forms(shaped, **options):
                 forms.setdefault((stem, False), set()).update(endings)
     return tuple((stem, shared_endings(endings), cap) for (stem, cap), endings in forms.items())
 
@@ -162,10 +204,20 @@ class Watcher:
         self._terms = tuple(terms)
         self._labels = [(term.name, term.category) for term in self._terms]
         self._gazetteer = load_gazetteer() if gazetteer is None else gazetteer
+        # Word families are looked up for all terms at once: one pass per dictionary.
+        families = word_families(s for term in self._terms for s in _own_spellings(term))
+        shipped = load_exceptions()
+        self._exceptions: list[Exceptions | None] = []
         heads: dict[str, dict[tuple[bool, int, _Rest, _Rest], set[str]]] = {}
         for index, term in enumerate(self._terms):
-            for spelling in _resolve(term, self._gazetteer):
-                words = [_word_forms(w, spelling) for w in split_words(spelling.text)]
+            spellings, entries = _resolve(term, self._gazetteer, families)
+            phrases = [p for e in entries for p in shipped.get(e.name, ())]
+            phrases += [Phrase(p) for p in term.exceptions]
+            self._exceptions.append(Exceptions(phrases) if phrases else None)
+            for spelling in spellings:
+                parts = split_words(spelling.text)
+                plain = replace(spelling, prefix=False)
+                words = [_word_forms(w, spelling if k == len(parts) - 1 else plain) for k, w in enumerate(parts)]
                 if not words:
                     continue
                 # The automaton is keyed by the word with the longest stems: in "фон дер Ляйен"
@@ -182,6 +234,7 @@ class Watcher:
             )
             for stem, by_head in heads.items()
         }
+        self._any_exceptions = any(e is not None for e in self._exceptions)
         self._automaton: ahocorasick.Automaton | None = None
         self._scan = None
         if self._heads:
@@ -204,15 +257,24 @@ class Watcher:
     def fingerprint(self) -> str:
         """A stable hash of the effective patterns: when it changes, stored matches are stale."""
         records = []
+        keys: dict[frozenset[str], str] = {}  # a few dozen distinct sets of endings, each sorted once
         for stem, stem_heads in self._heads.items():
             for endings, cap, index, before, after in stem_heads:
                 term = self._terms[index]
+                key = keys.get(endings)
+                if key is None:
+                    key = keys[endings] = "|".join(sorted(endings))
                 records.append(
-                    [stem, sorted(endings), cap, term.name, term.category, _rest_record(before), _rest_record(after)]
+                    [stem, key, cap, term.name, term.category, _rest_record(before), _rest_record(after)]
                 )
         records.sort()
+        exceptions = [
+            [index, [[p.text, p.initial] for p in found.phrases]]
+            for index, found in enumerate(self._exceptions)
+            if found is not None
+        ]
         payload = json.dumps(
-            [ENGINE_VERSION, fold.WORD_SEPARATORS, records], ensure_ascii=False, separators=(",", ":")
+            [ENGINE_VERSION, fold.WORD_SEPARATORS, records, exceptions], ensure_ascii=False, separators=(",", ":")
         )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -294,6 +356,12 @@ class Watcher:
                     found.append((first, end, index))
         if not found:
             return found
+        exceptions = self._exceptions
+        if self._any_exceptions:
+            found = [
+                hit for hit in found
+                if exceptions[hit[2]] is None or not exceptions[hit[2]].covers(view, hit[0], hit[1])  # type: ignore[union-attr]
+            ]
         if starts is not None and ends is not None:
             found = [(starts[s], ends[e - 1], i) for s, e, i in found]
         return _longest_first(found)
