@@ -32,6 +32,7 @@ from tui.screens.diff import DiffScreen
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.related import RelatedScreen
+from tui.screens.trends import TrendsScreen
 from tui.widgets.palette import readable_variables
 
 if TYPE_CHECKING:
@@ -103,6 +104,19 @@ class WirewatchApp(App[None]):
     @on(messages.OpenRelated)
     def _open_related(self, message: messages.OpenRelated) -> None:
         self.push_screen(RelatedScreen(self.context, message.uid))
+
+    @on(messages.OpenTrends)
+    def _open_trends(self, message: messages.OpenTrends) -> None:
+        self.push_screen(TrendsScreen(self.context, message.names))
+
+    @on(messages.ShowHeadlines)
+    def _show_headlines(self, message: messages.ShowHeadlines) -> None:
+        """Back to the dashboard, filtered to a name in an hour or a day (from trends)."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        main = self.screen_stack[0]
+        if isinstance(main, MainScreen):
+            main.show_period(message.category, message.term, message.period)
 
     @on(messages.OpenAlerts)
     def _open_alerts(self) -> None:

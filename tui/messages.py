@@ -5,6 +5,7 @@ is decided there."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -104,3 +105,31 @@ class ConfigChanged(Message):
 
 class AlertsChanged(Message):
     """Rules or hits changed: whatever shows them reads them again."""
+
+
+class OpenTrends(Message):
+    """The trends screen, drawing `names` (watched terms or categories; None: every
+    category)."""
+
+    def __init__(self, names: tuple[tuple[str, str | None], ...] | None = None) -> None:
+        super().__init__()
+        self.names = names
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of time the headlines can be limited to: [start, end) in epoch seconds, and
+    how the status line says it ("Tue 25 Nov", "25 Nov 14:00")."""
+
+    start: float
+    end: float
+    label: str
+
+
+class ShowHeadlines(Message):
+    """Back to the headlines, filtered to a watched name (`category`, `term` or None for the
+    whole category) and a period: a bucket chosen on the trends screen."""
+
+    def __init__(self, category: str, term: str | None, period: Period) -> None:
+        super().__init__()
+        self.category, self.term, self.period = category, term, period

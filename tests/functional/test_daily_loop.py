@@ -429,7 +429,8 @@ def dashboard(tmp_path):
 
 
 async def dashboard_screens(pilot, visit) -> None:
-    """Main, main with the side pane focused, the preview, alerts, the alert form, help."""
+    """Main, main with the side pane focused, the preview, alerts, the alert form, help,
+    trends."""
     await visit("main")
     await pilot.press("tab")
     await visit("main, side pane focused")
@@ -441,6 +442,10 @@ async def dashboard_screens(pilot, visit) -> None:
     await visit("alert form")
     await pilot.press("escape", "question_mark")
     await visit("help")
+    await pilot.press("escape", "t")
+    await visit("trends")
+    await pilot.press("j", "L")
+    await visit("trends, by language")
 
 
 async def story_screens(pilot, visit) -> None:

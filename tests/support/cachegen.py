@@ -164,3 +164,17 @@ def screen_segments_text(app) -> str:
     update = app.screen._compositor.render_update(full=True,
                                                    screen_stack=app._background_screens)
     return "".join(segment.text for line in update.strips for strip in line for segment in strip)
+
+
+FEED_LANGUAGES = {"Harbor Wire": "en", "Kestrel Daily": "en-GB", "Tageskompass": "de",
+                  "Stepova Khronika": "uk"}
+
+
+def fill_for_trends(session, count: int = 3_000, *, now: datetime = FIXED_NOW) -> None:
+    """`count` items (3,000: a fortnight back from `now`) from feeds that say their language,
+    for the trends screen, the sparklines and their snapshots."""
+    fill(session, count, now=now)
+    stamp = now.timestamp()
+    for name, language in FEED_LANGUAGES.items():
+        session.store.record_fetch(name, ok=True, now=stamp, next_due=stamp + 900,
+                                   language=language)

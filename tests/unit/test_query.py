@@ -133,6 +133,17 @@ def test_a_feed_filter_keeps_only_those_feeds(store):
     assert list_items(store, ItemFilter(feeds=("Nowhere",))) == []
 
 
+def test_a_period_filter_keeps_items_dated_in_it_start_included_end_not(store):
+    hour = 3600
+    period = (NOW - 3 * hour, NOW - 1 * hour)
+    assert titles(list_items(store, ItemFilter(period=period))) == [
+        "Crimea recognition stays off the table", "Grain exports rise for a third month"]
+    both = ItemFilter(period=(NOW - 5 * hour, NOW), match="regions")
+    assert titles(list_items(store, both)) == ["Lavrov talks on Zaporizhzhia plant",
+                                               "Crimea recognition stays off the table"]
+    assert count_items(store, ItemFilter(period=(NOW + hour, NOW + 2 * hour))) == 0
+
+
 def test_a_match_filter_takes_a_watched_name_or_a_category(store):
     assert titles(list_items(store, ItemFilter(match="Zelensky"))) == [
         "Selenskyj trifft Präsidenten"]

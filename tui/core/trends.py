@@ -181,6 +181,20 @@ def read_trends(store: Store, categories: Sequence[WatchCategory], *, bucket: Bu
     return Trends(bucket, tuple(bounds), tuple(series), tuple(hits))
 
 
+def hit_timelines(store: Store, *, days: int = 14, now: float | None = None,
+                  tz: tzinfo | None = None) -> dict[str, tuple[int, ...]]:
+    """Per alert rule: its hits on each of the last `days` local days, by when the items
+    came out (a rule added today that finds last week's items shows them last week)."""
+    bounds = bucket_bounds("day", days, now=now, tz=tz)
+    hours = [int(b.timestamp() // HOUR) for b in bounds]
+    timelines: dict[str, list[int]] = {}
+    for rule, hour in hit_hours(store, hours[0], hours[-1]):
+        k = _bucket_of(hours, hour)
+        if k is not None:
+            timelines.setdefault(rule, [0] * days)[k] += 1
+    return {rule: tuple(counts) for rule, counts in timelines.items()}
+
+
 def _bucket_of(hours: Sequence[int], hour: int) -> int | None:
     """The bucket whose hours hold `hour` (`hours` are the ascending boundaries)."""
     k = bisect.bisect_right(hours, hour) - 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.style import Style
@@ -31,6 +31,7 @@ from tui.core.cache.hits import AlertHit, hit_counts, list_hits, mark_seen, unse
 from tui.core.config.model import AlertRule, ConfigError
 from tui.core.ingest.dates import to_datetime
 from tui.core.names.watch import Watcher
+from tui.core.trends import hit_timelines, spark
 from tui.screens.base import Context, saved
 from tui.widgets.highlight import category_styles, highlighted, plain, safe
 from tui.widgets.palette import BOLD, Tones, tone
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 HITS_SHOWN = 500          # the newest hits listed (the counts cover them all)
 RULE_WIDTH = 24
+TIMELINE_DAYS = 14        # the bars after each rule: its hits per day
 NEW_MARK = "●"
 
 
@@ -61,6 +63,7 @@ class AlertsView:
     counts: dict[str, int]
     hits: list[AlertHit]
     unseen: set[tuple[str, int]]        # unseen until now: marked seen by this load
+    timelines: dict[str, tuple[int, ...]] = field(default_factory=dict)   # hits per day
 
 
 class AlertsScreen(Screen[None]):
@@ -158,7 +161,9 @@ class AlertsScreen(Screen[None]):
         store = self.session.store
         rules = self.session.config.alerts
         return AlertsView(rules, hit_counts(store), list_hits(store, limit=HITS_SHOWN),
-                          unseen_hits(store))
+                          unseen_hits(store),
+                          hit_timelines(store, days=TIMELINE_DAYS, now=self.context.clock(),
+                                        tz=self.context.timezone))
 
     @work(thread=True, group="alerts-seen", exit_on_error=False,
           description="mark the shown hits seen")
@@ -228,7 +233,8 @@ class AlertsScreen(Screen[None]):
         listing.add_options(
             Option(rule_prompt(rule, view.counts.get(rule.name, 0),
                                new_by_rule.get(rule.name, 0), Tones.of(self),
-                               chosen=rule.name == self.only_rule))
+                               chosen=rule.name == self.only_rule,
+                               timeline=view.timelines.get(rule.name, ())))
             for rule in view.rules)
         listing.highlighted = min(keep or 0, len(view.rules) - 1)
 
@@ -433,13 +439,16 @@ def rule_summary(rule: AlertRule) -> str:
 
 
 def rule_prompt(rule: AlertRule, count: int, new: int, tones: Tones, *,
-                chosen: bool = False) -> Text:
-    """`● name            12 hits  all Crimea · any …`."""
+                chosen: bool = False, timeline: tuple[int, ...] = ()) -> Text:
+    """`● name       ▁▃█     12 hits  all Crimea · any …`: the bars are its hits on each of
+    the last 14 days."""
     text = Text(no_wrap=True, overflow="ellipsis", end="")
     text.append(f"{NEW_MARK} " if new else "  ", style=tones.new)
     name = plain(rule.name, "bold" if chosen else "")
     name.truncate(RULE_WIDTH, overflow="ellipsis", pad=True)
     text.append_text(name)
+    bars = spark(timeline or (0,) * TIMELINE_DAYS)
+    text.append(f" {bars:<{TIMELINE_DAYS}}", style=tones.warning)
     noun = "hit " if count == 1 else "hits"
     text.append(f" {count:>5} {noun}", style="bold" if count else tones.muted)
     text.append(f" ({new} new)" if new else "", style=tones.new)

@@ -10,7 +10,7 @@ terminal) with the changed words and the watched names highlighted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -25,10 +25,12 @@ from tui.core.text.articles import (
     Diff,
     NotFound,
     Version,
+    VersionMark,
     compare_items,
     diff_versions,
     get_item,
     load_versions,
+    version_marks,
 )
 from tui.core.text.diff import DiffStats, diff_stats
 from tui.core.text.related import find_related
@@ -36,6 +38,7 @@ from tui.screens.base import Context, SubScreen
 from tui.widgets.diff_lines import DiffLines
 from tui.widgets.highlight import category_styles, highlighted, plain
 from tui.widgets.palette import BOLD, REVERSE, Tones
+from tui.widgets.version_strip import VersionStrip
 
 if TYPE_CHECKING:
     from tui.core.cache.query import Item
@@ -53,6 +56,7 @@ class LoadedDiff:
     items: tuple[Item, ...]                   # the item (versions) or both items (compare)
     versions: list[Version]                   # the item's versions (empty when comparing)
     same_story: bool = False                  # compare: the two are linked as one story
+    marks: list[VersionMark] = field(default_factory=list)   # the version strip's
 
 
 class DiffScreen(SubScreen):
@@ -99,6 +103,7 @@ class DiffScreen(SubScreen):
         watcher = self.session.watcher
         yield Static(id="diff-title", markup=False)
         yield Static(id="diff-picker", markup=False)
+        yield VersionStrip(id="diff-strip")
         yield Static(id="diff-stats", markup=False)
         yield DiffLines(self._styles, find_matches=lambda text: watcher.find(text, "text"),
                         id="diff-rows")
@@ -149,7 +154,7 @@ class DiffScreen(SubScreen):
             items = (item,)
             versions = load_versions(store, item.row_id)
         return LoadedDiff((older, newer), diff, diff_stats(diff.rows), items, versions,
-                          same_story)
+                          same_story, version_marks(versions))
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -171,6 +176,8 @@ class DiffScreen(SubScreen):
         if not self.comparing:
             self.older, self.newer = diff.left.version, diff.right.version
         self._render_head()
+        self.query_one(VersionStrip).show(result.marks, (self.older, self.newer),
+                                          self.context.local)
         if self.comparing:
             left, right = (self._item_label(item) for item in result.items)
         else:

@@ -69,6 +69,7 @@ class Filters:
     matches_only: bool = False
     unread_only: bool = False
     starred_only: bool = False
+    period: messages.Period | None = None    # an hour or a day chosen on the trends screen
 
     def describe(self) -> str:
         parts = []
@@ -84,6 +85,8 @@ class Filters:
             parts.append("starred")
         if self.search:
             parts.append(f"/{self.search}")
+        if self.period is not None:
+            parts.append(self.period.label)
         return " · ".join(parts)
 
 
@@ -115,7 +118,7 @@ class MainScreen(Screen[None]):
         bind("toggle_read", show=False), bind("alerts"), bind("new_alert", show=False),
         bind("help"), bind("preview", show=False), bind("mark_all_read", show=False),
         bind("undo", show=False), bind("next_unread", show=False),
-        bind("copy_link", show=False),
+        bind("copy_link", show=False), bind("trends", show=False),
     ]
 
     def __init__(self, context: Context) -> None:
@@ -277,7 +280,8 @@ class MainScreen(Screen[None]):
             feeds = tuple(sorted(self.session.config.feeds_matching((f.feed.value,)))) or ("",)
         return ItemFilter(feeds=feeds, match=f.watch.name if f.watch else None,
                               search=f.search or None, matches_only=f.matches_only,
-                              unread_only=f.unread_only, starred_only=f.starred_only)
+                              unread_only=f.unread_only, starred_only=f.starred_only,
+                              period=(f.period.start, f.period.end) if f.period else None)
 
     @on(FeedsPane.Chosen)
     def _feed_chosen(self, event: FeedsPane.Chosen) -> None:
@@ -496,6 +500,19 @@ class MainScreen(Screen[None]):
 
     def action_previous_match(self) -> None:
         self._jump_to_match(-1)
+
+    def show_period(self, category: str, term: str | None, period: messages.Period) -> None:
+        """The headlines of one watched name in one hour or day (chosen on trends); escape
+        lifts it with the other filters."""
+        self.show_filters(Filters(watch=WatchChoice(category, term), period=period))
+        self.table.focus()
+
+    def action_trends(self) -> None:
+        """The trends screen, drawing the watched name the headlines are filtered to (else
+        every category)."""
+        watch = self.filters.watch
+        names = ((watch.category, watch.term),) if watch is not None else None
+        self.post_message(messages.OpenTrends(names))
 
     def action_alerts(self) -> None:
         self.post_message(messages.OpenAlerts())

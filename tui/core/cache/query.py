@@ -32,6 +32,7 @@ class ItemFilter:
     unread_only: bool = False
     starred_only: bool = False
     since: float | None = None      # only items first seen after this time (epoch seconds)
+    period: tuple[float, float] | None = None   # only items dated in [start, end) (trends)
 
 
 @dataclass
@@ -125,6 +126,9 @@ def _where(flt: ItemFilter) -> tuple[str, list]:
         clauses.append("i.read = 0")
     if flt.starred_only:
         clauses.append("i.starred = 1")
+    if flt.period is not None:
+        clauses.append("i.sort_time >= ? AND i.sort_time < ?")
+        params.extend(flt.period)
     if flt.since is not None:
         clauses.append("i.first_seen > ?")
         params.append(flt.since)

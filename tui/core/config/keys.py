@@ -14,13 +14,15 @@ import unicodedata
 from dataclasses import dataclass
 
 # Where an action works. "dashboard" is the main screen with its panes and headline table.
-DASHBOARD, ARTICLE, DIFF, RELATED, ALERTS, ALERT_FORM, CONFIRM, HELP = (
-    "dashboard", "article", "diff", "related", "alerts", "alert form", "confirm", "help")
-SUBSCREENS = (ARTICLE, DIFF, RELATED)
-LISTS = (DASHBOARD, ARTICLE, DIFF, RELATED, ALERTS, HELP)
+DASHBOARD, ARTICLE, DIFF, RELATED, ALERTS, ALERT_FORM, CONFIRM, HELP, TRENDS = (
+    "dashboard", "article", "diff", "related", "alerts", "alert form", "confirm", "help",
+    "trends")
+SUBSCREENS = (ARTICLE, DIFF, RELATED, TRENDS)
+LISTS = (DASHBOARD, ARTICLE, DIFF, RELATED, ALERTS, HELP, TRENDS)
+SCOPES = (DASHBOARD, ARTICLE, DIFF, RELATED, ALERTS, ALERT_FORM, CONFIRM, HELP, TRENDS)
 
 SECTIONS = ("Move", "Panes and filters", "The current headline", "Screens",
-            "Article and diff", "Alerts", "App")
+            "Article and diff", "Trends", "Alerts", "App")
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ ACTIONS: tuple[Action, ...] = (
     # Screens
     Action("alerts", "a", "Alerts", "The alert rules and their hits.", "Screens", (DASHBOARD,),
            palette=True),
+    Action("trends", "t", "Trends", "How often each watched name was in the news, per hour or "
+           "day.", "Screens", (DASHBOARD,), palette=True),
     Action("new_alert", "A", "New alert", "New alert, prefilled with the current term or "
            "headline.", "Screens", (DASHBOARD, ALERTS), palette=True),
     Action("help", "question_mark", "Help", "Every key, and its name for [keys] in feeds.toml.",
@@ -115,6 +119,19 @@ ACTIONS: tuple[Action, ...] = (
            "Article and diff", (DIFF,)),
     Action("fold_unchanged", "z", "Fold", "Hide or show the unchanged passages between changes.",
            "Article and diff", (DIFF,)),
+    # Trends
+    Action("bucket_previous", "h,left", "Earlier", "Move the chart's cursor one hour or day "
+           "back.", "Trends", (TRENDS,)),
+    Action("bucket_next", "l,right", "Later", "Move the chart's cursor one hour or day on.",
+           "Trends", (TRENDS,)),
+    Action("toggle_series", "space", "Draw", "Draw the highlighted name or category, or stop "
+           "drawing it.", "Trends", (TRENDS,)),
+    Action("trends_range", "b", "Range", "Per hour for 48 hours, per day for 30 or 90 days.",
+           "Trends", (TRENDS,)),
+    Action("by_language", "L", "Languages", "The highlighted name's counts stacked by the "
+           "feeds' language, on and off.", "Trends", (TRENDS,)),
+    Action("show_headlines", "enter", "Headlines", "The headlines of the highlighted name in "
+           "the cursor's hour or day.", "Trends", (TRENDS,)),
     # Alerts
     Action("edit_alert", "e", "Edit", "Edit the rule under the cursor (or the rule of the hit).",
            "Alerts", (ALERTS,)),
@@ -230,7 +247,7 @@ def conflicts(overrides: dict[str, str]) -> list[tuple[str, str, str, str]]:
     once `overrides` are in force (the defaults claim none twice)."""
     found: list[tuple[str, str, str, str]] = []
     in_force = keys_in_force(overrides)
-    for scope in (DASHBOARD, ARTICLE, DIFF, RELATED, ALERTS, ALERT_FORM, CONFIRM, HELP):
+    for scope in SCOPES:
         owner: dict[str, str] = {}
         for action in ACTIONS:
             if scope not in action.scopes:

@@ -12,7 +12,13 @@ from tui.core.cache.query import Item, find_item, item_texts, stored_versions
 from tui.core.cache.store import Store
 from tui.core.ingest.dates import iso, to_datetime
 from tui.core.names.watch import Match
-from tui.core.text.diff import Row, diff_texts, split_paragraphs, word_changes
+from tui.core.text.diff import (
+    Row,
+    diff_stats,
+    diff_texts,
+    split_paragraphs,
+    word_changes,
+)
 
 
 class NotFound(LookupError):
@@ -186,6 +192,35 @@ def diff_versions(store: Store, uid: str, *, older: int | None = None,
         left=Side(item.uid, older, left.title, _document(*fields[0]), item.feed),
         right=Side(item.uid, newer, right.title, _document(*fields[1]), item.feed),
         rows=list(cached_rows(fields[0], fields[1])))
+
+
+@dataclass(frozen=True)
+class VersionMark:
+    """One version on a time axis: when it was seen and how many words it changed against
+    the version before (0 for the first)."""
+
+    number: int
+    seen: datetime
+    words: int
+    minor: bool
+
+
+def version_marks(versions: list[Version]) -> list[VersionMark]:
+    """How much each version changed, for the diff screen's strip: when an article was
+    rewritten and how much, at a glance. Each pair is diffed as `diff_versions` diffs it
+    (and cached, so the pair on screen costs nothing twice)."""
+    marks: list[VersionMark] = []
+    previous: Version | None = None
+    for version in versions:
+        words = 0
+        if previous is not None:
+            with_text = (previous.text is None) == (version.text is None)
+            old = (previous.title, previous.summary, previous.text if with_text else None)
+            new = (version.title, version.summary, version.text if with_text else None)
+            words = diff_stats(cached_rows(old, new)).changed_words
+        marks.append(VersionMark(version.number, version.seen, words, version.minor))
+        previous = version
+    return marks
 
 
 def compare_items(store: Store, uid_a: str, uid_b: str) -> Diff:
