@@ -89,8 +89,9 @@ def entry(feed: str, n: int, title: str, published: datetime | None) -> Entry:
 
 
 def fill(session, count: int, *, now: datetime = FIXED_NOW, batch: int = 2_000,
-         titles: list[str] | None = None) -> None:
-    """`count` items spread over the feeds, one every 7 minutes back from `now`.
+         titles: list[str] | None = None, every_seconds: float = 420) -> None:
+    """`count` items spread over the feeds, one every 7 minutes (`every_seconds`) back from
+    `now`.
 
     Every 5th item is read, every 11th starred, every 13th has no date (shown estimated),
     every 17th has a second version; items whose title says "recognition" fired an alert.
@@ -100,11 +101,12 @@ def fill(session, count: int, *, now: datetime = FIXED_NOW, batch: int = 2_000,
     per_feed: dict[str, list[Entry]] = {name: [] for name, _ in FEEDS}
     for n in range(count):
         feed = FEEDS[n % len(FEEDS)][0]
-        published = None if n % 13 == 12 else now - timedelta(minutes=7 * n)
+        published = None if n % 13 == 12 else now - timedelta(seconds=every_seconds * n)
         per_feed[feed].append(entry(feed, n, titles[n % len(titles)], published))
     stamp = now.timestamp()
-    undated = [(stamp - 420 * n, FEEDS[n % len(FEEDS)][0], f"urn:{FEEDS[n % len(FEEDS)][0]}:{n}")
-               for n in range(count) if n % 13 == 12]
+    undated = [(stamp - every_seconds * n, feed, f"urn:{feed}:{n}")
+               for n in range(count) if n % 13 == 12
+               for feed in (FEEDS[n % len(FEEDS)][0],)]
     for feed, entries in per_feed.items():
         for start in range(0, len(entries), batch):
             chunk = entries[start:start + batch]
@@ -170,10 +172,11 @@ FEED_LANGUAGES = {"Harbor Wire": "en", "Kestrel Daily": "en-GB", "Tageskompass":
                   "Stepova Khronika": "uk"}
 
 
-def fill_for_trends(session, count: int = 3_000, *, now: datetime = FIXED_NOW) -> None:
+def fill_for_trends(session, count: int = 3_000, *, now: datetime = FIXED_NOW,
+                    every_seconds: float = 420) -> None:
     """`count` items (3,000: a fortnight back from `now`) from feeds that say their language,
     for the trends screen, the sparklines and their snapshots."""
-    fill(session, count, now=now)
+    fill(session, count, now=now, every_seconds=every_seconds)
     stamp = now.timestamp()
     for name, language in FEED_LANGUAGES.items():
         session.store.record_fetch(name, ok=True, now=stamp, next_due=stamp + 900,
