@@ -374,6 +374,10 @@ async def _read(response: httpx.Response, cap: int) -> bytes | None:
     """Read a final (non-redirect) response: the bounded body, None on 304, else raise."""
     status = response.status_code
     if status == 304:
+        # A 304 has no body, but until its (empty) end is read httpcore counts the response
+        # unfinished and closes the connection instead of keeping it for the next feed.
+        async for _ in response.aiter_raw():
+            pass
         return None
     if not 200 <= status < 300:
         raise _Failure(_status_line(status))
