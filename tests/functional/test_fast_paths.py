@@ -107,3 +107,51 @@ def test_text_cleans_the_same_with_and_without_the_shortcuts(text):
         assert results[0] == results[1]
     finally:
         sanitize.FAST_PATHS = previous
+
+
+def corpus_dates() -> list[str]:
+    """Every date string of the corpus: its date list and the raw dates of its entries."""
+    listed = json.loads((CORPUS / "dates.json").read_text(encoding="utf-8"))
+    raws = [row[0] if isinstance(row, list) else row.get("raw") or row.get("input")
+            for row in listed]
+    for number, row in enumerate(corpus()):
+        feed = parsed((CORPUS / row["path"]).read_bytes(), row["headers"], "http://h/", True)
+        if not isinstance(feed, str):
+            raws += [entry.published_raw for entry in feed.entries if entry.published_raw]
+    return [raw for raw in raws if isinstance(raw, str)]
+
+
+EDGE_DATES = [
+    "Wed, 02 Dec 2026 14:05:00 +0000", "02 Dec 2026 14:05:00 GMT", "Wed, 2 Dec 2026 14:05:00 UT",
+    "Wed, 02 Dec 2026 14:05:00 UTC", "Wed, 02 Dec 2026 14:05:00 -0000", "Wed, 31 Feb 2026 10:00:00 +0000",
+    "Wed, 02 Dec 2026 24:00:00 +0000", "Wed, 02 Dec 2026 14:05:00 +0530", "Wed, 02 Dec 2026 14:05:00 -0800",
+    "Wed, 02 Dec 2026 14:05:00 +9959", "Wed, 02 Dec 2026 14:05:00 +0090", "Wed, 02 Dec 1901 14:05:00 GMT",
+    "Wed, 02 Dec 2099 14:05:00 GMT", "Wed, 02 dec 2026 14:05:00 GMT", "Wed, 02 Dec 26 14:05:00 GMT",
+    "Wed,  02 Dec  2026 14:05:00  GMT", "Wed, 02 Dec 2026 14:05:00 CEST",
+]
+
+
+@pytest.mark.slow
+def test_every_corpus_date_reads_the_same_with_and_without_the_shortcut(dates_left_out):
+    from datetime import datetime, timezone
+
+    from tui.core.ingest.dates import _common_rfc822, parse_date
+
+    now = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    generated = parsed(feed_doc(1, 50), {}, "http://h/", True).entries
+    raws = corpus_dates() + EDGE_DATES + [entry.published_raw for entry in generated]
+    shortcut_taken = 0
+    previous = sanitize.FAST_PATHS
+    try:
+        for raw in raws:
+            normalised = " ".join(raw.split())[:200]
+            if _common_rfc822(normalised) is None and raw not in EDGE_DATES:
+                continue            # the shortcut does not apply: both take the careful path
+            shortcut_taken += _common_rfc822(normalised) is not None
+            sanitize.FAST_PATHS = True
+            fast = parse_date(raw, language="en", now=now)
+            sanitize.FAST_PATHS = False
+            assert fast == parse_date(raw, language="en", now=now), raw
+    finally:
+        sanitize.FAST_PATHS = previous
+    assert shortcut_taken > 60     # the corpus has 20 such dates, the generated feed 50
