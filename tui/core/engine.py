@@ -22,9 +22,10 @@ from tui.core.cache.mentions import settle as settle_mentions
 from tui.core.cache.query import item_link
 from tui.core.cache.store import IngestResult, Store
 from tui.core.config.model import Config, FeedConfig
-from tui.core.ingest.feeds import FeedError, parse_feed
+from tui.core.ingest.feeds import FeedError, ParsedFeed, parse_feed
 from tui.core.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from tui.core.ingest.sanitize import one_line
+from tui.core.ingest.workers import MIN_FEEDS, ParserPool
 from tui.core.names.watch import Watcher
 from tui.core.text.fulltext import PAGE_ACCEPT, TextJob, apply_page, due_text_jobs
 
@@ -141,6 +142,10 @@ class Engine:
         loop = asyncio.get_running_loop()
         done = 0
         batches = _Batches(loop, writer, self._store_batch)
+        # A big refresh parses in worker processes, so the writer thread only writes.
+        parsers = ParserPool() if len(chosen) >= MIN_FEEDS else None
+        if parsers is not None:
+            parsers.start()
         async with Fetcher(self.fetch_limits()) as fetcher:
             async def one(feed: FeedConfig) -> FeedReport:
                 """One feed, whatever happens to it: a failure is its report, never an
@@ -152,18 +157,26 @@ class Engine:
                     fetched = await fetcher.get(
                         url, etag=state.etag if state else None,
                         last_modified=state.last_modified if state else None)
-                    return await batches.store((config, feed, url, fetched, failures))
+                    parsed = None
+                    if parsers is not None and fetched.error is None and fetched.body:
+                        parsed = await parsers.parse(fetched.body, fetched.headers, fetched.url,
+                                                     feed.language)
+                    return await batches.store((config, feed, url, fetched, failures, parsed))
                 except Exception as error:                    # a bug or a cache fault
                     return await loop.run_in_executor(
                         writer, self._unexpected, config, feed, url, error, failures)
 
             tasks = [asyncio.ensure_future(one(feed)) for feed in chosen]
-            for finished in asyncio.as_completed(tasks):
-                feed_report = await finished
-                report.feeds.append(feed_report)
-                done += 1
-                if on_progress is not None:
-                    on_progress(done, len(chosen), feed_report)
+            try:
+                for finished in asyncio.as_completed(tasks):
+                    feed_report = await finished
+                    report.feeds.append(feed_report)
+                    done += 1
+                    if on_progress is not None:
+                        on_progress(done, len(chosen), feed_report)
+            finally:
+                if parsers is not None:
+                    await parsers.close()
             touched = report.touched_ids()
             text_changed: list[int] = []
             try:
@@ -252,8 +265,8 @@ class Engine:
         return reports
 
     def _store_result(self, config: Config, feed: FeedConfig, url: str, fetched: FetchResult,
-                      failures: int) -> FeedReport:
-        """Parse and store one fetch result (runs on the writer thread)."""
+                      failures: int, parsed: ParsedFeed | FeedError | None = None) -> FeedReport:
+        """Parse (unless a worker did) and store one fetch result (runs on the writer thread)."""
         now = time.time()
         period = config.refresh_minutes(feed) * 60
         base = FeedReport(name=feed.name, url=url, status="ok", http_status=fetched.status,
@@ -268,11 +281,14 @@ class Engine:
             base.status = "not_modified"
             return base
         parse_started = time.perf_counter()
-        try:
-            parsed = parse_feed(fetched.body or b"", fetched.headers, base_url=fetched.url,
-                                language=feed.language)
-        except FeedError as error:
-            return self._fail(base, str(error), now, period, failures)
+        if parsed is None:
+            try:
+                parsed = parse_feed(fetched.body or b"", fetched.headers, base_url=fetched.url,
+                                    language=feed.language)
+            except FeedError as error:
+                parsed = error
+        if isinstance(parsed, FeedError):
+            return self._fail(base, str(parsed), now, period, failures)
         result: IngestResult = self.store.ingest(
             feed.name, parsed, now=now, matcher=self.running.watcher,
             record=dict(common, title=parsed.title, language=parsed.language))
