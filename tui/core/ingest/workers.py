@@ -68,7 +68,7 @@ class ParserPool:
             try:
                 worker = await asyncio.create_subprocess_exec(
                     sys.executable, "-m", "tui.core.ingest.workers", stdin=asyncio.subprocess.PIPE,
-                    stdout=asyncio.subprocess.PIPE, env=env)
+                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, env=env)
             except OSError:
                 return                              # no worker: the writer parses
             self._all.append(worker)
