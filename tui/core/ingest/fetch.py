@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
+import sys
 import time
 import zlib
 from collections.abc import AsyncIterator, Iterator
@@ -35,7 +36,11 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from types import TracebackType
 
-import httpx
+# httpx imports its command-line client (click and rich: a third of its import time, paid by
+# every `wirewatch fetch`) unless that import fails; wirewatch never runs it, and a None in
+# sys.modules is Python's way of saying "not available" (httpx then defines a stub).
+sys.modules.setdefault("httpx._main", None)
+import httpx  # noqa: E402
 
 from tui import __version__
 from tui.core.ingest.sanitize import one_line
