@@ -256,7 +256,7 @@ class Engine:
         nothing (a savepoint), and a feed that fails is its own report, not the batch's.
         """
         reports: list[FeedReport | Exception] = []
-        with self.store.transaction():
+        with self.store.batch():
             for job in jobs:
                 try:
                     reports.append(self._store_result(*job))

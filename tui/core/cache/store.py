@@ -204,6 +204,13 @@ class Store:
             raise
         conn.execute("COMMIT")
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several writes in one transaction, each still all or nothing on its own: a commit
+        per feed cost a refresh more than storing a small feed does."""
+        with self.transaction():
+            yield
+
     def meta(self, key: str) -> str | None:
         row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
