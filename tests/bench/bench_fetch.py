@@ -43,21 +43,21 @@ def feed_doc(number: int, items: int) -> bytes:
     return rss(entries, title=f"Feed {number}")
 
 
-def timed(argv: list[str], env: dict | None = None, cwd: str | None = None) -> tuple[float, float, str]:
-    """Wall seconds and peak RSS (MB) of a child process."""
+def timed(argv: list[str], env: dict | None = None,
+          cwd: str | None = None) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB) and CPU seconds (user + system, its children included) of
+    a child process. CPU time is the steadier figure on a machine shared with other work."""
     # Output goes to files, not pipes: a child blocked on a full pipe would never exit.
     with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
         started = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out_file, stderr=err_file, env=env, cwd=cwd)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
-        out_file.seek(0)
         err_file.seek(0)
-        out = out_file.read().decode(errors="replace")
         err = err_file.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{argv[0]} failed: {err.strip()[:500]}")
-    return wall, usage.ru_maxrss / 1024, out
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def parse_times(doc: bytes, rounds: int = 50) -> tuple[float, float]:
@@ -101,23 +101,24 @@ class Run:
             newsboat, "-x", "reload", "-u", str(self.work / "urls"), "-c",
             str(self.work / "newsboat.db"), "-C", str(self.work / "newsboat.conf")]
 
-    def wirewatch_pair(self) -> tuple[float, float, float, int]:
-        """A cold refresh into an empty cache, then the all-304 one: wall, wall, peak MB, items."""
+    def wirewatch_pair(self) -> tuple[tuple, tuple, int]:
+        """A cold refresh into an empty cache, then the all-304 one, (wall, MB, CPU) each; and
+        the items stored."""
         shutil.rmtree(self.work / "cache", ignore_errors=True)
-        cold, rss_mb, _ = timed(self.wirewatch, cwd=str(ROOT))
-        warm, _, _ = timed(self.wirewatch, cwd=str(ROOT))
-        return cold, warm, rss_mb, count_items(self.work / "cache" / "wirewatch.sqlite3")
+        cold = timed(self.wirewatch, cwd=str(ROOT))
+        warm = timed(self.wirewatch, cwd=str(ROOT))
+        return cold, warm, count_items(self.work / "cache" / "wirewatch.sqlite3")
 
-    def newsboat_pair(self) -> tuple[float, float, float]:
+    def newsboat_pair(self) -> tuple[tuple, tuple]:
         for name in ("newsboat.db", "newsboat.db.lock"):
             (self.work / name).unlink(missing_ok=True)
-        cold, rss_mb, _ = timed(self.newsboat, env=self.newsboat_env)
-        warm, _, _ = timed(self.newsboat, env=self.newsboat_env)
-        return cold, warm, rss_mb
+        cold = timed(self.newsboat, env=self.newsboat_env)
+        warm = timed(self.newsboat, env=self.newsboat_env)
+        return cold, warm
 
 
-def report(feeds: int, items: int, figures: dict[str, list[float]], rss: dict[str, float],
-           stored: int) -> None:
+def report(feeds: int, items: int, figures: dict[str, list[float]], cpu: dict[str, list[float]],
+           rss: dict[str, float], stored: int) -> None:
     print(f"\n{feeds} feeds x {items} items ({stored} items stored), medians of "
           f"{len(figures['wirewatch cold'])} interleaved rounds:")
     for label in ("cold", "304"):
@@ -133,6 +134,9 @@ def report(feeds: int, items: int, figures: dict[str, list[float]], rss: dict[st
         print("        runs: " + "  ".join(
             f"{who} " + " ".join(f"{s:.2f}" for s in figures.get(f"{who} {label}", []))
             for who in ("wirewatch", "newsboat") if figures.get(f"{who} {label}")))
+        print("        CPU (median): " + "  ".join(
+            f"{who} {statistics.median(cpu[f'{who} {label}']):.2f} s"
+            for who in ("wirewatch", "newsboat") if cpu.get(f"{who} {label}")))
     print("  peak RSS: " + ", ".join(f"{who} {mb:.0f} MB" for who, mb in rss.items()))
 
 
@@ -167,17 +171,22 @@ def main() -> None:
         for size in args.feeds:
             run = Run(work, port, size, args.concurrency, newsboat)
             figures: dict[str, list[float]] = {}
+            cpu: dict[str, list[float]] = {}
             rss: dict[str, float] = {}
             stored = 0
+
+            def note(who: str, cold: tuple, warm: tuple) -> None:
+                for label, (wall, peak, seconds) in (("cold", cold), ("304", warm)):
+                    figures.setdefault(f"{who} {label}", []).append(wall)
+                    cpu.setdefault(f"{who} {label}", []).append(seconds)
+                    rss[who] = max(rss.get(who, 0.0), peak)
+
             for _ in range(args.rounds):
-                cold, warm, rss["wirewatch"], stored = run.wirewatch_pair()
-                figures.setdefault("wirewatch cold", []).append(cold)
-                figures.setdefault("wirewatch 304", []).append(warm)
+                cold, warm, stored = run.wirewatch_pair()
+                note("wirewatch", cold, warm)
                 if run.newsboat is not None:
-                    cold, warm, rss["newsboat"] = run.newsboat_pair()
-                    figures.setdefault("newsboat cold", []).append(cold)
-                    figures.setdefault("newsboat 304", []).append(warm)
-            report(size, args.items, figures, rss, stored)
+                    note("newsboat", *run.newsboat_pair())
+            report(size, args.items, figures, cpu, rss, stored)
     finally:
         server.terminate()
         shutil.rmtree(work, ignore_errors=True)
