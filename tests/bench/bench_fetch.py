@@ -117,6 +117,15 @@ class Run:
         return cold, warm
 
 
+def note(figures: dict[str, list[float]], cpu: dict[str, list[float]], rss: dict[str, float],
+         who: str, cold: tuple, warm: tuple) -> None:
+    """One round of one program: its wall and CPU seconds, cold and 304, and its peak memory."""
+    for label, (wall, peak, seconds) in (("cold", cold), ("304", warm)):
+        figures.setdefault(f"{who} {label}", []).append(wall)
+        cpu.setdefault(f"{who} {label}", []).append(seconds)
+        rss[who] = max(rss.get(who, 0.0), peak)
+
+
 def report(feeds: int, items: int, figures: dict[str, list[float]], cpu: dict[str, list[float]],
            rss: dict[str, float], stored: int) -> None:
     print(f"\n{feeds} feeds x {items} items ({stored} items stored), medians of "
@@ -174,18 +183,11 @@ def main() -> None:
             cpu: dict[str, list[float]] = {}
             rss: dict[str, float] = {}
             stored = 0
-
-            def note(who: str, cold: tuple, warm: tuple) -> None:
-                for label, (wall, peak, seconds) in (("cold", cold), ("304", warm)):
-                    figures.setdefault(f"{who} {label}", []).append(wall)
-                    cpu.setdefault(f"{who} {label}", []).append(seconds)
-                    rss[who] = max(rss.get(who, 0.0), peak)
-
             for _ in range(args.rounds):
                 cold, warm, stored = run.wirewatch_pair()
-                note("wirewatch", cold, warm)
+                note(figures, cpu, rss, "wirewatch", cold, warm)
                 if run.newsboat is not None:
-                    note("newsboat", *run.newsboat_pair())
+                    note(figures, cpu, rss, "newsboat", *run.newsboat_pair())
             report(size, args.items, figures, cpu, rss, stored)
     finally:
         server.terminate()

@@ -133,11 +133,11 @@ EDGE_DATES = [
 
 @pytest.mark.slow
 def test_every_corpus_date_reads_the_same_with_and_without_the_shortcut(dates_left_out):
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
     from tui.core.ingest.dates import _common_rfc822, parse_date
 
-    now = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    now = datetime(2030, 1, 1, tzinfo=UTC)
     generated = parsed(feed_doc(1, 50), {}, "http://h/", True).entries
     raws = corpus_dates() + EDGE_DATES + [entry.published_raw for entry in generated]
     shortcut_taken = 0

@@ -117,8 +117,8 @@ def _rfc822(raw: str) -> datetime | None:
     return found
 
 
-_MONTHS = {name: number for number, name in enumerate(
-    "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)}
+_MONTHS = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6, "Jul": 7, "Aug": 8,
+           "Sep": 9, "Oct": 10, "Nov": 11, "Dec": 12}
 #: The RFC 822 date nearly every RSS feed writes: "Wed, 02 Dec 2026 14:05:00 +0000" (or GMT).
 #: "-0000" is left to the careful path, which reads it as "zone unknown".
 _COMMON_RFC822 = re.compile(

@@ -40,7 +40,7 @@ from types import TracebackType
 # every `wirewatch fetch`) unless that import fails; wirewatch never runs it, and a None in
 # sys.modules is Python's way of saying "not available" (httpx then defines a stub).
 sys.modules.setdefault("httpx._main", None)
-import httpx  # noqa: E402
+import httpx
 
 from tui import __version__
 from tui.core.ingest.sanitize import one_line
