@@ -105,3 +105,34 @@ def test_a_worker_answers_a_feed_error_and_stops_with_the_pool():
     assert isinstance(empty, FeedError) and str(empty) == "empty response"
     assert [e.title for e in feed.entries] == ["Headline 3"]
     assert len(processes) == 2 and all(p.returncode is not None for p in processes)
+
+
+async def test_the_dashboard_refreshes_a_big_list_through_the_workers(tmp_path, http_server,
+                                                                       monkeypatch):
+    from datetime import timezone
+
+    from tests.support.cachegen import make_session
+    from tui.app import WirewatchApp
+    from tui.widgets.headline_table import HeadlineTable
+
+    feeds = serve_feeds(http_server)
+    answered = []
+    real_parse = workers.ParserPool.parse
+
+    async def counting_parse(self, *args):
+        answer = await real_parse(self, *args)
+        answered.append(answer is not None)
+        return answer
+
+    monkeypatch.setattr(workers.ParserPool, "parse", counting_parse)
+    session = make_session(tmp_path / "cache", config=parse_config(config_text(feeds)))
+    app = WirewatchApp(session, timezone=timezone.utc)
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if len(answered) == FEEDS and not app.screen.refreshing:
+                break
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert answered == [True] * FEEDS
+        assert app.screen.query_one(HeadlineTable).total > (FEEDS - 2) * 4
