@@ -1,10 +1,13 @@
-"""Refresh benchmark: 500 feeds x 50 items from a loopback server, cold and all-304,
-through the real `wirewatch fetch`, against newsboat (`newsboat -x reload`) on the same feeds.
+"""Refresh benchmark against newsboat: cold and all-304 refreshes of N feeds x 50 items from a
+loopback server, through the real `wirewatch fetch`, beside `newsboat -x reload` with the same
+number of threads on the same feeds. Runs are interleaved (wirewatch, newsboat, wirewatch, ...)
+so that load from other processes hits both alike; the figures are medians.
 
-    .venv/bin/python tests/bench/bench_fetch.py [--feeds 500] [--items 50] [--concurrency 16]
+    .venv/bin/python tests/bench/bench_fetch.py [--feeds 300 1000] [--items 50]
+                                                [--concurrency 16] [--rounds 3]
 
-Prints wall time and peak memory (max RSS of the process) for each run, per-feed parse
-times of both parsers, and the ratios to newsboat when it is installed (Debian: newsboat).
+Goals (issue 15): cold refresh <= 0.5x newsboat's wall time; a refresh where every feed
+answers 304 <= 0.1x newsboat's. newsboat: `apt-get install newsboat` (Debian 2.21).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,6 +30,7 @@ from tui.core.ingest.feeds import _parse_strict, _parse_tolerant, strip_doctype 
 
 WORDS = ("Zelensky Witkoff Kushner talks Geneva plan points Crimea Donetsk ceasefire security "
          "guarantees Europe envoy Moscow Kyiv delegation draft memorandum sanctions").split()
+GOALS = {"cold": 0.5, "304": 0.1}
 
 
 def feed_doc(number: int, items: int) -> bytes:
@@ -38,21 +43,21 @@ def feed_doc(number: int, items: int) -> bytes:
     return rss(entries, title=f"Feed {number}")
 
 
-def timed(argv: list[str], env: dict | None = None, cwd: str | None = None) -> tuple[float, float, str]:
-    """Wall seconds and peak RSS (MB) of a child process."""
+def timed(argv: list[str], env: dict | None = None,
+          cwd: str | None = None) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB) and CPU seconds (user + system, its children included) of
+    a child process. CPU time is the steadier figure on a machine shared with other work."""
     # Output goes to files, not pipes: a child blocked on a full pipe would never exit.
     with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
         started = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out_file, stderr=err_file, env=env, cwd=cwd)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
-        out_file.seek(0)
         err_file.seek(0)
-        out = out_file.read().decode(errors="replace")
         err = err_file.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{argv[0]} failed: {err.strip()[:500]}")
-    return wall, usage.ru_maxrss / 1024, out
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def parse_times(doc: bytes, rounds: int = 50) -> tuple[float, float]:
@@ -67,66 +72,123 @@ def parse_times(doc: bytes, rounds: int = 50) -> tuple[float, float]:
     return results[0], results[1]
 
 
+def count_items(database: Path) -> int:
+    import sqlite3
+    with sqlite3.connect(database) as conn:
+        return conn.execute("SELECT count(*) FROM items").fetchone()[0]
+
+
+class Run:
+    """One size: its feeds on disk, the wirewatch and newsboat command lines."""
+
+    def __init__(self, work: Path, port: int, feeds: int, concurrency: int,
+                 newsboat: str | None) -> None:
+        self.work = work / f"n{feeds}"
+        self.work.mkdir()
+        urls = [f"http://127.0.0.1:{port}/n{feeds}/feed{n}.xml" for n in range(feeds)]
+        config = self.work / "feeds.toml"
+        lines = ["[settings]", f"concurrency = {concurrency}", "full_text = \"never\"", ""]
+        for n, url in enumerate(urls):
+            lines += ["[[feeds]]", f'name = "feed {n}"', f'url = "{url}"', ""]
+        config.write_text("\n".join(lines), encoding="utf-8")
+        self.wirewatch = [sys.executable, "-m", "tui", "--config", str(config), "--cache",
+                          str(self.work / "cache"), "fetch", "--json"]
+        (self.work / "urls").write_text("\n".join(urls) + "\n", encoding="utf-8")
+        (self.work / "newsboat.conf").write_text(
+            f"reload-threads {concurrency}\nshow-read-feeds yes\n", encoding="utf-8")
+        self.newsboat_env = dict(os.environ, HOME=str(self.work))
+        self.newsboat = None if newsboat is None else [
+            newsboat, "-x", "reload", "-u", str(self.work / "urls"), "-c",
+            str(self.work / "newsboat.db"), "-C", str(self.work / "newsboat.conf")]
+
+    def wirewatch_pair(self) -> tuple[tuple, tuple, int]:
+        """A cold refresh into an empty cache, then the all-304 one, (wall, MB, CPU) each; and
+        the items stored."""
+        shutil.rmtree(self.work / "cache", ignore_errors=True)
+        cold = timed(self.wirewatch, cwd=str(ROOT))
+        warm = timed(self.wirewatch, cwd=str(ROOT))
+        return cold, warm, count_items(self.work / "cache" / "wirewatch.sqlite3")
+
+    def newsboat_pair(self) -> tuple[tuple, tuple]:
+        for name in ("newsboat.db", "newsboat.db.lock"):
+            (self.work / name).unlink(missing_ok=True)
+        cold = timed(self.newsboat, env=self.newsboat_env)
+        warm = timed(self.newsboat, env=self.newsboat_env)
+        return cold, warm
+
+
+def note(figures: dict[str, list[float]], cpu: dict[str, list[float]], rss: dict[str, float],
+         who: str, cold: tuple, warm: tuple) -> None:
+    """One round of one program: its wall and CPU seconds, cold and 304, and its peak memory."""
+    for label, (wall, peak, seconds) in (("cold", cold), ("304", warm)):
+        figures.setdefault(f"{who} {label}", []).append(wall)
+        cpu.setdefault(f"{who} {label}", []).append(seconds)
+        rss[who] = max(rss.get(who, 0.0), peak)
+
+
+def report(feeds: int, items: int, figures: dict[str, list[float]], cpu: dict[str, list[float]],
+           rss: dict[str, float], stored: int) -> None:
+    print(f"\n{feeds} feeds x {items} items ({stored} items stored), medians of "
+          f"{len(figures['wirewatch cold'])} interleaved rounds:")
+    for label in ("cold", "304"):
+        ours = statistics.median(figures[f"wirewatch {label}"])
+        line = f"  {label:>4}: wirewatch {ours:6.2f} s"
+        if figures.get(f"newsboat {label}"):
+            theirs = statistics.median(figures[f"newsboat {label}"])
+            ratio = ours / theirs
+            verdict = "meets" if ratio <= GOALS[label] else "MISSES"
+            line += (f"   newsboat {theirs:6.2f} s   ratio {ratio:5.2f}x newsboat's time"
+                     f"   goal <= {GOALS[label]}x: {verdict}")
+        print(line)
+        print("        runs: " + "  ".join(
+            f"{who} " + " ".join(f"{s:.2f}" for s in figures.get(f"{who} {label}", []))
+            for who in ("wirewatch", "newsboat") if figures.get(f"{who} {label}")))
+        print("        CPU (median): " + "  ".join(
+            f"{who} {statistics.median(cpu[f'{who} {label}']):.2f} s"
+            for who in ("wirewatch", "newsboat") if cpu.get(f"{who} {label}")))
+    print("  peak RSS: " + ", ".join(f"{who} {mb:.0f} MB" for who, mb in rss.items()))
+
+
 def main() -> None:
     options = argparse.ArgumentParser()
-    options.add_argument("--feeds", type=int, default=500)
+    options.add_argument("--feeds", type=int, nargs="+", default=[300, 1000])
     options.add_argument("--items", type=int, default=50)
     options.add_argument("--concurrency", type=int, default=16)
+    options.add_argument("--rounds", type=int, default=3)
     args = options.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="wirewatch-bench-"))
     site = work / "site"
-    site.mkdir()
-    docs = [feed_doc(n, args.items) for n in range(args.feeds)]
-    for n, doc in enumerate(docs):
-        (site / f"feed{n}.xml").write_bytes(doc)
+    newsboat = shutil.which("newsboat")
+    largest = max(args.feeds)
+    docs = [feed_doc(n, args.items) for n in range(largest)]
+    for size in args.feeds:
+        (site / f"n{size}").mkdir(parents=True)
+        for n in range(size):
+            (site / f"n{size}" / f"feed{n}.xml").write_bytes(docs[n])
     server = subprocess.Popen([sys.executable, str(Path(__file__).with_name("static_server.py")),
                                str(site)], stdout=subprocess.PIPE)
     port = int(server.stdout.readline())
-    urls = [f"http://127.0.0.1:{port}/feed{n}.xml" for n in range(args.feeds)]
-    print(f"{args.feeds} feeds x {args.items} items, {sum(map(len, docs)) / 1e6:.1f} MB, "
-          f"concurrency {args.concurrency}, server pid {server.pid}")
+    print(f"feeds of {args.items} items, {len(docs[0]) / 1e3:.0f} kB each, concurrency "
+          f"{args.concurrency} (newsboat: reload-threads {args.concurrency}), server pid "
+          f"{server.pid}; machine load {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    if newsboat is None:
+        print("newsboat not installed (apt-get install newsboat): wirewatch figures only")
     try:
         strict, tolerant = parse_times(docs[0])
-        print(f"parse one {args.items}-item feed: lxml {strict:.2f} ms, feedparser {tolerant:.2f} ms "
-              f"({tolerant / strict:.0f}x)")
-
-        config = work / "feeds.toml"
-        lines = ["[settings]", f"concurrency = {args.concurrency}", "full_text = \"never\"", ""]
-        for n, url in enumerate(urls):
-            lines += ["[[feeds]]", f'name = "feed {n}"', f'url = "{url}"', ""]
-        config.write_text("\n".join(lines), encoding="utf-8")
-        wirewatch = [sys.executable, "-m", "tui", "--config", str(config), "--cache",
-                     str(work / "cache"), "fetch", "--json"]
-        results = {}
-        for label in ("cold", "304"):
-            wall, rss_mb, out = timed(wirewatch, cwd=str(ROOT))
-            results[("wirewatch", label)] = wall
-            print(f"wirewatch fetch {label:>4}: {wall:6.2f} s wall, {rss_mb:6.0f} MB peak RSS")
-        items = subprocess.run(
-            [sys.executable, "-c", "import sqlite3,sys; print(sqlite3.connect(sys.argv[1])"
-             ".execute('select count(*) from items').fetchone()[0])",
-             str(work / "cache" / "wirewatch.sqlite3")], capture_output=True, text=True).stdout
-        print(f"  items stored: {items.strip()}")
-
-        newsboat = shutil.which("newsboat")
-        if newsboat is None:
-            print("newsboat not installed (apt-get install newsboat): no comparison")
-            return
-        (work / "urls").write_text("\n".join(urls) + "\n", encoding="utf-8")
-        (work / "newsboat.conf").write_text(
-            f"reload-threads {args.concurrency}\nshow-read-feeds yes\n", encoding="utf-8")
-        env = dict(os.environ, HOME=str(work))
-        command = [newsboat, "-x", "reload", "-u", str(work / "urls"), "-c",
-                   str(work / "newsboat.db"), "-C", str(work / "newsboat.conf")]
-        for label in ("cold", "304"):
-            wall, rss_mb, _ = timed(command, env=env)
-            results[("newsboat", label)] = wall
-            print(f"newsboat -x reload {label:>4}: {wall:6.2f} s wall, {rss_mb:6.0f} MB peak RSS")
-        for label in ("cold", "304"):
-            ratio = results[("newsboat", label)] / results[("wirewatch", label)]
-            print(f"{label}: wirewatch is {ratio:.2f}x newsboat's speed "
-                  f"({'faster' if ratio > 1 else 'slower'})")
+        print(f"parse one {args.items}-item feed: lxml {strict:.2f} ms, feedparser {tolerant:.2f} ms")
+        for size in args.feeds:
+            run = Run(work, port, size, args.concurrency, newsboat)
+            figures: dict[str, list[float]] = {}
+            cpu: dict[str, list[float]] = {}
+            rss: dict[str, float] = {}
+            stored = 0
+            for _ in range(args.rounds):
+                cold, warm, stored = run.wirewatch_pair()
+                note(figures, cpu, rss, "wirewatch", cold, warm)
+                if run.newsboat is not None:
+                    note(figures, cpu, rss, "newsboat", *run.newsboat_pair())
+            report(size, args.items, figures, cpu, rss, stored)
     finally:
         server.terminate()
         shutil.rmtree(work, ignore_errors=True)

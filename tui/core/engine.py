@@ -22,9 +22,10 @@ from tui.core.cache.mentions import settle as settle_mentions
 from tui.core.cache.query import item_link
 from tui.core.cache.store import IngestResult, Store
 from tui.core.config.model import Config, FeedConfig
-from tui.core.ingest.feeds import FeedError, parse_feed
+from tui.core.ingest.feeds import FeedError, ParsedFeed, parse_feed
 from tui.core.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from tui.core.ingest.sanitize import one_line
+from tui.core.ingest.workers import MIN_FEEDS, ParserPool
 from tui.core.names.watch import Watcher
 from tui.core.text.fulltext import PAGE_ACCEPT, TextJob, apply_page, due_text_jobs
 
@@ -140,6 +141,11 @@ class Engine:
         writer = self._writer
         loop = asyncio.get_running_loop()
         done = 0
+        batches = _Batches(loop, writer, self._store_batch)
+        # A big refresh parses in worker processes, so the writer thread only writes.
+        parsers = ParserPool() if len(chosen) >= MIN_FEEDS else None
+        if parsers is not None:
+            parsers.start()
         async with Fetcher(self.fetch_limits()) as fetcher:
             async def one(feed: FeedConfig) -> FeedReport:
                 """One feed, whatever happens to it: a failure is its report, never an
@@ -151,19 +157,26 @@ class Engine:
                     fetched = await fetcher.get(
                         url, etag=state.etag if state else None,
                         last_modified=state.last_modified if state else None)
-                    return await loop.run_in_executor(
-                        writer, self._store_result, config, feed, url, fetched, failures)
+                    parsed = None
+                    if parsers is not None and fetched.error is None and fetched.body:
+                        parsed = await parsers.parse(fetched.body, fetched.headers, fetched.url,
+                                                     feed.language)
+                    return await batches.store((config, feed, url, fetched, failures, parsed))
                 except Exception as error:                    # a bug or a cache fault
                     return await loop.run_in_executor(
                         writer, self._unexpected, config, feed, url, error, failures)
 
             tasks = [asyncio.ensure_future(one(feed)) for feed in chosen]
-            for finished in asyncio.as_completed(tasks):
-                feed_report = await finished
-                report.feeds.append(feed_report)
-                done += 1
-                if on_progress is not None:
-                    on_progress(done, len(chosen), feed_report)
+            try:
+                for finished in asyncio.as_completed(tasks):
+                    feed_report = await finished
+                    report.feeds.append(feed_report)
+                    done += 1
+                    if on_progress is not None:
+                        on_progress(done, len(chosen), feed_report)
+            finally:
+                if parsers is not None:
+                    await parsers.close()
             touched = report.touched_ids()
             text_changed: list[int] = []
             try:
@@ -236,9 +249,24 @@ class Engine:
                     self._writer, lambda: evaluate(self.store, self.running.rules, changed))
         return next(iter(outcomes), "error")
 
+    def _store_batch(self, jobs: list[tuple]) -> list[FeedReport | Exception]:
+        """Parse and store fetched feeds in one transaction (runs on the writer thread).
+
+        A commit per feed cost more than storing a small feed; each feed is still all or
+        nothing (a savepoint), and a feed that fails is its own report, not the batch's.
+        """
+        reports: list[FeedReport | Exception] = []
+        with self.store.batch():
+            for job in jobs:
+                try:
+                    reports.append(self._store_result(*job))
+                except Exception as error:          # handed back to its feed's task
+                    reports.append(error)
+        return reports
+
     def _store_result(self, config: Config, feed: FeedConfig, url: str, fetched: FetchResult,
-                      failures: int) -> FeedReport:
-        """Parse and store one fetch result (runs on the writer thread)."""
+                      failures: int, parsed: ParsedFeed | FeedError | None = None) -> FeedReport:
+        """Parse (unless a worker did) and store one fetch result (runs on the writer thread)."""
         now = time.time()
         period = config.refresh_minutes(feed) * 60
         base = FeedReport(name=feed.name, url=url, status="ok", http_status=fetched.status,
@@ -253,11 +281,14 @@ class Engine:
             base.status = "not_modified"
             return base
         parse_started = time.perf_counter()
-        try:
-            parsed = parse_feed(fetched.body or b"", fetched.headers, base_url=fetched.url,
-                                language=feed.language)
-        except FeedError as error:
-            return self._fail(base, str(error), now, period, failures)
+        if parsed is None:
+            try:
+                parsed = parse_feed(fetched.body or b"", fetched.headers, base_url=fetched.url,
+                                    language=feed.language)
+            except FeedError as error:
+                parsed = error
+        if isinstance(parsed, FeedError):
+            return self._fail(base, str(parsed), now, period, failures)
         result: IngestResult = self.store.ingest(
             feed.name, parsed, now=now, matcher=self.running.watcher,
             record=dict(common, title=parsed.title, language=parsed.language))
@@ -290,6 +321,55 @@ class Engine:
 
 
 ERROR_MAX = 300
+#: Most feeds stored in one transaction: enough to spread a commit's cost, few enough that
+#: progress keeps moving and another process waiting for the lock is not kept long.
+BATCH_MAX = 64
+
+
+class _Batches:
+    """Hands fetched feeds to the writer thread in batches: whatever arrived while the writer
+    was busy goes in its next transaction. A lone feed is stored at once, so nothing waits
+    for a batch to fill."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, writer: ThreadPoolExecutor,
+                 store_batch: Callable[[list[tuple]], list[FeedReport | Exception]]) -> None:
+        self._loop = loop
+        self._writer = writer
+        self._store_batch = store_batch
+        self._waiting: list[tuple[tuple, asyncio.Future]] = []
+        self._busy = False
+
+    async def store(self, job: tuple) -> FeedReport:
+        """Store one fetched feed; its report, or the exception storing it raised."""
+        done = self._loop.create_future()
+        self._waiting.append((job, done))
+        if not self._busy:
+            self._next()
+        return await done
+
+    def _next(self) -> None:
+        batch, self._waiting = self._waiting[:BATCH_MAX], self._waiting[BATCH_MAX:]
+        self._busy = True
+        stored = self._loop.run_in_executor(
+            self._writer, self._store_batch, [job for job, _ in batch])
+        stored.add_done_callback(lambda outcome: self._settle(batch, outcome))
+
+    def _settle(self, batch: list[tuple[tuple, asyncio.Future]], outcome: asyncio.Future) -> None:
+        self._busy = False
+        failure = None if outcome.cancelled() else outcome.exception()
+        for index, (_, done) in enumerate(batch):
+            if done.done():
+                continue
+            if outcome.cancelled():
+                done.cancel()
+            elif failure is not None:           # the transaction itself failed
+                done.set_exception(failure)
+            elif isinstance(result := outcome.result()[index], Exception):
+                done.set_exception(result)
+            else:
+                done.set_result(result)
+        if self._waiting:
+            self._next()
 
 
 def _failed_fetch(url: str, error: str) -> FetchResult:

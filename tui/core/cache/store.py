@@ -66,7 +66,9 @@ class IngestResult:
 def make_uid(feed: str, key: str) -> str:
     """A short, stable, URL- and shell-safe id: 10 base32 characters of a hash."""
     digest = hashlib.sha1(f"{feed}\x00{key}".encode("utf-8", "surrogatepass")).digest()
-    return base64.b32encode(digest).decode("ascii")[:10].lower()
+    # Base32 turns each 5 bytes into 8 characters on their own: the first 10 characters come
+    # from the first 10 bytes (encoding all 20 cost a refresh of 15,000 items 50 ms).
+    return base64.b32encode(digest[:10]).decode("ascii")[:10].lower()
 
 
 def content_digest(title: str, summary: str, text: str | None) -> str:
@@ -178,8 +180,22 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction that takes the lock first, so it never fails half-way on BUSY."""
+        """A write transaction that takes the lock first, so it never fails half-way on BUSY.
+
+        Inside another one (a refresh stores several feeds per transaction) it is a savepoint:
+        its failure undoes its own writes only, and the outer transaction commits the rest.
+        """
         conn = self.connection
+        if conn.in_transaction:
+            conn.execute("SAVEPOINT nested")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK TO nested")
+                conn.execute("RELEASE nested")
+                raise
+            conn.execute("RELEASE nested")
+            return
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
@@ -187,6 +203,13 @@ class Store:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several writes in one transaction, each still all or nothing on its own: a commit
+        per feed cost a refresh more than storing a small feed does."""
+        with self.transaction():
+            yield
 
     def meta(self, key: str) -> str | None:
         row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -264,39 +287,74 @@ class Store:
         """
         result = IngestResult()
         with self.transaction() as conn:
+            known = self._known_items(conn, feed, [entry.key for entry in parsed.entries])
+            fresh = [entry for entry in parsed.entries if entry.key not in known]
             for entry in parsed.entries:
-                row_id, state = self._upsert(conn, feed, entry, now)
-                if state == "new":
-                    result.new.append(row_id)
-                elif state == "updated":
+                if entry.key not in known:
+                    continue
+                row_id, state = self._update(conn, entry, known[entry.key], now)
+                if state == "updated":
                     result.updated.append(row_id)
                 if state != "same" and matcher is not None:
                     self.rematch(conn, row_id, matcher)
+            result.new = self._insert_new(conn, feed, fresh, now, matcher)
             if record is not None:
                 self.record_fetch(feed, conn=conn, **record)
         return result
 
-    def _upsert(self, conn: sqlite3.Connection, feed: str, entry: Entry,
+    @staticmethod
+    def _known_items(conn: sqlite3.Connection, feed: str,
+                     keys: Sequence[str]) -> dict[str, sqlite3.Row]:
+        """The stored items of `feed` among `keys`, by key: one query per 500 keys rather
+        than one per entry."""
+        known: dict[str, sqlite3.Row] = {}
+        for chunk in chunks(keys, 500):
+            marks = ",".join("?" * len(chunk))
+            for row in conn.execute(
+                    f"SELECT id, key, title, summary, text, versions FROM items "
+                    f"WHERE feed = ? AND key IN ({marks})", [feed, *chunk]):
+                known[row["key"]] = row
+        return known
+
+    def _insert_new(self, conn: sqlite3.Connection, feed: str, entries: Sequence[Entry],
+                    now: float, matcher: Matcher | None) -> list[int]:
+        """Insert items not seen before, with their first version, search index entries and
+        matches, a statement for each table rather than several per item.
+
+        Row ids are given here, as SQLite would (the largest plus one, the write lock held),
+        so the search index is filled by one statement over the range: cheaper than the row
+        trigger it replaces (schema step 5). Nothing to re-read or delete: they are new.
+        """
+        if not entries:
+            return []
+        first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM items").fetchone()[0]
+        ids = range(first, first + len(entries))
+        conn.executemany(
+            "INSERT INTO items(id, uid, feed, key, link, title, summary, content, published, "
+            "published_raw, first_seen, sort_time, updated) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(row_id, make_uid(feed, e.key), feed, e.key, e.link, e.title, e.summary, e.content,
+              e.published, e.published_raw, now,
+              e.published if e.published is not None else now, now)
+             for row_id, e in zip(ids, entries)])
+        conn.executemany(
+            "INSERT INTO versions(item_id, number, title, summary, text, digest, seen) "
+            "VALUES (?, 1, ?, ?, NULL, ?, ?)",
+            [(row_id, e.title, e.summary, content_digest(e.title, e.summary, None), now)
+             for row_id, e in zip(ids, entries)])
+        index_items(conn, ids[0], ids[-1])
+        if matcher is not None:
+            conn.executemany(
+                'INSERT INTO matches(item_id, field, start, "end", name, category, text) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(row_id, m.field, m.start, m.end, m.name, m.category, m.text)
+                 for row_id, e in zip(ids, entries)
+                 for m in matcher.find_fields({"title": e.title, "summary": e.summary})])
+        return list(ids)
+
+    def _update(self, conn: sqlite3.Connection, entry: Entry, existing: sqlite3.Row,
                 now: float) -> tuple[int, str]:
-        existing = conn.execute(
-            "SELECT id, title, summary, text, versions FROM items WHERE feed = ? AND key = ?",
-            (feed, entry.key)).fetchone()
-        if existing is None:
-            stamp = entry.published
-            uid = make_uid(feed, entry.key)
-            cursor = conn.execute(
-                "INSERT INTO items(uid, feed, key, link, title, summary, content, published, "
-                "published_raw, first_seen, sort_time, updated) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (uid, feed, entry.key, entry.link, entry.title, entry.summary, entry.content,
-                 stamp, entry.published_raw, now, stamp if stamp is not None else now, now))
-            row_id = cursor.lastrowid
-            conn.execute(
-                "INSERT INTO versions(item_id, number, title, summary, text, digest, seen) "
-                "VALUES (?, 1, ?, ?, ?, ?, ?)",
-                (row_id, entry.title, entry.summary, None,
-                 content_digest(entry.title, entry.summary, None), now))
-            return row_id, "new"
+        """A known item seen again: the same, a new version, or back to an earlier one."""
         row_id = existing["id"]
         if (" ".join(entry.title.split()) == " ".join(existing["title"].split())
                 and " ".join(entry.summary.split()) == " ".join(existing["summary"].split())):
@@ -422,6 +480,16 @@ class Store:
                 "DELETE FROM items WHERE sort_time < ? AND first_seen < ? AND starred = 0 "
                 "AND id NOT IN (SELECT item_id FROM hits)", (cutoff, cutoff))
             return cursor.rowcount
+
+
+def index_items(conn: sqlite3.Connection, first_id: int, last_id: int) -> None:
+    """Add the items with ids `first_id`..`last_id` to the full-text index. Items are indexed
+    by whoever inserts them (there is no insert trigger since schema step 5); edits and
+    deletions still keep the index in step through triggers."""
+    conn.execute(
+        "INSERT INTO items_fts(rowid, title, summary, text) "
+        "SELECT id, title, summary, coalesce(text, content) FROM items "
+        "WHERE id BETWEEN ? AND ?", (first_id, last_id))
 
 
 def match_fields(row: sqlite3.Row) -> dict[str, str]:

@@ -24,6 +24,8 @@ from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
+from tui.core.ingest import sanitize
+
 EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
 FUTURE_SLACK = timedelta(days=2)
 
@@ -113,6 +115,36 @@ def _rfc822(raw: str) -> datetime | None:
     if found.tzinfo is None and zone and zone.group(3) not in ("GMT", "UT", "UTC"):
         return None  # a zone we cannot read: better unknown than hours off
     return found
+
+
+_MONTHS = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6, "Jul": 7, "Aug": 8,
+           "Sep": 9, "Oct": 10, "Nov": 11, "Dec": 12}
+#: The RFC 822 date nearly every RSS feed writes: "Wed, 02 Dec 2026 14:05:00 +0000" (or GMT).
+#: "-0000" is left to the careful path, which reads it as "zone unknown".
+_COMMON_RFC822 = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d\d?) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|"
+    r"Nov|Dec) (\d{4}) (\d\d):(\d\d):(\d\d) (?:GMT|UTC?|([+-])(\d\d)(\d\d))\Z")
+
+
+def _common_rfc822(raw: str) -> datetime | None:
+    """The shortcut for `_rfc822` on the common form: the same datetime, or None to take
+    the careful path (another form, a "-0000", or a date that does not exist)."""
+    found = _COMMON_RFC822.match(raw)
+    if found is None:
+        return None
+    day, month, year, hour, minute, second, sign, zone_hours, zone_minutes = found.groups()
+    offset = timedelta(0)
+    if sign:
+        offset = timedelta(hours=int(zone_hours), minutes=int(zone_minutes))
+        if sign == "-":
+            if not offset:
+                return None
+            offset = -offset
+    try:
+        return datetime(int(year), _MONTHS[month], int(day), int(hour), int(minute),
+                        int(second), tzinfo=timezone(offset))
+    except ValueError:
+        return None
 
 
 def _stdlib(raw: str, language: str | None) -> datetime | None:
@@ -271,6 +303,10 @@ def parse_date(
     if not raw or not raw.strip():
         return None
     raw = " ".join(raw.split())[:200]
+    if sanitize.FAST_PATHS and (common := _common_rfc822(raw)) is not None:
+        found = in_range(common, now)
+        if found is not None:
+            return found
     relative = _RELATIVE.search(raw) is not None
     if not relative:
         found = in_range(_stdlib(raw, language), now)

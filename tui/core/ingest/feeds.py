@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from tui.core.ingest import sanitize
 from tui.core.ingest.dates import DateBudget, parse_date
 from tui.core.ingest.sanitize import (
     SHORT_MAX,
@@ -238,7 +239,11 @@ class _Unsure(Exception):
 
 
 def _text(element) -> str:
-    return "".join(element.itertext()) if element is not None else ""
+    if element is None:
+        return ""
+    if sanitize.FAST_PATHS and not len(element):    # no children: its own text is all of it
+        return element.text or ""
+    return "".join(element.itertext())
 
 
 def _first(parent, *tags):
@@ -472,11 +477,21 @@ def _resolve_links(feed: ParsedFeed, base_url: str | None) -> None:
         entry.link = _resolved_link(entry.link, base_url)
 
 
+#: An absolute http(s) link that urljoin returns as it is, whatever the base: printable
+#: ASCII without spaces, and none of what its parse-and-rebuild could change (an empty query
+#: or fragment, ";" parameters, "[" hosts, which may also be invalid, an empty host).
+_PLAIN_ABSOLUTE = re.compile(
+    r"https?://[!$%&'()*+,\-.0-9:=@A-Z_a-z~][!$%&'()*+,\-./0-9:=@A-Z_a-z~]*"
+    r"(?:\?[!$%&'()*+,\-./0-9:=?@A-Z_a-z~]+)?\Z")
+
+
 def _resolved_link(link: str | None, base_url: str | None) -> str | None:
     """One item's link, absolute and http(s), or None. urllib raises ValueError on some
     (an unclosed "[" of an IPv6 host): one such link used to lose the whole feed."""
     if not link:
         return None
+    if sanitize.FAST_PATHS and _PLAIN_ABSOLUTE.match(link):
+        return link     # what urljoin and urlsplit would give back unchanged
     try:
         if base_url:
             link = urljoin(base_url, link)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
+import sys
 import time
 import zlib
 from collections.abc import AsyncIterator, Iterator
@@ -35,6 +36,10 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from types import TracebackType
 
+# httpx imports its command-line client (click and rich: a third of its import time, paid by
+# every `wirewatch fetch`) unless that import fails; wirewatch never runs it, and a None in
+# sys.modules is Python's way of saying "not available" (httpx then defines a stub).
+sys.modules.setdefault("httpx._main", None)
 import httpx
 
 from tui import __version__
@@ -374,6 +379,10 @@ async def _read(response: httpx.Response, cap: int) -> bytes | None:
     """Read a final (non-redirect) response: the bounded body, None on 304, else raise."""
     status = response.status_code
     if status == 304:
+        # A 304 has no body, but until its (empty) end is read httpcore counts the response
+        # unfinished and closes the connection instead of keeping it for the next feed.
+        async for _ in response.aiter_raw():
+            pass
         return None
     if not 200 <= status < 300:
         raise _Failure(_status_line(status))
