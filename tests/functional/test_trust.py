@@ -359,6 +359,28 @@ def test_a_damaged_search_index_is_one_line_and_repair_rebuilds_it(tmp_path, htt
         "US weighs recognition of Crimea"]
 
 
+def test_repair_keeps_feed_content_searchable_and_a_sound_index_is_not_called_damaged(
+        tmp_path, http_server):
+    """The index holds an item's page text, else the feed's own content; a rebuild and the
+    integrity check read the same (they once read only the page text)."""
+    serve(http_server, "/wire.xml", [
+        item(1, title="Talks resume", content="<p>The Zaporizhzhia plant was discussed.</p>"),
+        item(2, title="Weather")])
+    config = site_config(tmp_path, http_server)
+    assert wirewatch(config, "fetch").returncode == 0
+
+    def found() -> list[str]:
+        searched = wirewatch(config, "headlines", "--search", "Zaporizhzhia", "--json")
+        assert searched.returncode == 0, searched.stderr
+        return [i["title"] for i in json.loads(searched.stdout)["items"]]
+
+    assert found() == ["Talks resume"]
+    repaired = wirewatch(config, "repair")
+    assert repaired.returncode == 0, repaired.stderr
+    assert "damaged" not in repaired.stdout, repaired.stdout
+    assert found() == ["Talks resume"]
+
+
 @contextmanager
 def read_only(folder: Path):
     """`folder` made read-only for real: by permissions for an ordinary user, by a read-only
