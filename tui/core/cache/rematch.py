@@ -1,0 +1,309 @@
+"""Whole-cache re-match: when the watchlist (or the matcher's rules) changes, the stored
+items are matched again, and only the items whose matches came out different are written.
+
+Why this shape. A re-match of 100,000 items against 500 terms used to cost 5 s, and a watchlist
+edit (a term added) changes the matches of a few dozen of them. So:
+
+1. An edit of a few terms looks only where they may matter. Each term has a fingerprint of
+   what it compiles to (``Watcher.term_fingerprints``, kept in meta beside the matches): a term
+   whose fingerprint is unchanged finds exactly what it found before. The items to match again
+   are those where a term now gone was matched (read from the matches table) and those where
+   a new or changed term may be (``Watcher.screen``: its stems anywhere in the lower-cased
+   text, one automaton pass over all the texts). Ties between overlapping mentions go to the
+   earlier term, so when the kept terms changed order, or most terms changed, or nothing is
+   known of the stored matches (a matcher upgrade), every item is matched again.
+2. Items are read in one query, as plain tuples, inside one write transaction taken first (no
+   fetch stores items in between; readers see the old matches or the new, never a mix), and
+   matched in forked worker processes when there are many and the machine has more than one
+   core (the workers inherit the matcher and the items, nothing is pickled to them, and send
+   back plain tuples), else in this process. A child only runs the matcher, never SQLite, so
+   a thread of the parent holding a lock in it cannot hang the child.
+3. The new matches go to a temporary table, and one EXCEPT each way names the items whose
+   matches differ from the stored ones.
+4. Only those items are rewritten. Their hours are marked for the mention recount in one
+   statement while the per-row mention triggers are set aside (they cost more than the rows
+   themselves); when most items changed, the matches' indexes are dropped and rebuilt once.
+
+The result is the matches table a fresh match of every item gives, row for row, with the
+mention counts and alert hits to match (tests/unit/test_rematch.py; figures:
+tests/bench/bench_rematch_cache.py).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from typing import Protocol
+
+from tui.core.cache.schema import MENTION_MATCH_TRIGGERS
+from tui.core.names.watch import Match
+
+# Below this many items forking costs more than it saves (a pool starts in ~30 ms; 20,000
+# items match in ~0.2 s).
+PARALLEL_MIN_ITEMS = 20_000
+MAX_PROCESSES = 8
+# Items read, matched and compared per pass: bounds the memory a million-item cache needs.
+BLOCK_ITEMS = 100_000
+# When more than this share of the items changed, rebuilding the matches' indexes once is
+# cheaper than updating them row by row.
+REBUILD_INDEXES_SHARE = 0.25
+
+_COLUMNS = 'item_id, field, start, "end", name, category, text'
+_ItemRow = tuple[int, str, str, "str | None"]
+_MatchRow = tuple[int, str, int, int, str, str, str]
+
+
+class Matcher(Protocol):
+    """What the store needs of the watchlist engine (tui.core.names.watch.Watcher)."""
+
+    fingerprint: str
+
+    def find_fields(self, fields: dict[str, str]) -> Sequence[Match]: ...
+
+
+def fields_to_match(title: str, summary: str, text: str | None) -> dict[str, str]:
+    """The fields of an item that names and rule terms are looked for in, in that order."""
+    fields = {"title": title, "summary": summary}
+    if text:
+        fields["text"] = text
+    return fields
+
+
+@dataclass(frozen=True)
+class Rematched:
+    """What a whole-cache re-match did."""
+
+    items: int        # items matched again
+    changed: int      # items whose matches differed, and were rewritten
+    processes: int    # processes that matched them
+
+
+def match_rows(matcher: Matcher, rows: Sequence[_ItemRow]) -> list[_MatchRow]:
+    """The match rows (as stored) of these items."""
+    out: list[_MatchRow] = []
+    for row_id, title, summary, text in rows:
+        out += [(row_id, m.field, m.start, m.end, m.name, m.category, m.text)
+                for m in matcher.find_fields(fields_to_match(title, summary, text))]
+    return out
+
+
+def process_count(items: int, requested: int | None = None) -> int:
+    """How many processes to match `items` with: the cores this process may use (at most
+    MAX_PROCESSES), one per PARALLEL_MIN_ITEMS; 1 where fork is not available."""
+    if requested is not None:
+        wanted = requested
+    else:
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except AttributeError:             # not on Linux
+            cores = os.cpu_count() or 1
+        wanted = min(cores, MAX_PROCESSES, items // PARALLEL_MIN_ITEMS)
+    if wanted > 1 and "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(wanted, items))
+
+
+_Work = Callable[[Sequence[_ItemRow]], list]
+# What the forked workers inherit: set just before the fork, read only in the children.
+_INHERITED: tuple[_Work, Sequence[_ItemRow]] | None = None
+
+
+def _run_slice(bounds: tuple[int, int]) -> list:
+    assert _INHERITED is not None
+    work, rows = _INHERITED
+    return work(rows[bounds[0]:bounds[1]])
+
+
+def run_in_processes(work: _Work, rows: Sequence[_ItemRow], processes: int) -> list:
+    """`work(rows)`, split over `processes` forked workers (in this process when 1); the
+    workers inherit `work` and `rows` (neither is pickled) and send back their lists."""
+    global _INHERITED
+    if processes <= 1 or len(rows) < 2:
+        return work(rows)
+    # A few slices per worker, so one slow slice does not leave the other cores idle.
+    step = -(-len(rows) // (processes * 3))
+    slices = [(start, min(start + step, len(rows))) for start in range(0, len(rows), step)]
+    _INHERITED = (work, rows)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            parts = pool.map(_run_slice, slices, chunksize=1)
+    finally:
+        _INHERITED = None
+    return [value for part in parts for value in part]
+
+
+# --- which items to look at again ---------------------------------------------------------
+
+TERMS_META = "watch_terms"
+# An edit that changes more than this share of the terms is re-matched whole: screening for
+# most of the watchlist costs about what matching with all of it does.
+SCREEN_MAX_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """A watchlist edit seen term by term: the terms to screen the items for (positions in
+    the new watchlist), and the (name, category) of the terms gone."""
+
+    added: list[int]
+    gone: list[tuple[str, str]]
+
+
+def _terms_record(matcher: Matcher) -> str | None:
+    fingerprints = getattr(matcher, "term_fingerprints", None)
+    terms = getattr(matcher, "terms", None)
+    if fingerprints is None or terms is None:
+        return None
+    return json.dumps([[f, t.name, t.category] for f, t in zip(fingerprints, terms, strict=True)],
+                      ensure_ascii=False)
+
+
+def _edit(conn: sqlite3.Connection, matcher: Matcher) -> _Edit | None:
+    """How the watchlist changed since the stored matches were made, when only a few of its
+    terms did and the others kept their order (ties between overlapping mentions go to the
+    earlier term); None when the whole cache must be matched again."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (TERMS_META,)).fetchone()
+    if row is None or not hasattr(matcher, "screen") or _terms_record(matcher) is None:
+        return None
+    try:
+        stored = [(str(f), str(name), str(category)) for f, name, category in json.loads(row[0])]
+    except (ValueError, TypeError):
+        return None
+    old = [f for f, _, _ in stored]
+    new = list(matcher.term_fingerprints)       # type: ignore[attr-defined]
+    if len(set(old)) != len(old) or len(set(new)) != len(new):
+        return None
+    kept = set(old) & set(new)
+    if [f for f in old if f in kept] != [f for f in new if f in kept]:
+        return None
+    added = [k for k, f in enumerate(new) if f not in kept]
+    gone = [(name, category) for f, name, category in stored if f not in kept]
+    if len(added) + len(gone) > SCREEN_MAX_SHARE * max(len(new), 1):
+        return None
+    return _Edit(added, gone)
+
+
+def _screen_and_match(matcher: Matcher, screen: Callable[[Sequence[str]], list[int]],
+                      known: set[int]) -> _Work:
+    """Work for the workers: the items a changed term may be in (`known`, or passing
+    `screen`), matched. Returns their ids, as 1-tuples, then their match rows (7-tuples), in
+    one list, so that the same fork-and-collect serves both kinds of re-match."""
+    def work(rows: Sequence[_ItemRow]) -> list:
+        passed = set(screen(["\x00".join(part for part in row[1:] if part) for row in rows]))
+        chosen = [row for k, row in enumerate(rows) if k in passed or row[0] in known]
+        return [(row[0],) for row in chosen] + match_rows(matcher, chosen)
+    return work
+
+
+# --- the re-match ---------------------------------------------------------------------------
+
+def rematch_all(conn: sqlite3.Connection, matcher: Matcher, *,
+                processes: int | None = None) -> Rematched:
+    """Match the cache's items again and rewrite the matches of those that changed, inside the
+    caller's write transaction on `conn`. After an edit of a few terms only the items they are
+    or were in are matched again (see `_edit`); otherwise every item is."""
+    for table in ("rematch_new", "rematch_items"):
+        conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    conn.execute("CREATE TEMP TABLE rematch_new (item_id INTEGER NOT NULL, field TEXT NOT NULL, "
+                 'start INTEGER NOT NULL, "end" INTEGER NOT NULL, name TEXT NOT NULL, '
+                 "category TEXT NOT NULL, text TEXT NOT NULL)")
+    # The items matched again (all of them when none are listed), then those that changed.
+    conn.execute("CREATE TEMP TABLE rematch_items (item_id INTEGER PRIMARY KEY)")
+    total = conn.execute("SELECT count(*) FROM items").fetchone()[0]
+    used = process_count(min(total, BLOCK_ITEMS), processes)
+    edit = _edit(conn, matcher)
+    work: _Work
+    if edit is None:
+        work = partial(match_rows, matcher)
+    else:
+        known = {item_id for name, category in edit.gone for (item_id,) in conn.execute(
+            "SELECT DISTINCT item_id FROM matches WHERE name = ? AND category = ?",
+            (name, category))}
+        work = _screen_and_match(matcher, matcher.screen(edit.added), known)  # type: ignore[attr-defined]
+    examined = 0
+    last_id = -1
+    while True:
+        cursor = conn.cursor()
+        cursor.row_factory = None          # plain tuples: a third of the time of sqlite3.Row
+        rows = cursor.execute(
+            "SELECT id, title, summary, text FROM items WHERE id > ? ORDER BY id LIMIT ?",
+            (last_id, BLOCK_ITEMS)).fetchall()
+        if not rows:
+            break
+        found = run_in_processes(work, rows, used)
+        ids = [value for value in found if len(value) == 1]
+        conn.executemany("INSERT INTO temp.rematch_items VALUES (?)", ids)
+        conn.executemany("INSERT INTO temp.rematch_new VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         [value for value in found if len(value) > 1] if ids else found)
+        examined += len(ids) if edit is not None else len(rows)
+        last_id = rows[-1][0]
+    old = (f"(SELECT {_COLUMNS} FROM main.matches WHERE item_id IN "
+           "(SELECT item_id FROM temp.rematch_items))" if edit is not None else "main.matches")
+    differing = " UNION ".join(
+        f"SELECT item_id FROM (SELECT {_COLUMNS} FROM {newer} EXCEPT SELECT {_COLUMNS} FROM {older})"
+        for newer, older in (("temp.rematch_new", old), (old, "temp.rematch_new")))
+    changed = [row[0] for row in conn.execute(differing)]
+    conn.execute("DELETE FROM temp.rematch_items")
+    conn.executemany("INSERT INTO temp.rematch_items VALUES (?)", [(c,) for c in changed])
+    if changed:
+        _rewrite_changed(conn, rebuild_indexes=len(changed) > REBUILD_INDEXES_SHARE * total)
+    conn.execute("DROP TABLE temp.rematch_new")
+    conn.execute("DROP TABLE temp.rematch_items")
+    record = _terms_record(matcher)
+    if record is not None:
+        conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
+                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (TERMS_META, record))
+    else:
+        conn.execute("DELETE FROM meta WHERE key = ?", (TERMS_META,))
+    return Rematched(items=examined, changed=len(changed), processes=used)
+
+
+def _rewrite_changed(conn: sqlite3.Connection, *, rebuild_indexes: bool) -> None:
+    """Replace the matches of the items in temp.rematch_items by those in temp.rematch_new."""
+    with _mention_hours_marked(conn), _indexes_set_aside(conn, rebuild_indexes):
+        conn.execute("DELETE FROM matches WHERE item_id IN (SELECT item_id FROM temp.rematch_items)")
+        conn.execute(f"INSERT INTO matches ({_COLUMNS}) SELECT {_COLUMNS} FROM temp.rematch_new "
+                     "WHERE item_id IN (SELECT item_id FROM temp.rematch_items)")
+
+
+def _schema_sql(conn: sqlite3.Connection, kind: str, names: Sequence[str] | None = None
+                ) -> list[tuple[str, str]]:
+    rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = ? AND tbl_name = 'matches' "
+                        "AND sql IS NOT NULL ORDER BY name", (kind,)).fetchall()
+    return [(name, sql) for name, sql in rows if names is None or name in names]
+
+
+@contextmanager
+def _mention_hours_marked(conn: sqlite3.Connection) -> Iterator[None]:
+    """Mark the changed items' hours for the mention recount in one statement, and set the
+    per-row triggers that would mark them one row at a time aside meanwhile. Only the triggers
+    known to do just that are set aside (any other trigger on matches keeps firing); if they
+    are not there as expected, the rows are written with whatever triggers there are."""
+    triggers = _schema_sql(conn, "trigger", MENTION_MATCH_TRIGGERS)
+    if len(triggers) != len(MENTION_MATCH_TRIGGERS):
+        yield
+        return
+    conn.execute("INSERT OR IGNORE INTO mention_dirty SELECT DISTINCT CAST(sort_time / 3600 AS INTEGER) "
+                 "FROM items WHERE id IN (SELECT item_id FROM temp.rematch_items)")
+    for name, _ in triggers:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    yield
+    for _, sql in triggers:
+        conn.execute(sql)
+
+
+@contextmanager
+def _indexes_set_aside(conn: sqlite3.Connection, rebuild: bool) -> Iterator[None]:
+    """Drop the matches' indexes (whatever migrations made them) and build them again after."""
+    indexes = _schema_sql(conn, "index") if rebuild else []
+    for name, _ in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in indexes:
+        conn.execute(sql)
