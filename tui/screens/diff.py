@@ -133,7 +133,9 @@ class DiffScreen(SubScreen):
         self.app.theme_changed_signal.subscribe(self, lambda _: self._restyle())
         self.query_one("#diff-title", Static).update(
             Text("Comparing two reports…" if self.comparing else "Versions…", style="bold"))
-        self._compute(self.older, self.newer)
+        # After the first paint: the screen (saying "computing…") is up before the worker
+        # competes with it for the interpreter.
+        self.call_after_refresh(self._compute, self.older, self.newer)
 
     def _restyle(self) -> None:
         """Another theme (ctrl+p, from any screen): what is coloured in code takes it."""
