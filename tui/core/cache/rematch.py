@@ -267,9 +267,13 @@ def _rematch_all(conn: sqlite3.Connection, matcher: Matcher, processes: int | No
         last_id = rows[-1][0]
     old = (f"(SELECT {_COLUMNS} FROM main.matches WHERE item_id IN "
            "(SELECT item_id FROM temp.rematch_items))" if edit is not None else "main.matches")
-    differing = " UNION ".join(
-        f"SELECT item_id FROM (SELECT {_COLUMNS} FROM {newer} EXCEPT SELECT {_COLUMNS} FROM {older})"
-        for newer, older in (("temp.rematch_new", old), (old, "temp.rematch_new")))
+    if edit is None and conn.execute("SELECT NOT EXISTS (SELECT 1 FROM matches)").fetchone()[0]:
+        # Nothing stored to compare with (a first match): every item with a match changed.
+        differing = "SELECT DISTINCT item_id FROM temp.rematch_new"
+    else:
+        differing = " UNION ".join(
+            f"SELECT item_id FROM (SELECT {_COLUMNS} FROM {newer} EXCEPT SELECT {_COLUMNS} "
+            f"FROM {older})" for newer, older in (("temp.rematch_new", old), (old, "temp.rematch_new")))
     changed = [row[0] for row in conn.execute(differing)]
     conn.execute("DELETE FROM temp.rematch_items")
     conn.executemany("INSERT INTO temp.rematch_items VALUES (?)", [(c,) for c in changed])
