@@ -67,6 +67,9 @@ class Matcher(Protocol):
 
     def find_fields(self, fields: dict[str, str]) -> Sequence[Match]: ...
 
+    def find_rows(self, fields: dict[str, str]) -> Sequence[tuple[str, int, int, str, str, str]]:
+        ...
+
 
 def fields_to_match(title: str, summary: str, text: str | None) -> dict[str, str]:
     """The fields of an item that names and rule terms are looked for in, in that order."""
@@ -88,9 +91,12 @@ class Rematched:
 def match_rows(matcher: Matcher, rows: Sequence[_ItemRow]) -> list[_MatchRow]:
     """The match rows (as stored) of these items."""
     out: list[_MatchRow] = []
+    find = matcher.find_rows
     for row_id, title, summary, text in rows:
-        out += [(row_id, m.field, m.start, m.end, m.name, m.category, m.text)
-                for m in matcher.find_fields(fields_to_match(title, summary, text))]
+        found = find(fields_to_match(title, summary, text))
+        if found:
+            key = (row_id,)
+            out += [key + row for row in found]
     return out
 
 

@@ -340,6 +340,13 @@ class Watcher:
         The fields are scanned as one string (joined by NUL, which no word or gap crosses):
         one lower-casing and one automaton pass per item instead of one per field.
         """
+        return [Match(start, end, field, name, category, text)
+                for field, start, end, name, category, text in self.find_rows(fields)]
+
+    def find_rows(self, fields: Mapping[str, str]) -> list[tuple[str, int, int, str, str, str]]:
+        """``find_fields`` as plain tuples (field, start, end, name, category, text), the
+        columns the cache stores: a whole-cache re-match finds 150,000 mentions, and a Match
+        object each costs a fifth of its time."""
         if self._scan is None:
             return []
         names: list[str] = []
@@ -348,21 +355,24 @@ class Watcher:
             if text:
                 names.append(name)
                 texts.append(text)
-        if len(texts) < 2:
-            return self.find(texts[0], names[0]) if texts else []
+        if not texts:
+            return []
+        labels = self._labels
+        if len(texts) == 1:
+            text, field = texts[0], names[0]
+            return [(field, s, e, *labels[i], text[s:e]) for s, e, i in self._spans(text)]
         joined = "\x00".join(texts)
         spans = self._spans(joined)
         if not spans:
             return []
-        labels = self._labels
-        out: list[Match] = []
+        out: list[tuple[str, int, int, str, str, str]] = []
         k, offset, limit = 0, 0, len(texts[0])
         for s, e, i in spans:
             while s >= limit:
                 k += 1
                 offset = limit + 1
                 limit = offset + len(texts[k])
-            out.append(Match(s - offset, e - offset, names[k], *labels[i], joined[s:e]))
+            out.append((names[k], s - offset, e - offset, *labels[i], joined[s:e]))
         return out
 
     def _spans(self, text: str) -> list[tuple[int, int, int]]:
