@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -83,10 +84,19 @@ def forget(store: Store, *, matches: bool) -> None:
     settle(store)
 
 
+CPU = [0.0]   # CPU seconds of the last timed run, this process and its workers together
+
+
 def timed(run) -> tuple[float, object]:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = time.process_time()
     started = time.perf_counter()
     result = run()
-    return time.perf_counter() - started, result
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU[0] = (time.process_time() - cpu + after.ru_utime - children.ru_utime
+              + after.ru_stime - children.ru_stime)
+    return wall, result
 
 
 def recount(store: Store) -> float:
@@ -95,11 +105,11 @@ def recount(store: Store) -> float:
 
 
 def report(label: str, new: float, old: float, done: rematch.Rematched | None,
-           new_recount: float, old_recount: float) -> None:
+           new_recount: float, old_recount: float, cpu: float) -> None:
     mark = "ok" if new < GOAL_SECONDS else "over"
     detail = (f"{done.items:,} matched, {done.changed:,} written, {done.processes} process"
               f"{'es' if done.processes > 1 else ''}") if done else ""
-    print(f"  {label:34s} {new:6.2f} s (goal < {GOAL_SECONDS:.0f} s: {mark})   "
+    print(f"  {label:34s} {new:6.2f} s (goal < {GOAL_SECONDS:.0f} s: {mark}; CPU {cpu:.2f} s)   "
           f"old way {old:6.2f} s   {old / new:5.1f}x   recount {new_recount:.2f} s "
           f"(old {old_recount:.2f} s)   {detail}")
 
@@ -143,7 +153,8 @@ def main() -> None:
     expected = table(store)
     forget(store, matches=True)
     new, done = timed(lambda: store.rematch_cache(watcher, processes=args.processes))
-    report("first match (all written)", new, old, done, recount(store), old_recount)
+    cpu = CPU[0]
+    report("first match (all written)", new, old, done, recount(store), old_recount, cpu)
     assert table(store) == expected
 
     # 2. A matcher upgrade: fingerprints differ, the matches do not.
@@ -152,11 +163,13 @@ def main() -> None:
     old_recount = recount(store)
     forget(store, matches=False)
     new, done = timed(lambda: store.rematch_cache(watcher, processes=args.processes))
-    report("matcher upgrade (nothing changes)", new, old, done, recount(store), old_recount)
+    cpu = CPU[0]
+    report("matcher upgrade (nothing changes)", new, old, done, recount(store), old_recount, cpu)
     if args.processes is None and rematch.process_count(len(items)) > 1:
         forget(store, matches=False)
         single, done = timed(lambda: store.rematch_cache(watcher, processes=1))
-        report("  the same in one process", single, old, done, recount(store), old_recount)
+        cpu = CPU[0]
+        report("  the same in one process", single, old, done, recount(store), old_recount, cpu)
 
     # 3, 4. Watchlist edits: a term removed (the full list, then one name less) and added
     # (the other way round), each against the old way on the same matches.
@@ -170,7 +183,8 @@ def main() -> None:
         store.rematch_cache(before)
         settle(store)
         new, done = timed(lambda after=after: store.rematch_cache(after, processes=args.processes))
-        report(label, new, old, done, recount(store), old_recount)
+        cpu = CPU[0]
+        report(label, new, old, done, recount(store), old_recount, cpu)
         assert table(store) == expected
     store.rematch_cache(watcher)
     settle(store)

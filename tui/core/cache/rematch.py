@@ -244,9 +244,9 @@ def _rematch_all(conn: sqlite3.Connection, matcher: Matcher, processes: int | No
     # The items matched again (all of them when none are listed), then those that changed.
     conn.execute("CREATE TEMP TABLE rematch_items (item_id INTEGER PRIMARY KEY)")
     total = conn.execute("SELECT count(*) FROM items").fetchone()[0]
-    used = process_count(min(total, BLOCK_ITEMS), processes)
     edit = _edit(conn, matcher)
     work: _Work
+    where = ""
     if edit is None:
         work = partial(match_rows, matcher)
     else:
@@ -254,19 +254,24 @@ def _rematch_all(conn: sqlite3.Connection, matcher: Matcher, processes: int | No
             "SELECT DISTINCT item_id FROM matches WHERE name = ? AND category = ?",
             (name, category))}
         work = _screen_and_match(matcher, matcher.screen(edit.added), known)  # type: ignore[attr-defined]
-    examined = 0
+        if not edit.added:             # terms only gone: just the items they were found in
+            conn.executemany("INSERT INTO temp.rematch_items VALUES (?)", [(i,) for i in known])
+            where = "AND id IN (SELECT item_id FROM temp.rematch_items)"
+    examined = used = 0
     last_id = -1
     while True:
         cursor = conn.cursor()
         cursor.row_factory = None          # plain tuples: a third of the time of sqlite3.Row
         rows = cursor.execute(
-            "SELECT id, title, summary, text FROM items WHERE id > ? ORDER BY id LIMIT ?",
+            f"SELECT id, title, summary, text FROM items WHERE id > ? {where} ORDER BY id LIMIT ?",
             (last_id, BLOCK_ITEMS)).fetchall()
         if not rows:
             break
-        found = run_in_processes(work, rows, used)
+        processes_now = process_count(len(rows), processes)
+        used = max(used, processes_now)
+        found = run_in_processes(work, rows, processes_now)
         ids = [value for value in found if len(value) == 1]
-        conn.executemany("INSERT INTO temp.rematch_items VALUES (?)", ids)
+        conn.executemany("INSERT OR IGNORE INTO temp.rematch_items VALUES (?)", ids)
         conn.executemany("INSERT INTO temp.rematch_new VALUES (?, ?, ?, ?, ?, ?, ?)",
                          [value for value in found if len(value) > 1] if ids else found)
         examined += len(ids) if edit is not None else len(rows)
@@ -293,7 +298,7 @@ def _rematch_all(conn: sqlite3.Connection, matcher: Matcher, processes: int | No
                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (TERMS_META, record))
     else:
         conn.execute("DELETE FROM meta WHERE key = ?", (TERMS_META,))
-    return Rematched(items=examined, changed=len(changed), processes=used)
+    return Rematched(items=examined, changed=len(changed), processes=max(used, 1))
 
 
 def _rewrite_changed(conn: sqlite3.Connection, *, rebuild_indexes: bool) -> None:
