@@ -35,6 +35,7 @@ import gc
 import json
 import multiprocessing
 import os
+import signal
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -121,6 +122,17 @@ _Work = Callable[[Sequence[_ItemRow]], list]
 _INHERITED: tuple[_Work, Sequence[_ItemRow]] | None = None
 
 
+def _quiet_child() -> None:
+    """A worker leaves signals to its parent: Ctrl+C stops the parent, which ends the pool
+    (no traceback from each worker), and a terminal resize is not the worker's to report
+    (the parent's event loop wakes on a byte written to a descriptor the child shares)."""
+    signal.set_wakeup_fd(-1)
+    for name in ("SIGINT", "SIGWINCH", "SIGTERM"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, signal.SIG_DFL if name == "SIGTERM" else signal.SIG_IGN)
+
+
 def _run_slice(bounds: tuple[int, int]) -> list:
     assert _INHERITED is not None
     work, rows = _INHERITED
@@ -138,7 +150,7 @@ def run_in_processes(work: _Work, rows: Sequence[_ItemRow], processes: int) -> l
     slices = [(start, min(start + step, len(rows))) for start in range(0, len(rows), step)]
     _INHERITED = (work, rows)
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+        with multiprocessing.get_context("fork").Pool(processes, initializer=_quiet_child) as pool:
             parts = pool.map(_run_slice, slices, chunksize=1)
     finally:
         _INHERITED = None
