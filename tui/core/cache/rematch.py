@@ -208,18 +208,6 @@ def _edit(conn: sqlite3.Connection, matcher: Matcher) -> _Edit | None:
     return _Edit(added, gone)
 
 
-def _screen_and_match(matcher: Matcher, screen: Callable[[Sequence[str]], list[int]],
-                      known: set[int]) -> _Work:
-    """Work for the workers: the items a changed term may be in (`known`, or passing
-    `screen`), matched. Returns their ids, as 1-tuples, then their match rows (7-tuples), in
-    one list, so that the same fork-and-collect serves both kinds of re-match."""
-    def work(rows: Sequence[_ItemRow]) -> list:
-        passed = set(screen(["\x00".join(part for part in row[1:] if part) for row in rows]))
-        chosen = [row for k, row in enumerate(rows) if k in passed or row[0] in known]
-        return [(row[0],) for row in chosen] + match_rows(matcher, chosen)
-    return work
-
-
 # --- the re-match ---------------------------------------------------------------------------
 
 def rematch_all(conn: sqlite3.Connection, matcher: Matcher, *,
@@ -257,18 +245,11 @@ def _rematch_all(conn: sqlite3.Connection, matcher: Matcher, processes: int | No
     conn.execute("CREATE TEMP TABLE rematch_items (item_id INTEGER PRIMARY KEY)")
     total = conn.execute("SELECT count(*) FROM items").fetchone()[0]
     edit = _edit(conn, matcher)
-    work: _Work
     where = ""
-    if edit is None:
-        work = partial(match_rows, matcher)
-    else:
-        known = {item_id for name, category in edit.gone for (item_id,) in conn.execute(
-            "SELECT DISTINCT item_id FROM matches WHERE name = ? AND category = ?",
-            (name, category))}
-        work = _screen_and_match(matcher, matcher.screen(edit.added), known)  # type: ignore[attr-defined]
-        if not edit.added:             # terms only gone: just the items they were found in
-            conn.executemany("INSERT INTO temp.rematch_items VALUES (?)", [(i,) for i in known])
-            where = "AND id IN (SELECT item_id FROM temp.rematch_items)"
+    if edit is not None:
+        _list_items_to_look_at(conn, matcher, edit)
+        where = "AND id IN (SELECT item_id FROM temp.rematch_items)"
+    work = partial(match_rows, matcher)
     examined = used = 0
     last_id = -1
     while True:
@@ -281,12 +262,9 @@ def _rematch_all(conn: sqlite3.Connection, matcher: Matcher, processes: int | No
             break
         processes_now = process_count(len(rows), processes)
         used = max(used, processes_now)
-        found = run_in_processes(work, rows, processes_now)
-        ids = [value for value in found if len(value) == 1]
-        conn.executemany("INSERT OR IGNORE INTO temp.rematch_items VALUES (?)", ids)
         conn.executemany("INSERT INTO temp.rematch_new VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         [value for value in found if len(value) > 1] if ids else found)
-        examined += len(ids) if edit is not None else len(rows)
+                         run_in_processes(work, rows, processes_now))
+        examined += len(rows)
         last_id = rows[-1][0]
     old = (f"(SELECT {_COLUMNS} FROM main.matches WHERE item_id IN "
            "(SELECT item_id FROM temp.rematch_items))" if edit is not None else "main.matches")
@@ -311,6 +289,32 @@ def _rematch_all(conn: sqlite3.Connection, matcher: Matcher, processes: int | No
     else:
         conn.execute("DELETE FROM meta WHERE key = ?", (TERMS_META,))
     return Rematched(items=examined, changed=len(changed), processes=max(used, 1))
+
+
+def _list_items_to_look_at(conn: sqlite3.Connection, matcher: Matcher, edit: _Edit) -> None:
+    """Put in temp.rematch_items the items an edit may change: where a term now gone was
+    found, and where a new or changed term may be (its stems anywhere in the text, read as one
+    string per item, screened a block at a time)."""
+    for name, category in edit.gone:
+        conn.execute("INSERT OR IGNORE INTO temp.rematch_items SELECT DISTINCT item_id "
+                     "FROM matches WHERE name = ? AND category = ?", (name, category))
+    if not edit.added:
+        return
+    screen = matcher.screen(edit.added)      # type: ignore[attr-defined]
+    last_id = -1
+    while True:
+        cursor = conn.cursor()
+        cursor.row_factory = None
+        # A newline joins the fields: no stem holds one, so none is made up across them.
+        rows = cursor.execute(
+            "SELECT id, title || char(10) || summary || coalesce(char(10) || text, '') FROM items "
+            "WHERE id > ? ORDER BY id LIMIT ?", (last_id, BLOCK_ITEMS)).fetchall()
+        if not rows:
+            return
+        passed = screen([text for _, text in rows])
+        conn.executemany("INSERT OR IGNORE INTO temp.rematch_items VALUES (?)",
+                         [(rows[k][0],) for k in passed])
+        last_id = rows[-1][0]
 
 
 def _rewrite_changed(conn: sqlite3.Connection, *, rebuild_indexes: bool) -> None:
