@@ -124,3 +124,22 @@ async def test_keys_work_and_the_screen_says_so_while_the_diff_computes(story, g
             assert [m.number for m in strip.marks] == [1, 2, 3]       # the same versions' strip
     finally:
         gate.opened.set()
+
+
+async def test_escape_before_the_first_paint_leaves_cleanly(story) -> None:
+    """Closed before its first paint (its worker starts after that paint): nothing fails,
+    nothing is left running, and the screen opens again."""
+    session, uids = story
+    app = ScreensApp(session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        screen = DiffScreen(app.context, uids["main"])
+        app.push_screen(screen)
+        app.pop_screen()
+        await settle(pilot)
+        assert not isinstance(app.screen, DiffScreen)
+        assert screen.result is None
+        assert not [w for w in app.workers if w.group == "diff" and w.is_running]
+        app.push_screen(DiffScreen(app.context, uids["main"]))      # and it opens again
+        await settle(pilot)
+        assert app.screen.result is not None
