@@ -266,3 +266,17 @@ def test_alert_hits_after_a_watchlist_change_are_those_of_a_fresh_cache(tmp_path
     assert kept(session.store) == kept(fresh_session.store)
     session.close()
     fresh_session.close()
+
+
+def test_matches_of_an_older_wirewatch_are_noted_and_the_next_edit_is_short(tmp_path):
+    store = make_store(tmp_path / "cache")
+    watcher = Watcher(WATCHLIST)
+    store.ensure_matches(watcher)
+    with store.transaction() as conn:        # as an older wirewatch left it: no terms noted
+        conn.execute("DELETE FROM meta WHERE key = ?", (rematch.TERMS_META,))
+    assert store.rematch_cache(watcher) is None                 # in step: nothing matched
+    assert store.meta(rematch.TERMS_META) is not None
+    edited = Watcher(WATCHLIST + [Term("Ushakov", "negotiators")])
+    done = store.rematch_cache(edited)
+    assert done is not None and done.items < 240
+    assert stored(store) == fresh(store, edited)

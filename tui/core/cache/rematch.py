@@ -183,6 +183,17 @@ def _terms_record(matcher: Matcher) -> str | None:
                       ensure_ascii=False)
 
 
+def record_terms(conn: sqlite3.Connection, matcher: Matcher) -> None:
+    """Note the terms (with their fingerprints) the stored matches were made with, so that
+    the next edit of the watchlist can be re-matched term by term."""
+    record = _terms_record(matcher)
+    if record is not None:
+        conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
+                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (TERMS_META, record))
+    else:
+        conn.execute("DELETE FROM meta WHERE key = ?", (TERMS_META,))
+
+
 def _edit(conn: sqlite3.Connection, matcher: Matcher) -> _Edit | None:
     """How the watchlist changed since the stored matches were made, when only a few of its
     terms did and the others kept their order (ties between overlapping mentions go to the
@@ -282,12 +293,7 @@ def _rematch_all(conn: sqlite3.Connection, matcher: Matcher, processes: int | No
         _rewrite_changed(conn, rebuild_indexes=len(changed) > REBUILD_INDEXES_SHARE * total)
     conn.execute("DROP TABLE temp.rematch_new")
     conn.execute("DROP TABLE temp.rematch_items")
-    record = _terms_record(matcher)
-    if record is not None:
-        conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
-                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (TERMS_META, record))
-    else:
-        conn.execute("DELETE FROM meta WHERE key = ?", (TERMS_META,))
+    record_terms(conn, matcher)
     return Rematched(items=examined, changed=len(changed), processes=max(used, 1))
 
 

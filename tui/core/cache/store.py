@@ -20,7 +20,14 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from tui.core.cache.rematch import Matcher, Rematched, fields_to_match, rematch_all
+from tui.core.cache.rematch import (
+    TERMS_META,
+    Matcher,
+    Rematched,
+    fields_to_match,
+    record_terms,
+    rematch_all,
+)
 from tui.core.cache.schema import SCHEMA_VERSION, migrate, register_functions
 from tui.core.ingest.feeds import Entry, ParsedFeed
 from tui.core.names.watch import Match
@@ -366,6 +373,11 @@ class Store:
         """`ensure_matches` with what it did: None when the matches were already the
         watchlist's. Only the items whose matches changed are written, in one transaction."""
         if self.meta("watch_fingerprint") == matcher.fingerprint:
+            if self.meta(TERMS_META) is None and hasattr(matcher, "term_fingerprints"):
+                # Matches made before terms were noted (an older wirewatch): they are this
+                # watchlist's, so the next edit need not match every item again.
+                with self.transaction() as conn:
+                    record_terms(conn, matcher)
             return None
         with self.transaction() as conn:
             done = rematch_all(conn, matcher, processes=processes)
