@@ -280,3 +280,20 @@ def test_matches_of_an_older_wirewatch_are_noted_and_the_next_edit_is_short(tmp_
     done = store.rematch_cache(edited)
     assert done is not None and done.items < 240
     assert stored(store) == fresh(store, edited)
+
+
+@pytest.mark.parametrize(("cores", "load", "items", "expected"), [
+    (2, 0.2, 100_000, 2),          # an idle pair of cores: both
+    (2, 2.5, 100_000, 1),          # busy cores: a second worker would only wait its turn
+    (8, 1.0, 100_000, 5),          # one worker per 20,000 items
+    (8, 1.0, 1_000_000, 8),
+    (16, 0.0, 1_000_000, rematch.MAX_PROCESSES),
+    (4, 0.0, 10_000, 1),           # a small cache is matched here
+])
+def test_processes_follow_the_idle_cores_and_the_cache_size(monkeypatch, cores, load, items,
+                                                            expected):
+    monkeypatch.setattr(rematch.os, "sched_getaffinity", lambda pid: set(range(cores)),
+                        raising=False)
+    monkeypatch.setattr(rematch.os, "getloadavg", lambda: (load, load, load))
+    assert rematch.process_count(items) == expected
+    assert rematch.process_count(items, requested=3) == 3     # asked for: as asked

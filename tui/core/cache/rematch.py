@@ -12,10 +12,10 @@ edit (a term added) changes the matches of a few dozen of them. So:
    text, one automaton pass over all the texts). Ties between overlapping mentions go to the
    earlier term, so when the kept terms changed order, or most terms changed, or nothing is
    known of the stored matches (a matcher upgrade), every item is matched again.
-2. Items are read in one query, as plain tuples, inside one write transaction taken first (no
+2. Items are read a block of 100,000 at a time, as plain tuples, inside one write transaction taken first (no
    fetch stores items in between; readers see the old matches or the new, never a mix), and
-   matched in forked worker processes when there are many and the machine has more than one
-   core (the workers inherit the matcher and the items, nothing is pickled to them, and send
+   matched in forked worker processes when there are many and more than one core is idle
+   (the workers inherit the matcher and the items, nothing is pickled to them, and send
    back plain tuples), else in this process. A child only runs the matcher, never SQLite, so
    a thread of the parent holding a lock in it cannot hang the child.
 3. The new matches go to a temporary table, and one EXCEPT each way names the items whose
@@ -102,8 +102,10 @@ def match_rows(matcher: Matcher, rows: Sequence[_ItemRow]) -> list[_MatchRow]:
 
 
 def process_count(items: int, requested: int | None = None) -> int:
-    """How many processes to match `items` with: the cores this process may use (at most
-    MAX_PROCESSES), one per PARALLEL_MIN_ITEMS; 1 where fork is not available."""
+    """How many processes to match `items` with: the cores this process may use that other
+    work leaves idle (by the load average: on busy cores a second worker only adds the cost
+    of forking and collecting), at most MAX_PROCESSES, one per PARALLEL_MIN_ITEMS; 1 where
+    fork is not available."""
     if requested is not None:
         wanted = requested
     else:
@@ -111,7 +113,11 @@ def process_count(items: int, requested: int | None = None) -> int:
             cores = len(os.sched_getaffinity(0))
         except AttributeError:             # not on Linux
             cores = os.cpu_count() or 1
-        wanted = min(cores, MAX_PROCESSES, items // PARALLEL_MIN_ITEMS)
+        try:
+            idle = cores - os.getloadavg()[0]     # this process counts in the load: + 1
+        except OSError:
+            idle = cores - 1
+        wanted = min(cores, int(max(idle, 0)) + 1, MAX_PROCESSES, items // PARALLEL_MIN_ITEMS)
     if wanted > 1 and "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return max(1, min(wanted, items))
