@@ -12,11 +12,11 @@ edit (a term added) changes the matches of a few dozen of them. So:
    text, one automaton pass over all the texts). Ties between overlapping mentions go to the
    earlier term, so when the kept terms changed order, or most terms changed, or nothing is
    known of the stored matches (a matcher upgrade), every item is matched again.
-2. Items are read a block of 100,000 at a time, as plain tuples, inside one write transaction taken first (no
-   fetch stores items in between; readers see the old matches or the new, never a mix), and
-   matched in forked worker processes when there are many and more than one core is idle
-   (the workers inherit the matcher and the items, nothing is pickled to them, and send
-   back plain tuples), else in this process. A child only runs the matcher, never SQLite, so
+2. Items are read a block of 100,000 at a time, as plain tuples, inside one write
+   transaction taken first (no fetch stores items in between; readers see the old matches or
+   the new, never a mix), and matched in forked worker processes when there are many and
+   more than one core is idle (the workers inherit the matcher and the items, nothing is
+   pickled to them, and send back plain tuples), else in this process. A child only runs the matcher, never SQLite, so
    a thread of the parent holding a lock in it cannot hang the child.
 3. The new matches go to a temporary table, and one EXCEPT each way names the items whose
    matches differ from the stored ones.
