@@ -16,13 +16,15 @@ edit (a term added) changes the matches of a few dozen of them. So:
    transaction taken first (no fetch stores items in between; readers see the old matches or
    the new, never a mix), and matched in forked worker processes when there are many and
    more than one core is idle (the workers inherit the matcher and the items, nothing is
-   pickled to them, and send back plain tuples), else in this process. A child only runs the matcher, never SQLite, so
-   a thread of the parent holding a lock in it cannot hang the child.
-3. The new matches go to a temporary table, and one EXCEPT each way names the items whose
-   matches differ from the stored ones.
-4. Only those items are rewritten. Their hours are marked for the mention recount in one
-   statement while the per-row mention triggers are set aside (they cost more than the rows
-   themselves); when most items changed, the matches' indexes are dropped and rebuilt once.
+   pickled to them, and send back plain tuples), else in this process. A child only runs
+   the matcher, never SQLite, so a thread of the parent holding a lock in it cannot hang it.
+3. Each item's new matches are compared with its stored ones where they are made: the
+   stored matches of a block are read before the block is matched (the workers inherit them
+   too), and only the items whose matches differ, as a set, are sent back.
+4. Only those items are rewritten (their new matches wait in a temporary table until every
+   block is done). Their hours are marked for the mention recount in one statement while
+   the per-row mention triggers are set aside (they cost more than the rows themselves);
+   when most items changed, the matches' indexes are dropped and rebuilt once.
 
 The result is the matches table a fresh match of every item gives, row for row, with the
 mention counts and alert hits to match (tests/unit/test_rematch.py; figures:
@@ -40,7 +42,6 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
 from typing import Protocol
 
 from tui.core.cache.schema import MENTION_MATCH_TRIGGERS
@@ -58,7 +59,6 @@ REBUILD_INDEXES_SHARE = 0.25
 
 _COLUMNS = 'item_id, field, start, "end", name, category, text'
 _ItemRow = tuple[int, str, str, "str | None"]
-_MatchRow = tuple[int, str, int, int, str, str, str]
 
 
 class Matcher(Protocol):
@@ -87,18 +87,6 @@ class Rematched:
     items: int        # items matched again
     changed: int      # items whose matches differed, and were rewritten
     processes: int    # processes that matched them
-
-
-def match_rows(matcher: Matcher, rows: Sequence[_ItemRow]) -> list[_MatchRow]:
-    """The match rows (as stored) of these items."""
-    out: list[_MatchRow] = []
-    find = matcher.find_rows
-    for row_id, title, summary, text in rows:
-        found = find(fields_to_match(title, summary, text))
-        if found:
-            key = (row_id,)
-            out += [key + row for row in found]
-    return out
 
 
 def process_count(items: int, requested: int | None = None) -> int:
@@ -253,54 +241,67 @@ def _cycle_collection_paused() -> Iterator[None]:
 
 
 def _rematch_all(conn: sqlite3.Connection, matcher: Matcher, processes: int | None) -> Rematched:
-    for table in ("rematch_new", "rematch_items"):
+    for table in ("rematch_new", "rematch_items", "rematch_changed"):
         conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    # The new matches of the items that changed, and which those items are.
     conn.execute("CREATE TEMP TABLE rematch_new (item_id INTEGER NOT NULL, field TEXT NOT NULL, "
                  'start INTEGER NOT NULL, "end" INTEGER NOT NULL, name TEXT NOT NULL, '
                  "category TEXT NOT NULL, text TEXT NOT NULL)")
-    # The items matched again (all of them when none are listed), then those that changed.
+    conn.execute("CREATE TEMP TABLE rematch_changed (item_id INTEGER PRIMARY KEY)")
+    # After an edit: the items to look at again.
     conn.execute("CREATE TEMP TABLE rematch_items (item_id INTEGER PRIMARY KEY)")
     total = conn.execute("SELECT count(*) FROM items").fetchone()[0]
     edit = _edit(conn, matcher)
-    where = ""
+    listed = ""
     if edit is not None:
         _list_items_to_look_at(conn, matcher, edit)
-        where = "AND id IN (SELECT item_id FROM temp.rematch_items)"
-    work = partial(match_rows, matcher)
-    examined = used = 0
+        listed = "AND {} IN (SELECT item_id FROM temp.rematch_items)"
+    examined = used = changed = 0
     last_id = -1
     while True:
         cursor = conn.cursor()
         cursor.row_factory = None          # plain tuples: a third of the time of sqlite3.Row
         rows = cursor.execute(
-            f"SELECT id, title, summary, text FROM items WHERE id > ? {where} ORDER BY id LIMIT ?",
-            (last_id, BLOCK_ITEMS)).fetchall()
+            f"SELECT id, title, summary, text FROM items WHERE id > ? {listed.format('id')} "
+            "ORDER BY id LIMIT ?", (last_id, BLOCK_ITEMS)).fetchall()
         if not rows:
             break
+        stored: dict[int, list[tuple]] = {}
+        for match in cursor.execute(
+                f"SELECT {_COLUMNS} FROM matches WHERE item_id BETWEEN ? AND ? "
+                f"{listed.format('item_id')}", (rows[0][0], rows[-1][0])):
+            stored.setdefault(match[0], []).append(match[1:])
         processes_now = process_count(len(rows), processes)
         used = max(used, processes_now)
+        different = run_in_processes(_match_and_compare(matcher, stored), rows, processes_now)
+        conn.executemany("INSERT INTO temp.rematch_changed VALUES (?)",
+                         [(item_id,) for item_id, _ in different])
         conn.executemany("INSERT INTO temp.rematch_new VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         run_in_processes(work, rows, processes_now))
+                         [(item_id, *match) for item_id, found in different for match in found])
         examined += len(rows)
+        changed += len(different)
         last_id = rows[-1][0]
-    old = (f"(SELECT {_COLUMNS} FROM main.matches WHERE item_id IN "
-           "(SELECT item_id FROM temp.rematch_items))" if edit is not None else "main.matches")
-    if edit is None and conn.execute("SELECT NOT EXISTS (SELECT 1 FROM matches)").fetchone()[0]:
-        # Nothing stored to compare with (a first match): every item with a match changed.
-        differing = "SELECT DISTINCT item_id FROM temp.rematch_new"
-    else:
-        differing = " UNION ".join(
-            f"SELECT item_id FROM (SELECT {_COLUMNS} FROM {newer} EXCEPT SELECT {_COLUMNS} "
-            f"FROM {older})" for newer, older in (("temp.rematch_new", old), (old, "temp.rematch_new")))
-    changed = [row[0] for row in conn.execute(differing)]
-    conn.execute("DELETE FROM temp.rematch_items")
-    conn.executemany("INSERT INTO temp.rematch_items VALUES (?)", [(c,) for c in changed])
     if changed:
-        _rewrite_changed(conn, rebuild_indexes=len(changed) > REBUILD_INDEXES_SHARE * total)
-    conn.execute("DROP TABLE temp.rematch_new")
-    conn.execute("DROP TABLE temp.rematch_items")
+        _rewrite_changed(conn, rebuild_indexes=changed > REBUILD_INDEXES_SHARE * total)
+    for table in ("rematch_new", "rematch_items", "rematch_changed"):
+        conn.execute(f"DROP TABLE temp.{table}")
     record_terms(conn, matcher)
-    return Rematched(items=examined, changed=len(changed), processes=max(used, 1))
+    return Rematched(items=examined, changed=changed, processes=max(used, 1))
+
+
+def _match_and_compare(matcher: Matcher, stored: dict[int, list[tuple]]) -> _Work:
+    """Work for the workers: match each item, and keep (id, matches) of the items whose
+    matches differ from `stored` (in any order: rows are a set per item)."""
+    def work(rows: Sequence[_ItemRow]) -> list:
+        find = matcher.find_rows
+        different = []
+        for row_id, title, summary, text in rows:
+            found = find(fields_to_match(title, summary, text))
+            before = stored.get(row_id, [])
+            if before != found and (len(before) != len(found) or sorted(before) != sorted(found)):
+                different.append((row_id, found))
+        return different
+    return work
 
 
 def _list_items_to_look_at(conn: sqlite3.Connection, matcher: Matcher, edit: _Edit) -> None:
@@ -330,11 +331,10 @@ def _list_items_to_look_at(conn: sqlite3.Connection, matcher: Matcher, edit: _Ed
 
 
 def _rewrite_changed(conn: sqlite3.Connection, *, rebuild_indexes: bool) -> None:
-    """Replace the matches of the items in temp.rematch_items by those in temp.rematch_new."""
+    """Replace the matches of the items in temp.rematch_changed by those in temp.rematch_new."""
     with _mention_hours_marked(conn), _indexes_set_aside(conn, rebuild_indexes):
-        conn.execute("DELETE FROM matches WHERE item_id IN (SELECT item_id FROM temp.rematch_items)")
-        conn.execute(f"INSERT INTO matches ({_COLUMNS}) SELECT {_COLUMNS} FROM temp.rematch_new "
-                     "WHERE item_id IN (SELECT item_id FROM temp.rematch_items)")
+        conn.execute("DELETE FROM matches WHERE item_id IN (SELECT item_id FROM temp.rematch_changed)")
+        conn.execute(f"INSERT INTO matches ({_COLUMNS}) SELECT {_COLUMNS} FROM temp.rematch_new")
 
 
 def _schema_sql(conn: sqlite3.Connection, kind: str, names: Sequence[str] | None = None
@@ -355,7 +355,7 @@ def _mention_hours_marked(conn: sqlite3.Connection) -> Iterator[None]:
         yield
         return
     conn.execute("INSERT OR IGNORE INTO mention_dirty SELECT DISTINCT CAST(sort_time / 3600 AS INTEGER) "
-                 "FROM items WHERE id IN (SELECT item_id FROM temp.rematch_items)")
+                 "FROM items WHERE id IN (SELECT item_id FROM temp.rematch_changed)")
     for name, _ in triggers:
         conn.execute(f'DROP TRIGGER "{name}"')
     yield
