@@ -1,8 +1,12 @@
 """Side by side: two versions of one item (`d`), or two outlets' items on one story (`c`).
 
 The rows come from the same core call as `wirewatch diff` / `wirewatch compare`
-(tui.core.text.articles), computed in a thread worker; a pair already seen comes back from
-`articles.cached_rows` at once, so stepping back and forth with `[` and `]` is free.
+(tui.core.text.articles), computed in a thread worker while the screen says "computing…" and
+keeps taking keys (escape leaves at once; the computation's result is then dropped); a pair
+already seen comes back from `articles.cached_rows` at once, so stepping back and forth with
+`[` and `]` is free. The version strip (how much each version changed) needs a diff of every
+pair of neighbouring versions: it is computed by a second worker after the pair is shown, so
+a long history never delays the diff asked for.
 The screen shows the headline, a version picker (which pair is shown, of how many), what
 changed in numbers, and the rows in a DiffLines view (two columns, or one on a narrow
 terminal) with the changed words and the watched names highlighted.
@@ -121,6 +125,7 @@ class DiffScreen(SubScreen):
         self.notify("A new version arrived: the diff shows it.", markup=False, timeout=4)
         if not self.comparing:
             self.older = self.newer = None
+        self.diff_lines.show_message("computing the diff of the new version…")
         self._compute(self.older, self.newer)
 
     def on_mount(self) -> None:
@@ -128,7 +133,9 @@ class DiffScreen(SubScreen):
         self.app.theme_changed_signal.subscribe(self, lambda _: self._restyle())
         self.query_one("#diff-title", Static).update(
             Text("Comparing two reports…" if self.comparing else "Versions…", style="bold"))
-        self._compute(self.older, self.newer)
+        # After the first paint: the screen (saying "computing…") is up before the worker
+        # competes with it for the interpreter.
+        self.call_after_refresh(self._compute, self.older, self.newer)
 
     def _restyle(self) -> None:
         """Another theme (ctrl+p, from any screen): what is coloured in code takes it."""
@@ -153,11 +160,31 @@ class DiffScreen(SubScreen):
             diff = diff_versions(store, self.uid, older=older, newer=newer)
             items = (item,)
             versions = load_versions(store, item.row_id)
+        marks = self.result.marks if self._same_versions(versions) else []
         return LoadedDiff((older, newer), diff, diff_stats(diff.rows), items, versions,
-                          same_story, version_marks(versions))
+                          same_story, marks)
+
+    def _same_versions(self, versions: list[Version]) -> bool:
+        """Whether the strip already drawn is of these very versions (stepping with [ ])."""
+        return (self.result is not None and bool(self.result.marks)
+                and [(v.number, v.seen) for v in self.result.versions]
+                == [(v.number, v.seen) for v in versions])
+
+    @work(thread=True, group="diff-marks", exclusive=True, exit_on_error=False,
+          description="measure each version's change")
+    def _compute_marks(self, versions: list[Version]) -> tuple[list[Version], list[VersionMark]]:
+        return versions, version_marks(versions)
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "diff-marks":
+            if event.state == WorkerState.SUCCESS and self.result is not None:
+                versions, marks = event.worker.result
+                if versions == self.result.versions:
+                    self.result.marks = marks
+                    self.query_one(VersionStrip).show(marks, (self.older, self.newer),
+                                                      self.context.local)
+            return
         if event.worker.group != "diff":
             return
         if event.state == WorkerState.SUCCESS:
@@ -178,6 +205,8 @@ class DiffScreen(SubScreen):
         self._render_head()
         self.query_one(VersionStrip).show(result.marks, (self.older, self.newer),
                                           self.context.local)
+        if not self.comparing and not result.marks and len(result.versions) >= 2:
+            self._compute_marks(result.versions)
         if self.comparing:
             left, right = (self._item_label(item) for item in result.items)
         else:

@@ -54,6 +54,9 @@ _SEARCH_TRIGGERS = """
 SEARCH_INDEX = _SEARCH_TABLE_ON_VIEW + _SEARCH_TRIGGERS
 SEARCH_INDEX_TABLES = ("items_fts_data", "items_fts_idx", "items_fts_docsize", "items_fts_config")
 SEARCH_INDEX_TRIGGERS = ("items_fts_insert", "items_fts_delete", "items_fts_update")
+# The triggers of step 4 that mark a match row's hour for the mention recount, one row at a
+# time; a whole-cache re-match sets them aside and marks the hours in one statement.
+MENTION_MATCH_TRIGGERS = ("mentions_match_insert", "mentions_match_delete")
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: feeds, items, versions, full-text index, matches, alert hits

@@ -18,22 +18,22 @@ import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Iterable, Iterator, Protocol, Sequence
+from typing import Iterable, Iterator, Sequence
 
+from tui.core.cache.rematch import (
+    TERMS_META,
+    Matcher,
+    Rematched,
+    fields_to_match,
+    record_terms,
+    rematch_all,
+)
 from tui.core.cache.schema import SCHEMA_VERSION, migrate, register_functions
 from tui.core.ingest.feeds import Entry, ParsedFeed
 from tui.core.names.watch import Match
 
 DB_NAME = "wirewatch.sqlite3"
 BUSY_TIMEOUT_MS = 60_000
-
-
-class Matcher(Protocol):
-    """What the store needs of the watchlist engine (tui.core.names.watch.Watcher)."""
-
-    fingerprint: str
-
-    def find_fields(self, fields: dict[str, str]) -> Sequence[Match]: ...
 
 
 @dataclass
@@ -419,30 +419,26 @@ class Store:
         with self.transaction() as conn:
             self.rematch(conn, row_id, matcher)
 
-    def ensure_matches(self, matcher: Matcher, *, batch: int = 5_000) -> int:
-        """Recompute every item's matches when the watchlist changed; returns items redone."""
+    def ensure_matches(self, matcher: Matcher, *, processes: int | None = None) -> int:
+        """Recompute every item's matches when the watchlist changed; returns items redone.
+        `processes` (default: by the cores and the cache's size) match them; see
+        tui.core.cache.rematch."""
+        done = self.rematch_cache(matcher, processes=processes)
+        return done.items if done is not None else 0
+
+    def rematch_cache(self, matcher: Matcher, *,
+                      processes: int | None = None) -> Rematched | None:
+        """`ensure_matches` with what it did: None when the matches were already the
+        watchlist's. Only the items whose matches changed are written, in one transaction."""
         if self.meta("watch_fingerprint") == matcher.fingerprint:
-            return 0
-        done = 0
-        last_id = 0
-        while True:
-            rows = self.connection.execute(
-                "SELECT id, title, summary, text FROM items WHERE id > ? ORDER BY id LIMIT ?",
-                (last_id, batch)).fetchall()
-            if not rows:
-                break
-            computed = [(row["id"], matcher.find_fields(match_fields(row))) for row in rows]
-            with self.transaction() as conn:
-                conn.execute("DELETE FROM matches WHERE item_id BETWEEN ? AND ?",
-                             (rows[0]["id"], rows[-1]["id"]))
-                conn.executemany(
-                    'INSERT INTO matches(item_id, field, start, "end", name, category, text) '
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [(row_id, m.field, m.start, m.end, m.name, m.category, m.text)
-                     for row_id, found in computed for m in found])
-            done += len(rows)
-            last_id = rows[-1]["id"]
+            if self.meta(TERMS_META) is None and hasattr(matcher, "term_fingerprints"):
+                # Matches made before terms were noted (an older wirewatch): they are this
+                # watchlist's, so the next edit need not match every item again.
+                with self.transaction() as conn:
+                    record_terms(conn, matcher)
+            return None
         with self.transaction() as conn:
+            done = rematch_all(conn, matcher, processes=processes)
             self.set_meta("watch_fingerprint", matcher.fingerprint, conn)
         return done
 
@@ -494,10 +490,7 @@ def index_items(conn: sqlite3.Connection, first_id: int, last_id: int) -> None:
 
 def match_fields(row: sqlite3.Row) -> dict[str, str]:
     """The fields of an item row that names and rule terms are looked for in."""
-    fields = {"title": row["title"], "summary": row["summary"]}
-    if row["text"]:
-        fields["text"] = row["text"]
-    return fields
+    return fields_to_match(row["title"], row["summary"], row["text"])
 
 
 def chunks(values: Sequence, size: int) -> Iterator[list]:

@@ -1,0 +1,374 @@
+"""Whole-cache re-match: when the watchlist (or the matcher's rules) changes, the stored
+items are matched again, and only the items whose matches came out different are written.
+
+Why this shape. A re-match of 100,000 items against 500 terms used to cost 5 s, and a watchlist
+edit (a term added) changes the matches of a few dozen of them. So:
+
+1. An edit of a few terms looks only where they may matter. Each term has a fingerprint of
+   what it compiles to (``Watcher.term_fingerprints``, kept in meta beside the matches): a term
+   whose fingerprint is unchanged finds exactly what it found before. The items to match again
+   are those where a term now gone was matched (read from the matches table) and those where
+   a new or changed term may be (``Watcher.screen``: its stems anywhere in the lower-cased
+   text, one automaton pass over all the texts). Ties between overlapping mentions go to the
+   earlier term, so when the kept terms changed order, or most terms changed, or nothing is
+   known of the stored matches (a matcher upgrade), every item is matched again.
+2. Items are read a block of 100,000 at a time, as plain tuples, inside one write
+   transaction taken first (no fetch stores items in between; readers see the old matches or
+   the new, never a mix), and matched in forked worker processes when there are many and
+   more than one core is idle (the workers inherit the matcher and the items, nothing is
+   pickled to them, and send back plain tuples), else in this process. A child only runs
+   the matcher, never SQLite, so a thread of the parent holding a lock in it cannot hang it.
+3. Each item's new matches are compared with its stored ones where they are made: the
+   stored matches of a block are read before the block is matched (the workers inherit them
+   too), and only the items whose matches differ, as a set, are sent back.
+4. Only those items are rewritten (their new matches wait in a temporary table until every
+   block is done). Their hours are marked for the mention recount in one statement while
+   the per-row mention triggers are set aside (they cost more than the rows themselves);
+   when most items changed, the matches' indexes are dropped and rebuilt once.
+
+The result is the matches table a fresh match of every item gives, row for row, with the
+mention counts and alert hits to match (tests/unit/test_rematch.py; figures:
+tests/bench/bench_rematch_cache.py).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import multiprocessing
+import os
+import signal
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Protocol
+
+from tui.core.cache.schema import MENTION_MATCH_TRIGGERS
+from tui.core.names.watch import Match
+
+# Below this many items forking costs more than it saves (a pool starts in ~30 ms; 20,000
+# items match in ~0.2 s).
+PARALLEL_MIN_ITEMS = 20_000
+MAX_PROCESSES = 8
+# Items read, matched and compared per pass: bounds the memory a million-item cache needs.
+BLOCK_ITEMS = 100_000
+# When more than this share of the items changed, rebuilding the matches' indexes once is
+# cheaper than updating them row by row.
+REBUILD_INDEXES_SHARE = 0.25
+
+_COLUMNS = 'item_id, field, start, "end", name, category, text'
+_ItemRow = tuple[int, str, str, "str | None"]
+
+
+class Matcher(Protocol):
+    """What the store needs of the watchlist engine (tui.core.names.watch.Watcher)."""
+
+    fingerprint: str
+
+    def find_fields(self, fields: dict[str, str]) -> Sequence[Match]: ...
+
+    def find_rows(self, fields: dict[str, str]) -> Sequence[tuple[str, int, int, str, str, str]]:
+        ...
+
+
+def fields_to_match(title: str, summary: str, text: str | None) -> dict[str, str]:
+    """The fields of an item that names and rule terms are looked for in, in that order."""
+    fields = {"title": title, "summary": summary}
+    if text:
+        fields["text"] = text
+    return fields
+
+
+@dataclass(frozen=True)
+class Rematched:
+    """What a whole-cache re-match did."""
+
+    items: int        # items matched again
+    changed: int      # items whose matches differed, and were rewritten
+    processes: int    # processes that matched them
+
+
+def process_count(items: int, requested: int | None = None) -> int:
+    """How many processes to match `items` with: the cores this process may use that other
+    work leaves idle (by the load average: on busy cores a second worker only adds the cost
+    of forking and collecting), at most MAX_PROCESSES, one per PARALLEL_MIN_ITEMS; 1 where
+    fork is not available."""
+    if requested is not None:
+        wanted = requested
+    else:
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except AttributeError:             # not on Linux
+            cores = os.cpu_count() or 1
+        try:
+            idle = cores - os.getloadavg()[0]     # this process counts in the load: + 1
+        except OSError:
+            idle = cores - 1
+        wanted = min(cores, int(max(idle, 0)) + 1, MAX_PROCESSES, items // PARALLEL_MIN_ITEMS)
+    if wanted > 1 and "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(wanted, items))
+
+
+_Work = Callable[[Sequence[_ItemRow]], list]
+# What the forked workers inherit: set just before the fork, read only in the children.
+_INHERITED: tuple[_Work, Sequence[_ItemRow]] | None = None
+
+
+def _quiet_child() -> None:
+    """A worker leaves signals to its parent: Ctrl+C stops the parent, which ends the pool
+    (no traceback from each worker), and a terminal resize is not the worker's to report
+    (the parent's event loop wakes on a byte written to a descriptor the child shares)."""
+    signal.set_wakeup_fd(-1)
+    for name in ("SIGINT", "SIGWINCH", "SIGTERM"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, signal.SIG_DFL if name == "SIGTERM" else signal.SIG_IGN)
+
+
+def _run_slice(bounds: tuple[int, int]) -> list:
+    assert _INHERITED is not None
+    work, rows = _INHERITED
+    return work(rows[bounds[0]:bounds[1]])
+
+
+def run_in_processes(work: _Work, rows: Sequence[_ItemRow], processes: int) -> list:
+    """`work(rows)`, split over `processes` forked workers (in this process when 1); the
+    workers inherit `work` and `rows` (neither is pickled) and send back their lists."""
+    global _INHERITED
+    if processes <= 1 or len(rows) < 2:
+        return work(rows)
+    # A few slices per worker, so one slow slice does not leave the other cores idle.
+    step = -(-len(rows) // (processes * 3))
+    slices = [(start, min(start + step, len(rows))) for start in range(0, len(rows), step)]
+    _INHERITED = (work, rows)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes, initializer=_quiet_child) as pool:
+            parts = pool.map(_run_slice, slices, chunksize=1)
+    finally:
+        _INHERITED = None
+    return [value for part in parts for value in part]
+
+
+# --- which items to look at again ---------------------------------------------------------
+
+TERMS_META = "watch_terms"
+# An edit that changes more than this share of the terms is re-matched whole: screening for
+# most of the watchlist costs about what matching with all of it does.
+SCREEN_MAX_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """A watchlist edit seen term by term: the terms to screen the items for (positions in
+    the new watchlist), and the (name, category) of the terms gone."""
+
+    added: list[int]
+    gone: list[tuple[str, str]]
+
+
+def _terms_record(matcher: Matcher) -> str | None:
+    fingerprints = getattr(matcher, "term_fingerprints", None)
+    terms = getattr(matcher, "terms", None)
+    if fingerprints is None or terms is None:
+        return None
+    return json.dumps([[f, t.name, t.category] for f, t in zip(fingerprints, terms, strict=True)],
+                      ensure_ascii=False)
+
+
+def record_terms(conn: sqlite3.Connection, matcher: Matcher) -> None:
+    """Note the terms (with their fingerprints) the stored matches were made with, so that
+    the next edit of the watchlist can be re-matched term by term."""
+    record = _terms_record(matcher)
+    if record is not None:
+        conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
+                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (TERMS_META, record))
+    else:
+        conn.execute("DELETE FROM meta WHERE key = ?", (TERMS_META,))
+
+
+def _edit(conn: sqlite3.Connection, matcher: Matcher) -> _Edit | None:
+    """How the watchlist changed since the stored matches were made, when only a few of its
+    terms did and the others kept their order (ties between overlapping mentions go to the
+    earlier term); None when the whole cache must be matched again."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (TERMS_META,)).fetchone()
+    if row is None or not hasattr(matcher, "screen") or _terms_record(matcher) is None:
+        return None
+    try:
+        stored = [(str(f), str(name), str(category)) for f, name, category in json.loads(row[0])]
+    except (ValueError, TypeError):
+        return None
+    old = [f for f, _, _ in stored]
+    new = list(matcher.term_fingerprints)       # type: ignore[attr-defined]
+    if len(set(old)) != len(old) or len(set(new)) != len(new):
+        return None
+    kept = set(old) & set(new)
+    if [f for f in old if f in kept] != [f for f in new if f in kept]:
+        return None
+    added = [k for k, f in enumerate(new) if f not in kept]
+    gone = [(name, category) for f, name, category in stored if f not in kept]
+    if len(added) + len(gone) > SCREEN_MAX_SHARE * max(len(new), 1):
+        return None
+    return _Edit(added, gone)
+
+
+# --- the re-match ---------------------------------------------------------------------------
+
+def rematch_all(conn: sqlite3.Connection, matcher: Matcher, *,
+                processes: int | None = None) -> Rematched:
+    """Match the cache's items again and rewrite the matches of those that changed, inside the
+    caller's write transaction on `conn`. After an edit of a few terms only the items they are
+    or were in are matched again (see `_edit`); otherwise every item is."""
+    with _cycle_collection_paused():
+        return _rematch_all(conn, matcher, processes)
+
+
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """A re-match holds a block of items and makes millions of small objects, none in a
+    cycle: each pass of the cyclic collector they set off walks them all (and the rest of the
+    process) for nothing, a third of a whole-cache re-match. Paused meanwhile (the forked
+    workers inherit the pause), unless it is off already."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _rematch_all(conn: sqlite3.Connection, matcher: Matcher, processes: int | None) -> Rematched:
+    for table in ("rematch_new", "rematch_items", "rematch_changed"):
+        conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    # The new matches of the items that changed, and which those items are.
+    conn.execute("CREATE TEMP TABLE rematch_new (item_id INTEGER NOT NULL, field TEXT NOT NULL, "
+                 'start INTEGER NOT NULL, "end" INTEGER NOT NULL, name TEXT NOT NULL, '
+                 "category TEXT NOT NULL, text TEXT NOT NULL)")
+    conn.execute("CREATE TEMP TABLE rematch_changed (item_id INTEGER PRIMARY KEY)")
+    # After an edit: the items to look at again.
+    conn.execute("CREATE TEMP TABLE rematch_items (item_id INTEGER PRIMARY KEY)")
+    total = conn.execute("SELECT count(*) FROM items").fetchone()[0]
+    edit = _edit(conn, matcher)
+    listed = ""
+    if edit is not None:
+        _list_items_to_look_at(conn, matcher, edit)
+        listed = "AND {} IN (SELECT item_id FROM temp.rematch_items)"
+    examined = used = changed = 0
+    last_id = -1
+    while True:
+        cursor = conn.cursor()
+        cursor.row_factory = None          # plain tuples: a third of the time of sqlite3.Row
+        rows = cursor.execute(
+            f"SELECT id, title, summary, text FROM items WHERE id > ? {listed.format('id')} "
+            "ORDER BY id LIMIT ?", (last_id, BLOCK_ITEMS)).fetchall()
+        if not rows:
+            break
+        stored: dict[int, list[tuple]] = {}
+        for match in cursor.execute(
+                f"SELECT {_COLUMNS} FROM matches WHERE item_id BETWEEN ? AND ? "
+                f"{listed.format('item_id')}", (rows[0][0], rows[-1][0])):
+            stored.setdefault(match[0], []).append(match[1:])
+        processes_now = process_count(len(rows), processes)
+        used = max(used, processes_now)
+        different = run_in_processes(_match_and_compare(matcher, stored), rows, processes_now)
+        conn.executemany("INSERT INTO temp.rematch_changed VALUES (?)",
+                         [(item_id,) for item_id, _ in different])
+        conn.executemany("INSERT INTO temp.rematch_new VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         [(item_id, *match) for item_id, found in different for match in found])
+        examined += len(rows)
+        changed += len(different)
+        last_id = rows[-1][0]
+    if changed:
+        _rewrite_changed(conn, rebuild_indexes=changed > REBUILD_INDEXES_SHARE * total)
+    for table in ("rematch_new", "rematch_items", "rematch_changed"):
+        conn.execute(f"DROP TABLE temp.{table}")
+    record_terms(conn, matcher)
+    return Rematched(items=examined, changed=changed, processes=max(used, 1))
+
+
+def _match_and_compare(matcher: Matcher, stored: dict[int, list[tuple]]) -> _Work:
+    """Work for the workers: match each item, and keep (id, matches) of the items whose
+    matches differ from `stored` (in any order: rows are a set per item)."""
+    def work(rows: Sequence[_ItemRow]) -> list:
+        find = matcher.find_rows
+        different = []
+        for row_id, title, summary, text in rows:
+            found = find(fields_to_match(title, summary, text))
+            before = stored.get(row_id, [])
+            if before != found and (len(before) != len(found) or sorted(before) != sorted(found)):
+                different.append((row_id, found))
+        return different
+    return work
+
+
+def _list_items_to_look_at(conn: sqlite3.Connection, matcher: Matcher, edit: _Edit) -> None:
+    """Put in temp.rematch_items the items an edit may change: where a term now gone was
+    found, and where a new or changed term may be (its stems anywhere in the text, read as one
+    string per item, screened a block at a time)."""
+    for name, category in edit.gone:
+        conn.execute("INSERT OR IGNORE INTO temp.rematch_items SELECT DISTINCT item_id "
+                     "FROM matches WHERE name = ? AND category = ?", (name, category))
+    if not edit.added:
+        return
+    screen = matcher.screen(edit.added)      # type: ignore[attr-defined]
+    last_id = -1
+    while True:
+        cursor = conn.cursor()
+        cursor.row_factory = None
+        # A newline joins the fields: no stem holds one, so none is made up across them.
+        rows = cursor.execute(
+            "SELECT id, title || char(10) || summary || coalesce(char(10) || text, '') FROM items "
+            "WHERE id > ? ORDER BY id LIMIT ?", (last_id, BLOCK_ITEMS)).fetchall()
+        if not rows:
+            return
+        passed = screen([text for _, text in rows])
+        conn.executemany("INSERT OR IGNORE INTO temp.rematch_items VALUES (?)",
+                         [(rows[k][0],) for k in passed])
+        last_id = rows[-1][0]
+
+
+def _rewrite_changed(conn: sqlite3.Connection, *, rebuild_indexes: bool) -> None:
+    """Replace the matches of the items in temp.rematch_changed by those in temp.rematch_new."""
+    with _mention_hours_marked(conn), _indexes_set_aside(conn, rebuild_indexes):
+        conn.execute("DELETE FROM matches WHERE item_id IN (SELECT item_id FROM temp.rematch_changed)")
+        conn.execute(f"INSERT INTO matches ({_COLUMNS}) SELECT {_COLUMNS} FROM temp.rematch_new")
+
+
+def _schema_sql(conn: sqlite3.Connection, kind: str, names: Sequence[str] | None = None
+                ) -> list[tuple[str, str]]:
+    rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = ? AND tbl_name = 'matches' "
+                        "AND sql IS NOT NULL ORDER BY name", (kind,)).fetchall()
+    return [(name, sql) for name, sql in rows if names is None or name in names]
+
+
+@contextmanager
+def _mention_hours_marked(conn: sqlite3.Connection) -> Iterator[None]:
+    """Mark the changed items' hours for the mention recount in one statement, and set the
+    per-row triggers that would mark them one row at a time aside meanwhile. Only the triggers
+    known to do just that are set aside (any other trigger on matches keeps firing); if they
+    are not there as expected, the rows are written with whatever triggers there are."""
+    triggers = _schema_sql(conn, "trigger", MENTION_MATCH_TRIGGERS)
+    if len(triggers) != len(MENTION_MATCH_TRIGGERS):
+        yield
+        return
+    conn.execute("INSERT OR IGNORE INTO mention_dirty SELECT DISTINCT CAST(sort_time / 3600 AS INTEGER) "
+                 "FROM items WHERE id IN (SELECT item_id FROM temp.rematch_changed)")
+    for name, _ in triggers:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    yield
+    for _, sql in triggers:
+        conn.execute(sql)
+
+
+@contextmanager
+def _indexes_set_aside(conn: sqlite3.Connection, rebuild: bool) -> Iterator[None]:
+    """Drop the matches' indexes (whatever migrations made them) and build them again after."""
+    indexes = _schema_sql(conn, "index") if rebuild else []
+    for name, _ in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in indexes:
+        conn.execute(sql)
