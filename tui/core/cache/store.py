@@ -18,11 +18,13 @@ import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Iterable, Iterator, Protocol, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Protocol, Sequence
 
 from tui.core.cache.schema import SCHEMA_VERSION, migrate, register_functions
-from tui.core.ingest.feeds import Entry, ParsedFeed
 from tui.core.names.watch import Match
+
+if TYPE_CHECKING:   # the parser (lxml) is not needed to read the cache
+    from tui.core.ingest.feeds import Entry, ParsedFeed
 
 DB_NAME = "wirewatch.sqlite3"
 BUSY_TIMEOUT_MS = 60_000
