@@ -279,7 +279,10 @@ def bulk(folder: Path, planned: list[Planned], *, batch: int = 20_000,
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA cache_size = -400000")
     conn.execute("BEGIN")
-    conn.execute("DROP TRIGGER items_fts_insert")
+    # Rows are indexed for search in one statement at the end, as a refresh indexes a feed.
+    indexed_by_trigger = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'items_fts_insert'").fetchone()[0]
+    conn.execute("DROP TRIGGER IF EXISTS items_fts_insert")
     found: dict[tuple[str, str], list] = {}
 
     def matches(fields: dict[str, str]) -> list:
@@ -329,8 +332,8 @@ def bulk(folder: Path, planned: list[Planned], *, batch: int = 20_000,
     # 'rebuild' would read the column `text` alone).
     conn.execute("INSERT INTO items_fts(rowid, title, summary, text) "
                  "SELECT id, title, summary, coalesce(text, content) FROM items ORDER BY id")
-    insert_trigger = next(s for s in statements(SEARCH_INDEX) if "items_fts_insert" in s)
-    conn.execute(insert_trigger)
+    if indexed_by_trigger:
+        conn.execute(next(s for s in statements(SEARCH_INDEX) if "items_fts_insert" in s))
     conn.execute("COMMIT")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.close()
