@@ -66,8 +66,8 @@ def walk_search(conn: sqlite3.Connection, where: str, params: list, query: str,
     for _ in range(MAX_WINDOWS):
         keyset, values = "", []
         if after is not None:
-            keyset = joiner + "(i.sort_time < ? OR (i.sort_time = ? AND i.id < ?))"
-            values = [after[0], after[0], after[1]]
+            keyset = joiner + "(i.sort_time, i.id) < (?, ?)"    # walks on from `after`
+            values = [after[0], after[1]]
         rows = conn.execute(
             f"SELECT i.sort_time, i.id FROM items i{where}{keyset} "
             "ORDER BY i.sort_time DESC, i.id DESC LIMIT ?", [*params, *values, window]).fetchall()

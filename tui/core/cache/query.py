@@ -318,8 +318,7 @@ def item_position(store: Store, flt: ItemFilter, row_id: int) -> int | None:
     sort_time = row[0]
     return store.connection.execute(
         f"SELECT count(*) FROM items i{where}{joiner}"
-        "(i.sort_time > ? OR (i.sort_time = ? AND i.id > ?))",
-        params + [sort_time, sort_time, row_id]).fetchone()[0]
+        "(i.sort_time, i.id) > (?, ?)", params + [sort_time, row_id]).fetchone()[0]
 
 
 def mark_read_matching(store: Store, flt: ItemFilter) -> list[int]:
@@ -336,7 +335,7 @@ def mark_read_matching(store: Store, flt: ItemFilter) -> list[int]:
 def next_unread_position(store: Store, flt: ItemFilter, row_id: int | None) -> int | None:
     """Where the first unread item after item `row_id` sits in `list_items(flt)` order (from
     the top when there is none after it, or `row_id` is None); None when all are read."""
-    where, params = _where(replace(flt, unread_only=True))
+    where, params = _where(replace(flt, unread_only=True), store.connection, 1)
     joiner = " AND " if where else " WHERE "
     order = " ORDER BY i.sort_time DESC, i.id DESC LIMIT 1"
     found = None
@@ -346,8 +345,9 @@ def next_unread_position(store: Store, flt: ItemFilter, row_id: int | None) -> i
         if anchor is not None:
             found = store.connection.execute(
                 f"SELECT i.id FROM items i{where}{joiner}"
-                "(i.sort_time < ? OR (i.sort_time = ? AND i.id < ?))" + order,
-                params + [anchor[0], anchor[0], row_id]).fetchone()
+                # A row value: "a < ? OR (a = ? AND b < ?)" makes SQLite collect and sort
+                # every older item (0.5 s at 1M) instead of walking the index to the next.
+                "(i.sort_time, i.id) < (?, ?)" + order, params + [anchor[0], row_id]).fetchone()
     if found is None:
         found = store.connection.execute(f"SELECT i.id FROM items i{where}" + order,
                                          params).fetchone()
