@@ -156,9 +156,12 @@ MIGRATIONS: tuple[str, ...] = (
             SELECT DISTINCT CAST(sort_time / 3600 AS INTEGER) FROM items WHERE feed = new.name;
     END;
     """,
-    # the starred items, newest first, without walking the whole cache (`s` filter at 1M).
+    # 5: reading a million items: the starred ones newest first without walking the cache
+    # (the `s` filter), and the feeds pane's per-feed counts of items and unread ones from an
+    # index instead of the whole table (1.5 s at 1M).
     """
     CREATE INDEX IF NOT EXISTS items_starred ON items (sort_time DESC, id DESC) WHERE starred = 1;
+    CREATE INDEX IF NOT EXISTS items_by_feed_read ON items (feed, read);
     """,
 )
 
