@@ -196,20 +196,27 @@ def keys_child(folder: Path) -> None:
         async with app.run_test(size=(160, 48)) as pilot:
             await pilot.pause(1.0)          # the first counts arrive from the reader thread
             keys = await press_keys(pilot)
+        # The figures first: closing the cache while the reader thread is still counting
+        # has crashed older code (see `keys`).
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps({"keys": keys, "peak_rss_mb": peak}), flush=True)
         session.close()
-        return keys
 
-    keys = asyncio.run(run())
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"keys": keys, "peak_rss_mb": peak}))
+    asyncio.run(run())
 
 
 def keys(tree: Path, folder: Path) -> dict:
     done = subprocess.run([sys.executable, __file__, "--child", "keys", str(folder)], cwd=tree,
                           env=env_for(tree), capture_output=True, text=True, check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise SystemExit(f"keys child failed ({done.returncode}):\n{done.stderr[-3000:]}")
     if done.returncode:
-        raise SystemExit(f"keys child failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+        # A crash after the figures were taken: closing the session while the dashboard's
+        # reader thread still ran a query (SIGSEGV at 1M items in the code before issue 15).
+        print(f"  ({tree}: the dashboard process ended with {done.returncode} as it closed)",
+              file=sys.stderr)
+    return json.loads(lines[-1])
 
 
 # --- prune ---------------------------------------------------------------------------------------
