@@ -105,22 +105,30 @@ def base_argv(folder: Path) -> list[str]:
 
 # --- CLI start to answer -----------------------------------------------------------------------
 
-def cli_ms(tree: Path, folder: Path, runs: int) -> dict[str, float]:
+def children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def cli_ms(tree: Path, folder: Path, runs: int) -> dict[str, tuple[float, float]]:
+    """Per command: median wall ms, and median CPU ms of the process (user + system)."""
     uid = a_revised_item(folder)
     commands = {"headlines --limit 20": ["headlines", "--limit", "20"],
                 "--offline article ID": ["--offline", "article", uid],
                 "diff ID --json": ["diff", uid, "--json"]}
     out = {}
     for name, argv in commands.items():
-        samples = []
+        samples, cpu = [], []
         for _ in range(runs + 1):
-            started = time.perf_counter()
+            started, used = time.perf_counter(), children_cpu()
             done = subprocess.run([sys.executable, "-m", "tui", *base_argv(folder), *argv],
                                   cwd=tree, env=env_for(tree), capture_output=True, check=False)
             samples.append((time.perf_counter() - started) * 1000)
+            cpu.append((children_cpu() - used) * 1000)
             if done.returncode:
                 raise SystemExit(f"{name} failed: {done.stderr.decode()[-500:]}")
-        out[name] = statistics.median(samples[1:])     # the first run warms the disk cache
+        # The first run warms the disk cache.
+        out[name] = (statistics.median(samples[1:]), statistics.median(cpu[1:]))
     return out
 
 
@@ -318,7 +326,8 @@ def report(results: dict[str, dict], items: int) -> None:
     if "cli" in first:
         print(f"CLI start to answer, {SMALL:,} items (median):")
         for name in first["cli"]:
-            line(f"  {name}", [results[l]["cli"][name] for l in labels], 150, "ms")
+            line(f"  {name}", [results[l]["cli"][name][0] for l in labels], 150, "ms",
+                 cpu=[results[l]["cli"][name][1] for l in labels])
     if "paint" in first:
         print("dashboard, shell to first paint (pty, 160x48, median):")
         for size, goal in zip(first["paint"], (0.5, 1.0)):

@@ -58,8 +58,8 @@ def paint_goal_ms(size: int) -> float:
     return 500 if size <= 100_000 else 1000
 
 
-def goal(value: float, limit: float) -> str:
-    return f"(goal < {limit:,.0f}: {'ok' if value < limit else 'MISSED'})"
+def goal(value: float, limit: float, unit: str) -> str:
+    return f"(goal < {limit:,.0f} {unit}: {'ok' if value < limit else 'MISSED'})"
 
 
 def generated(folder: Path) -> bool:
@@ -294,14 +294,14 @@ def main() -> None:
               f"{r['first_paint_s'] * 1000:>8.0f} ms  {r['first_paint_cpu_s'] * 1000:>6.0f} ms  "
               f"{r['rss_mb']:>4.0f} MB  {r['rss_app_mb']:>4.0f} MB  "
               f"{r['rematch_s']:>17.1f} s  "
-              f"first paint {goal(r['first_paint_s'] * 1000, paint_goal_ms(r['size']))} ms")
+              f"first paint {goal(r['first_paint_s'] * 1000, paint_goal_ms(r['size']), 'ms')}")
     keyed = next(r for r in results if "keys_ms" in r)
     print(f"\npeak memory at {keyed['size']:,} items: {keyed['maxrss_mb']:,.0f} MB "
-          f"{goal(keyed['maxrss_mb'], MEMORY_GOAL_MB)} MB")
+          f"{goal(keyed['maxrss_mb'], MEMORY_GOAL_MB, 'MB')}")
     print(f"\nkey press -> repaint at {keyed['size']:,} items (160x48, median):")
     print(f"  {'':<36} {'wall':>9}  {'main-thread CPU':>15}")
     for name, (wall, cpu) in keyed["keys_ms"].items():
-        print(f"  {name:<36} {wall:6.1f} ms  {cpu:12.1f} ms  {goal(wall, KEY_GOAL_MS)} ms")
+        print(f"  {name:<36} {wall:6.1f} ms  {cpu:12.1f} ms  {goal(wall, KEY_GOAL_MS, 'ms')}")
     if not args.keep:
         import shutil
 
