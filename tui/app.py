@@ -2,7 +2,8 @@
 
 It holds the screens' shared `Context` (session, time zone, the compare mark), applies the
 user's `[keys]`, and is the one place that decides what a request (tui.messages) opens. Screens
-and widgets post messages and never push each other.
+and widgets post messages and never push each other. A screen other than the dashboard is
+imported when it is first opened: the first paint does not wait for them.
 """
 
 from __future__ import annotations
@@ -24,15 +25,8 @@ from tui.bindings import bind
 from tui.core.alerts.plan import NotificationPlan, count_by_rule, summarize_hits
 from tui.core.cache.hits import AlertHit
 from tui.core.session import Applied, Reloaded
-from tui.screens.alert_form import AlertForm
-from tui.screens.alerts import AlertsScreen
-from tui.screens.article import ArticleScreen, link_allowed
 from tui.screens.base import Context
-from tui.screens.diff import DiffScreen
-from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
-from tui.screens.related import RelatedScreen
-from tui.screens.trends import TrendsScreen
 from tui.widgets.palette import readable_variables
 
 if TYPE_CHECKING:
@@ -91,22 +85,32 @@ class WirewatchApp(App[None]):
 
     @on(messages.OpenArticle)
     def _open_article(self, message: messages.OpenArticle) -> None:
+        from tui.screens.article import ArticleScreen
+
         self.push_screen(ArticleScreen(self.context, message.uid))
 
     @on(messages.OpenDiff)
     def _open_diff(self, message: messages.OpenDiff) -> None:
+        from tui.screens.diff import DiffScreen
+
         self.push_screen(DiffScreen(self.context, message.uid))
 
     @on(messages.OpenCompare)
     def _open_compare(self, message: messages.OpenCompare) -> None:
+        from tui.screens.diff import DiffScreen
+
         self.push_screen(DiffScreen(self.context, message.left, message.right))
 
     @on(messages.OpenRelated)
     def _open_related(self, message: messages.OpenRelated) -> None:
+        from tui.screens.related import RelatedScreen
+
         self.push_screen(RelatedScreen(self.context, message.uid))
 
     @on(messages.OpenTrends)
     def _open_trends(self, message: messages.OpenTrends) -> None:
+        from tui.screens.trends import TrendsScreen
+
         self.push_screen(TrendsScreen(self.context, message.names))
 
     @on(messages.ShowHeadlines)
@@ -120,14 +124,20 @@ class WirewatchApp(App[None]):
 
     @on(messages.OpenAlerts)
     def _open_alerts(self) -> None:
+        from tui.screens.alerts import AlertsScreen
+
         self.push_screen(AlertsScreen(self.context))
 
     @on(messages.NewAlert)
     def _new_alert(self, message: messages.NewAlert) -> None:
+        from tui.screens.alert_form import AlertForm
+
         self.push_screen(AlertForm(self.context, message.prefill))
 
     @on(messages.EditAlert)
     def _edit_alert(self, message: messages.EditAlert) -> None:
+        from tui.screens.alert_form import AlertForm
+
         self.push_screen(AlertForm(self.context, rule=message.rule))
 
     @on(messages.Refresh)
@@ -138,11 +148,15 @@ class WirewatchApp(App[None]):
 
     @on(messages.OpenHelp)
     def _open_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.session.config.keys))
 
     @on(messages.OpenLink)
     def _open_link(self, message: messages.OpenLink) -> None:
         """Open an item's link in the browser, only on request and only for http(s)."""
+        from tui.screens.article import link_allowed
+
         url = message.url
         if not url:
             self.notify("This item has no link.", severity="warning", markup=False)
@@ -180,6 +194,8 @@ class WirewatchApp(App[None]):
             self.notify("This is the marked item: press c on another one to compare.",
                         severity="warning", markup=False)
         else:
+            from tui.screens.diff import DiffScreen
+
             self.push_screen(DiffScreen(self.context, marked.uid, message.item.uid))
 
     # --- the configuration: changed by the alert form, or edited by hand -----------------

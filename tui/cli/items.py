@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from typing import TYPE_CHECKING
 
 from tui.cli.errors import UsageError
@@ -139,6 +138,8 @@ def cmd_article(args: argparse.Namespace) -> int:
         article = load_article(session.store, item.uid)
         if (not args.offline and not session.store.read_only and article.text_source != "page"
                 and item.link):
+            import asyncio
+
             asyncio.run(session.fetch_text(item.row_id))
             article = load_article(session.store, item.uid)
     if args.json:

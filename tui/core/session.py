@@ -16,18 +16,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tui.core.alerts.delivery import Delivery
-from tui.core.alerts.edit import config_path, delete_rule, save_rule
 from tui.core.alerts.rules import RuleSet, evaluate_all
 from tui.core.cache.hits import RULES_FINGERPRINT, AlertHit, StaleRules
 from tui.core.cache.store import CacheUnavailable, Store, is_read_only_error
 from tui.core.config.load import load_config, resolve_cache_dir, resolve_config_path
 from tui.core.config.model import AlertRule, Config, ConfigError, FeedConfig
-from tui.core.engine import Engine, ProgressCallback, RefreshReport
 from tui.core.names import family
 from tui.core.names.resolve import Watched, resolve_watched
 from tui.core.names.watch import Term, Watcher
+
+if TYPE_CHECKING:   # the engine (HTTP client, parsers) and alert writing load on first use
+    from tui.core.alerts.delivery import Delivery
+    from tui.core.engine import Engine, ProgressCallback, RefreshReport
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ class Session:
         self.rules = _rule_set(config, self._config_stamp)
         if not set(family.memo) <= kept:
             family.save_memo(families)
-        self.engine = Engine(self)
+        self._engine: Engine | None = None
         self._delivery: Delivery | None = None
         # One apply at a time: an older rule set can never record its hits after a newer one.
         self._applying = threading.Lock()
@@ -127,8 +129,19 @@ class Session:
     def close(self) -> None:
         if self._delivery is not None:
             self._delivery.close()
-        self.engine.close()
+        if self._engine is not None:
+            self._engine.close()
         self.store.close()
+
+    @property
+    def engine(self) -> Engine:
+        """The refresh cycle, built on first use: a command that only reads the cache never
+        imports the HTTP client, the feed parser or the page extractor."""
+        if self._engine is None:
+            from tui.core.engine import Engine
+
+            self._engine = Engine(self)
+        return self._engine
 
     # --- the configuration ------------------------------------------------------------------
 
@@ -201,10 +214,14 @@ class Session:
     def save_rule(self, rule: AlertRule, *, replace: str | None = None) -> Config:
         """Write a rule into the config's file (the one rule-write path); returns the file as
         now read, to `apply`. Raises ConfigError (nothing written) on a mistake."""
+        from tui.core.alerts.edit import config_path, save_rule
+
         return save_rule(config_path(self.config), rule, self.store, replace=replace)
 
     def delete_rule(self, name: str) -> Config:
         """Take a rule out of the config's file and its hits out of the cache."""
+        from tui.core.alerts.edit import config_path, delete_rule
+
         return delete_rule(config_path(self.config), name, self.store)
 
     def rule(self, name: str) -> AlertRule | None:
@@ -222,6 +239,8 @@ class Session:
         """The outbox of this cache, for a face that announces hits (`watch`, the dashboard);
         `on_error` gets the failures of desktop and command notifications, one line each."""
         if self._delivery is None:
+            from tui.core.alerts.delivery import Delivery
+
             self._delivery = Delivery(self.store, lambda: {r.name: r for r in self.config.alerts},
                                       on_error)
         return self._delivery

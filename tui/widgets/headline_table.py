@@ -314,8 +314,9 @@ class HeadlineTable(ScrollView, can_focus=True):
         page, slot = divmod(index, PAGE_SIZE)
         rows = self._pages.get(page)
         if rows is None:
+            # A known count lets the last pages (G) be read from the oldest end.
             rows = list_items(self.store, self.filter, limit=PAGE_SIZE,
-                                  offset=page * PAGE_SIZE)
+                              offset=page * PAGE_SIZE, total=None if self.counting else self.total)
             self._pages[page] = rows
         return rows[slot] if slot < len(rows) else None
 

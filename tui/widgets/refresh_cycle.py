@@ -18,9 +18,8 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from tui.core.engine import FeedReport, RefreshReport
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:   # the engine (HTTP client, parsers) loads with the first refresh
+    from tui.core.engine import FeedReport, RefreshReport
     from tui.core.session import Session
 
 

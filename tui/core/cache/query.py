@@ -12,6 +12,12 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from tui.core.cache.paging import (
+    common_hits,
+    common_match,
+    common_search,
+    walk_search,
+)
 from tui.core.cache.store import Store, chunks
 from tui.core.ingest.dates import iso, to_datetime
 from tui.core.names.watch import Match
@@ -107,21 +113,32 @@ def fts_query(text: str) -> str | None:
     return " ".join(quoted)
 
 
-def _where(flt: ItemFilter) -> tuple[str, list]:
+def _where(flt: ItemFilter, conn: sqlite3.Connection | None = None,
+           want: int = 0) -> tuple[str, list]:
+    """The filter as SQL over `items i`. With `conn`, for a query that walks the list and
+    stops at row `want`, each term is tested the way that is cheaper for how common it is
+    (see tui.core.cache.paging); the rows selected are the same."""
     clauses: list[str] = []
     params: list = []
     if flt.feeds:
         clauses.append(f"i.feed IN ({','.join('?' * len(flt.feeds))})")
         params.extend(flt.feeds)
     if flt.match:
-        # Two indexed lookups; names.resolve turns the user's words into the canonical name.
-        clauses.append("i.id IN (SELECT item_id FROM matches WHERE name = ? "
-                       "UNION SELECT item_id FROM matches WHERE category = ?)")
+        # names.resolve turns the user's words into the canonical name.
+        if conn is not None and common_match(conn, flt.match, want):
+            clauses.append("EXISTS (SELECT 1 FROM matches m WHERE m.item_id = i.id "
+                           "AND (m.name = ? OR m.category = ?))")
+        else:
+            clauses.append("i.id IN (SELECT item_id FROM matches WHERE name = ? "
+                           "UNION SELECT item_id FROM matches WHERE category = ?)")
         params.extend([flt.match, flt.match])
     if flt.matches_only:
         clauses.append("EXISTS (SELECT 1 FROM matches m WHERE m.item_id = i.id)")
     if flt.alerted:
-        clauses.append("EXISTS (SELECT 1 FROM hits h WHERE h.item_id = i.id)")
+        if conn is not None and not common_hits(conn, want):
+            clauses.append("i.id IN (SELECT item_id FROM hits)")
+        else:
+            clauses.append("EXISTS (SELECT 1 FROM hits h WHERE h.item_id = i.id)")
     if flt.unread_only:
         clauses.append("i.read = 0")
     if flt.starred_only:
@@ -147,15 +164,55 @@ _COLUMNS = ("i.id, i.uid, i.feed, i.title, i.link, i.summary, i.published, i.fir
 
 
 def list_items(store: Store, flt: ItemFilter = ItemFilter(), *,
-               limit: int | None = 50, offset: int = 0) -> list[Item]:
-    """Newest first; `limit=None` lists everything."""
-    where, params = _where(flt)
-    sql = f"SELECT {_COLUMNS} FROM items i{where} ORDER BY i.sort_time DESC, i.id DESC"
-    if limit is not None:
-        sql += " LIMIT ? OFFSET ?"
-        params += [limit, offset]
-    rows = store.connection.execute(sql, params).fetchall()
+               limit: int | None = 50, offset: int = 0, total: int | None = None) -> list[Item]:
+    """Newest first; `limit=None` lists everything. `total`, when the caller knows how many
+    items the filter lists, lets a page past the middle be read from the oldest end."""
+    conn = store.connection
+    if limit is None:
+        where, params = _where(flt)
+        return _items(store, conn.execute(
+            f"SELECT {_COLUMNS} FROM items i{where} ORDER BY i.sort_time DESC, i.id DESC",
+            params).fetchall())
+    if total is not None and offset > total // 2:
+        return _items(store, _from_oldest_end(conn, flt, limit, offset, total))
+    want = offset + limit
+    if flt.search:
+        query = fts_query(flt.search)
+        if query is not None and common_search(conn, query, want):
+            where, params = _where(replace(flt, search=None), conn, want)
+            ids = walk_search(conn, where, params, query, want)
+            if ids is not None:
+                return _items(store, _rows_by_id(conn, ids[offset:]))
+    where, params = _where(flt, conn, want)
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM items i{where} ORDER BY i.sort_time DESC, i.id DESC "
+        "LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
     return _items(store, rows)
+
+
+def _from_oldest_end(conn: sqlite3.Connection, flt: ItemFilter, limit: int, offset: int,
+                     total: int) -> list[sqlite3.Row]:
+    """Rows offset..offset+limit of the newest-first list, read oldest first from the end."""
+    count = min(limit, total - offset)
+    if count <= 0:
+        return []
+    where, params = _where(flt, conn, total - offset)
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM items i{where} ORDER BY i.sort_time ASC, i.id ASC "
+        "LIMIT ? OFFSET ?", [*params, count, total - offset - count]).fetchall()
+    rows.reverse()
+    return rows
+
+
+def _rows_by_id(conn: sqlite3.Connection, ids: list[int]) -> list[sqlite3.Row]:
+    """These items' rows, in the order of `ids`."""
+    by_id: dict[int, sqlite3.Row] = {}
+    for chunk in chunks(ids, 500):
+        for row in conn.execute(
+                f"SELECT {_COLUMNS} FROM items i WHERE i.id IN ({','.join('?' * len(chunk))})",
+                chunk):
+            by_id[row["id"]] = row
+    return [by_id[row_id] for row_id in ids if row_id in by_id]
 
 
 def count_items(store: Store, flt: ItemFilter = ItemFilter()) -> int:
@@ -261,8 +318,7 @@ def item_position(store: Store, flt: ItemFilter, row_id: int) -> int | None:
     sort_time = row[0]
     return store.connection.execute(
         f"SELECT count(*) FROM items i{where}{joiner}"
-        "(i.sort_time > ? OR (i.sort_time = ? AND i.id > ?))",
-        params + [sort_time, sort_time, row_id]).fetchone()[0]
+        "(i.sort_time, i.id) > (?, ?)", params + [sort_time, row_id]).fetchone()[0]
 
 
 def mark_read_matching(store: Store, flt: ItemFilter) -> list[int]:
@@ -279,7 +335,7 @@ def mark_read_matching(store: Store, flt: ItemFilter) -> list[int]:
 def next_unread_position(store: Store, flt: ItemFilter, row_id: int | None) -> int | None:
     """Where the first unread item after item `row_id` sits in `list_items(flt)` order (from
     the top when there is none after it, or `row_id` is None); None when all are read."""
-    where, params = _where(replace(flt, unread_only=True))
+    where, params = _where(replace(flt, unread_only=True), store.connection, 1)
     joiner = " AND " if where else " WHERE "
     order = " ORDER BY i.sort_time DESC, i.id DESC LIMIT 1"
     found = None
@@ -289,8 +345,9 @@ def next_unread_position(store: Store, flt: ItemFilter, row_id: int | None) -> i
         if anchor is not None:
             found = store.connection.execute(
                 f"SELECT i.id FROM items i{where}{joiner}"
-                "(i.sort_time < ? OR (i.sort_time = ? AND i.id < ?))" + order,
-                params + [anchor[0], anchor[0], row_id]).fetchone()
+                # A row value: "a < ? OR (a = ? AND b < ?)" makes SQLite collect and sort
+                # every older item (0.5 s at 1M) instead of walking the index to the next.
+                "(i.sort_time, i.id) < (?, ?)" + order, params + [anchor[0], row_id]).fetchone()
     if found is None:
         found = store.connection.execute(f"SELECT i.id FROM items i{where}" + order,
                                          params).fetchone()

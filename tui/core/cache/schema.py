@@ -193,6 +193,13 @@ MIGRATIONS: tuple[str, ...] = (
     """ + _SEARCH_TABLE_ON_VIEW + """
     INSERT INTO items_fts(items_fts) VALUES ('rebuild');
     """,
+    # 7: reading a million items: the starred ones newest first without walking the cache
+    # (the `s` filter), and the feeds pane's per-feed counts of items and unread ones from an
+    # index instead of the whole table (1.5 s at 1M).
+    """
+    CREATE INDEX IF NOT EXISTS items_starred ON items (sort_time DESC, id DESC) WHERE starred = 1;
+    CREATE INDEX IF NOT EXISTS items_by_feed_read ON items (feed, read);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

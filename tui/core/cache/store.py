@@ -15,10 +15,11 @@ import sqlite3
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from tui.core.cache.rematch import (
     TERMS_META,
@@ -29,8 +30,10 @@ from tui.core.cache.rematch import (
     rematch_all,
 )
 from tui.core.cache.schema import SCHEMA_VERSION, migrate, register_functions
-from tui.core.ingest.feeds import Entry, ParsedFeed
 from tui.core.names.watch import Match
+
+if TYPE_CHECKING:   # the parser (lxml) is not needed to read the cache
+    from tui.core.ingest.feeds import Entry, ParsedFeed
 
 DB_NAME = "wirewatch.sqlite3"
 BUSY_TIMEOUT_MS = 60_000
@@ -105,7 +108,7 @@ class Store:
         self.read_only = False
         self._uri: str | None = None          # for read-only connections
         self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
+        self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._lock = threading.Lock()
 
     @classmethod
@@ -165,16 +168,22 @@ class Store:
             register_functions(conn)
             self._local.conn = conn
             with self._lock:
-                self._connections.append(conn)
+                self._connections.append((threading.current_thread(), conn))
         return conn
 
     def close(self) -> None:
+        """Close this thread's connection and those of threads that have ended. A thread still
+        running keeps its connection until it ends (the dashboard's reader, counting a
+        million items as the user quits): closing a connection under another thread's
+        statement crashes the interpreter. Every thread's next use opens a new one."""
+        here = threading.current_thread()
         with self._lock:
-            for conn in self._connections:
-                try:
-                    conn.close()
-                except sqlite3.Error:
-                    pass
+            for thread, conn in self._connections:
+                if thread is here or not thread.is_alive():
+                    try:
+                        conn.close()
+                    except sqlite3.Error:
+                        pass
             self._connections.clear()
         self._local = threading.local()
 

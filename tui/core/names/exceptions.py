@@ -69,10 +69,17 @@ class Exceptions:
     def __init__(self, phrases: Iterable[Phrase]) -> None:
         phrases = sorted(set(p for p in phrases if p.text.strip()), key=lambda p: (p.initial, p.text))
         self.phrases = tuple(phrases)
-        anywhere = [phrase_pattern(p.text) for p in phrases if not p.initial]
-        initial = [phrase_pattern(p.text) for p in phrases if p.initial]
-        self._anywhere = re.compile("|".join(anywhere)) if anywhere else None
-        self._initial = re.compile("|".join(initial)) if initial else None
+        self._patterns: tuple[re.Pattern | None, re.Pattern | None] | None = None
+
+    def _compiled(self) -> tuple[re.Pattern | None, re.Pattern | None]:
+        """(anywhere, initial), compiled when first asked: a command that never matches
+        (`wirewatch headlines`) does not pay for compiling every term's phrases."""
+        if self._patterns is None:
+            anywhere = [phrase_pattern(p.text) for p in self.phrases if not p.initial]
+            initial = [phrase_pattern(p.text) for p in self.phrases if p.initial]
+            self._patterns = (re.compile("|".join(anywhere)) if anywhere else None,
+                              re.compile("|".join(initial)) if initial else None)
+        return self._patterns
 
     def __bool__(self) -> bool:
         return bool(self.phrases)
@@ -80,7 +87,8 @@ class Exceptions:
     def covers(self, view: str, start: int, end: int) -> bool:
         """Whether a phrase found in ``view`` (the lower-cased text) covers ``view[start:end]``."""
         low, high = max(0, start - _WINDOW), min(len(view), end + _WINDOW)
-        for pattern, initial in ((self._anywhere, False), (self._initial, True)):
+        anywhere, initial_only = self._compiled()
+        for pattern, initial in ((anywhere, False), (initial_only, True)):
             if pattern is None:
                 continue
             for found in pattern.finditer(view, low, high):

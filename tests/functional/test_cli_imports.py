@@ -1,0 +1,78 @@
+"""Commands that only read the cache start fast because they load only what they use: not the
+dashboard, the HTTP client, the feed and page parsers, the date guesser or the config writer.
+Each command runs in a fresh process that then lists the modules it imported."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.cachegen import config_text, fill, make_session
+from tests.support.processes import ROOT
+
+HEAVY = ("textual", "rich", "httpx", "trafilatura", "dateparser", "feedparser", "lxml",
+         "tomlkit", "asyncio")
+
+# Runs one command as `wirewatch` would, then prints the imported modules' names.
+PROBE = """
+import json, sys
+from tui.cli import main
+status = main(sys.argv[1:])
+sys.stdout.flush()
+print("\\nMODULES " + json.dumps(sorted(sys.modules)))
+raise SystemExit(status)
+"""
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("desk")
+    config = folder / "feeds.toml"
+    config.write_text(config_text(), encoding="utf-8")
+    session = make_session(folder / "cache")
+    fill(session, 60)
+    revised = session.store.connection.execute(
+        "SELECT uid FROM items WHERE versions = 2 LIMIT 1").fetchone()[0]
+    session.close()
+    return config, revised
+
+
+def imported(config, *argv: str) -> tuple[subprocess.CompletedProcess, set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "--config", str(config), "--cache",
+         str(config.parent / "cache"), *argv],
+        capture_output=True, text=True, timeout=60, cwd=ROOT, check=False)
+    listed = done.stdout.rpartition("\nMODULES ")[2]
+    return done, set(json.loads(listed))
+
+
+def roots(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
+@pytest.mark.parametrize("command", [
+    ("headlines", "--limit", "20"),
+    ("headlines", "--limit", "20", "--json"),
+    ("headlines", "--search", "crimea"),
+    ("--offline", "article", "{uid}"),
+    ("--offline", "article", "{uid}", "--json"),
+    ("diff", "{uid}", "--json"),
+    ("diff", "{uid}"),
+])
+def test_a_cached_read_imports_nothing_heavy(desk, command):
+    config, uid = desk
+    done, modules = imported(config, *(part.format(uid=uid) for part in command))
+    assert done.returncode == 0, done.stderr
+    assert "tui.core.cache.query" in modules          # it did read the cache
+    assert not roots(modules) & set(HEAVY), sorted(roots(modules) & set(HEAVY))
+    assert "tui.core.engine" not in modules
+
+
+def test_the_probe_sees_heavy_imports_where_a_command_needs_them(desk):
+    # `fetch` needs the HTTP client and the feed parser: the probe would see them.
+    config, _ = desk
+    done, modules = imported(config, "fetch", "--json")
+    assert {"httpx", "lxml"} <= roots(modules), done.stderr

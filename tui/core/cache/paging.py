@@ -1,0 +1,90 @@
+"""How one page of a filtered, newest-first item list is read at a million items.
+
+A filter term can be tested two ways. `IN (the term's items)` reads every item the term has,
+then sorts them: cheap for a rare term, 0.5 s for a category with 400,000 items. `EXISTS`
+walks the time index newest first and asks each item, stopping at the end of the page:
+cheap for a common term, a walk over the whole cache for a rare one. Walking to the end of
+a page costs about want x items / matches probes, listing about `matches`: so a term is
+walked when it has more than about sqrt(want x items / 4) matches, which a count that
+stops there tells. Both forms select the same items.
+
+The full-text index cannot be asked item by item cheaply, so a common search is walked in
+windows instead: the next rows of the time index (other filters applied), then one index
+query over just their id range. Pages past the middle of a list are read from its oldest
+end, so the last page (`G`) costs what the first does.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+FEW = 2_000               # a term on fewer items than this is always listed
+FIRST_WINDOW = 2_000      # rows of the time index the first window of a search reads
+MAX_WINDOWS = 6           # then the search is read the listing way
+
+
+def worth_walking(conn: sqlite3.Connection, want: int, step_cost: float) -> int:
+    """How many matches make a term worth walking to row `want`: sqrt(want x items x
+    step_cost), where step_cost is what one step of the walk costs against listing one
+    match (measured at 1M: 1/4 for a name, 1/2 for a search window's row)."""
+    items = conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0
+    return max(FEW, int((want * items * step_cost) ** 0.5))
+
+
+def _at_least(conn: sqlite3.Connection, sql: str, params: list, count: int) -> bool:
+    """Whether `sql` yields at least `count` rows, reading no more than that."""
+    return conn.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)",
+                        [*params, count]).fetchone()[0] >= count
+
+
+def common_match(conn: sqlite3.Connection, key: str, want: int) -> bool:
+    """Is the watched name or category `key` on so many items that walking to row `want`
+    wins?"""
+    enough = worth_walking(conn, want, 0.25)
+    return (_at_least(conn, "SELECT 1 FROM matches WHERE name = ?", [key], enough)
+            or _at_least(conn, "SELECT 1 FROM matches WHERE category = ?", [key], enough))
+
+
+def common_hits(conn: sqlite3.Connection, want: int) -> bool:
+    return _at_least(conn, "SELECT 1 FROM hits", [], worth_walking(conn, want, 0.25))
+
+
+def common_search(conn: sqlite3.Connection, query: str, want: int) -> bool:
+    return _at_least(conn, "SELECT rowid FROM items_fts WHERE items_fts MATCH ?", [query],
+                     worth_walking(conn, want, 0.5))
+
+
+def walk_search(conn: sqlite3.Connection, where: str, params: list, query: str,
+                want: int) -> list[int] | None:
+    """The first `want` item ids, newest first, of the items that pass `where` (the other
+    filters, over `items i`) and match the full-text `query`; None when the matches are too
+    sparse for walking to pay (the caller lists them instead)."""
+    joiner = " AND " if where else " WHERE "
+    found: list[int] = []
+    after: tuple[float, int] | None = None
+    window, scanned = FIRST_WINDOW, 0
+    for _ in range(MAX_WINDOWS):
+        keyset, values = "", []
+        if after is not None:
+            keyset = joiner + "(i.sort_time, i.id) < (?, ?)"    # walks on from `after`
+            values = [after[0], after[1]]
+        rows = conn.execute(
+            f"SELECT i.sort_time, i.id FROM items i{where}{keyset} "
+            "ORDER BY i.sort_time DESC, i.id DESC LIMIT ?", [*params, *values, window]).fetchall()
+        if not rows:
+            return found
+        ids = [row[1] for row in rows]
+        matching = {row[0] for row in conn.execute(
+            "SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid BETWEEN ? AND ?",
+            (query, min(ids), max(ids)))}
+        found += [row_id for row_id in ids if row_id in matching]
+        if len(found) >= want or len(rows) < window:
+            return found[:want]
+        after = (rows[-1][0], rows[-1][1])
+        scanned += len(rows)
+        # As many rows as the density so far says the rest of the page needs, and a quarter
+        # more; at least twice the last window when nothing was found yet.
+        density = len(found) / scanned
+        needed = (want - len(found)) / density * 1.25 if density else 2 * window
+        window = max(FIRST_WINDOW, int(needed))
+    return None
