@@ -140,12 +140,13 @@ def number_key(value: float, unit: str | None) -> str:
     return f"{text} {unit}" if unit else text
 
 
-def _numbers(text: str, language: str | None, taken: list[tuple[int, int]]) -> list[FactMention]:
+def _numbers(text: str, language: str | None, taken: _Taken) -> list[FactMention]:
     found: list[FactMention] = []
-    dates = [(m.start(), m.end()) for m in _DATE.finditer(text)]
+    for date in _DATE.finditer(text):
+        taken.claim(*date.span())
     for match in _NUMBER.finditer(text):
         start, end = match.span()
-        if _overlaps(start, end, dates) or _overlaps(start, end, taken):
+        if taken.overlaps(*match.span()):
             continue
         value = _value(match.group(1), match.group(2), match.group(3), language)
         unit: str | None = None
@@ -189,7 +190,11 @@ def _numbers(text: str, language: str | None, taken: list[tuple[int, int]]) -> l
 
 # --------------------------------------------------------------------------- names
 
-_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’ʼ-][^\W_]+)*")
+# Words that may start with a capital (Latin, Latin-1, Latin Extended-A, Cyrillic), or with
+# a French l'/d' before one: the name scan looks at these only.
+_CAPITAL_WORD = re.compile(
+    r"(?<![^\W\d_])(?:[lLdD]['’])?[A-Z\u00c0-\u00de\u0100-\u017f\u0400-\u042f\u0490\u0404"
+    r"\u0406\u0407][^\W_]*(?:['’ʼ-][^\W_]+)*")
 _SENTENCE_END = frozenset(".!?:;…»«\"“”„(|–—-•")
 _POSSESSIVE = re.compile(r"['’ʼ]s$")
 # Capitalised words that are not names: articles, pronouns, titles, months, weekdays.
@@ -221,33 +226,29 @@ def _capitalised(word: str) -> bool:
 _ELISION = re.compile(r"^[lLdD]['’](?=[^\W\d_])")
 
 
-def _runs(text: str, taken: list[tuple[int, int]]) -> list[list[tuple[str, int, int]]]:
+def _runs(text: str, taken: _Taken) -> list[list[tuple[str, int, int]]]:
     """Runs of capitalised words next to each other (Jean-Noël Barrot, European Commission),
     as (word, start, end), outside the spans already taken by known names and numbers; a
     French l' or d' is not part of the name (l'UE, d'Ukraine)."""
     runs: list[list[tuple[str, int, int]]] = []
     current: list[tuple[str, int, int]] = []
-    for match in _WORD.finditer(text):
+    for match in _CAPITAL_WORD.finditer(text):
         word, start, end = match.group(), match.start(), match.end()
-        elided = _ELISION.match(word)
-        if elided:
+        if _ELISION.match(word):
             word, start = word[2:], start + 2
+        if not _capitalised(word) or taken.overlaps(start, end):
+            continue
         gap = text[current[-1][2]:start] if current else ""
-        joined = current and len(gap) <= 2 and not gap.strip(" \u00a0")
-        if _capitalised(word) and not _overlaps(start, end, taken):
-            if current and not joined:
-                runs.append(current)
-                current = []
-            current.append((_POSSESSIVE.sub("", word), start, end))
-        elif current:
+        if current and (len(gap) > 2 or gap.strip(" \u00a0")):
             runs.append(current)
             current = []
+        current.append((_POSSESSIVE.sub("", word), start, end))
     if current:
         runs.append(current)
     return runs
 
 
-def _names(text: str, taken: list[tuple[int, int]]) -> list[FactMention]:
+def _names(text: str, taken: _Taken) -> list[FactMention]:
     found: list[FactMention] = []
     known_places = territories()
     known_orgs = organisations()
@@ -284,8 +285,19 @@ def _names(text: str, taken: list[tuple[int, int]]) -> list[FactMention]:
     return found
 
 
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s < end and start < e for s, e in spans)
+class _Taken:
+    """Characters already claimed by a fact: one byte per character, so a check is O(1)."""
+
+    __slots__ = ("mask",)
+
+    def __init__(self, size: int) -> None:
+        self.mask = bytearray(size + 1)
+
+    def claim(self, start: int, end: int) -> None:
+        self.mask[start:end] = b"\x01" * (end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return 1 in self.mask[start:end]
 
 
 # --------------------------------------------------------------------------- all together
@@ -301,9 +313,12 @@ def find_facts(text: str, language: str | None = None) -> list[FactMention]:
     for match in watcher.find(text):
         kind = "name" if kinds.get(match.name) == "person" else "place"
         found.append(FactMention(Fact(kind, match.name, match.text), match.start, match.end))
-    taken = [(m.start, m.end) for m in found]
+    taken = _Taken(len(text))
+    for mention in found:
+        taken.claim(mention.start, mention.end)
     numbers = _numbers(text, language, taken)
-    taken += [(m.start, m.end) for m in numbers]
+    for mention in numbers:
+        taken.claim(mention.start, mention.end)
     found += numbers
     found += _names(text, taken)
     found.sort(key=lambda m: (m.start, m.end))

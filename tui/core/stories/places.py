@@ -9,7 +9,7 @@ Only the international organisations, which neither knows, are listed here.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from tui.core.names.fold import skeleton
 
@@ -42,13 +42,13 @@ ORGANISATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+_ENDING = re.compile("(?<=...)(?:" + "|".join(_ENDINGS) + ")$")
+
+
+@lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     """A spelling folded to one key across scripts, romanisations and case endings."""
-    key = skeleton(word).replace(" ", "")
-    for ending in _ENDINGS:
-        if key.endswith(ending) and len(key) - len(ending) >= MIN_STEM:
-            return key[: -len(ending)]
-    return key
+    return _ENDING.sub("", skeleton(word).replace(" ", ""), count=1)
 
 
 def phrase_key(words: list[str]) -> str:
