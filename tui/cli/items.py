@@ -199,8 +199,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_related(args: argparse.Namespace) -> int:
+    from tui.core.stories.related import find_related
     from tui.core.text.articles import get_item
-    from tui.core.text.related import find_related
 
     with reading_items(args) as session:
         found = find_related(session.store, get_item(session.store, args.id).row_id)

@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from tui import messages
 from tui.bindings import bind
+from tui.core.stories.related import find_related
 from tui.core.text.articles import (
     Diff,
     NotFound,
@@ -33,7 +34,6 @@ from tui.core.text.articles import (
     version_marks,
 )
 from tui.core.text.diff import DiffStats, diff_stats
-from tui.core.text.related import find_related
 from tui.screens.base import Context, SubScreen
 from tui.widgets.diff_lines import DiffLines
 from tui.widgets.highlight import category_styles, highlighted, plain

@@ -1,6 +1,6 @@
 """Other outlets' reports of the current story (`R`), best match first.
 
-The candidates and their scores come from tui.core.text.related (the same as `wirewatch related`),
+The candidates and their scores come from tui.core.stories.related (the same as `wirewatch related`),
 read in a thread worker. Near-identical copy is labelled "wire copy", so the user can tell an
 agency text reprinted by three outlets from three outlets' own reporting. Enter (or `c`) on
 one opens it side by side with the current item (an OpenCompare request to the App).
@@ -25,8 +25,8 @@ from tui.bindings import bind
 from tui.core.cache.query import links_of
 from tui.core.ingest.dates import to_datetime
 from tui.core.names.watch import Watcher
+from tui.core.stories.related import RelatedItem, find_related
 from tui.core.text.articles import get_item
-from tui.core.text.related import RelatedItem, find_related
 from tui.screens.base import Context, SubScreen
 from tui.widgets.highlight import category_styles, highlighted, plain
 from tui.widgets.palette import tone

@@ -156,6 +156,42 @@ MIGRATIONS: tuple[str, ...] = (
             SELECT DISTINCT CAST(sort_time / 3600 AS INTEGER) FROM items WHERE feed = new.name;
     END;
     """,
+    # 5 (stories): every item's story and the evidence keys it was grouped by; triggers note
+    # the items to (re)group (new, edited, moved in time) and the stories that lost an item
+    # (pruned), so tui.core.stories.grouping settles only those. An older cache gets every
+    # item noted: its first settle groups them all.
+    """
+    CREATE TABLE story_items (
+        item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+        story TEXT,                   -- the story's id; NULL while not grouped
+        keys TEXT NOT NULL DEFAULT '' -- evidence: one "kind key<TAB>shown" per line
+    );
+    CREATE INDEX story_items_by_story ON story_items (story);
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,          -- the uid of its first stored item
+        first REAL NOT NULL,          -- sort_time of its earliest and latest item
+        last REAL NOT NULL,
+        size INTEGER NOT NULL,
+        outlets INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX stories_by_last ON stories (last DESC);
+    CREATE TABLE story_dirty (item_id INTEGER PRIMARY KEY) WITHOUT ROWID;
+    CREATE TABLE story_stale (story TEXT PRIMARY KEY) WITHOUT ROWID;
+    INSERT OR IGNORE INTO story_dirty SELECT id FROM items;
+    CREATE TRIGGER stories_item_insert AFTER INSERT ON items BEGIN
+        INSERT OR IGNORE INTO story_dirty VALUES (new.id);
+    END;
+    CREATE TRIGGER stories_item_edit AFTER UPDATE OF title, summary, sort_time, feed ON items
+    WHEN old.title IS NOT new.title OR old.summary IS NOT new.summary
+      OR old.sort_time IS NOT new.sort_time OR old.feed IS NOT new.feed
+    BEGIN
+        INSERT OR IGNORE INTO story_dirty VALUES (new.id);
+    END;
+    CREATE TRIGGER stories_member_delete AFTER DELETE ON story_items
+    WHEN old.story IS NOT NULL BEGIN
+        INSERT OR IGNORE INTO story_stale VALUES (old.story);
+    END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -272,17 +272,34 @@ def _names(text: str, taken: _Taken) -> list[FactMention]:
         elif key in known_places:
             found.append(FactMention(Fact("place", known_places[key], shown), start, end))
         elif len(words) > 1 or not at_start:
-            # A lone capitalised word opening a sentence may be any word: not a name.
-            for word, word_start, word_end in run:
-                place = known_places.get(stem(word)) or known_orgs.get(word)
+            # A lone capitalised word opening a sentence may be any word: not a name. Known
+            # places inside a run stand alone; the words between them are names.
+            part: list[tuple[str, int, int]] = []
+            for word, word_start, word_end in [*run, ("", -1, -1)]:
+                place = (known_places.get(stem(word)) or known_orgs.get(word)) if word else None
+                if place or not word:
+                    found += _name(text, part, known_places)
+                    part = []
                 if place:
                     found.append(FactMention(Fact("place", place, text[word_start:word_end]),
                                              word_start, word_end))
-            last = words[-1]
-            name_key = last if last.isupper() else stem(last)
-            if len(name_key) >= 3 and not known_places.get(stem(last)):
-                found.append(FactMention(Fact("name", name_key, shown), start, end))
+                elif word:
+                    part.append((word, word_start, word_end))
     return found
+
+
+def _name(text: str, part: list[tuple[str, int, int]],
+          known_places: dict[str, str]) -> list[FactMention]:
+    """A run of capitalised words no list knows: a name, keyed by its last word (a surname:
+    "Jean-Noël Barrot" and "Barrot" are one person)."""
+    if not part:
+        return []
+    last = part[-1][0]
+    key = last if last.isupper() else stem(last)
+    if len(key) < 3 or known_places.get(stem(last)):
+        return []
+    start, end = part[0][1], part[-1][2]
+    return [FactMention(Fact("name", key, text[start:end]), start, end)]
 
 
 class _Taken:

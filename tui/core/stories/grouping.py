@@ -1,0 +1,220 @@
+"""Grouping items into stories, incrementally: only the items the cache noted as new or edited
+are (re)placed, against the stories of their time window.
+
+Each noted item is keyed (evidence.py), then placed in time order: it joins the story it links
+to most strongly (links.py: two independent signals, weighed by rarity in the window), merges
+two stories when it links strongly into both, or starts a story of its own. A story that lost
+or changed an item is checked for a split: its items are linked among themselves again and
+each part that no longer holds to the rest becomes a story of its own.
+
+A story's id is the uid of its first stored item, so it stays put as reports arrive; a merge
+keeps the older id, a split gives the new part the id of its own first item. A cache written
+before stories existed, or grouped by other rules (GROUPING_VERSION), is grouped afresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tui.core.cache import stories as cache
+from tui.core.cache.store import Store
+from tui.core.stories.evidence import item_keys, parse_keys
+from tui.core.stories.links import WINDOW_SECONDS, Rarity, candidates, link
+
+GROUPING_VERSION = "1"
+VERSION_KEY = "stories_version"
+KEY_BATCH = 2_000               # items keyed per transaction
+CHUNK_SECONDS = 2 * 86_400      # noted items placed per window read
+MERGE_SCORE = 12.0              # a link this strong into a second story merges the two
+SPLIT_CHECK_MAX = 400           # larger stories are not re-linked pair by pair
+SPLIT_SPAN_SECONDS = 14 * 86_400
+
+
+@dataclass
+class SettleReport:
+    keyed: int = 0
+    placed: int = 0
+    merged: int = 0
+    split: int = 0
+    rebuilt: bool = False
+    stories: set[str] = field(default_factory=set)    # final ids of the stories touched
+
+
+def settle(store: Store) -> SettleReport:
+    """Group what the cache noted since the last settle. A read-only cache is left as the
+    last writer grouped it."""
+    report = SettleReport()
+    if store.read_only:
+        return report
+    if store.meta(VERSION_KEY) != GROUPING_VERSION:
+        cache.reset(store)
+        with store.transaction() as conn:
+            store.set_meta(VERSION_KEY, GROUPING_VERSION, conn)
+        report.rebuilt = True
+    if not cache.has_dirty(store):
+        return report
+    cache.drop_missing_dirty(store)
+    affected: set[str] = set()
+    noted = _key_noted(store, affected, report)
+    with store.transaction() as conn:
+        affected.update(cache.take_stale(conn))
+    merges: dict[str, str] = {}
+    touched: set[str] = set()
+    noted.sort()
+    start = 0
+    while start < len(noted):
+        end = start
+        while end < len(noted) and noted[end][0] - noted[start][0] <= CHUNK_SECONDS:
+            end += 1
+        _place(store, noted[start:end], merges, touched, report)
+        start = end
+    affected = {_final(label, merges) for label in affected}
+    touched |= _split(store, affected, report)
+    _canonical_ids(store, touched | affected, set(merges), report)
+    return report
+
+
+def _key_noted(store: Store, affected: set[str], report: SettleReport) -> list[tuple[float, int]]:
+    """Key every noted item (their old stories go to `affected`); (time, row id) of each."""
+    noted: list[tuple[float, int]] = []
+    after = 0
+    while texts := cache.dirty_texts(store, after, KEY_BATCH):
+        keyed = [(t.row_id, item_keys(t.title, t.summary, t.language)) for t in texts]
+        with store.transaction() as conn:
+            affected.update(cache.stories_of(conn, [t.row_id for t in texts]).values())
+            cache.write_keys(conn, keyed)
+        noted += [(t.sort_time, t.row_id) for t in texts]
+        after = texts[-1].row_id
+        report.keyed += len(texts)
+    return noted
+
+
+def _place(store: Store, noted: list[tuple[float, int]], merges: dict[str, str],
+           touched: set[str], report: SettleReport) -> None:
+    """Place the noted items of one stretch of time, against the window around it."""
+    members = cache.window(store, noted[0][0] - WINDOW_SECONDS, noted[-1][0] + WINDOW_SECONDS)
+    index = {m.row_id: i for i, m in enumerate(members)}
+    keysets = [parse_keys(m.keys) for m in members]
+    rarity = Rarity(keysets)
+    postings: dict[str, list[int]] = {}
+    for i, keys in enumerate(keysets):
+        for key in keys:
+            if key[0] != "x":
+                postings.setdefault(key, []).append(i)
+    noted_ids = {row_id for _, row_id in noted}
+    placed_here = [m.story is not None and m.row_id not in noted_ids for m in members]
+    placed: list[tuple[str, int]] = []
+    merged_here: list[tuple[str, str]] = []
+    for _, row_id in noted:
+        i = index.get(row_id)
+        if i is None:               # pruned meanwhile
+            continue
+        me = members[i]
+        strength: dict[str, float] = {}
+        for j in candidates(keysets[i], postings, rarity, i, placed_here):
+            found = link(keysets[i], keysets[j], members[j].sort_time - me.sort_time, rarity)
+            if found.holds:
+                story = members[j].story or ""
+                strength[story] = max(strength.get(story, 0.0), found.score)
+        if strength:
+            ranked = sorted(strength, key=lambda s: (-strength[s], s))
+            chosen = ranked[0]
+            for other in ranked[1:]:
+                if strength[other] >= MERGE_SCORE:
+                    merges[other] = chosen
+                    merged_here.append((other, chosen))
+                    for m in members:
+                        if m.story == other:
+                            m.story = chosen
+                    touched.discard(other)
+                    report.merged += 1
+        else:
+            chosen = "~" + me.uid
+        me.story = chosen
+        placed_here[i] = True
+        placed.append((chosen, row_id))
+        touched.add(chosen)
+    with store.transaction() as conn:
+        for other, chosen in merged_here:
+            cache.relabel(conn, other, _final(chosen, merges))
+        cache.assign(conn, [(_final(story, merges), row_id) for story, row_id in placed])
+        cache.clear_dirty(conn, [row_id for _, row_id in noted])
+    report.placed += len(placed)
+
+
+def _final(label: str, merges: dict[str, str]) -> str:
+    seen = set()
+    while label in merges and label not in seen:
+        seen.add(label)
+        label = merges[label]
+    return label
+
+
+def _split(store: Store, stories: Iterable[str], report: SettleReport) -> set[str]:
+    """Re-link the items of each story among themselves; parts that no longer hold together
+    become stories of their own. Returns the labels written."""
+    written: set[str] = set()
+    for story in stories:
+        members = cache.members_of(store, [story])
+        if len(members) < 2 or len(members) > SPLIT_CHECK_MAX:
+            continue
+        first = min(m.sort_time for m in members)
+        last = max(m.sort_time for m in members)
+        if last - first > SPLIT_SPAN_SECONDS:
+            continue
+        window = cache.window(store, first - WINDOW_SECONDS, last + WINDOW_SECONDS)
+        rarity = Rarity(parse_keys(m.keys) for m in window)
+        keysets = [parse_keys(m.keys) for m in members]
+        parts = _linked_parts(members, keysets, rarity)
+        if len(parts) < 2:
+            continue
+        report.split += len(parts) - 1
+        placed = []
+        for part in parts.values():
+            first_member = min((members[i] for i in part), key=lambda m: m.row_id)
+            label = "~" + first_member.uid
+            written.add(label)
+            placed += [(label, members[i].row_id) for i in part]
+        with store.transaction() as conn:
+            cache.assign(conn, placed)
+    return written
+
+
+def _linked_parts(members: list[cache.Member], keysets: list[frozenset[str]],
+                  rarity: Rarity) -> dict[int, list[int]]:
+    """The parts of a story whose reports link to each other (indexes into `members`)."""
+    parent = list(range(len(members)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(members)):
+        for j in range(i + 1, len(members)):
+            if root(i) != root(j) and link(
+                    keysets[i], keysets[j], members[j].sort_time - members[i].sort_time,
+                    rarity).holds:
+                parent[root(i)] = root(j)
+    parts: dict[int, list[int]] = {}
+    for i in range(len(members)):
+        parts.setdefault(root(i), []).append(i)
+    return parts
+
+
+def _canonical_ids(store: Store, labels: set[str], gone: set[str], report: SettleReport) -> None:
+    """Give every touched story the uid of its first stored item as its id, and rewrite the
+    summary rows the Stories view reads."""
+    members = cache.members_of(store, sorted(labels))
+    first: dict[str, tuple[int, str]] = {}
+    for m in members:
+        if m.story is not None and (m.story not in first or m.row_id < first[m.story][0]):
+            first[m.story] = (m.row_id, m.uid)
+    final = {label: uid for label, (_, uid) in first.items()}
+    with store.transaction() as conn:
+        cache.assign(conn, [(final[m.story], m.row_id) for m in members
+                            if m.story is not None and final[m.story] != m.story])
+        cache.rewrite_summaries(conn, labels | gone, sorted(set(final.values())))
+    report.stories = set(final.values())

@@ -1,0 +1,112 @@
+"""When are two reports the same story? The shared evidence, each key weighed by its rarity.
+
+A key in few items of the time window is telling (Umerov, a €90bn loan, 28 points); a key in
+much of the news is not (Putin, Ukraine). Kinds weigh differently: numbers with a unit are the
+sharpest (few stories quote the same 28-point plan), names next, places less (many stories
+happen in Kyiv), words least, bare numbers barely (a year). Closeness in time scales the sum.
+
+A link needs two independent signals: two different keys (a name and a number, two names, a
+place and a handful of words), never one name however rare, so "Witkoff" alone does not make
+his Moscow trip and his Miami talks one story.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+WINDOW_SECONDS = 3 * 86_400
+MIN_WINDOW_ITEMS = 200        # a small window says little about how common a key is
+KIND_WEIGHT = {"n": 1.0, "p": 0.6, "u": 1.3, "x": 0.2, "w": 0.45}
+LINK_SCORE = 6.0
+COMMON_SHARE = 0.05           # a key in more of the window than this finds no candidates
+MAX_CANDIDATES = 60
+KIND_NAMES = {"n": "name", "p": "place", "u": "number", "x": "number", "w": "word"}
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    score: float
+    signals: int
+    shared: tuple[str, ...]     # the shared keys, heaviest first
+
+    @property
+    def holds(self) -> bool:
+        return self.signals >= 2 and self.score >= LINK_SCORE
+
+
+class Rarity:
+    """How many items of a window hold each key."""
+
+    def __init__(self, keysets: Iterable[frozenset[str]]) -> None:
+        counts: dict[str, int] = {}
+        size = 0
+        for keys in keysets:
+            size += 1
+            for key in keys:
+                counts[key] = counts.get(key, 0) + 1
+        self.counts = counts
+        self.size = max(size, MIN_WINDOW_ITEMS)
+
+    def weight(self, key: str) -> float:
+        idf = math.log(1 + self.size / max(self.counts.get(key, 1), 1))
+        return KIND_WEIGHT.get(key[:1], 0.5) * idf
+
+    def common(self, key: str) -> bool:
+        return self.counts.get(key, 0) > max(20, COMMON_SHARE * self.size)
+
+
+def closeness(seconds_apart: float) -> float:
+    """1 for reports out together, falling to 0.5 at the window's edge."""
+    return 1.0 - 0.5 * min(abs(seconds_apart), WINDOW_SECONDS) / WINDOW_SECONDS
+
+
+def link(keys: frozenset[str], their_keys: frozenset[str], seconds_apart: float,
+         rarity: Rarity) -> Link:
+    shared = keys & their_keys
+    if not shared or abs(seconds_apart) > WINDOW_SECONDS:
+        return Link(0.0, 0, ())
+    weights = {key: rarity.weight(key) for key in shared}
+    strong = sum(1 for key in shared if key[0] in "npu")
+    words = sum(1 for key in shared if key[0] == "w")
+    signals = strong + min(2, words // 2)
+    score = sum(weights.values()) * closeness(seconds_apart)
+    order = tuple(sorted(shared, key=lambda k: (-weights[k], k)))
+    return Link(score, signals, order)
+
+
+def candidates(keys: frozenset[str], postings: dict[str, list[int]], rarity: Rarity,
+               skip: int, allowed: Sequence[bool] | None = None) -> list[int]:
+    """Indexes of the window's items sharing the most (and rarest) keys with `keys`, through
+    the keys that are not common (a common key would bring half the window)."""
+    weights: dict[int, float] = {}
+    for key in keys:
+        if key[0] == "x" or rarity.common(key):
+            continue
+        weight = rarity.weight(key)
+        for index in postings.get(key, ()):
+            if index != skip and (allowed is None or allowed[index]):
+                weights[index] = weights.get(index, 0.0) + weight
+    if len(weights) <= MAX_CANDIDATES:
+        return list(weights)
+    return sorted(weights, key=lambda i: -weights[i])[:MAX_CANDIDATES]
+
+
+def reasons(shared: Sequence[str], shown: dict[str, str], seconds_apart: float,
+            limit: int = 6) -> list[str]:
+    """Why two reports are one story, for people: "name: Umerov", "number: 28 points",
+    "3 words", "2 h apart"."""
+    out: list[str] = []
+    words = 0
+    for key in shared:
+        if key[0] == "w":
+            words += 1
+            continue
+        if len(out) < limit:
+            out.append(f"{KIND_NAMES.get(key[0], 'fact')}: {shown.get(key) or key[2:]}")
+    if words:
+        out.append(f"{words} word{'s' if words > 1 else ''}")
+    hours = abs(seconds_apart) / 3600
+    out.append(f"{hours:.0f} h apart" if hours >= 1 else "same hour")
+    return out
