@@ -52,7 +52,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     compare.add_argument("--json", action="store_true")
     compare.set_defaults(run=cmd_compare)
 
-    related = commands.add_parser("related", help="other outlets' items on the same story")
+    related = commands.add_parser(
+        "related", help="the other outlets' items of the same story, best first, with the reasons")
     related.add_argument("id")
     related.add_argument("--json", action="store_true")
     related.set_defaults(run=cmd_related)
@@ -214,4 +215,5 @@ def cmd_related(args: argparse.Namespace) -> int:
         feed = printable(related.feed[:18], one_line=True)
         print(f"{related.score:4.2f}  {feed:<18} {printable(related.title, one_line=True)}"
               f"{label}  [{related.uid}]")
+        print(f"{'':6}{printable(' · '.join(related.reasons), one_line=True)}")
     return 0
