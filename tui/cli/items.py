@@ -192,11 +192,41 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from tui.core.text.articles import compare_items
+    """Same language: the word diff. Two languages: the facts table, then the sentences
+    aligned by the facts they share (tui.core.stories.compare)."""
+    from tui.core.stories.compare import compare_reports
 
     with reading_items(args) as session:
-        diff = compare_items(session.store, args.id1, args.id2)
-    return _print_diff(diff, args)
+        comparison = compare_reports(session.store, args.id1, args.id2)
+    if args.json:
+        print_json(comparison.to_json())
+        return 0
+    if not comparison.by_facts:
+        return _print_diff(comparison.diff, args)
+    _print_facts(comparison)
+    diff = comparison.diff
+    print(side_by_side(diff.rows, *(f"{s.feed} [{s.uid}]" for s in (diff.left, diff.right))))
+    print(comparison.summary())
+    return 0
+
+
+FACT_STATUS = {"both": "both", "left": "left only", "right": "right only",
+               "differs": "DIFFERS"}
+
+
+def _print_facts(comparison) -> None:
+    """The facts table: each name, place and number, as each report writes it."""
+    left, right = comparison.languages
+    print(f"facts ({left or '?'} | {right or '?'}): names, places and numbers of both reports")
+    width = max([len(printable(f.left or '-', one_line=True)) for f in comparison.facts] + [4])
+    for fact in comparison.facts:
+        mine = printable(fact.left or "-", one_line=True)
+        theirs = printable(fact.right or "-", one_line=True)
+        print(f"  {fact.kind:<6} {mine:<{min(width, 30)}} | {theirs:<30} "
+              f"{FACT_STATUS.get(fact.status, fact.status)}")
+    if not comparison.facts:
+        print("  (no names, places or numbers found)")
+    print()
 
 
 def cmd_related(args: argparse.Namespace) -> int:
