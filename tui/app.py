@@ -32,6 +32,7 @@ from tui.screens.diff import DiffScreen
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.related import RelatedScreen
+from tui.screens.story import StoryScreen
 from tui.screens.trends import TrendsScreen
 from tui.widgets.palette import readable_variables
 
@@ -104,6 +105,10 @@ class WirewatchApp(App[None]):
     @on(messages.OpenRelated)
     def _open_related(self, message: messages.OpenRelated) -> None:
         self.push_screen(RelatedScreen(self.context, message.uid))
+
+    @on(messages.OpenStory)
+    def _open_story(self, message: messages.OpenStory) -> None:
+        self.push_screen(StoryScreen(self.context, message.story))
 
     @on(messages.OpenTrends)
     def _open_trends(self, message: messages.OpenTrends) -> None:

@@ -21,13 +21,13 @@ from textual.worker import Worker, WorkerState
 
 from tui import messages
 from tui.bindings import bind
+from tui.core.stories.compare import Comparison, compare_reports
 from tui.core.stories.related import find_related
 from tui.core.text.articles import (
     Diff,
     NotFound,
     Version,
     VersionMark,
-    compare_items,
     diff_versions,
     get_item,
     load_versions,
@@ -36,6 +36,7 @@ from tui.core.text.articles import (
 from tui.core.text.diff import DiffStats, diff_stats
 from tui.screens.base import Context, SubScreen
 from tui.widgets.diff_lines import DiffLines
+from tui.widgets.facts_table import FactsTable
 from tui.widgets.highlight import category_styles, highlighted, plain
 from tui.widgets.palette import BOLD, REVERSE, Tones
 from tui.widgets.version_strip import VersionStrip
@@ -57,6 +58,7 @@ class LoadedDiff:
     versions: list[Version]                   # the item's versions (empty when comparing)
     same_story: bool = False                  # compare: the two are linked as one story
     marks: list[VersionMark] = field(default_factory=list)   # the version strip's
+    comparison: Comparison | None = None      # compare: words, or facts across languages
 
 
 class DiffScreen(SubScreen):
@@ -105,6 +107,7 @@ class DiffScreen(SubScreen):
         yield Static(id="diff-picker", markup=False)
         yield VersionStrip(id="diff-strip")
         yield Static(id="diff-stats", markup=False)
+        yield FactsTable(id="diff-facts")
         yield DiffLines(self._styles, find_matches=lambda text: watcher.find(text, "text"),
                         id="diff-rows")
         yield Footer()
@@ -134,6 +137,7 @@ class DiffScreen(SubScreen):
         """Another theme (ctrl+p, from any screen): what is coloured in code takes it."""
         self._styles = category_styles(self.session.config, self.app.theme_variables)
         self.diff_lines.set_category_styles(self._styles)
+        self.query_one(FactsTable).restyle()
         self._render_head()
 
     # --- computing --------------------------------------------------------------------------
@@ -143,8 +147,10 @@ class DiffScreen(SubScreen):
     def _compute(self, older: int | None, newer: int | None) -> LoadedDiff:
         store = self.session.store
         same_story = False
+        comparison = None
         if self.other is not None:
-            diff = compare_items(store, self.uid, self.other)
+            comparison = compare_reports(store, self.uid, self.other)
+            diff = comparison.diff
             items = (get_item(store, self.uid), get_item(store, self.other))
             versions: list[Version] = []
             same_story = any(r.uid == items[1].uid for r in find_related(store, items[0].row_id))
@@ -154,7 +160,7 @@ class DiffScreen(SubScreen):
             items = (item,)
             versions = load_versions(store, item.row_id)
         return LoadedDiff((older, newer), diff, diff_stats(diff.rows), items, versions,
-                          same_story, version_marks(versions))
+                          same_story, version_marks(versions), comparison)
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -178,8 +184,16 @@ class DiffScreen(SubScreen):
         self._render_head()
         self.query_one(VersionStrip).show(result.marks, (self.older, self.newer),
                                           self.context.local)
+        comparison = result.comparison
         if self.comparing:
             left, right = (self._item_label(item) for item in result.items)
+            if comparison is not None and comparison.by_facts:
+                left, right = (f"{label} · {language or '?'}" for label, language
+                               in zip((left, right), comparison.languages))
+                self.query_one(FactsTable).show(comparison.facts, left, right)
+                self.diff_lines.show(diff.rows, left, right, aligned=True)
+                return
+            self.query_one(FactsTable).hide()
         else:
             seen = {v.number: v for v in result.versions}
             left, right = (self._version_label(seen.get(side.version), side.version)
@@ -267,6 +281,10 @@ class DiffScreen(SubScreen):
         tones = Tones.of(self)
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         if result is None:
+            return text
+        if result.comparison is not None and result.comparison.by_facts:
+            text.append("two languages, compared by facts: ", style=tones.muted)
+            text.append(result.comparison.summary())
             return text
         if not self.comparing and len(result.versions) < 2:
             text.append("the text of the only version is shown", style=tones.muted)

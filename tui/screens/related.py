@@ -52,7 +52,7 @@ class RelatedScreen(SubScreen):
 
     BINDINGS = [bind("cursor_down", "cursor('down')", show=False),
                 bind("cursor_up", "cursor('up')", show=False), bind("compare"),
-                bind("open_link")]
+                bind("open_link"), bind("open_story")]
 
     DEFAULT_CSS = """
     RelatedScreen #related-head {
@@ -122,7 +122,8 @@ class RelatedScreen(SubScreen):
         stamp = self.context.local(item.when).strftime("%Y-%m-%d %H:%M")
         count = len(result.related)
         reports = "no other outlet's report" if not count else (
-            f"{count} report" + ("" if count == 1 else "s") + " from other outlets")
+            f"{count} report" + ("" if count == 1 else "s") + " from other outlets · "
+            "v: the story")
         head.append("\n")
         head.append_text(plain(f"{item.feed} · {stamp} · {reports} · "
                                "enter compares one with this item", tone(self, "muted")))
@@ -165,6 +166,10 @@ class RelatedScreen(SubScreen):
         if chosen is not None and self.result is not None:
             self.post_message(messages.OpenCompare(self.result.item.uid, chosen.uid))
 
+    def action_open_story(self) -> None:
+        """`v`: the story these reports make, with its timeline and a compare."""
+        self.post_message(messages.OpenStory(self.uid))
+
     def action_open_link(self) -> None:
         chosen = self._highlighted()
         if chosen is not None and self.result is not None:
@@ -194,4 +199,7 @@ def related_prompt(context: Context, related: RelatedItem, watcher: Watcher,
         text.append(" ")
     text.append_text(highlighted(related.title, watcher.find(related.title, "title"), styles,
                                  field="title"))
+    if related.reasons:         # why it belongs: shared names, places, numbers, time apart
+        text.append("\n" + " " * 6)
+        text.append_text(plain(" · ".join(related.reasons), muted))
     return text
