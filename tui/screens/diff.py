@@ -178,6 +178,7 @@ class DiffScreen(SubScreen):
 
     def _show(self, result: LoadedDiff) -> None:
         self.result = result
+        self.refresh_bindings()
         diff = result.diff
         if not self.comparing:
             self.older, self.newer = diff.left.version, diff.right.version
@@ -301,6 +302,9 @@ class DiffScreen(SubScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("older", "newer") and self.comparing:
             return False            # two items have no versions to step through
+        comparison = self.result.comparison if self.result is not None else None
+        if action == "fold" and comparison is not None and comparison.by_facts:
+            return False            # sentences aligned by facts: nothing is folded
         return True
 
     def _step(self, step: int) -> None:

@@ -54,8 +54,13 @@ class StoryScreen(SubScreen):
                 bind("open")]
 
     DEFAULT_CSS = """
-    StoryScreen #story-head { height: auto; padding: 0 1; background: $panel; }
-    StoryScreen #story-timeline { height: auto; max-height: 35%; }
+    StoryScreen #story-head {
+        height: auto; padding: 0 1; background: $panel;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    StoryScreen #story-timeline {
+        height: auto; max-height: 30%; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     StoryScreen #story-pair {
         height: 1; padding: 0 1; background: $panel;
         text-wrap: nowrap; text-overflow: ellipsis;
@@ -229,8 +234,8 @@ class StoryScreen(SubScreen):
             if comparison is None:
                 text.append("comparing…", style=tones.muted)
             else:
-                text.append("by facts (two languages): " if comparison.by_facts
-                            else "by words (one language): ", style=tones.muted)
+                text.append("by facts: " if comparison.by_facts else "by words: ",
+                            style=tones.muted)
                 text.append(comparison.summary())
             text.append("  · space marks, c compares", style=tones.muted)
         self.query_one("#story-pair", Static).update(text)

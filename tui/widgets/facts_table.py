@@ -20,7 +20,7 @@ from tui.widgets.highlight import plain
 from tui.widgets.palette import BOLD, Tones
 
 KINDS = {"name": "name", "place": "place", "number": "number"}
-STATUS = {"both": "both", "left": "◀ only", "right": "only ▶", "differs": "≠ differ"}
+STATUS = {"both": "both", "left": "◀ only", "right": "only ▶", "differs": "≠ differs"}
 
 
 def facts_renderable(facts: Sequence[FactRow], left: str, right: str, tones: Tones) -> Table:
@@ -30,7 +30,7 @@ def facts_renderable(facts: Sequence[FactRow], left: str, right: str, tones: Ton
     table.add_column("fact", no_wrap=True, width=6)
     table.add_column(plain(left), ratio=1, no_wrap=True, overflow="ellipsis")
     table.add_column(plain(right), ratio=1, no_wrap=True, overflow="ellipsis")
-    table.add_column("", no_wrap=True, width=8)
+    table.add_column("", no_wrap=True, width=9)
     for fact in facts:
         differs = fact.status == "differs"
         style = tones.error + BOLD if differs else None
@@ -49,7 +49,8 @@ class FactsTable(VerticalScroll):
     DEFAULT_CSS = """
     FactsTable {
         height: auto;
-        max-height: 35%;
+        max-height: 30%;
+        scrollbar-size-vertical: 1;
         background: $surface;
         border-bottom: solid $border-blurred;
         padding: 0 1;

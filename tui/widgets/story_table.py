@@ -4,7 +4,8 @@ Like the headline table, a Line API widget: it holds the ids of the stories that
 filter (tui.core.stories.view.StoryList) and builds the rows that come on screen a page at a
 time, so 100,000 cached items cost one query of ids and one page of stories to show.
 
-A row: the alert mark, whether the story has unread reports and new ones, when it was last
+A row: the alert mark `!`, `●` when the story has unread reports and `+` when some arrived
+since the user last looked at the newest, when it was last
 updated, how many outlets and which languages told it, the lead headline with the watched
 names in their category's colour, and the watched names its reports mention.
 """
@@ -268,7 +269,7 @@ class StoryTable(ScrollView, can_focus=True):
 
     def _header(self, width: int) -> Text:
         time_width, lang_width = self._columns(width)
-        text = Text(" " * 6 + "Updated".ljust(time_width) + " " + "Src".rjust(3) + " "
+        text = Text(" " * 5 + "Updated".ljust(time_width) + " " + "Src".rjust(3) + " "
                     + ("Languages" if lang_width > 2 else "Ln").ljust(lang_width)
                     + "  Story", no_wrap=True, end="")
         count = f"{self.total:,} stories"
@@ -285,7 +286,8 @@ class StoryTable(ScrollView, can_focus=True):
         row.append(" ")
         row.append("!" if story.alerted else " ", styles["alert"])
         row.append("●" if story.unread else " ", styles["unread"])
-        row.append("new " if story.id in self._new else "    ", styles["new"])
+        row.append("+" if story.id in self._new else " ", styles["new"])
+        row.append(" ")
         row.append(self._stamp(story.last, time_width).ljust(time_width), styles["time"])
         row.append(" ")
         row.append(f"{story.outlets:>3}", styles["count"])
