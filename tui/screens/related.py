@@ -122,8 +122,7 @@ class RelatedScreen(SubScreen):
         stamp = self.context.local(item.when).strftime("%Y-%m-%d %H:%M")
         count = len(result.related)
         reports = "no other outlet's report" if not count else (
-            f"{count} report" + ("" if count == 1 else "s") + " from other outlets · "
-            "v: the story")
+            f"{count} report" + ("" if count == 1 else "s") + " from other outlets")
         head.append("\n")
         head.append_text(plain(f"{item.feed} · {stamp} · {reports} · "
                                "enter compares one with this item", tone(self, "muted")))
