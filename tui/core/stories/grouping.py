@@ -22,8 +22,10 @@ from tui.core.cache.store import Store
 from tui.core.stories.evidence import item_keys, parse_keys
 from tui.core.stories.links import WINDOW_SECONDS, Rarity, candidates, link
 
-GROUPING_VERSION = "1"
+GROUPING_VERSION = "1"         # bump when the linking rules change: every item is regrouped
+KEYS_VERSION = "1"             # bump when the evidence changes: every item is read afresh
 VERSION_KEY = "stories_version"
+KEYS_VERSION_KEY = "stories_keys_version"
 KEY_BATCH = 2_000               # items keyed per transaction
 CHUNK_SECONDS = 2 * 86_400      # noted items placed per window read
 MERGE_SCORE = 12.0              # a link this strong into a second story merges the two
@@ -47,10 +49,11 @@ def settle(store: Store) -> SettleReport:
     report = SettleReport()
     if store.read_only:
         return report
-    if store.meta(VERSION_KEY) != GROUPING_VERSION:
-        cache.reset(store)
+    if (store.meta(VERSION_KEY), store.meta(KEYS_VERSION_KEY)) != (GROUPING_VERSION, KEYS_VERSION):
+        cache.reset(store, rekey=store.meta(KEYS_VERSION_KEY) != KEYS_VERSION)
         with store.transaction() as conn:
             store.set_meta(VERSION_KEY, GROUPING_VERSION, conn)
+            store.set_meta(KEYS_VERSION_KEY, KEYS_VERSION, conn)
         report.rebuilt = True
     if not cache.has_dirty(store):
         return report
@@ -80,13 +83,14 @@ def _key_noted(store: Store, affected: set[str], report: SettleReport) -> list[t
     noted: list[tuple[float, int]] = []
     after = 0
     while texts := cache.dirty_texts(store, after, KEY_BATCH):
-        keyed = [(t.row_id, item_keys(t.title, t.summary, t.language)) for t in texts]
+        keyed = [(t.row_id, item_keys(t.title, t.summary, t.language))
+                 for t in texts if t.rekey]
         with store.transaction() as conn:
             affected.update(cache.stories_of(conn, [t.row_id for t in texts]).values())
             cache.write_keys(conn, keyed)
         noted += [(t.sort_time, t.row_id) for t in texts]
         after = texts[-1].row_id
-        report.keyed += len(texts)
+        report.keyed += len(keyed)
     return noted
 
 
