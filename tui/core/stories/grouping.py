@@ -104,7 +104,7 @@ def _place(store: Store, noted: list[tuple[float, int]], merges: dict[str, str],
     postings: dict[str, list[int]] = {}
     for i, keys in enumerate(keysets):
         for key in keys:
-            if key[0] != "x":
+            if key[0] != "y":
                 postings.setdefault(key, []).append(i)
     noted_ids = {row_id for _, row_id in noted}
     placed_here = [m.story is not None and m.row_id not in noted_ids for m in members]

@@ -6,7 +6,7 @@ sharpest (few stories quote the same 28-point plan), names next, places less (ma
 happen in Kyiv), words least, bare numbers barely (a year). Closeness in time scales the sum.
 
 A link needs two independent signals: two different keys (a name and a number, two names, a
-place and a handful of words), never one name however rare, so "Witkoff" alone does not make
+place and three words or more), never one name however rare, so "Witkoff" alone does not make
 his Moscow trip and his Miami talks one story.
 """
 
@@ -18,13 +18,14 @@ from dataclasses import dataclass
 
 WINDOW_SECONDS = 3 * 86_400
 MIN_WINDOW_ITEMS = 200        # a small window says little about how common a key is
-KIND_WEIGHT = {"n": 1.0, "p": 0.6, "u": 1.3, "x": 0.2, "w": 0.45}
+KIND_WEIGHT = {"n": 1.0, "p": 0.6, "c": 0.3, "u": 1.3, "x": 0.8, "y": 0.2, "w": 0.45}
 LINK_SCORE = 6.0
 COMMON_SHARE = 0.01           # a key in more of the window than this finds no candidates
 LOOKUP_KEYS = 10              # candidates are looked up through this many of an item's keys
 MAX_CANDIDATES = 25
 MIN_LOOKUP_WEIGHT = 2.5       # a candidate must share this much through its rare keys
-KIND_NAMES = {"n": "name", "p": "place", "u": "number", "x": "number", "w": "word"}
+KIND_NAMES = {"n": "name", "p": "place", "c": "place", "u": "number", "x": "number",
+              "y": "year", "w": "word"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,26 +80,32 @@ def link(keys: frozenset[str], their_keys: frozenset[str], seconds_apart: float,
         return Link(0.0, 0, frozenset())
     weight = rarity.weight
     score = 0.0
-    strong = words = 0
+    strong = words = values = 0
     for key in shared:
         score += weight(key)
         kind = key[0]
         if kind == "w":
             words += 1
-        elif kind != "x":
+        elif kind == "x":
+            values += 1
+        elif kind not in "yc":
             strong += 1
-    signals = strong + min(2, words // 2)
+    # A number's value backs its unit's key, it is not a second signal; alone it is one.
+    signals = strong + (1 if values and not any(k[0] == "u" for k in shared) else 0) \
+        + min(2, words // 3)
     return Link(score * closeness(seconds_apart), signals, shared)
 
 
 def candidates(keys: frozenset[str], postings: dict[str, list[int]], rarity: Rarity,
                skip: int, allowed: Sequence[bool] | None = None) -> list[int]:
     """Indexes of the window's items sharing the most (and rarest) keys with `keys`, found
-    through the item's LOOKUP_KEYS rarest keys that are not common: a report of the same story
-    shares some of its rarest keys, and a common key would bring half the window."""
-    usable = [key for key in keys if key[0] != "x" and not rarity.common(key)]
-    if len(usable) > LOOKUP_KEYS:
-        usable = sorted(usable, key=lambda k: (rarity.counts.get(k, 0), k))[:LOOKUP_KEYS]
+    through LOOKUP_KEYS of the item's keys that others have too but not many (a common key
+    would bring half the window): its rarest names, places and numbers, then words."""
+    counts = rarity.counts
+    usable = [key for key in keys
+              if key[0] != "y" and counts.get(key, 0) > 1 and not rarity.common(key)]
+    if len(usable) > LOOKUP_KEYS:       # names, places and numbers first, then words
+        usable = sorted(usable, key=lambda k: (k[0] == "w", counts[k], k))[:LOOKUP_KEYS]
     weights: dict[int, float] = {}
     for key in usable:
         weight = rarity.weight(key)
