@@ -27,6 +27,7 @@ from tui.core.stories.grouping import (
     settle,
 )
 
+
 @pytest.fixture
 def cache(tmp_path):
     made = StoryCache(tmp_path / "cache")

@@ -2,8 +2,7 @@
 
 Read from the headline and the lede only: that is where a report says what it is about, and
 it keeps grouping cheap (about 0.1 ms an item). Each key carries its kind, because kinds weigh
-differently and count as separate signals: a name (n), a place (p), a country or
-international organisation (c: in much of the news, weak and no signal of its own), a number
+differently and count as separate signals: a name (n), a place or organisation (p), a number
 with a unit (u), a number's value alone (x: "653" drones or 653 Drohnen, or a bare 1200), a
 year (y, barely evidence) and a word of the item's own language (w: only reports in one
 language share them). Stored one per line, "kind key<TAB>shown", so a link's
@@ -16,7 +15,6 @@ import re
 import unicodedata
 
 from tui.core.stories.facts import find_facts, number_key
-from tui.core.stories.places import broad_places
 
 LEDE_CHARS = 600
 MAX_WORDS = 30

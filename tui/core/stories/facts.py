@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from tui.core.names.fold import skeleton
 from tui.core.names.gazetteer import load_gazetteer
 from tui.core.names.watch import Term, Watcher
-from tui.core.names.fold import skeleton
 from tui.core.stories.places import organisations, phrase_key, stem, territories
 
 MAX_TEXT = 20_000          # characters read per text: bounded time for hostile input

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 
 WINDOW_SECONDS = 3 * 86_400
 MIN_WINDOW_ITEMS = 200        # a small window says little about how common a key is
-KIND_WEIGHT = {"n": 1.0, "p": 0.6, "c": 0.3, "u": 1.3, "x": 0.8, "y": 0.2, "w": 0.45}
+KIND_WEIGHT = {"n": 1.0, "p": 0.6, "u": 1.3, "x": 0.8, "y": 0.2, "w": 0.45}
 LINK_SCORE = 6.0
 COMMON_SHARE = 0.01           # a key in more of the window than this finds no candidates
 LOOKUP_KEYS = 10              # candidates are looked up through this many of an item's keys
 MAX_CANDIDATES = 25
 MIN_LOOKUP_WEIGHT = 2.5       # a candidate must share this much through its rare keys
-KIND_NAMES = {"n": "name", "p": "place", "c": "place", "u": "number", "x": "number",
-              "y": "year", "w": "word"}
+KIND_NAMES = {"n": "name", "p": "place", "u": "number", "x": "number", "y": "year",
+              "w": "word"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,16 +79,6 @@ def territories() -> dict[str, str]:
 
 
 @cache
-def broad_places() -> frozenset[str]:
-    """Countries and international organisations: places in much of the news, weak evidence
-    that two reports tell one story (Ukraine, Russia, the US and the EU are in most)."""
-    from tui.core.names.gazetteer import load_gazetteer
-
-    countries = {e.name for e in load_gazetteer().entries if e.category == "countries"}
-    return frozenset(set(territories().values()) | set(organisations().values()) | countries)
-
-
-@cache
 def organisations() -> dict[str, str]:
     """Folded key of an organisation's spelling -> its key; acronyms keep their case."""
     found: dict[str, str] = {}
