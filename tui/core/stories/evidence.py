@@ -2,7 +2,8 @@
 
 Read from the headline and the lede only: that is where a report says what it is about, and
 it keeps grouping cheap (about 0.1 ms an item). Each key carries its kind, because kinds weigh
-differently and count as separate signals: a name (n), a place or organisation (p), a number
+differently and count as separate signals: a name (n), a place (p), a country or international
+organisation (c: in much of the news, two of them make one signal), a number
 with a unit (u), a number's value alone (x: "653" drones or 653 Drohnen, or a bare 1200), a
 year (y, barely evidence) and a word of the item's own language (w: only reports in one
 language share them). Stored one per line, "kind key<TAB>shown", so a link's
@@ -15,6 +16,7 @@ import re
 import unicodedata
 
 from tui.core.stories.facts import find_facts, number_key
+from tui.core.stories.places import broad_places
 
 LEDE_CHARS = 600
 MAX_WORDS = 30
@@ -74,6 +76,8 @@ def item_keys(title: str, summary: str, language: str | None) -> str:
             kind = "y" if _YEAR.fullmatch(value) else "x"
             lines.setdefault(f"{kind} {value}", fact.shown)
         else:
+            if kind == "p" and fact.key in broad_places():
+                kind = "c"
             lines.setdefault(f"{kind} {fact.key}", fact.shown)
         taken[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
     words = 0

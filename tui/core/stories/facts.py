@@ -58,6 +58,22 @@ def _gazetteer_watcher() -> tuple[Watcher, dict[str, str]]:
     return Watcher([Term(e.name, e.category) for e in gazetteer.entries]), kinds
 
 
+@cache
+def _gazetteer_stems() -> dict[str, tuple[str, str]]:
+    """Folded stem of each one-word gazetteer spelling -> (entry, "name" | "place"): a case
+    form the matcher does not know (Куп'янськом) still finds its entry."""
+    found: dict[str, tuple[str, str]] = {}
+    for entry in load_gazetteer().entries:
+        kind = "name" if entry.kind == "person" else "place"
+        for _, spelling in entry.spellings:
+            words = spelling.split()
+            if spelling[:1].isupper() and len(words) == 1:
+                key = stem(spelling)
+                if len(key) >= 4:
+                    found.setdefault(key, (entry.name, kind))
+    return found
+
+
 # --------------------------------------------------------------------------- numbers
 
 _DATE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}:\d{2}\b")
@@ -312,6 +328,9 @@ def _name(text: str, part: list[tuple[str, int, int]],
     if len(key) < 3 or known_places.get(stem(last)):
         return []
     start, end = part[0][1], part[-1][2]
+    known = _gazetteer_stems().get(key)
+    if known:
+        return [FactMention(Fact(known[1], known[0], text[start:end]), start, end)]
     return [FactMention(Fact("name", key, text[start:end]), start, end)]
 
 

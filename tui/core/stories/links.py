@@ -18,14 +18,14 @@ from dataclasses import dataclass
 
 WINDOW_SECONDS = 3 * 86_400
 MIN_WINDOW_ITEMS = 200        # a small window says little about how common a key is
-KIND_WEIGHT = {"n": 1.0, "p": 0.6, "u": 1.3, "x": 0.8, "y": 0.2, "w": 0.45}
+KIND_WEIGHT = {"n": 1.0, "p": 0.6, "c": 0.6, "u": 1.3, "x": 0.8, "y": 0.2, "w": 0.45}
 LINK_SCORE = 6.0
 COMMON_SHARE = 0.01           # a key in more of the window than this finds no candidates
 LOOKUP_KEYS = 10              # candidates are looked up through this many of an item's keys
 MAX_CANDIDATES = 25
 MIN_LOOKUP_WEIGHT = 2.5       # a candidate must share this much through its rare keys
-KIND_NAMES = {"n": "name", "p": "place", "u": "number", "x": "number", "y": "year",
-              "w": "word"}
+KIND_NAMES = {"n": "name", "p": "place", "c": "place", "u": "number", "x": "number",
+              "y": "year", "w": "word"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,7 @@ def link(keys: frozenset[str], their_keys: frozenset[str], seconds_apart: float,
         return Link(0.0, 0, frozenset())
     weight = rarity.weight
     score = 0.0
-    strong = words = values = 0
+    strong = words = values = broad = 0
     for key in shared:
         score += weight(key)
         kind = key[0]
@@ -88,11 +88,13 @@ def link(keys: frozenset[str], their_keys: frozenset[str], seconds_apart: float,
             words += 1
         elif kind == "x":
             values += 1
-        elif kind not in "yc":
+        elif kind == "c":
+            broad += 1
+        elif kind != "y":
             strong += 1
     # A number's value backs its unit's key, it is not a second signal; alone it is one.
-    signals = strong + (1 if values and not any(k[0] == "u" for k in shared) else 0) \
-        + min(2, words // 3)
+    signals = strong + broad // 2 + min(2, words // 3) \
+        + (1 if values and not any(k[0] == "u" for k in shared) else 0)
     return Link(score * closeness(seconds_apart), signals, shared)
 
 

@@ -79,6 +79,16 @@ def territories() -> dict[str, str]:
 
 
 @cache
+def broad_places() -> frozenset[str]:
+    """Countries and international organisations: in much of the news (Ukraine, Russia, the
+    US, the EU are in most reports), so two of them are one signal, not two."""
+    from tui.core.names.gazetteer import load_gazetteer
+
+    countries = {e.name for e in load_gazetteer().entries if e.category == "countries"}
+    return frozenset(set(territories().values()) | set(organisations().values()) | countries)
+
+
+@cache
 def organisations() -> dict[str, str]:
     """Folded key of an organisation's spelling -> its key; acronyms keep their case."""
     found: dict[str, str] = {}
