@@ -22,7 +22,7 @@ KIND_WEIGHT = {"n": 1.0, "p": 0.6, "c": 0.6, "u": 1.3, "x": 0.8, "y": 0.2, "w": 
 LINK_SCORE = 6.0
 COMMON_SHARE = 0.01           # a key in more of the window than this finds no candidates
 LOOKUP_KEYS = 10              # candidates are looked up through this many of an item's keys
-MAX_CANDIDATES = 25
+MAX_CANDIDATES = 12
 MIN_LOOKUP_WEIGHT = 2.5       # a candidate must share this much through its rare keys
 KIND_NAMES = {"n": "name", "p": "place", "c": "place", "u": "number", "x": "number",
               "y": "year", "w": "word"}
@@ -55,6 +55,7 @@ class Rarity:
                 counts[key] = counts.get(key, 0) + 1
         self.counts = counts
         self.size = max(size, MIN_WINDOW_ITEMS)
+        self.limit = max(20, COMMON_SHARE * self.size)   # more items than this: common
         self._weights: dict[str, float] = {}
 
     def weight(self, key: str) -> float:
@@ -65,7 +66,7 @@ class Rarity:
         return found
 
     def common(self, key: str) -> bool:
-        return self.counts.get(key, 0) > max(20, COMMON_SHARE * self.size)
+        return self.counts.get(key, 0) > self.limit
 
 
 def closeness(seconds_apart: float) -> float:
@@ -95,7 +96,8 @@ def link(keys: frozenset[str], their_keys: frozenset[str], seconds_apart: float,
     # A number's value backs its unit's key, it is not a second signal; alone it is one.
     signals = strong + broad // 2 + min(2, words // 3) \
         + (1 if values and not any(k[0] == "u" for k in shared) else 0)
-    return Link(score * closeness(seconds_apart), signals, shared)
+    apart = abs(seconds_apart)
+    return Link(score * (1.0 - 0.5 * apart / WINDOW_SECONDS), signals, shared)
 
 
 def candidates(keys: frozenset[str], postings: dict[str, list[int]], rarity: Rarity,
@@ -103,11 +105,11 @@ def candidates(keys: frozenset[str], postings: dict[str, list[int]], rarity: Rar
     """Indexes of the window's items sharing the most (and rarest) keys with `keys`, found
     through LOOKUP_KEYS of the item's keys that others have too but not many (a common key
     would bring half the window): its rarest names, places and numbers, then words."""
-    counts = rarity.counts
-    usable = [key for key in keys
-              if key[0] != "y" and counts.get(key, 0) > 1 and not rarity.common(key)]
+    counts, limit = rarity.counts, rarity.limit
+    usable = [key for key in keys if 1 < counts.get(key, 0) <= limit and key[0] != "y"]
     if len(usable) > LOOKUP_KEYS:       # names, places and numbers first, then words
-        usable = sorted(usable, key=lambda k: (k[0] == "w", counts[k], k))[:LOOKUP_KEYS]
+        usable.sort(key=lambda k: (k[0] == "w", counts[k], k))
+        del usable[LOOKUP_KEYS:]
     weights: dict[int, float] = {}
     for key in usable:
         weight = rarity.weight(key)
