@@ -20,7 +20,13 @@ from tests.support.storycache import (
 )
 from tui.core.cache.store import Store
 from tui.core.stories.catalog import get_story, list_stories, story_facts, story_id_of
-from tui.core.stories.grouping import GROUPING_VERSION, VERSION_KEY, settle
+from tui.core.stories.grouping import (
+    GROUPING_VERSION,
+    KEYS_VERSION_KEY,
+    VERSION_KEY,
+    settle,
+)
+
 
 @pytest.fixture
 def cache(tmp_path):
@@ -116,8 +122,21 @@ def test_new_grouping_rules_regroup_the_whole_cache(cache):
         cache.store.set_meta(VERSION_KEY, "0", conn)
         conn.execute("UPDATE story_items SET story = 'stale'")
     report = settle(cache.store)
-    assert report.rebuilt and report.keyed == 2
+    assert report.rebuilt and report.placed == 2
+    assert report.keyed == 0                     # the evidence rules did not change
     assert cache.store.meta(VERSION_KEY) == GROUPING_VERSION
+    assert story_of(cache, a1) == story_of(cache, a2) == cache.uid(a1)
+
+
+def test_new_evidence_rules_read_every_item_afresh(cache):
+    a1 = cache("Harbor Wire", GENEVA_EN)
+    a2 = cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")
+    settle(cache.store)
+    with cache.store.transaction() as conn:
+        cache.store.set_meta(KEYS_VERSION_KEY, "0", conn)
+        conn.execute("UPDATE story_items SET keys = ''")
+    report = settle(cache.store)
+    assert report.rebuilt and report.keyed == 2
     assert story_of(cache, a1) == story_of(cache, a2) == cache.uid(a1)
 
 
@@ -132,7 +151,7 @@ def test_a_cache_from_before_stories_is_grouped_when_opened(tmp_path):
             conn.execute(f"DROP TRIGGER stories_{trigger}")
         for table in ("story_items", "stories", "story_dirty", "story_stale"):
             conn.execute(f"DROP TABLE {table}")
-        conn.execute("DELETE FROM meta WHERE key = ?", (VERSION_KEY,))
+        conn.execute("DELETE FROM meta WHERE key IN (?, ?)", (VERSION_KEY, KEYS_VERSION_KEY))
         conn.execute("PRAGMA user_version = 4")
     store = Store.open(tmp_path / "cache")
     try:

@@ -175,17 +175,20 @@ MIGRATIONS: tuple[str, ...] = (
         outlets INTEGER NOT NULL
     ) WITHOUT ROWID;
     CREATE INDEX stories_by_last ON stories (last DESC);
-    CREATE TABLE story_dirty (item_id INTEGER PRIMARY KEY) WITHOUT ROWID;
+    CREATE TABLE story_dirty (
+        item_id INTEGER PRIMARY KEY,
+        rekey INTEGER NOT NULL DEFAULT 1  -- 0: its stored evidence still holds, regroup only
+    ) WITHOUT ROWID;
     CREATE TABLE story_stale (story TEXT PRIMARY KEY) WITHOUT ROWID;
-    INSERT OR IGNORE INTO story_dirty SELECT id FROM items;
+    INSERT OR IGNORE INTO story_dirty (item_id) SELECT id FROM items;
     CREATE TRIGGER stories_item_insert AFTER INSERT ON items BEGIN
-        INSERT OR IGNORE INTO story_dirty VALUES (new.id);
+        INSERT OR REPLACE INTO story_dirty (item_id) VALUES (new.id);
     END;
     CREATE TRIGGER stories_item_edit AFTER UPDATE OF title, summary, sort_time, feed ON items
     WHEN old.title IS NOT new.title OR old.summary IS NOT new.summary
       OR old.sort_time IS NOT new.sort_time OR old.feed IS NOT new.feed
     BEGIN
-        INSERT OR IGNORE INTO story_dirty VALUES (new.id);
+        INSERT OR REPLACE INTO story_dirty (item_id) VALUES (new.id);
     END;
     CREATE TRIGGER stories_member_delete AFTER DELETE ON story_items
     WHEN old.story IS NOT NULL BEGIN

@@ -29,6 +29,7 @@ class ItemText:
     summary: str
     language: str
     sort_time: float
+    rekey: bool = True      # its evidence must be read afresh (else only regrouped)
 
 
 @dataclass(slots=True)
@@ -72,13 +73,18 @@ class MemberRow:
 # --------------------------------------------------------------------------- grouping's writes
 
 
-def reset(store: Store) -> None:
-    """Forget every story and note every item to be grouped again (a new grouping version)."""
+def reset(store: Store, *, rekey: bool) -> None:
+    """Forget every story and note every item to be grouped again (new grouping rules); with
+    `rekey`, its evidence is read afresh too (new evidence rules)."""
     with store.transaction() as conn:
         conn.execute("DELETE FROM stories")
         conn.execute("DELETE FROM story_stale")
         conn.execute("UPDATE story_items SET story = NULL")
-        conn.execute("INSERT OR IGNORE INTO story_dirty SELECT id FROM items")
+        if rekey:
+            conn.execute("DELETE FROM story_items")
+        conn.execute("INSERT OR IGNORE INTO story_dirty (item_id, rekey) "
+                     "SELECT item_id, 0 FROM story_items")
+        conn.execute("INSERT OR IGNORE INTO story_dirty (item_id) SELECT id FROM items")
 
 
 def has_dirty(store: Store) -> bool:
@@ -90,11 +96,11 @@ def has_dirty(store: Store) -> bool:
 def dirty_texts(store: Store, after: int, limit: int) -> list[ItemText]:
     """Up to `limit` items waiting to be grouped, by row id, from after row id `after`."""
     rows = store.connection.execute(
-        f"SELECT i.id, i.uid, i.feed, i.title, i.summary, {_LANGUAGE}, i.sort_time "
+        f"SELECT i.id, i.uid, i.feed, i.title, i.summary, {_LANGUAGE}, i.sort_time, d.rekey "
         "FROM story_dirty d JOIN items i ON i.id = d.item_id "
         "LEFT JOIN feeds f ON f.name = i.feed WHERE d.item_id > ? "
         "ORDER BY d.item_id LIMIT ?", (after, limit))
-    return [ItemText(*row) for row in rows]
+    return [ItemText(*row[:7], bool(row[7])) for row in rows]
 
 
 def drop_missing_dirty(store: Store) -> None:

@@ -2,9 +2,11 @@
 
 Read from the headline and the lede only: that is where a report says what it is about, and
 it keeps grouping cheap (about 0.1 ms an item). Each key carries its kind, because kinds weigh
-differently and count as separate signals: a name (n), a place or organisation (p), a number
-with a unit (u), a bare number (x, weak) and a word of the item's own language (w: only
-reports in one language share them). Stored one per line, "kind key<TAB>shown", so a link's
+differently and count as separate signals: a name (n), a place (p), a country or international
+organisation (c: in much of the news, two of them make one signal), a number
+with a unit (u), a number's value alone (x: "653" drones or 653 Drohnen, or a bare 1200), a
+year (y, barely evidence) and a word of the item's own language (w: only reports in one
+language share them). Stored one per line, "kind key<TAB>shown", so a link's
 reasons can be told in the words the reports used.
 """
 
@@ -13,7 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from tui.core.stories.facts import find_facts
+from tui.core.stories.facts import find_facts, number_key
+from tui.core.stories.places import broad_places
 
 LEDE_CHARS = 600
 MAX_WORDS = 30
@@ -32,8 +35,15 @@ werden worden hätte könnte zwischen bereits sowie damit dabei jedoch
 своей своих только него неё если даже может будут сообщил заявил словам время
 може буде було були який яка які також після через своїх тільки заявив повідомив можуть
 avec dans pour mais leur leurs cette sont selon entre depuis aussi
+talks meeting meets president minister government country countries foreign deal peace
+reporters statement spokesman spokeswoman spokesperson press conference talked speaking
+gespräche gespräch treffen präsident minister regierung land länder frieden erklärung
+переговоры встреча встречи президент министр правительство страна мир заявление заявил
+переговори зустріч зустрічі президент міністр уряд країна мир заява заявила
+négociations rencontre président ministre gouvernement pays paix déclaration
 """)
 _KINDS = {"name": "n", "place": "p"}
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def fold_word(word: str) -> str:
@@ -57,12 +67,23 @@ def item_keys(title: str, summary: str, language: str | None) -> str:
     taken = bytearray(len(text) + 1)
     for mention in find_facts(text, language):
         fact = mention.fact
-        kind = _KINDS.get(fact.kind) or ("x" if fact.weak else "u")
-        lines.setdefault(f"{kind} {fact.key}", fact.shown)
+        kind = _KINDS.get(fact.kind)
+        if kind is None:                   # a number: with its unit, and its value alone
+            value = fact.key.split(" ")[0]
+            if not fact.weak:
+                lines.setdefault(f"u {fact.key}", fact.shown)
+                value = number_key(float(value.replace("e", "E")), None)
+            kind = "y" if _YEAR.fullmatch(value) else "x"
+            lines.setdefault(f"{kind} {value}", fact.shown)
+        else:
+            if kind == "p" and fact.key in broad_places():
+                kind = "c"
+            lines.setdefault(f"{kind} {fact.key}", fact.shown)
         taken[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
     words = 0
     for match in _WORD.finditer(text):
-        if words >= MAX_WORDS or taken[match.start()] or match.group()[0].isupper():
+        if words >= MAX_WORDS or taken[match.start()] or (
+                match.group()[0].isupper() and language != "de"):   # German nouns are words
             continue
         word = fold_word(match.group())
         if word in _STOP:

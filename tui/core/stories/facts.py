@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from tui.core.names.fold import skeleton
 from tui.core.names.gazetteer import load_gazetteer
 from tui.core.names.watch import Term, Watcher
 from tui.core.stories.places import organisations, phrase_key, stem, territories
@@ -57,6 +58,22 @@ def _gazetteer_watcher() -> tuple[Watcher, dict[str, str]]:
     return Watcher([Term(e.name, e.category) for e in gazetteer.entries]), kinds
 
 
+@cache
+def _gazetteer_stems() -> dict[str, tuple[str, str]]:
+    """Folded stem of each one-word gazetteer spelling -> (entry, "name" | "place"): a case
+    form the matcher does not know (Куп'янськом) still finds its entry."""
+    found: dict[str, tuple[str, str]] = {}
+    for entry in load_gazetteer().entries:
+        kind = "name" if entry.kind == "person" else "place"
+        for _, spelling in entry.spellings:
+            words = spelling.split()
+            if spelling[:1].isupper() and len(words) == 1:
+                key = stem(spelling)
+                if len(key) >= 4:
+                    found.setdefault(key, (entry.name, kind))
+    return found
+
+
 # --------------------------------------------------------------------------- numbers
 
 _DATE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}:\d{2}\b")
@@ -88,6 +105,12 @@ _UNITS = (
     ("військов", "troops"), ("солдат", "troops"), ("militär", "troops"),
     ("prisoner", "prisoners"), ("gefangen", "prisoners"), ("пленн", "prisoners"),
     ("полонен", "prisoners"), ("военноплен", "prisoners"), ("військовополон", "prisoners"),
+    ("prisonnier", "prisoners"), ("jeńc", "prisoners"),
+    ("drone", "drones"), ("drohne", "drones"), ("дрон", "drones"), ("беспилотник", "drones"),
+    ("безпілотник", "drones"), ("бпла", "drones"), ("dron", "drones"),
+    ("missile", "missiles"), ("rakete", "missiles"), ("ракет", "missiles"), ("rakiet", "missiles"),
+    ("hour", "hours"), ("stunde", "hours"), ("час", "hours"), ("годин", "hours"),
+    ("heure", "hours"), ("godzin", "hours"),
 )
 _SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "₽": "RUB", "₴": "UAH"}
 _CONNECTORS = frozenset({"of", "из", "з", "із", "de", "d", "von", "в", "у", "в размере",
@@ -223,6 +246,7 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
+_GIVEN_NAME = re.compile(r"([^\W\d_][^\W\d_'’-]*)[ \u00a0]$")
 _ELISION = re.compile(r"^[lLdD]['’](?=[^\W\d_])")
 
 
@@ -248,7 +272,7 @@ def _runs(text: str, taken: _Taken) -> list[list[tuple[str, int, int]]]:
     return runs
 
 
-def _names(text: str, taken: _Taken) -> list[FactMention]:
+def _names(text: str, taken: _Taken, language: str | None) -> list[FactMention]:
     found: list[FactMention] = []
     known_places = territories()
     known_orgs = organisations()
@@ -271,6 +295,11 @@ def _names(text: str, taken: _Taken) -> list[FactMention]:
             found.append(FactMention(Fact("place", known_orgs[key], shown), start, end))
         elif key in known_places:
             found.append(FactMention(Fact("place", known_places[key], shown), start, end))
+        elif len(words) == 1 and language == "de" and not words[0].isupper():
+            # German writes every noun with a capital: a lone unknown one is no name.
+            place = known_places.get(stem(words[0]))
+            if place:
+                found.append(FactMention(Fact("place", place, shown), start, end))
         elif len(words) > 1 or not at_start:
             # A lone capitalised word opening a sentence may be any word: not a name. Known
             # places inside a run stand alone; the words between them are names.
@@ -295,10 +324,13 @@ def _name(text: str, part: list[tuple[str, int, int]],
     if not part:
         return []
     last = part[-1][0]
-    key = last if last.isupper() else stem(last)
+    key = skeleton(last).upper() if last.isupper() else stem(last)
     if len(key) < 3 or known_places.get(stem(last)):
         return []
     start, end = part[0][1], part[-1][2]
+    known = _gazetteer_stems().get(key)
+    if known:
+        return [FactMention(Fact(known[1], known[0], text[start:end]), start, end)]
     return [FactMention(Fact("name", key, text[start:end]), start, end)]
 
 
@@ -333,10 +365,14 @@ def find_facts(text: str, language: str | None = None) -> list[FactMention]:
     taken = _Taken(len(text))
     for mention in found:
         taken.claim(mention.start, mention.end)
+        if mention.fact.kind == "name":     # a first name before a known surname is the same person
+            before = _GIVEN_NAME.search(text, 0, mention.start)
+            if before and _capitalised(before.group(1)):
+                taken.claim(before.start(1), before.end(1))
     numbers = _numbers(text, language, taken)
     for mention in numbers:
         taken.claim(mention.start, mention.end)
     found += numbers
-    found += _names(text, taken)
+    found += _names(text, taken, language)
     found.sort(key=lambda m: (m.start, m.end))
     return found

@@ -22,10 +22,12 @@ from tui.core.cache.store import Store
 from tui.core.stories.evidence import item_keys, parse_keys
 from tui.core.stories.links import WINDOW_SECONDS, Rarity, candidates, link
 
-GROUPING_VERSION = "1"
+GROUPING_VERSION = "1"         # bump when the linking rules change: every item is regrouped
+KEYS_VERSION = "2"             # bump when the evidence changes: every item is read afresh
 VERSION_KEY = "stories_version"
+KEYS_VERSION_KEY = "stories_keys_version"
 KEY_BATCH = 2_000               # items keyed per transaction
-CHUNK_SECONDS = 2 * 86_400      # noted items placed per window read
+CHUNK_SECONDS = 3 * 86_400      # noted items placed per window read
 MERGE_SCORE = 12.0              # a link this strong into a second story merges the two
 SPLIT_CHECK_MAX = 400           # larger stories are not re-linked pair by pair
 SPLIT_SPAN_SECONDS = 14 * 86_400
@@ -47,10 +49,11 @@ def settle(store: Store) -> SettleReport:
     report = SettleReport()
     if store.read_only:
         return report
-    if store.meta(VERSION_KEY) != GROUPING_VERSION:
-        cache.reset(store)
+    if (store.meta(VERSION_KEY), store.meta(KEYS_VERSION_KEY)) != (GROUPING_VERSION, KEYS_VERSION):
+        cache.reset(store, rekey=store.meta(KEYS_VERSION_KEY) != KEYS_VERSION)
         with store.transaction() as conn:
             store.set_meta(VERSION_KEY, GROUPING_VERSION, conn)
+            store.set_meta(KEYS_VERSION_KEY, KEYS_VERSION, conn)
         report.rebuilt = True
     if not cache.has_dirty(store):
         return report
@@ -61,13 +64,14 @@ def settle(store: Store) -> SettleReport:
         affected.update(cache.take_stale(conn))
     merges: dict[str, str] = {}
     touched: set[str] = set()
+    parsed: dict[int, frozenset[str]] = {}
     noted.sort()
     start = 0
     while start < len(noted):
         end = start
         while end < len(noted) and noted[end][0] - noted[start][0] <= CHUNK_SECONDS:
             end += 1
-        _place(store, noted[start:end], merges, touched, report)
+        _place(store, noted[start:end], merges, touched, report, parsed)
         start = end
     affected = {_final(label, merges) for label in affected}
     touched |= _split(store, affected, report)
@@ -80,30 +84,42 @@ def _key_noted(store: Store, affected: set[str], report: SettleReport) -> list[t
     noted: list[tuple[float, int]] = []
     after = 0
     while texts := cache.dirty_texts(store, after, KEY_BATCH):
-        keyed = [(t.row_id, item_keys(t.title, t.summary, t.language)) for t in texts]
+        keyed = [(t.row_id, item_keys(t.title, t.summary, t.language))
+                 for t in texts if t.rekey]
         with store.transaction() as conn:
             affected.update(cache.stories_of(conn, [t.row_id for t in texts]).values())
             cache.write_keys(conn, keyed)
         noted += [(t.sort_time, t.row_id) for t in texts]
         after = texts[-1].row_id
-        report.keyed += len(texts)
+        report.keyed += len(keyed)
     return noted
 
 
 def _place(store: Store, noted: list[tuple[float, int]], merges: dict[str, str],
-           touched: set[str], report: SettleReport) -> None:
-    """Place the noted items of one stretch of time, against the window around it."""
+           touched: set[str], report: SettleReport, parsed: dict[int, frozenset[str]]) -> None:
+    """Place the noted items of one stretch of time, against the window around it.
+    `parsed` keeps the evidence read for the previous stretch (windows overlap)."""
     members = cache.window(store, noted[0][0] - WINDOW_SECONDS, noted[-1][0] + WINDOW_SECONDS)
     index = {m.row_id: i for i, m in enumerate(members)}
-    keysets = [parse_keys(m.keys) for m in members]
+    keysets = []
+    for m in members:
+        keys = parsed.get(m.row_id)
+        if keys is None:
+            keys = parse_keys(m.keys)
+        keysets.append(keys)
+    parsed.clear()
+    parsed.update((m.row_id, keys) for m, keys in zip(members, keysets))
     rarity = Rarity(keysets)
     postings: dict[str, list[int]] = {}
     for i, keys in enumerate(keysets):
         for key in keys:
-            if key[0] != "x":
-                postings.setdefault(key, []).append(i)
+            postings.setdefault(key, []).append(i)
     noted_ids = {row_id for _, row_id in noted}
     placed_here = [m.story is not None and m.row_id not in noted_ids for m in members]
+    by_story: dict[str, list[int]] = {}
+    for i, m in enumerate(members):
+        if placed_here[i]:
+            by_story.setdefault(m.story or "", []).append(i)
     placed: list[tuple[str, int]] = []
     merged_here: list[tuple[str, str]] = []
     for _, row_id in noted:
@@ -124,15 +140,17 @@ def _place(store: Store, noted: list[tuple[float, int]], merges: dict[str, str],
                 if strength[other] >= MERGE_SCORE:
                     merges[other] = chosen
                     merged_here.append((other, chosen))
-                    for m in members:
-                        if m.story == other:
-                            m.story = chosen
+                    moved = by_story.pop(other, [])
+                    for j in moved:
+                        members[j].story = chosen
+                    by_story.setdefault(chosen, []).extend(moved)
                     touched.discard(other)
                     report.merged += 1
         else:
             chosen = "~" + me.uid
         me.story = chosen
         placed_here[i] = True
+        by_story.setdefault(chosen, []).append(i)
         placed.append((chosen, row_id))
         touched.add(chosen)
     with store.transaction() as conn:

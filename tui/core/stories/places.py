@@ -36,6 +36,8 @@ ORGANISATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("United Kingdom", ("UK", "Großbritannien", "Великобритания", "Велика Британія",
                         "Britain", "Wielka Brytania")),
     ("G7", ("G7", "G-7", "Großen Sieben", "Большой семерки", "Великої сімки")),
+    ("United Arab Emirates", ("UAE", "ОАЭ", "ОАЕ", "EAU", "VAE", "Emirates", "Emirate",
+                              "Эмираты", "Емірати", "Émirats")),
     ("Kremlin", ("Kremlin", "Kreml", "Кремль", "Kremla")),
     ("White House", ("White House", "Weißes Haus", "Weißen Haus", "Белый дом",
                      "Білий дім", "Maison Blanche", "Biały Dom")),
@@ -74,6 +76,16 @@ def territories() -> dict[str, str]:
             if len(key.replace(" ", "")) >= 4:
                 found.setdefault(key, english[code])
     return found
+
+
+@cache
+def broad_places() -> frozenset[str]:
+    """Countries and international organisations: in much of the news (Ukraine, Russia, the
+    US, the EU are in most reports), so two of them are one signal, not two."""
+    from tui.core.names.gazetteer import load_gazetteer
+
+    countries = {e.name for e in load_gazetteer().entries if e.category == "countries"}
+    return frozenset(set(territories().values()) | set(organisations().values()) | countries)
 
 
 @cache

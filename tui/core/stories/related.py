@@ -65,7 +65,7 @@ def find_related(store: Store, row_id: int, *, limit: int = 20) -> list[RelatedI
         found.append((score, abs(apart), RelatedItem(
             other.uid, other.feed, text.title if text else "", score,
             overlap >= WIRE_COPY_OVERLAP, text.sort_time if text else None,
-            reasons(found_link.shared, shown, apart) if found_link.shared
+            reasons(found_link.heaviest(rarity), shown, apart) if found_link.shared
             else ["same story, through other reports"])))
     found.sort(key=lambda f: (-f[0], f[1], f[2].uid))
     return [item for _, _, item in found[:limit]]
