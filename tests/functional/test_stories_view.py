@@ -20,6 +20,7 @@ from tests.support.storycache import (
     WITKOFF_MOSCOW,
     StoryCache,
 )
+from tui.core.stories.catalog import get_story
 from tui.core.stories.grouping import settle
 from tui.screens.diff import DiffScreen
 from tui.screens.main import MainScreen
@@ -139,6 +140,9 @@ async def test_enter_opens_the_story_with_the_most_different_pair_compared_by_fa
         await pilot.press("enter")                  # the highlighted report's article
         await settled(pilot)
         assert app.opened[-1] == uids["geneva_de"]
+        assert screen.story.items[2].read          # opened: read, as from the headlines
+        stored = get_story(cache.store, uids["geneva_de"])
+        assert [item.read for item in stored.items] == [False, False, True]
         await pilot.press("escape")
         await settled(pilot)
         await pilot.press("escape")

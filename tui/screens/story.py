@@ -11,7 +11,7 @@ places and numbers), reports in one language by words, as on the compare screen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -25,7 +25,7 @@ from tui import messages
 from tui.bindings import bind
 from tui.core.stories.catalog import get_story, story_facts
 from tui.core.stories.compare import Comparison, compare_reports, most_different_pair
-from tui.screens.base import Context, SubScreen
+from tui.screens.base import NOT_SAVED, Context, SubScreen, saved
 from tui.widgets.diff_lines import DiffLines
 from tui.widgets.facts_table import FactsTable
 from tui.widgets.highlight import category_styles, highlighted, plain
@@ -274,9 +274,16 @@ class StoryScreen(SubScreen):
             self._start_compare(self.marked, item.uid)
 
     def action_open(self) -> None:
+        """The highlighted report's article; it is read from now on (as from the headlines)."""
         item = self._highlighted()
-        if item is not None:
-            self.post_message(messages.OpenArticle(item.uid))
+        if item is None or self.story is None:
+            return
+        if not item.read and saved(
+                self, lambda: self.session.store.set_read([item.row_id], True)) is not NOT_SAVED:
+            index = self.story.items.index(item)
+            self.story.items[index] = replace(item, read=True)
+            self._refresh_lines()
+        self.post_message(messages.OpenArticle(item.uid))
 
     @on(OptionList.OptionSelected, "#story-timeline")
     def _selected(self, event: OptionList.OptionSelected) -> None:
