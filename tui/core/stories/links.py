@@ -133,8 +133,9 @@ def reasons(shared: Sequence[str], shown: dict[str, str], seconds_apart: float,
         if key[0] == "w":
             words += 1
             continue
-        if len(out) < limit:
-            out.append(f"{KIND_NAMES.get(key[0], 'fact')}: {shown.get(key) or key[2:]}")
+        reason = f"{KIND_NAMES.get(key[0], 'fact')}: {shown.get(key) or key[2:]}"
+        if len(out) < limit and reason not in out:     # a number and its value read alike
+            out.append(reason)
     if words:
         out.append(f"{words} word{'s' if words > 1 else ''}")
     hours = abs(seconds_apart) / 3600
