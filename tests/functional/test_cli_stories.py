@@ -22,6 +22,8 @@ from tests.support.storycache import (
     LOAN_RU,
 )
 from tui.cli import main
+from tui.core.cache.store import Store
+from tui.core.stories.catalog import list_stories
 
 
 def report(n: int, story: tuple[str, str], hours_ago: float) -> dict:
@@ -131,6 +133,16 @@ def test_related_json_lists_the_story_with_reasons(desk):
         assert "name: Witkoff" in related["reasons"]
     status, out, _ = desk.run("related", english)
     assert status == 0 and "name: Witkoff" in out
+
+
+def test_the_refresh_itself_groups_the_stories(desk, tmp_path):
+    """`fetch` leaves the cache grouped: a reader that may not write finds the stories."""
+    store = Store.open_read_only(tmp_path / "cache")
+    try:
+        stories = list_stories(store)
+    finally:
+        store.close()
+    assert sorted(len(s.items) for s in stories) == [2, 3]
 
 
 def test_stories_in_a_real_process(desk):

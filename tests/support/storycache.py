@@ -50,23 +50,23 @@ class StoryCache:
 
 # Reports of two stories in several languages, a report that bridges them, and unrelated news.
 GENEVA_EN = ("Zelensky and Witkoff meet in Geneva over revised peace plan",
-             "Ukraine's president Volodymyr Zelensky met US envoy Steve Witkoff in Geneva on "
-             "Tuesday to discuss the revised 19-point plan.")
+             ("Ukraine's president Volodymyr Zelensky met US envoy Steve Witkoff in Geneva on "
+             "Tuesday to discuss the revised 19-point plan."))
 GENEVA_UK = ("Зеленський зустрівся з Віткоффом у Женеві",
-             "Президент Володимир Зеленський провів зустріч зі спецпосланцем США Стівом "
-             "Віткоффом у Женеві щодо плану з 19 пунктів.")
+             ("Президент Володимир Зеленський провів зустріч зі спецпосланцем США Стівом "
+             "Віткоффом у Женеві щодо плану з 19 пунктів."))
 GENEVA_DE = ("Selenskyj trifft Witkoff in Genf",
-             "Der ukrainische Präsident Wolodymyr Selenskyj hat Steve Witkoff in Genf "
-             "getroffen, um über den 19-Punkte-Plan zu sprechen.")
+             ("Der ukrainische Präsident Wolodymyr Selenskyj hat Steve Witkoff in Genf "
+             "getroffen, um über den 19-Punkte-Plan zu sprechen."))
 LOAN_EN = ("EU leaders back €90bn loan for Kyiv at Brussels summit",
-           "Kaja Kallas said the €90bn loan would cover two years of Ukraine's budget needs; "
-           "Viktor Orbán abstained.")
+           ("Kaja Kallas said the €90bn loan would cover two years of Ukraine's budget needs; "
+           "Viktor Orbán abstained."))
 LOAN_RU = ("Лидеры ЕС одобрили кредит Киеву на 90 млрд евро",
-           "Кая Каллас заявила, что кредит в 90 млрд евро покроет бюджетные нужды Украины на "
-           "два года; Виктор Орбан воздержался.")
+           ("Кая Каллас заявила, что кредит в 90 млрд евро покроет бюджетные нужды Украины на "
+           "два года; Виктор Орбан воздержался."))
 BRIDGE = ("Zelensky tells Witkoff in Geneva the €90bn EU loan backs the 19-point plan",
-          "Volodymyr Zelensky told Steve Witkoff in Geneva that the €90bn loan Kaja Kallas "
-          "announced would carry the 19-point plan; Viktor Orbán objected.")
+          ("Volodymyr Zelensky told Steve Witkoff in Geneva that the €90bn loan Kaja Kallas "
+          "announced would carry the 19-point plan; Viktor Orbán objected."))
 ELSEWHERE = ("Grain exports through Odesa rise for a third month",
              "Shipments of wheat and maize from Odesa ports grew by 12 percent in October.")
 WITKOFF_MOSCOW = ("Witkoff flies to Moscow for Kremlin talks next week",

@@ -214,3 +214,15 @@ def test_an_unknown_id_is_no_story(cache):
     cache("Harbor Wire", GENEVA_EN)
     assert get_story(cache.store, "nosuchid00") is None
     assert story_id_of(cache.store, 999_999) is None
+
+
+def test_a_bounded_settle_leaves_the_rest_for_the_next(cache):
+    rows = [cache("Harbor Wire", GENEVA_EN), cache("Stepova Khronika", GENEVA_UK, hours=1,
+                                                     language="uk"),
+            cache("Tageskompass", GENEVA_DE, hours=2, language="de")]
+    first = settle(cache.store, limit=2)
+    assert first.keyed == first.placed == 2
+    assert story_id_of(cache.store, rows[2], settle_limit=0) is None     # still waiting
+    second = settle(cache.store)
+    assert second.keyed == 1
+    assert {story_of(cache, r) for r in rows} == {cache.uid(rows[0])}

@@ -234,7 +234,8 @@ def cmd_related(args: argparse.Namespace) -> int:
     from tui.core.text.articles import get_item
 
     with reading_items(args) as session:
-        found = find_related(session.store, get_item(session.store, args.id).row_id)
+        found = find_related(session.store, get_item(session.store, args.id).row_id,
+                             settle_limit=None)
     if args.json:
         print_json({"items": [r.to_json() for r in found]})
         return 0

@@ -44,7 +44,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
     session = open_session(args, read_only_ok=True)
     try:
         match = watched_or_usage_error(session, args.match).filter_key if args.match else None
-        found = list_stories(session.store, days=args.days, match=match)
+        found = list_stories(session.store, days=args.days, match=match, settle_limit=None)
     finally:
         session.close()
     if args.json:
@@ -63,7 +63,7 @@ def cmd_story(args: argparse.Namespace) -> int:
 
     session = open_session(args, read_only_ok=True)
     try:
-        story = get_story(session.store, args.id)
+        story = get_story(session.store, args.id, settle_limit=None)
         if story is None:
             raise RuntimeFailure(f"no story or item {shown(args.id)} in the cache")
         facts = story_facts(session.store, story)

@@ -26,6 +26,7 @@ from tui.core.ingest.feeds import FeedError, parse_feed
 from tui.core.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from tui.core.ingest.sanitize import one_line
 from tui.core.names.watch import Watcher
+from tui.core.stories.grouping import REFRESH_LIMIT
 from tui.core.stories.grouping import settle as settle_stories
 from tui.core.text.fulltext import PAGE_ACCEPT, TextJob, apply_page, due_text_jobs
 
@@ -191,7 +192,8 @@ class Engine:
         except Exception as error:
             report.problems.append(f"mention counts not updated: {_describe(error)}")
         try:        # the new and edited items join their stories (a few ms per feed)
-            await loop.run_in_executor(writer, settle_stories, self.store)
+            await loop.run_in_executor(
+                writer, lambda: settle_stories(self.store, limit=REFRESH_LIMIT))
         except Exception as error:
             report.problems.append(f"stories not grouped: {_describe(error)}")
         order = {f.name: i for i, f in enumerate(chosen)}

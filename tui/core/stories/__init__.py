@@ -13,10 +13,14 @@ The API both faces use (import from the modules named):
   unread, alerted)` with `to_json()`; `StoryItem(uid, row_id, feed, title, language,
   published, versions, read, alerted)`; `StoryFact(kind, value, items, key)`.
 - tui.core.stories.catalog: `list_stories(store, *, days=None, match=None, limit=None,
-  min_items=2)`, `get_story(store, story_id)` (an item's uid works too),
-  `story_id_of(store, row_id)`, `story_facts(store, story)`.
-- tui.core.stories.related: `find_related(store, row_id, *, limit=20) -> list[RelatedItem]`,
+  min_items=2, settle_limit=READ_LIMIT)`, `get_story(store, story_id, *, settle_limit=..)`
+  (an item's uid works too), `story_id_of(store, row_id, *, settle_limit=..)`,
+  `story_facts(store, story)`.
+- tui.core.stories.related: `find_related(store, row_id, *, limit=20, settle_limit=..) ->
+  list[RelatedItem]`,
   `RelatedItem(uid, feed, title, score, wire_copy, published, reasons)`.
-- tui.core.stories.grouping: `settle(store) -> SettleReport` (what the engine runs).
+- tui.core.stories.grouping: `settle(store, *, limit=None) -> SettleReport` (what the engine
+  runs after each refresh; reads settle up to `READ_LIMIT` items first, `settle_limit=None`
+  groups everything waiting).
 - tui.core.stories.links: how two reports are weighed (`link`, `Rarity`, `reasons`).
 """

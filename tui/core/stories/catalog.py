@@ -1,9 +1,11 @@
 """Reading stories: the list the Stories view and `wirewatch stories` show, one story with its
 timeline, the story of an item, and the facts each report of a story has.
 
-Every read settles first (groups what the last refresh noted, when the cache may be written),
-so what is read is up to date; on a settled cache a read is a few indexed queries: the list
-reads the per-story summary rows, then the items of the stories it returns.
+Every read settles first (groups what the last refresh noted, when the cache may be written;
+at most READ_LIMIT items unless told otherwise, so a dashboard read stays quick even on a cache
+met for the first time), so what is read is up to date; on a settled cache a read is a few
+indexed queries: the list reads the per-story summary rows, then the items of the stories it
+returns.
 """
 
 from __future__ import annotations
@@ -18,16 +20,18 @@ from tui.core.cache.store import Store
 from tui.core.ingest.dates import to_datetime
 from tui.core.stories.evidence import evidence_text
 from tui.core.stories.facts import find_facts
-from tui.core.stories.grouping import settle
+from tui.core.stories.grouping import READ_LIMIT, settle
 from tui.core.stories.model import Story, StoryFact, StoryItem
 
 
-def list_stories(store: Store, *, days: float | None = None, match: str | Sequence[str] | None = None,
-                 limit: int | None = None, min_items: int = 2) -> list[Story]:
+def list_stories(store: Store, *, days: float | None = None,
+                 match: str | Sequence[str] | None = None, limit: int | None = None,
+                 min_items: int = 2, settle_limit: int | None = READ_LIMIT) -> list[Story]:
     """Stories of at least `min_items` reports, the most recently updated first: those with a
     report in the last `days`, mentioning the watched name or category `match` (canonical, as
-    tui.core.names.resolve gives it), at most `limit` of them."""
-    settle(store)
+    tui.core.names.resolve gives it), at most `limit` of them. Groups up to `settle_limit`
+    waiting items first (None: all of them, however long that takes)."""
+    settle(store, limit=settle_limit)
     since = time.time() - days * 86_400 if days is not None else None
     wanted = [match] if isinstance(match, str) else list(match or ())
     rows = cache.story_rows(store, since=since, min_size=min_items, limit=limit,
@@ -35,9 +39,10 @@ def list_stories(store: Store, *, days: float | None = None, match: str | Sequen
     return _build(store, [row.id for row in rows])
 
 
-def get_story(store: Store, story_id: str) -> Story | None:
+def get_story(store: Store, story_id: str, *,
+              settle_limit: int | None = READ_LIMIT) -> Story | None:
     """The story `story_id`; an item's uid also names the story it belongs to."""
-    settle(store)
+    settle(store, limit=settle_limit)
     found = _build(store, [story_id])
     if found:
         return found[0]
@@ -47,9 +52,10 @@ def get_story(store: Store, story_id: str) -> Story | None:
     return found[0] if found else None
 
 
-def story_id_of(store: Store, row_id: int) -> str | None:
+def story_id_of(store: Store, row_id: int, *,
+                settle_limit: int | None = READ_LIMIT) -> str | None:
     """The id of the story item `row_id` belongs to (None: not grouped yet, or no such item)."""
-    settle(store)
+    settle(store, limit=settle_limit)
     return cache.story_of_item(store, row_id)
 
 

@@ -27,7 +27,10 @@ KEYS_VERSION = "2"             # bump when the evidence changes: every item is r
 VERSION_KEY = "stories_version"
 KEYS_VERSION_KEY = "stories_keys_version"
 KEY_BATCH = 2_000               # items keyed per transaction
-CHUNK_SECONDS = 3 * 86_400      # noted items placed per window read
+READ_LIMIT = 2_000              # items a read groups before it answers (about a second)
+REFRESH_LIMIT = 20_000          # items the engine groups after a refresh (an upgraded cache
+                                # of 100,000 items is grouped over a few refreshes)
+CHUNK_SECONDS = 6 * 86_400      # noted items placed per window read
 MERGE_SCORE = 12.0              # a link this strong into a second story merges the two
 SPLIT_CHECK_MAX = 400           # larger stories are not re-linked pair by pair
 SPLIT_SPAN_SECONDS = 14 * 86_400
@@ -43,9 +46,10 @@ class SettleReport:
     stories: set[str] = field(default_factory=set)    # final ids of the stories touched
 
 
-def settle(store: Store) -> SettleReport:
-    """Group what the cache noted since the last settle. A read-only cache is left as the
-    last writer grouped it."""
+def settle(store: Store, *, limit: int | None = None) -> SettleReport:
+    """Group what the cache noted since the last settle: all of it, or the first `limit`
+    items (a bounded pause; the rest waits for the next settle). A read-only cache is left as
+    the last writer grouped it."""
     report = SettleReport()
     if store.read_only:
         return report
@@ -59,7 +63,7 @@ def settle(store: Store) -> SettleReport:
         return report
     cache.drop_missing_dirty(store)
     affected: set[str] = set()
-    noted = _key_noted(store, affected, report)
+    noted = _key_noted(store, affected, report, limit)
     with store.transaction() as conn:
         affected.update(cache.take_stale(conn))
     merges: dict[str, str] = {}
@@ -79,11 +83,14 @@ def settle(store: Store) -> SettleReport:
     return report
 
 
-def _key_noted(store: Store, affected: set[str], report: SettleReport) -> list[tuple[float, int]]:
-    """Key every noted item (their old stories go to `affected`); (time, row id) of each."""
+def _key_noted(store: Store, affected: set[str], report: SettleReport,
+               limit: int | None) -> list[tuple[float, int]]:
+    """Key the noted items, up to `limit` (their old stories go to `affected`); (time, row
+    id) of each."""
     noted: list[tuple[float, int]] = []
     after = 0
-    while texts := cache.dirty_texts(store, after, KEY_BATCH):
+    while (room := KEY_BATCH if limit is None else min(KEY_BATCH, limit - len(noted))) > 0 \
+            and (texts := cache.dirty_texts(store, after, room)):
         keyed = [(t.row_id, item_keys(t.title, t.summary, t.language))
                  for t in texts if t.rekey]
         with store.transaction() as conn:

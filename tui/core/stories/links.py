@@ -21,7 +21,8 @@ MIN_WINDOW_ITEMS = 200        # a small window says little about how common a ke
 KIND_WEIGHT = {"n": 1.0, "p": 0.6, "c": 0.6, "u": 1.3, "x": 0.8, "y": 0.2, "w": 0.45}
 LINK_SCORE = 6.0
 COMMON_SHARE = 0.01           # a key in more of the window than this finds no candidates
-LOOKUP_KEYS = 10              # candidates are looked up through this many of an item's keys
+LOOKUP_KEYS = 6               # candidates are looked up through this many of an item's keys
+MAX_LOOKUP_ITEMS = 60         # ... each in at most this many items of the window
 MAX_CANDIDATES = 12
 MIN_LOOKUP_WEIGHT = 2.5       # a candidate must share this much through its rare keys
 KIND_NAMES = {"n": "name", "p": "place", "c": "place", "u": "number", "x": "number",
@@ -55,7 +56,7 @@ class Rarity:
                 counts[key] = counts.get(key, 0) + 1
         self.counts = counts
         self.size = max(size, MIN_WINDOW_ITEMS)
-        self.limit = max(20, COMMON_SHARE * self.size)   # more items than this: common
+        self.limit = min(MAX_LOOKUP_ITEMS, max(20, COMMON_SHARE * self.size))  # more: common
         self._weights: dict[str, float] = {}
 
     def weight(self, key: str) -> float:
@@ -132,8 +133,9 @@ def reasons(shared: Sequence[str], shown: dict[str, str], seconds_apart: float,
         if key[0] == "w":
             words += 1
             continue
-        if len(out) < limit:
-            out.append(f"{KIND_NAMES.get(key[0], 'fact')}: {shown.get(key) or key[2:]}")
+        reason = f"{KIND_NAMES.get(key[0], 'fact')}: {shown.get(key) or key[2:]}"
+        if len(out) < limit and reason not in out:     # a number and its value read alike
+            out.append(reason)
     if words:
         out.append(f"{words} word{'s' if words > 1 else ''}")
     hours = abs(seconds_apart) / 3600

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from tui.core.cache import stories as cache
 from tui.core.cache.store import Store
 from tui.core.stories.evidence import parse_keys, shown_forms
-from tui.core.stories.grouping import settle
+from tui.core.stories.grouping import READ_LIMIT, settle
 from tui.core.stories.links import LINK_SCORE, WINDOW_SECONDS, Rarity, link, reasons
 
 WIRE_COPY_OVERLAP = 0.6
@@ -37,9 +37,10 @@ class RelatedItem:
                 "reasons": list(self.reasons)}
 
 
-def find_related(store: Store, row_id: int, *, limit: int = 20) -> list[RelatedItem]:
+def find_related(store: Store, row_id: int, *, limit: int = 20,
+                 settle_limit: int | None = READ_LIMIT) -> list[RelatedItem]:
     """The other outlets' items of `row_id`'s story, most directly linked first."""
-    settle(store)
+    settle(store, limit=settle_limit)
     story = cache.story_of_item(store, row_id)
     if story is None:
         return []
