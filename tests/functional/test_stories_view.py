@@ -10,6 +10,8 @@ from __future__ import annotations
 import pytest
 
 from tests.support.apps import RecordingApp
+from tests.support.contrast import below
+from tests.support.multilingual import build_multilingual
 from tests.support.storycache import (
     ELSEWHERE,
     GENEVA_DE,
@@ -20,6 +22,7 @@ from tests.support.storycache import (
     WITKOFF_MOSCOW,
     StoryCache,
 )
+from tui import messages
 from tui.core.stories.catalog import get_story
 from tui.core.stories.grouping import settle
 from tui.screens.diff import DiffScreen
@@ -211,3 +214,32 @@ async def test_same_language_compare_keeps_the_word_diff(stories) -> None:
 
 def test_headline_table_is_the_default_centre(stories) -> None:
     assert HeadlineTable.can_focus and StoryTable.can_focus
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_the_stories_screens_are_readable_in_both_themes(tmp_path, theme) -> None:
+    """Every run of text at 4.5:1 against its background (tests/support/contrast.py): the
+    Stories view, the story screen with its facts table, a word compare, the facts compare."""
+    cache, uids = build_multilingual(tmp_path / "cache")
+    found: list[str] = []
+    try:
+        app = RecordingApp(cache.session)
+        app.theme = theme
+        async with app.run_test(size=(120, 36)) as pilot:
+            async def visit(where: str) -> None:
+                await settled(pilot)
+                found.extend(f"{where}: {run}" for run in below(app))
+
+            await pilot.press("v")
+            await visit("stories view")
+            await pilot.press("j", "enter")
+            await visit("story screen, by facts")
+            await pilot.press("escape")
+            app.post_message(messages.OpenCompare(uids["geneva/en"], uids["loan/en"]))
+            await visit("compare by words")
+            await pilot.press("escape")
+            app.post_message(messages.OpenCompare(uids["loan/en"], uids["loan/ru"]))
+            await visit("compare by facts")
+    finally:
+        cache.close()
+    assert not found, f"below 4.5:1 in {theme}:\n" + "\n".join(found)

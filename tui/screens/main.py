@@ -278,7 +278,7 @@ class MainScreen(Screen[None]):
 
     def show_filters(self, filters: Filters) -> None:
         self.filters = filters
-        self.status.filters = self.filters.describe()
+        self.status.filters = self._describe()
         self.table.set_filter(self._headline_filter())
         if self.view == "stories":
             self.stories.set_filter(self._headline_filter())
@@ -289,6 +289,13 @@ class MainScreen(Screen[None]):
     @property
     def stories(self) -> StoryTable:
         return self.query_one(StoryTable)
+
+    def _describe(self) -> str:
+        """The filters in force, for the status line, and the view when it is the stories."""
+        described = self.filters.describe()
+        if self.view != "stories":
+            return described
+        return "stories" + (f" · {described}" if described else "")
 
     @property
     def centre(self) -> HeadlineTable | StoryTable:
@@ -303,6 +310,7 @@ class MainScreen(Screen[None]):
         refocus = self.app.focused in (self.table, self.stories)
         self.view = view
         self.query_one("#centre").set_class(view == "stories", "-stories")
+        self.status.filters = self._describe()
         if view == "stories":
             self.stories.new_since = self.last_looked
             self.stories.set_filter(self._headline_filter(), keep=story)

@@ -97,7 +97,18 @@ class StoryScreen(SubScreen):
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _: self._restyle())
+        self.context.items_changed.subscribe(self, self._items_changed)
         self._load()
+
+    def _items_changed(self, changed: frozenset[int]) -> None:
+        """A refresh brought new versions: the timeline is read again (new reports of the
+        story too); the pair on screen is compared again when one of them changed."""
+        if self.story is None:
+            return
+        self._load()
+        if self.shown is not None and any(item.row_id in changed and item.uid in self.shown
+                                          for item in self.story.items):
+            self._start_compare(*self.shown)
 
     def _restyle(self) -> None:
         self._styles = category_styles(self.session.config, self.app.theme_variables)
@@ -140,8 +151,11 @@ class StoryScreen(SubScreen):
                     plain(f"No story {self.story_id!r} in the cache."))
                 self.diff_lines.show_message("nothing to compare")
                 return
+            first_load = self.story is None
             self.story = result.story
-            self._show_story(keep=0)
+            self._show_story(keep=0 if first_load else self.timeline.highlighted)
+            if not first_load:
+                return                     # read again after a refresh: the pair stays
             if result.pair is not None:
                 self._start_compare(*result.pair)
             else:
@@ -162,9 +176,9 @@ class StoryScreen(SubScreen):
         last = self.context.local(story.last).strftime("%m-%d %H:%M")
         reports = len(story.items)
         head.append("\n")
-        head.append(f"{reports} reports · {story.outlets} outlets · "
-                    f"{' '.join(story.languages) or 'language unknown'} · {first} → {last}",
-                    style=tones.muted)
+        head.append_text(plain(f"{reports} reports · {story.outlets} outlets · "
+                               f"{' '.join(story.languages) or 'language unknown'} · "
+                               f"{first} → {last}", tones.muted))
         if story.names:
             head.append_text(plain("  · " + ", ".join(story.names), tones.muted))
         self.query_one("#story-head", Static).update(head)
@@ -190,7 +204,7 @@ class StoryScreen(SubScreen):
         feed = plain(item.feed)
         feed.truncate(FEED_WIDTH, overflow="ellipsis", pad=True)
         text.append_text(feed)
-        text.append(f" {(item.language or '?')[:2]:<2} ", style=tones.accent)
+        text.append_text(plain(f" {(item.language or '?')[:2]:<2} ", tones.accent))
         text.append("Δ" if item.versions > 1 else " ", style=tones.warning)
         text.append("●" if not item.read else " ", style=BOLD)
         text.append(" ")

@@ -427,6 +427,9 @@ class DiffLines(LineScrollView):
         text = highlighted(value, matches, self.category_styles, field="text", base=whole)
         changes = row.left_changes if side == "left" else row.right_changes
         change_style = styles["removed"] if side == "left" else styles["added"]
+        # The text's own colour on a change: a watched name's category colour is readable on
+        # the surface, not always on the red or green of a change (it stays bold).
+        change_style += Style(color=styles["base"].color)
         for start, end in changes:                # ...a strong one for the words changed
             text.stylize(change_style, start, end)
         lines = line_slices(text, starts)

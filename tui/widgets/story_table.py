@@ -294,7 +294,7 @@ class StoryTable(ScrollView, can_focus=True):
         row.append(" ")
         languages = (" ".join(story.languages) if lang_width > 2
                      else str(len(story.languages)) if story.languages else "?")
-        row.append(languages[:lang_width].ljust(lang_width), styles["count"])
+        row.append_text(plain(languages[:lang_width].ljust(lang_width), styles["count"]))
         row.append("  ")
         weight = styles["unread" if story.unread else "read"]
         room = max(1, width - row.cell_len)

@@ -14,7 +14,7 @@ from tui.core.cache import story_view as cache
 from tui.core.cache.query import ItemFilter
 from tui.core.cache.store import Store
 from tui.core.stories.catalog import get_story
-from tui.core.stories.grouping import settle
+from tui.core.stories.grouping import READ_LIMIT, settle
 from tui.core.stories.model import Story
 
 PAGE_SIZE = 50
@@ -30,7 +30,9 @@ class StoryList:
 
     @classmethod
     def read(cls, store: Store, flt: ItemFilter) -> StoryList:
-        settle(store)
+        """The list as the cache holds it, after grouping what waits (a bounded pause: the
+        engine groups after every refresh, so there is seldom anything left)."""
+        settle(store, limit=READ_LIMIT)
         return cls(store, flt, cache.filtered_story_ids(store, flt))
 
     def __len__(self) -> int:
@@ -39,7 +41,8 @@ class StoryList:
     def page(self, number: int) -> list[Story]:
         """Stories `number * PAGE_SIZE` onwards (those pruned meanwhile are left out)."""
         wanted = self.ids[number * PAGE_SIZE:(number + 1) * PAGE_SIZE]
-        return [story for story_id in wanted if (story := get_story(self.store, story_id))]
+        return [story for story_id in wanted
+                if (story := get_story(self.store, story_id, settle_limit=0))]
 
     def new_among(self, stories: list[Story], since: float | None) -> set[str]:
         """Which of `stories` have an item first seen after `since`."""
