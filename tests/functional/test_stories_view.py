@@ -243,3 +243,22 @@ async def test_the_stories_screens_are_readable_in_both_themes(tmp_path, theme) 
     finally:
         cache.close()
     assert not found, f"below 4.5:1 in {theme}:\n" + "\n".join(found)
+
+
+async def test_stories_with_reports_since_the_user_last_looked_are_marked_new(stories) -> None:
+    from tests.support.cachegen import screen_text
+    from tests.support.storycache import T0
+
+    cache, _ = stories
+    app = RecordingApp(cache.session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settled(pilot)
+        main = app.screen
+        main.last_looked = T0.timestamp() + 2.5 * 3600    # the loan reports came after
+        await pilot.press("v")
+        await settled(pilot)
+        lines = screen_text(app).splitlines()
+        loan = next(line for line in lines if LOAN_EN[0][:30] in line or LOAN_RU[0][:30] in line)
+        geneva = next(line for line in lines if any(t[0][:20] in line for t in
+                                                    (GENEVA_EN, GENEVA_UK, GENEVA_DE)))
+        assert "●+" in loan and "●+" not in geneva       # unread and new / unread only
