@@ -73,10 +73,18 @@ class MemberRow:
 # --------------------------------------------------------------------------- grouping's writes
 
 
-def reset(store: Store, *, rekey: bool) -> None:
+def versions(store: Store, *keys: str) -> tuple[str | None, ...]:
+    """The grouping and evidence versions the cache was grouped by (meta keys)."""
+    return tuple(store.meta(key) for key in keys)
+
+
+def reset(store: Store, *, rekey: bool, versions: dict[str, str] | None = None) -> None:
     """Forget every story and note every item to be grouped again (new grouping rules); with
-    `rekey`, its evidence is read afresh too (new evidence rules)."""
+    `rekey`, its evidence is read afresh too (new evidence rules). `versions`: meta keys and
+    values to record in the same transaction."""
     with store.transaction() as conn:
+        for key, value in (versions or {}).items():
+            store.set_meta(key, value, conn)
         conn.execute("DELETE FROM stories")
         conn.execute("DELETE FROM story_stale")
         conn.execute("UPDATE story_items SET story = NULL")
@@ -109,6 +117,18 @@ def drop_missing_dirty(store: Store) -> None:
         conn.execute("DELETE FROM story_dirty WHERE item_id NOT IN (SELECT id FROM items)")
 
 
+def store_keys(store: Store, row_ids: Sequence[int],
+               keyed: Iterable[tuple[int, str]]) -> set[str]:
+    """Take the items `row_ids` out of their stories (they are grouped again) and store the
+    fresh evidence of those `keyed`; returns the stories they were in."""
+    with store.transaction() as conn:
+        old = set(stories_of(conn, row_ids).values())
+        conn.executemany("UPDATE story_items SET story = NULL WHERE item_id = ?",
+                         [(row_id,) for row_id in row_ids])
+        write_keys(conn, keyed)
+    return old
+
+
 def write_keys(conn: sqlite3.Connection, keyed: Iterable[tuple[int, str]]) -> None:
     """Store fresh evidence of items, taking them out of their stories (grouped again)."""
     conn.executemany(
@@ -130,10 +150,11 @@ def clear_dirty(conn: sqlite3.Connection, row_ids: Sequence[int]) -> None:
     conn.executemany("DELETE FROM story_dirty WHERE item_id = ?", [(i,) for i in row_ids])
 
 
-def take_stale(conn: sqlite3.Connection) -> list[str]:
+def take_stale(store: Store) -> list[str]:
     """Stories that lost an item since the last settle (pruned), and forget the note."""
-    stale = [row[0] for row in conn.execute("SELECT story FROM story_stale")]
-    conn.execute("DELETE FROM story_stale")
+    with store.transaction() as conn:
+        stale = [row[0] for row in conn.execute("SELECT story FROM story_stale")]
+        conn.execute("DELETE FROM story_stale")
     return stale
 
 
@@ -168,6 +189,31 @@ def members_of(store: Store, stories: Sequence[str]) -> list[Member]:
 def assign(conn: sqlite3.Connection, placed: Iterable[tuple[str, int]]) -> None:
     """(story, row id): each item's story."""
     conn.executemany("UPDATE story_items SET story = ? WHERE item_id = ?", list(placed))
+
+
+def write_placement(store: Store, merged: Sequence[tuple[str, str]],
+                    placed: Sequence[tuple[str, int]], done: Sequence[int]) -> None:
+    """One stretch of grouping, in one transaction: stories merged (old, new label), items
+    placed (story, row id), and their notes cleared."""
+    with store.transaction() as conn:
+        for old, new in merged:
+            relabel(conn, old, new)
+        assign(conn, placed)
+        clear_dirty(conn, done)
+
+
+def write_stories(store: Store, placed: Sequence[tuple[str, int]]) -> None:
+    """Items moved to other stories (a split), in one transaction."""
+    with store.transaction() as conn:
+        assign(conn, placed)
+
+
+def write_ids(store: Store, placed: Sequence[tuple[str, int]], gone: Iterable[str],
+              fresh: Sequence[str]) -> None:
+    """Final story ids for items, and the summary rows of the stories touched."""
+    with store.transaction() as conn:
+        assign(conn, placed)
+        rewrite_summaries(conn, gone, fresh)
 
 
 def relabel(conn: sqlite3.Connection, old: str, new: str) -> None:

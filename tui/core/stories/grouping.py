@@ -53,19 +53,17 @@ def settle(store: Store, *, limit: int | None = None) -> SettleReport:
     report = SettleReport()
     if store.read_only:
         return report
-    if (store.meta(VERSION_KEY), store.meta(KEYS_VERSION_KEY)) != (GROUPING_VERSION, KEYS_VERSION):
-        cache.reset(store, rekey=store.meta(KEYS_VERSION_KEY) != KEYS_VERSION)
-        with store.transaction() as conn:
-            store.set_meta(VERSION_KEY, GROUPING_VERSION, conn)
-            store.set_meta(KEYS_VERSION_KEY, KEYS_VERSION, conn)
+    grouped_by, keyed_by = cache.versions(store, VERSION_KEY, KEYS_VERSION_KEY)
+    if (grouped_by, keyed_by) != (GROUPING_VERSION, KEYS_VERSION):
+        cache.reset(store, rekey=keyed_by != KEYS_VERSION,
+                    versions={VERSION_KEY: GROUPING_VERSION, KEYS_VERSION_KEY: KEYS_VERSION})
         report.rebuilt = True
     if not cache.has_dirty(store):
         return report
     cache.drop_missing_dirty(store)
     affected: set[str] = set()
     noted = _key_noted(store, affected, report, limit)
-    with store.transaction() as conn:
-        affected.update(cache.take_stale(conn))
+    affected.update(cache.take_stale(store))
     merges: dict[str, str] = {}
     touched: set[str] = set()
     parsed: dict[int, frozenset[str]] = {}
@@ -93,9 +91,7 @@ def _key_noted(store: Store, affected: set[str], report: SettleReport,
             and (texts := cache.dirty_texts(store, after, room)):
         keyed = [(t.row_id, item_keys(t.title, t.summary, t.language))
                  for t in texts if t.rekey]
-        with store.transaction() as conn:
-            affected.update(cache.stories_of(conn, [t.row_id for t in texts]).values())
-            cache.write_keys(conn, keyed)
+        affected |= cache.store_keys(store, [t.row_id for t in texts], keyed)
         noted += [(t.sort_time, t.row_id) for t in texts]
         after = texts[-1].row_id
         report.keyed += len(keyed)
@@ -160,11 +156,9 @@ def _place(store: Store, noted: list[tuple[float, int]], merges: dict[str, str],
         by_story.setdefault(chosen, []).append(i)
         placed.append((chosen, row_id))
         touched.add(chosen)
-    with store.transaction() as conn:
-        for other, chosen in merged_here:
-            cache.relabel(conn, other, _final(chosen, merges))
-        cache.assign(conn, [(_final(story, merges), row_id) for story, row_id in placed])
-        cache.clear_dirty(conn, [row_id for _, row_id in noted])
+    cache.write_placement(store, [(other, _final(chosen, merges)) for other, chosen in merged_here],
+                          [(_final(story, merges), row_id) for story, row_id in placed],
+                          [row_id for _, row_id in noted])
     report.placed += len(placed)
 
 
@@ -201,8 +195,7 @@ def _split(store: Store, stories: Iterable[str], report: SettleReport) -> set[st
             label = "~" + first_member.uid
             written.add(label)
             placed += [(label, members[i].row_id) for i in part]
-        with store.transaction() as conn:
-            cache.assign(conn, placed)
+        cache.write_stories(store, placed)
     return written
 
 
@@ -238,8 +231,7 @@ def _canonical_ids(store: Store, labels: set[str], gone: set[str], report: Settl
         if m.story is not None and (m.story not in first or m.row_id < first[m.story][0]):
             first[m.story] = (m.row_id, m.uid)
     final = {label: uid for label, (_, uid) in first.items()}
-    with store.transaction() as conn:
-        cache.assign(conn, [(final[m.story], m.row_id) for m in members
-                            if m.story is not None and final[m.story] != m.story])
-        cache.rewrite_summaries(conn, labels | gone, sorted(set(final.values())))
+    cache.write_ids(store, [(final[m.story], m.row_id) for m in members
+                            if m.story is not None and final[m.story] != m.story],
+                    labels | gone, sorted(set(final.values())))
     report.stories = set(final.values())
