@@ -114,6 +114,7 @@ class StoryTable(ScrollView, can_focus=True):
         self.new_since: float | None = None
         self._pages: LRUCache[int, list[Story]] = LRUCache(16)
         self._new: set[str] = set()
+        self._strips: LRUCache[tuple, Strip] = LRUCache(512)
         self._styles: dict[str, Style] = {}
         self._width = 0
 
@@ -168,10 +169,9 @@ class StoryTable(ScrollView, can_focus=True):
         return max(0, min(value, self.total - 1)) if self.total else 0
 
     def watch_cursor_row(self, old: int, new: int) -> None:
-        self.refresh_line(old + HEADER_LINES - round(self.scroll_y))
-        self.refresh_line(new + HEADER_LINES - round(self.scroll_y))
+        self.refresh_line(old + HEADER_LINES)
+        self.refresh_line(new + HEADER_LINES)
         self.scroll_to_cursor()
-        self.refresh()
         self.post_message(self.Highlighted(self, self.current))
 
     def scroll_to_cursor(self) -> None:
@@ -225,12 +225,17 @@ class StoryTable(ScrollView, can_focus=True):
 
     def set_category_styles(self, styles: Mapping[str, Style]) -> None:
         self.category_styles = dict(styles)
+        self._strips.clear()
         self.refresh()
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        self._styles = {name.removeprefix("story-table--"): component_style(self, name)
-                        for name in self.COMPONENT_CLASSES}
-        self._styles["base"] = self.rich_style
+        """Resolve the styles once per paint; a theme change drops the rows already laid out."""
+        styles = {name.removeprefix("story-table--"): component_style(self, name)
+                  for name in self.COMPONENT_CLASSES}
+        styles["base"] = self.rich_style
+        if styles != self._styles:
+            self._strips.clear()
+        self._styles = styles
         self._width = self.scrollable_content_region.width
         return super().render_lines(crop)
 
@@ -250,8 +255,15 @@ class StoryTable(ScrollView, can_focus=True):
         if story is None:
             return Strip.blank(width, base)
         cursor = index == self.cursor_row
-        return self._strip(self._row(story, width, cursor), width,
-                           base + styles["cursor"] if cursor else base)
+        key = (story.id, story.title, story.last, story.outlets, tuple(story.languages),
+               tuple(story.names), story.unread, story.alerted, story.id in self._new,
+               width, cursor, self.has_focus)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strip(self._row(story, width, cursor), width,
+                                base + styles["cursor"] if cursor else base)
+            self._strips[key] = strip
+        return strip
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
         text.truncate(width, overflow="ellipsis", pad=True)
