@@ -134,6 +134,12 @@ async def test_enter_opens_the_story_with_the_most_different_pair_compared_by_fa
         assert screen.comparison.by_facts           # two languages: compared by facts
         assert screen.query_one(FactsTable).has_class("-shown")
         assert screen.query_one(DiffLines).aligned
+        await pilot.press("n")                      # the first row whose facts differ
+        lines = screen.query_one(DiffLines)
+        assert lines.current_change is not None
+        assert lines.rows[lines.current_change].left_changes or \
+            lines.rows[lines.current_change].right_changes or \
+            lines.rows[lines.current_change].op != "replace"
         # space marks the first report, c compares it with the third
         await pilot.press("space", "j", "j", "c")
         await settled(pilot)

@@ -51,7 +51,8 @@ class StoryScreen(SubScreen):
 
     BINDINGS = [bind("cursor_down", "cursor('down')", show=False),
                 bind("cursor_up", "cursor('up')", show=False), bind("mark"), bind("compare"),
-                bind("open")]
+                bind("open"), bind("next_change", show=False),
+                bind("previous_change", show=False)]
 
     DEFAULT_CSS = """
     StoryScreen #story-head {
@@ -303,6 +304,18 @@ class StoryScreen(SubScreen):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.action_open()
+
+    def _jump(self, step: int) -> None:
+        if not self.diff_lines.jump_to_change(step):
+            where = "below" if step > 0 else "above"
+            self.notify(f"No more differences {where}.", markup=False, timeout=2)
+
+    def action_next_change(self) -> None:
+        """`n`: the compare below scrolls to the next row where the two reports differ."""
+        self._jump(+1)
+
+    def action_previous_change(self) -> None:
+        self._jump(-1)
 
     def action_cursor(self, direction: str) -> None:
         if direction == "down":

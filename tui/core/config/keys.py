@@ -120,10 +120,10 @@ ACTIONS: tuple[Action, ...] = (
            "versions.", "Article and diff", (DIFF,)),
     Action("newer_versions", "right_square_bracket", "Newer", "Show the next pair of versions.",
            "Article and diff", (DIFF,)),
-    Action("next_change", "n", "Next change", "Scroll to the next changed passage.",
-           "Article and diff", (DIFF,)),
+    Action("next_change", "n", "Next change", "Scroll to the next changed passage (or fact "
+           "that differs).", "Article and diff", (DIFF, STORY)),
     Action("previous_change", "N", "Prev change", "Scroll to the previous changed passage.",
-           "Article and diff", (DIFF,)),
+           "Article and diff", (DIFF, STORY)),
     Action("fold_unchanged", "z", "Fold", "Hide or show the unchanged passages between changes.",
            "Article and diff", (DIFF,)),
     # Trends
