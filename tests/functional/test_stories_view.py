@@ -268,3 +268,34 @@ async def test_stories_with_reports_since_the_user_last_looked_are_marked_new(st
         geneva = next(line for line in lines if any(t[0][:20] in line for t in
                                                     (GENEVA_EN, GENEVA_UK, GENEVA_DE)))
         assert "●+" in loan and "●+" not in geneva       # unread and new / unread only
+
+
+async def test_hostile_titles_are_shown_as_text_in_the_stories_view_and_the_story(
+        tmp_path) -> None:
+    """Markup, escape sequences and bidi overrides in a story's reports: shown as text, never
+    acted on, no control character reaches the terminal."""
+    from tests.support.cachegen import screen_segments_text
+
+    cache = StoryCache(tmp_path / "cache")
+    hostile = "[@click=app.quit]Witkoff[/] \x1b[31mGeneva\x1b[0m \u202eplan 19 points"
+    cache("Harbor Wire", (hostile, GENEVA_EN[1]), hours=0)
+    cache("Tageskompass", (hostile + " [b]Genf[/b]", GENEVA_DE[1]), hours=1, language="de")
+    settle(cache.store)
+    try:
+        app = RecordingApp(cache.session)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await settled(pilot)
+            await pilot.press("v")
+            await settled(pilot)
+            assert app.screen.stories.total == 1
+            shown = screen_segments_text(app)
+            assert "[@click=app.quit]Witkoff[/]" in shown
+            await pilot.press("enter")
+            await settled(pilot)
+            assert isinstance(app.screen, StoryScreen)
+            shown = screen_segments_text(app)
+            assert "[b]Genf[/b]" in shown and "[@click=app.quit]" in shown
+            assert not any(c in shown for c in "\x1b\u202e")
+            assert app.is_running
+    finally:
+        cache.close()
