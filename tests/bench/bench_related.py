@@ -263,7 +263,7 @@ def main() -> None:
         if n == 0:
             cold = elapsed
         mates = stories[story_of[row_id]] - {row_id}
-        got = {uid_to_id[r.id] for r in related}
+        got = {uid_to_id[r.uid] for r in related}
         found_mates += len(got & mates)
         for mate in mates:
             by_script[same_script(row_id, mate)][0] += mate in got

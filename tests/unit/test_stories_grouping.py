@@ -19,6 +19,7 @@ from tests.support.storycache import (
     StoryCache,
 )
 from tui.core.cache.store import Store
+from tui.core.stories import grouping
 from tui.core.stories.catalog import get_story, list_stories, story_facts, story_id_of
 from tui.core.stories.grouping import (
     GROUPING_VERSION,
@@ -226,3 +227,11 @@ def test_a_bounded_settle_leaves_the_rest_for_the_next(cache):
     second = settle(cache.store)
     assert second.keyed == 1
     assert {story_of(cache, r) for r in rows} == {cache.uid(rows[0])}
+
+
+def test_a_reader_does_not_wait_for_a_settle_under_way(cache):
+    row = cache("Harbor Wire", GENEVA_EN)
+    with grouping._SETTLING:                        # another thread is settling
+        assert settle(cache.store).keyed == 0
+        assert story_id_of(cache.store, row) is None
+    assert story_of(cache, row) == cache.uid(row)

@@ -105,7 +105,7 @@ def dirty_texts(store: Store, after: int, limit: int) -> list[ItemText]:
     """Up to `limit` items waiting to be grouped, by row id, from after row id `after`."""
     rows = store.connection.execute(
         f"SELECT i.id, i.uid, i.feed, i.title, i.summary, {_LANGUAGE}, i.sort_time, d.rekey "
-        "FROM story_dirty d JOIN items i ON i.id = d.item_id "
+        "FROM story_dirty d CROSS JOIN items i ON i.id = d.item_id "   # the few notes lead
         "LEFT JOIN feeds f ON f.name = i.feed WHERE d.item_id > ? "
         "ORDER BY d.item_id LIMIT ?", (after, limit))
     return [ItemText(*row[:7], bool(row[7])) for row in rows]
@@ -245,15 +245,16 @@ def story_rows(store: Store, *, since: float | None = None, min_size: int = 2,
         where.append("last >= ?")
         params.append(since)
     if names or categories:
-        terms = []
+        parts = []             # one indexed lookup per column (an OR would scan matches)
         if names:
-            terms.append(f"m.name IN ({','.join('?' * len(names))})")
+            parts.append(f"SELECT item_id FROM matches WHERE name IN ({','.join('?' * len(names))})")
             params += list(names)
         if categories:
-            terms.append(f"m.category IN ({','.join('?' * len(categories))})")
+            parts.append("SELECT item_id FROM matches "
+                         f"WHERE category IN ({','.join('?' * len(categories))})")
             params += list(categories)
-        where.append("id IN (SELECT s.story FROM matches m JOIN story_items s "
-                     f"ON s.item_id = m.item_id WHERE {' OR '.join(terms)})")
+        where.append("id IN (SELECT s.story FROM story_items s "
+                     f"WHERE s.item_id IN ({' UNION '.join(parts)}))")
     sql = (f"SELECT id, first, last, size, outlets FROM stories WHERE {' AND '.join(where)} "
            "ORDER BY last DESC, id")
     if limit is not None:

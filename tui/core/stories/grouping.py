@@ -14,6 +14,7 @@ before stories existed, or grouped by other rules (GROUPING_VERSION), is grouped
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -46,13 +47,24 @@ class SettleReport:
     stories: set[str] = field(default_factory=set)    # final ids of the stories touched
 
 
+_SETTLING = threading.Lock()
+
+
 def settle(store: Store, *, limit: int | None = None) -> SettleReport:
     """Group what the cache noted since the last settle: all of it, or the first `limit`
     items (a bounded pause; the rest waits for the next settle). A read-only cache is left as
-    the last writer grouped it."""
+    the last writer grouped it. While another thread of this process settles (the refresh's
+    writer, say), a reader does not wait: it reads the stories as they are."""
     report = SettleReport()
-    if store.read_only:
+    if store.read_only or not _SETTLING.acquire(blocking=False):
         return report
+    try:
+        return _settle(store, limit, report)
+    finally:
+        _SETTLING.release()
+
+
+def _settle(store: Store, limit: int | None, report: SettleReport) -> SettleReport:
     grouped_by, keyed_by = cache.versions(store, VERSION_KEY, KEYS_VERSION_KEY)
     if (grouped_by, keyed_by) != (GROUPING_VERSION, KEYS_VERSION):
         cache.reset(store, rekey=keyed_by != KEYS_VERSION,
