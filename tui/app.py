@@ -107,6 +107,12 @@ class WirewatchApp(App[None]):
 
         self.push_screen(RelatedScreen(self.context, message.uid))
 
+    @on(messages.OpenStory)
+    def _open_story(self, message: messages.OpenStory) -> None:
+        from tui.screens.story import StoryScreen
+
+        self.push_screen(StoryScreen(self.context, message.story))
+
     @on(messages.OpenTrends)
     def _open_trends(self, message: messages.OpenTrends) -> None:
         from tui.screens.trends import TrendsScreen

@@ -43,6 +43,14 @@ class OpenRelated(Message):
         self.uid = uid
 
 
+class OpenStory(Message):
+    """The story screen: `story` is a story's id, or the uid of one of its items."""
+
+    def __init__(self, story: str) -> None:
+        super().__init__()
+        self.story = story
+
+
 class OpenAlerts(Message):
     """The alerts screen."""
 

@@ -30,13 +30,16 @@ class DashboardState:
     cursor: str | None = None              # the uid of the item under the cursor
     focused: str | None = None             # the id of the focused pane
     last_looked: float | None = None       # epoch seconds: "new" means first seen after
+    view: str = "headlines"                # the centre: "headlines" or "stories" (`v`)
+    story: str | None = None               # the id of the story under the cursor
 
 
 _TYPES = {"theme": (str, type(None)), "feed": (list, type(None)),
           "watch": (list, type(None)), "search": (str,), "matches_only": (bool,),
           "unread_only": (bool,), "starred_only": (bool,), "preview": (bool,),
           "cursor": (str, type(None)), "focused": (str, type(None)),
-          "last_looked": (int, float, type(None))}
+          "last_looked": (int, float, type(None)), "view": (str,),
+          "story": (str, type(None))}
 
 
 def load_state(folder: Path) -> tuple[DashboardState, str | None]:

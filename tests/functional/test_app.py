@@ -305,7 +305,7 @@ async def test_o_opens_http_links_only_on_request(session):
 
 async def test_help_lists_every_key_with_its_name(session):
     app = make_app(session)
-    async with app.run_test(size=(120, 100)) as pilot:
+    async with app.run_test(size=(120, 110)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
@@ -313,7 +313,8 @@ async def test_help_lists_every_key_with_its_name(session):
                      "matches_only", "unread_only", "starred_only", "refresh", "mark",
                      "compare", "diff", "related", "star", "open_link", "alerts", "new_alert",
                      "help", "quit", "back", "open", "command_palette", "next_match",
-                     "older_versions", "fold_unchanged", "edit_alert", "delete_alert"):
+                     "older_versions", "fold_unchanged", "edit_alert", "delete_alert",
+                     "stories_view", "open_story"):
             assert name in text, name
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)

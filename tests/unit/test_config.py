@@ -424,7 +424,7 @@ def test_every_action_is_named_once_with_normalized_default_keys():
 
 def test_every_action_has_help_a_known_section_and_known_screens():
     screens = {keymap.DASHBOARD, keymap.ARTICLE, keymap.DIFF, keymap.RELATED, keymap.ALERTS,
-               keymap.ALERT_FORM, keymap.CONFIRM, keymap.HELP, keymap.TRENDS}
+               keymap.ALERT_FORM, keymap.CONFIRM, keymap.HELP, keymap.TRENDS, keymap.STORY}
     assert screens == set(keymap.SCOPES)
     for action in keymap.ACTIONS:
         assert action.label and action.help.endswith("."), action.id

@@ -14,10 +14,10 @@ import sys
 from typing import Sequence
 
 from tui import __version__
-from tui.cli import alerts, dashboard, items, refresh, setup, trends
+from tui.cli import alerts, dashboard, items, refresh, setup, stories, trends
 from tui.cli.errors import ExitStatus, RuntimeFailure, UsageError
 
-COMMAND_MODULES = (dashboard, setup, refresh, items, trends, alerts)
+COMMAND_MODULES = (dashboard, setup, refresh, items, stories, trends, alerts)
 
 
 def build_parser() -> argparse.ArgumentParser:

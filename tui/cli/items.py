@@ -51,7 +51,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     compare.add_argument("--json", action="store_true")
     compare.set_defaults(run=cmd_compare)
 
-    related = commands.add_parser("related", help="other outlets' items on the same story")
+    related = commands.add_parser(
+        "related", help="the other outlets' items of the same story, best first, with the reasons")
     related.add_argument("id")
     related.add_argument("--json", action="store_true")
     related.set_defaults(run=cmd_related)
@@ -192,19 +193,50 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from tui.core.text.articles import compare_items
+    """Same language: the word diff. Two languages: the facts table, then the sentences
+    aligned by the facts they share (tui.core.stories.compare)."""
+    from tui.core.stories.compare import compare_reports
 
     with reading_items(args) as session:
-        diff = compare_items(session.store, args.id1, args.id2)
-    return _print_diff(diff, args)
+        comparison = compare_reports(session.store, args.id1, args.id2)
+    if args.json:
+        print_json(comparison.to_json())
+        return 0
+    if not comparison.by_facts:
+        return _print_diff(comparison.diff, args)
+    _print_facts(comparison)
+    diff = comparison.diff
+    print(side_by_side(diff.rows, *(f"{s.feed} [{s.uid}]" for s in (diff.left, diff.right))))
+    print(comparison.summary())
+    return 0
+
+
+FACT_STATUS = {"both": "both", "left": "left only", "right": "right only",
+               "differs": "DIFFERS"}
+
+
+def _print_facts(comparison) -> None:
+    """The facts table: each name, place and number, as each report writes it."""
+    left, right = comparison.languages
+    print(f"facts ({left or '?'} | {right or '?'}): names, places and numbers of both reports")
+    width = max([len(printable(f.left or '-', one_line=True)) for f in comparison.facts] + [4])
+    for fact in comparison.facts:
+        mine = printable(fact.left or "-", one_line=True)
+        theirs = printable(fact.right or "-", one_line=True)
+        print(f"  {fact.kind:<6} {mine:<{min(width, 30)}} | {theirs:<30} "
+              f"{FACT_STATUS.get(fact.status, fact.status)}")
+    if not comparison.facts:
+        print("  (no names, places or numbers found)")
+    print()
 
 
 def cmd_related(args: argparse.Namespace) -> int:
+    from tui.core.stories.related import find_related
     from tui.core.text.articles import get_item
-    from tui.core.text.related import find_related
 
     with reading_items(args) as session:
-        found = find_related(session.store, get_item(session.store, args.id).row_id)
+        found = find_related(session.store, get_item(session.store, args.id).row_id,
+                             settle_limit=None)
     if args.json:
         print_json({"items": [r.to_json() for r in found]})
         return 0
@@ -215,4 +247,5 @@ def cmd_related(args: argparse.Namespace) -> int:
         feed = printable(related.feed[:18], one_line=True)
         print(f"{related.score:4.2f}  {feed:<18} {printable(related.title, one_line=True)}"
               f"{label}  [{related.uid}]")
+        print(f"{'':6}{printable(' · '.join(related.reasons), one_line=True)}")
     return 0

@@ -51,7 +51,8 @@ class ArticleScreen(SubScreen):
     AUTO_FOCUS = "ArticleText"
 
     BINDINGS = [bind("next_match"), bind("previous_match", show=False), bind("open_link"),
-                bind("diff"), bind("related"), bind("mark", show=False), bind("compare")]
+                bind("diff"), bind("related"), bind("mark", show=False), bind("compare"),
+                bind("open_story", show=False)]
 
     DEFAULT_CSS = """
     ArticleScreen #article-head {
@@ -250,6 +251,9 @@ class ArticleScreen(SubScreen):
 
     def action_related(self) -> None:
         self.post_message(messages.OpenRelated(self.item.uid if self.item else self.uid))
+
+    def action_open_story(self) -> None:
+        self.post_message(messages.OpenStory(self.item.uid if self.item else self.uid))
 
     def action_mark(self) -> None:
         if self.item is not None:

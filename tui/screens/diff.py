@@ -25,21 +25,22 @@ from textual.worker import Worker, WorkerState
 
 from tui import messages
 from tui.bindings import bind
+from tui.core.stories.compare import Comparison, compare_reports
+from tui.core.stories.related import find_related
 from tui.core.text.articles import (
     Diff,
     NotFound,
     Version,
     VersionMark,
-    compare_items,
     diff_versions,
     get_item,
     load_versions,
     version_marks,
 )
 from tui.core.text.diff import DiffStats, diff_stats
-from tui.core.text.related import find_related
 from tui.screens.base import Context, SubScreen
 from tui.widgets.diff_lines import DiffLines
+from tui.widgets.facts_table import FactsTable
 from tui.widgets.highlight import category_styles, highlighted, plain
 from tui.widgets.palette import BOLD, REVERSE, Tones
 from tui.widgets.version_strip import VersionStrip
@@ -61,6 +62,7 @@ class LoadedDiff:
     versions: list[Version]                   # the item's versions (empty when comparing)
     same_story: bool = False                  # compare: the two are linked as one story
     marks: list[VersionMark] = field(default_factory=list)   # the version strip's
+    comparison: Comparison | None = None      # compare: words, or facts across languages
 
 
 class DiffScreen(SubScreen):
@@ -109,6 +111,7 @@ class DiffScreen(SubScreen):
         yield Static(id="diff-picker", markup=False)
         yield VersionStrip(id="diff-strip")
         yield Static(id="diff-stats", markup=False)
+        yield FactsTable(id="diff-facts")
         yield DiffLines(self._styles, find_matches=lambda text: watcher.find(text, "text"),
                         id="diff-rows")
         yield Footer()
@@ -141,6 +144,7 @@ class DiffScreen(SubScreen):
         """Another theme (ctrl+p, from any screen): what is coloured in code takes it."""
         self._styles = category_styles(self.session.config, self.app.theme_variables)
         self.diff_lines.set_category_styles(self._styles)
+        self.query_one(FactsTable).restyle()
         self._render_head()
 
     # --- computing --------------------------------------------------------------------------
@@ -150,8 +154,10 @@ class DiffScreen(SubScreen):
     def _compute(self, older: int | None, newer: int | None) -> LoadedDiff:
         store = self.session.store
         same_story = False
+        comparison = None
         if self.other is not None:
-            diff = compare_items(store, self.uid, self.other)
+            comparison = compare_reports(store, self.uid, self.other)
+            diff = comparison.diff
             items = (get_item(store, self.uid), get_item(store, self.other))
             versions: list[Version] = []
             same_story = any(r.uid == items[1].uid for r in find_related(store, items[0].row_id))
@@ -162,7 +168,7 @@ class DiffScreen(SubScreen):
             versions = load_versions(store, item.row_id)
         marks = self.result.marks if self._same_versions(versions) else []
         return LoadedDiff((older, newer), diff, diff_stats(diff.rows), items, versions,
-                          same_story, marks)
+                          same_story, marks, comparison)
 
     def _same_versions(self, versions: list[Version]) -> bool:
         """Whether the strip already drawn is of these very versions (stepping with [ ])."""
@@ -199,6 +205,7 @@ class DiffScreen(SubScreen):
 
     def _show(self, result: LoadedDiff) -> None:
         self.result = result
+        self.refresh_bindings()
         diff = result.diff
         if not self.comparing:
             self.older, self.newer = diff.left.version, diff.right.version
@@ -207,8 +214,16 @@ class DiffScreen(SubScreen):
                                           self.context.local)
         if not self.comparing and not result.marks and len(result.versions) >= 2:
             self._compute_marks(result.versions)
+        comparison = result.comparison
         if self.comparing:
             left, right = (self._item_label(item) for item in result.items)
+            if comparison is not None and comparison.by_facts:
+                left, right = (f"{label} · {language or '?'}" for label, language
+                               in zip((left, right), comparison.languages))
+                self.query_one(FactsTable).show(comparison.facts, left, right)
+                self.diff_lines.show(diff.rows, left, right, aligned=True)
+                return
+            self.query_one(FactsTable).hide()
         else:
             seen = {v.number: v for v in result.versions}
             left, right = (self._version_label(seen.get(side.version), side.version)
@@ -297,6 +312,10 @@ class DiffScreen(SubScreen):
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         if result is None:
             return text
+        if result.comparison is not None and result.comparison.by_facts:
+            text.append("two languages, compared by facts: ", style=tones.muted)
+            text.append(result.comparison.summary())
+            return text
         if not self.comparing and len(result.versions) < 2:
             text.append("the text of the only version is shown", style=tones.muted)
             return text
@@ -312,6 +331,9 @@ class DiffScreen(SubScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("older", "newer") and self.comparing:
             return False            # two items have no versions to step through
+        comparison = self.result.comparison if self.result is not None else None
+        if action == "fold" and comparison is not None and comparison.by_facts:
+            return False            # sentences aligned by facts: nothing is folded
         return True
 
     def _step(self, step: int) -> None:

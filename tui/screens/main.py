@@ -50,6 +50,7 @@ from tui.widgets.highlight import category_styles
 from tui.widgets.preview import Preview
 from tui.widgets.refresh_cycle import RefreshCycle
 from tui.widgets.status_line import StatusLine
+from tui.widgets.story_table import StoryTable
 from tui.widgets.watch_pane import SPARK_DAYS, WatchChoice, WatchPane
 
 if TYPE_CHECKING:
@@ -118,8 +119,13 @@ class MainScreen(Screen[None]):
         bind("toggle_read", show=False), bind("alerts"), bind("new_alert", show=False),
         bind("help"), bind("preview", show=False), bind("mark_all_read", show=False),
         bind("undo", show=False), bind("next_unread", show=False),
-        bind("copy_link", show=False), bind("trends", show=False),
+        bind("copy_link", show=False), bind("trends", show=False), bind("stories_view"),
     ]
+
+    # What works on one headline: in the stories view, enter opens the story instead.
+    HEADLINE_ACTIONS = frozenset({
+        "mark", "compare", "diff", "related", "star", "toggle_read", "open_link", "copy_link",
+        "preview", "next_unread", "next_match", "previous_match"})
 
     def __init__(self, context: Context) -> None:
         super().__init__()
@@ -128,6 +134,7 @@ class MainScreen(Screen[None]):
         self.offline = context.offline
         self.timezone = context.timezone
         self.filters = Filters()
+        self.view = "headlines"          # or "stories" (`v`)
         self.last_looked = time.time()   # "new" means first seen after this
         self._undo: list[list[int]] = []  # items X marked read, for ctrl+z
         self._styles: dict = {}
@@ -156,6 +163,9 @@ class MainScreen(Screen[None]):
                 yield HeadlineTable(self.session.store, self._styles, timezone=self.timezone,
                                     reader=self.reader, marked=self.context.is_marked,
                                     id="headlines")
+                yield StoryTable(self.session.store, self._styles,
+                                 lambda text: self.session.watcher.find(text, "title"),
+                                 timezone=self.timezone, id="stories")
                 yield Preview(self._styles, self._excerpt, id="preview")
         yield Input(id="search", placeholder="search headlines and article text",
                     compact=True)
@@ -196,6 +206,7 @@ class MainScreen(Screen[None]):
         self.query_one(FeedsPane).reconfigure(config.feeds)
         self.query_one(WatchPane).reconfigure(config.watch, self._styles)
         self.table.set_category_styles(self._styles)
+        self.stories.set_category_styles(self._styles)
         self.query_one(Preview).set_category_styles(self._styles)
         self.table.feed_name_width = max((len(f.name) for f in config.feeds), default=8)
         feeds = {f.name for f in config.feeds} | {t for f in config.feeds for t in f.tags}
@@ -267,9 +278,54 @@ class MainScreen(Screen[None]):
 
     def show_filters(self, filters: Filters) -> None:
         self.filters = filters
-        self.status.filters = self.filters.describe()
+        self.status.filters = self._describe()
         self.table.set_filter(self._headline_filter())
+        if self.view == "stories":
+            self.stories.set_filter(self._headline_filter())
         self._show_panes()
+
+    # --- headlines or stories ---------------------------------------------------------------
+
+    @property
+    def stories(self) -> StoryTable:
+        return self.query_one(StoryTable)
+
+    def _describe(self) -> str:
+        """The filters in force, for the status line, and the view when it is the stories."""
+        described = self.filters.describe()
+        if self.view != "stories":
+            return described
+        return "stories" + (f" · {described}" if described else "")
+
+    @property
+    def centre(self) -> HeadlineTable | StoryTable:
+        """What the centre shows: the headline table or the stories."""
+        return self.stories if self.view == "stories" else self.table
+
+    def action_stories_view(self) -> None:
+        """`v`: the centre shows headlines or stories; the filters hold for both."""
+        self.show_view("headlines" if self.view == "stories" else "stories")
+
+    def show_view(self, view: str, *, story: str | None = None) -> None:
+        refocus = self.app.focused in (self.table, self.stories)
+        self.view = view
+        self.query_one("#centre").set_class(view == "stories", "-stories")
+        self.status.filters = self._describe()
+        if view == "stories":
+            self.stories.new_since = self.last_looked
+            self.stories.set_filter(self._headline_filter(), keep=story)
+        if refocus or self.app.focused is None:
+            self.centre.focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.view == "stories" and action in self.HEADLINE_ACTIONS:
+            return False
+        return True
+
+    @on(StoryTable.Opened)
+    def _story_opened(self, event: StoryTable.Opened) -> None:
+        self.post_message(messages.OpenStory(event.story.id))
 
     def _headline_filter(self) -> ItemFilter:
         f = self.filters
@@ -329,7 +385,7 @@ class MainScreen(Screen[None]):
     def _close_search(self) -> None:
         self.query_one("#search", Input).remove_class("-shown")
         self.status.display = True
-        self.table.focus()
+        self.centre.focus()
 
     def action_back(self) -> None:
         """Escape: close the search box (dropping its text), else lift every filter."""
@@ -505,7 +561,7 @@ class MainScreen(Screen[None]):
         """The headlines of one watched name in one hour or day (chosen on trends); escape
         lifts it with the other filters."""
         self.show_filters(Filters(watch=WatchChoice(category, term), period=period))
-        self.table.focus()
+        self.centre.focus()
 
     def action_trends(self) -> None:
         """The trends screen, drawing the watched name the headlines are filtered to (else
@@ -556,7 +612,9 @@ class MainScreen(Screen[None]):
             preview=self.query_one(Preview).shown,
             cursor=current.uid if current is not None else None,
             focused=focused.id if focused is not None else None,
-            last_looked=self.last_looked)
+            last_looked=self.last_looked, view=self.view,
+            story=story.id if self.view == "stories" and (story := self.stories.current)
+            else None)
         if not self.session.store.read_only:
             save_state(self.session.store.cache_dir, state)
 
@@ -583,6 +641,8 @@ class MainScreen(Screen[None]):
             self.table.go_to(found.row_id)
         if state.preview:
             self.action_preview()
+        if state.view == "stories":
+            self.show_view("stories", story=state.story)
         if state.focused:
             for widget in self.query(f"#{state.focused}"):
                 if widget.focusable:
@@ -624,6 +684,8 @@ class MainScreen(Screen[None]):
     def _reload_now(self) -> None:
         self._reload_timer = None
         self.table.reload()
+        if self.view == "stories":
+            self.stories.reload()
         self.load_counts()
 
     @on(RefreshCycle.Failed)
@@ -650,6 +712,8 @@ class MainScreen(Screen[None]):
                                   self.session.store.feed_states().values()):
             self.status.last_error = None       # every feed is healthy again
         self.table.reload()
+        if self.view == "stories":
+            self.stories.reload()
         self.load_counts()
         if report.changed:
             self.context.items_changed.publish(frozenset(report.changed))

@@ -1,6 +1,6 @@
 """Other outlets' reports of the current story (`R`), best match first.
 
-The candidates and their scores come from tui.core.text.related (the same as `wirewatch related`),
+The candidates and their scores come from tui.core.stories.related (the same as `wirewatch related`),
 read in a thread worker. Near-identical copy is labelled "wire copy", so the user can tell an
 agency text reprinted by three outlets from three outlets' own reporting. Enter (or `c`) on
 one opens it side by side with the current item (an OpenCompare request to the App).
@@ -25,8 +25,8 @@ from tui.bindings import bind
 from tui.core.cache.query import links_of
 from tui.core.ingest.dates import to_datetime
 from tui.core.names.watch import Watcher
+from tui.core.stories.related import RelatedItem, find_related
 from tui.core.text.articles import get_item
-from tui.core.text.related import RelatedItem, find_related
 from tui.screens.base import Context, SubScreen
 from tui.widgets.highlight import category_styles, highlighted, plain
 from tui.widgets.palette import tone
@@ -52,7 +52,7 @@ class RelatedScreen(SubScreen):
 
     BINDINGS = [bind("cursor_down", "cursor('down')", show=False),
                 bind("cursor_up", "cursor('up')", show=False), bind("compare"),
-                bind("open_link")]
+                bind("open_link"), bind("open_story")]
 
     DEFAULT_CSS = """
     RelatedScreen #related-head {
@@ -165,6 +165,10 @@ class RelatedScreen(SubScreen):
         if chosen is not None and self.result is not None:
             self.post_message(messages.OpenCompare(self.result.item.uid, chosen.uid))
 
+    def action_open_story(self) -> None:
+        """`v`: the story these reports make, with its timeline and a compare."""
+        self.post_message(messages.OpenStory(self.uid))
+
     def action_open_link(self) -> None:
         chosen = self._highlighted()
         if chosen is not None and self.result is not None:
@@ -194,4 +198,7 @@ def related_prompt(context: Context, related: RelatedItem, watcher: Watcher,
         text.append(" ")
     text.append_text(highlighted(related.title, watcher.find(related.title, "title"), styles,
                                  field="title"))
+    if related.reasons:         # why it belongs: shared names, places, numbers, time apart
+        text.append("\n" + " " * 6)
+        text.append_text(plain(" · ".join(related.reasons), muted))
     return text

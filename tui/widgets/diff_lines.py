@@ -54,6 +54,11 @@ def _is_change(row: Row) -> bool:
     return row.op != "equal" or row.moved
 
 
+def _is_aligned_change(row: Row) -> bool:
+    """Rows aligned by facts: a pair is a change only where its facts differ."""
+    return row.op != "replace" or bool(row.left_changes or row.right_changes)
+
+
 class DiffLines(LineScrollView):
     """The rows of a diff (tui.core.text.diff.Row), rendered line by line on demand."""
 
@@ -110,6 +115,7 @@ class DiffLines(LineScrollView):
         self.right_label = ""
         self.message: str | None = "computing the diff…"
         self.collapsed = True
+        self.aligned = False      # rows aligned by facts (two languages): see show()
         self.current_change: int | None = None        # row index of the change jumped to
         self._blocks: list[_Block] = []
         self._tops: list[int] = []
@@ -121,8 +127,12 @@ class DiffLines(LineScrollView):
 
     # --- data -------------------------------------------------------------------------------
 
-    def show(self, rows: Sequence[Row], left_label: str, right_label: str) -> None:
-        """Show these rows from the top (a new pair of versions or items)."""
+    def show(self, rows: Sequence[Row], left_label: str, right_label: str, *,
+             aligned: bool = False) -> None:
+        """Show these rows from the top (a new pair of versions or items). `aligned`: the
+        rows pair sentences of two languages by their facts: nothing is folded, a pair is
+        not tinted as changed, and its change spans are the facts that differ."""
+        self.aligned = aligned
         self.rows = tuple(rows)
         self.left_label, self.right_label = left_label, right_label
         self.message = None
@@ -152,7 +162,10 @@ class DiffLines(LineScrollView):
 
     @property
     def has_changes(self) -> bool:
-        return any(_is_change(row) for row in self.rows)
+        return any(self._changed(row) for row in self.rows)
+
+    def _changed(self, row: Row) -> bool:
+        return _is_aligned_change(row) if self.aligned else _is_change(row)
 
     def set_collapsed(self, collapsed: bool) -> None:
         """Fold (or unfold) the unchanged runs, keeping the row at the top of the view there."""
@@ -217,7 +230,7 @@ class DiffLines(LineScrollView):
     def _plan(self) -> list[_Block]:
         """Blocks in order: every row, or with unchanged runs folded around the changes."""
         rows = self.rows
-        if not self.collapsed or not self.has_changes:
+        if not self.collapsed or not self.has_changes or self.aligned:
             return [_Block("row", k) for k in range(len(rows))]
         blocks: list[_Block] = []
         k = 0
@@ -270,7 +283,8 @@ class DiffLines(LineScrollView):
 
     def jump_to_change(self, step: int) -> bool:
         """Scroll to the next (step 1) or previous (-1) changed row; False when none is left."""
-        changes = [b for b in self._blocks if b.kind == "row" and _is_change(self.rows[b.index])]
+        changes = [b for b in self._blocks
+                   if b.kind == "row" and self._changed(self.rows[b.index])]
         if not changes:
             return False
         view_top = round(self.scroll_y)
@@ -357,7 +371,7 @@ class DiffLines(LineScrollView):
         row = self.rows[index]
         mark = "  "
         style = styles["gutter"]
-        if _is_change(row):
+        if self._changed(row):
             if row.moved:
                 mark, style = "» ", styles["gutter-moved"]
             elif side == "left":
@@ -403,7 +417,9 @@ class DiffLines(LineScrollView):
         styles = self._styles
         value = row.left if side == "left" else row.right
         whole = Style()
-        if not row.moved and row.op in ("delete", "replace") and side == "left":
+        if self.aligned and row.op == "replace":
+            pass                                 # a pair of sentences: only facts stand out
+        elif not row.moved and row.op in ("delete", "replace") and side == "left":
             whole = styles["deleted"]            # a faint tint for the passage...
         elif not row.moved and row.op in ("insert", "replace") and side == "right":
             whole = styles["inserted"]
@@ -411,6 +427,9 @@ class DiffLines(LineScrollView):
         text = highlighted(value, matches, self.category_styles, field="text", base=whole)
         changes = row.left_changes if side == "left" else row.right_changes
         change_style = styles["removed"] if side == "left" else styles["added"]
+        # The text's own colour on a change: a watched name's category colour is readable on
+        # the surface, not always on the red or green of a change (it stays bold).
+        change_style += Style(color=styles["base"].color)
         for start, end in changes:                # ...a strong one for the words changed
             text.stylize(change_style, start, end)
         lines = line_slices(text, starts)

@@ -3,7 +3,7 @@ window found by shared words (full-text index) or shared watched names (matches 
 
 Each lookup is limited to the window's span of row ids (ids grow as items arrive, so a window's
 items sit in a narrow id range), so it costs about the same with 100,000 items as with 1,000.
-How the answers are weighed into "same story" is tui.core.text.related's business.
+Story grouping (tui.core.stories) reads windows through tui.core.cache.stories instead.
 """
 
 from __future__ import annotations

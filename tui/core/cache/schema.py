@@ -200,6 +200,45 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX IF NOT EXISTS items_starred ON items (sort_time DESC, id DESC) WHERE starred = 1;
     CREATE INDEX IF NOT EXISTS items_by_feed_read ON items (feed, read);
     """,
+    # 8 (stories): every item's story and the evidence keys it was grouped by; triggers note
+    # the items to (re)group (new, edited, moved in time) and the stories that lost an item
+    # (pruned), so tui.core.stories.grouping settles only those. An older cache gets every
+    # item noted: its first settle groups them all.
+    """
+    CREATE TABLE IF NOT EXISTS story_items (
+        item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+        story TEXT,                   -- the story's id; NULL while not grouped
+        keys TEXT NOT NULL DEFAULT '' -- evidence: one "kind key<TAB>shown" per line
+    );
+    CREATE INDEX IF NOT EXISTS story_items_by_story ON story_items (story);
+    CREATE TABLE IF NOT EXISTS stories (
+        id TEXT PRIMARY KEY,          -- the uid of its first stored item
+        first REAL NOT NULL,          -- sort_time of its earliest and latest item
+        last REAL NOT NULL,
+        size INTEGER NOT NULL,
+        outlets INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS stories_by_last ON stories (last DESC);
+    CREATE TABLE IF NOT EXISTS story_dirty (
+        item_id INTEGER PRIMARY KEY,
+        rekey INTEGER NOT NULL DEFAULT 1  -- 0: its stored evidence still holds, regroup only
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS story_stale (story TEXT PRIMARY KEY) WITHOUT ROWID;
+    INSERT OR IGNORE INTO story_dirty (item_id) SELECT id FROM items;
+    CREATE TRIGGER IF NOT EXISTS stories_item_insert AFTER INSERT ON items BEGIN
+        INSERT OR REPLACE INTO story_dirty (item_id) VALUES (new.id);
+    END;
+    CREATE TRIGGER IF NOT EXISTS stories_item_edit AFTER UPDATE OF title, summary, sort_time, feed ON items
+    WHEN old.title IS NOT new.title OR old.summary IS NOT new.summary
+      OR old.sort_time IS NOT new.sort_time OR old.feed IS NOT new.feed
+    BEGIN
+        INSERT OR REPLACE INTO story_dirty (item_id) VALUES (new.id);
+    END;
+    CREATE TRIGGER IF NOT EXISTS stories_member_delete AFTER DELETE ON story_items
+    WHEN old.story IS NOT NULL BEGIN
+        INSERT OR IGNORE INTO story_stale VALUES (old.story);
+    END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 DASHBOARD, ARTICLE, DIFF, RELATED, ALERTS, ALERT_FORM, CONFIRM, HELP, TRENDS = (
     "dashboard", "article", "diff", "related", "alerts", "alert form", "confirm", "help",
     "trends")
-SUBSCREENS = (ARTICLE, DIFF, RELATED, TRENDS)
-LISTS = (DASHBOARD, ARTICLE, DIFF, RELATED, ALERTS, HELP, TRENDS)
-SCOPES = (DASHBOARD, ARTICLE, DIFF, RELATED, ALERTS, ALERT_FORM, CONFIRM, HELP, TRENDS)
+STORY = "story"
+SUBSCREENS = (ARTICLE, DIFF, RELATED, TRENDS, STORY)
+LISTS = (DASHBOARD, ARTICLE, DIFF, RELATED, ALERTS, HELP, TRENDS, STORY)
+SCOPES = (DASHBOARD, ARTICLE, DIFF, RELATED, ALERTS, ALERT_FORM, CONFIRM, HELP, TRENDS, STORY)
 
 SECTIONS = ("Move", "Panes and filters", "The current headline", "Screens",
             "Article and diff", "Trends", "Alerts", "App")
@@ -66,15 +67,21 @@ ACTIONS: tuple[Action, ...] = (
            (DASHBOARD,), palette=True),
     Action("starred_only", "S", "Starred", "Only starred items, on and off.",
            "Panes and filters", (DASHBOARD,), palette=True),
+    Action("stories_view", "v", "Stories", "Headlines or stories: one row per story, told by "
+           "several outlets in several languages.", "Panes and filters", (DASHBOARD,),
+           palette=True),
     Action("back", "escape", "Back", "Close the search, else lift every filter.",
            "Panes and filters", (DASHBOARD,), palette=True),
     # The current headline
-    Action("open", "enter", "Open", "Open the article (on a feed or a watched name in the side "
-           "panes: filter to it; again: lift).", "The current headline", (DASHBOARD,)),
+    Action("open", "enter", "Open", "Open the article, or the story in the stories view (on a "
+           "feed or a watched name in the side panes: filter to it; again: lift).",
+           "The current headline", (DASHBOARD, STORY)),
     Action("mark", "space", "Mark", "Mark the item for comparison (again: unmark).",
-           "The current headline", (DASHBOARD, ARTICLE), palette=True),
+           "The current headline", (DASHBOARD, ARTICLE, STORY), palette=True),
     Action("compare", "c", "Compare", "Compare the marked item with the current one, side by "
-           "side.", "The current headline", (DASHBOARD, ARTICLE, RELATED), palette=True),
+           "side.", "The current headline", (DASHBOARD, ARTICLE, RELATED, STORY), palette=True),
+    Action("open_story", "v", "Story", "The story of this report: who reported it when, and "
+           "its reports compared.", "The current headline", (ARTICLE, RELATED)),
     Action("diff", "d", "Diff", "Side-by-side diff of the item's versions.",
            "The current headline", (DASHBOARD, ARTICLE), palette=True),
     Action("related", "R", "Related", "Other outlets' coverage of the story.",
@@ -113,10 +120,10 @@ ACTIONS: tuple[Action, ...] = (
            "versions.", "Article and diff", (DIFF,)),
     Action("newer_versions", "right_square_bracket", "Newer", "Show the next pair of versions.",
            "Article and diff", (DIFF,)),
-    Action("next_change", "n", "Next change", "Scroll to the next changed passage.",
-           "Article and diff", (DIFF,)),
+    Action("next_change", "n", "Next change", "Scroll to the next changed passage (or fact "
+           "that differs).", "Article and diff", (DIFF, STORY)),
     Action("previous_change", "N", "Prev change", "Scroll to the previous changed passage.",
-           "Article and diff", (DIFF,)),
+           "Article and diff", (DIFF, STORY)),
     Action("fold_unchanged", "z", "Fold", "Hide or show the unchanged passages between changes.",
            "Article and diff", (DIFF,)),
     # Trends

@@ -1,0 +1,179 @@
+"""`wirewatch stories`, `story` and `related` end to end, over caches the real `fetch` filled
+from loopback outlets in four languages; and stories regrouped when a later refresh brings an
+edited report (a story split) or a bridging one (two stories merged)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from email.utils import format_datetime
+
+import pytest
+
+from tests.support.feedgen import NOW, config_text, item, rss
+from tests.support.processes import wirewatch
+from tests.support.storycache import (
+    BRIDGE,
+    ELSEWHERE,
+    GENEVA_DE,
+    GENEVA_EN,
+    GENEVA_UK,
+    LOAN_EN,
+    LOAN_RU,
+)
+from tui.cli import main
+from tui.core.cache.store import Store
+from tui.core.stories.catalog import list_stories
+
+
+def report(n: int, story: tuple[str, str], hours_ago: float) -> dict:
+    return item(n, title=story[0], summary=story[1],
+                published=format_datetime(NOW - timedelta(hours=hours_ago)))
+
+
+class Desk:
+    """Four outlets on a loopback server, a feeds.toml pointing at them, `run` = wirewatch."""
+
+    def __init__(self, tmp_path, http_server, capsys) -> None:
+        self.server, self.capsys = http_server, capsys
+        self.config = tmp_path / "feeds.toml"
+        feeds = [(name, http_server.url(f"/{name}.xml"))
+                 for name in ("Harbor", "Kestrel", "Kompass", "Stepova")]
+        self.config.write_text(config_text(feeds), encoding="utf-8")
+
+    def serve(self, **feeds: list[dict]) -> None:
+        languages = {"Harbor": "en", "Kestrel": "en", "Kompass": "de", "Stepova": "uk"}
+        for name in ("Harbor", "Kestrel", "Kompass", "Stepova"):
+            self.server.route(f"/{name}.xml", rss(feeds.get(name, []), language=languages[name]))
+
+    def run(self, *args: str) -> tuple[int, str, str]:
+        self.capsys.readouterr()
+        status = main(["--config", str(self.config), *args])
+        out, err = self.capsys.readouterr()
+        return status, out, err
+
+    def json(self, *args: str) -> dict:
+        status, out, err = self.run(*args, "--json")
+        assert status == 0, err
+        return json.loads(out)
+
+    def stories(self) -> list[set[str]]:
+        """Each story's item titles."""
+        return [{i["title"] for i in s["items"]} for s in self.json("stories")["stories"]]
+
+
+@pytest.fixture
+def desk(tmp_path, http_server, capsys) -> Desk:
+    made = Desk(tmp_path, http_server, capsys)
+    made.serve(Harbor=[report(1, GENEVA_EN, 5), report(2, ELSEWHERE, 4)],
+               Kestrel=[report(3, LOAN_EN, 3)],
+               Kompass=[report(4, GENEVA_DE, 4), report(5, LOAN_RU, 2)],
+               Stepova=[report(6, GENEVA_UK, 4.5)])
+    assert made.run("fetch")[0] == 0
+    return made
+
+
+def test_stories_json_groups_the_reports_across_languages(desk):
+    data = desk.json("stories")
+    assert [len(s["items"]) for s in data["stories"]] == [2, 3]      # latest report first
+    loan, geneva = data["stories"]
+    assert set(geneva) == {"id", "title", "items", "outlets", "languages", "first", "last",
+                           "names"}
+    assert geneva["title"] == GENEVA_EN[0]
+    assert {i["title"] for i in geneva["items"]} == {GENEVA_EN[0], GENEVA_DE[0], GENEVA_UK[0]}
+    assert geneva["outlets"] == 3 and geneva["languages"] == ["de", "en", "uk"]
+    assert geneva["names"] == ["Witkoff", "Zelensky"]
+    assert set(geneva["items"][0]) == {"id", "feed", "title", "language", "published"}
+    assert geneva["first"] < geneva["last"] and geneva["last"].endswith("Z")
+    assert {i["title"] for i in loan["items"]} == {LOAN_EN[0], LOAN_RU[0]}
+
+
+def test_stories_match_any_spelling_and_days(desk):
+    only = desk.json("stories", "--match", "Selenskyj")["stories"]
+    assert [s["title"] for s in only] == [GENEVA_EN[0]]
+    assert desk.json("stories", "--days", "1")["stories"] != []
+    status, _, err = desk.run("stories", "--match", "Nobody")
+    assert status == 2 and "no watched name" in err
+
+
+def test_story_json_has_the_timeline_and_the_facts(desk):
+    geneva = desk.json("stories", "--match", "Witkoff")["stories"][0]
+    data = desk.json("story", geneva["id"])
+    assert {k: v for k, v in data.items() if k != "facts"} == geneva
+    facts = {(f["kind"], f["value"]): f["items"] for f in data["facts"]}
+    everyone = [i["id"] for i in geneva["items"]]
+    assert sorted(facts[("name", "Witkoff")]) == sorted(everyone)
+    assert sorted(facts[("number", "19-point")]) == sorted(everyone)
+    assert ("place", "Geneva") in facts
+    # Any of its items names the story too.
+    assert desk.json("story", everyone[-1])["id"] == geneva["id"]
+
+
+def test_story_text_shows_the_timeline(desk):
+    geneva = desk.json("stories", "--match", "Witkoff")["stories"][0]
+    status, out, _ = desk.run("story", geneva["id"])
+    assert status == 0
+    assert "Timeline" in out and "Facts" in out
+    for title in (GENEVA_EN[0], GENEVA_DE[0], GENEVA_UK[0]):
+        assert title in out
+
+
+def test_an_unknown_story_is_a_runtime_failure(desk):
+    status, out, err = desk.run("story", "nosuchid00")
+    assert status == 1 and out == "" and "no story or item 'nosuchid00'" in err
+
+
+def test_related_json_lists_the_story_with_reasons(desk):
+    geneva = desk.json("stories", "--match", "Witkoff")["stories"][0]
+    english = next(i["id"] for i in geneva["items"] if i["language"] == "en")
+    found = desk.json("related", english)["items"]
+    assert {r["title"] for r in found} == {GENEVA_DE[0], GENEVA_UK[0]}
+    for related in found:
+        assert set(related) >= {"id", "feed", "title", "score", "reasons"}
+        assert "name: Witkoff" in related["reasons"]
+    status, out, _ = desk.run("related", english)
+    assert status == 0 and "name: Witkoff" in out
+
+
+def test_the_refresh_itself_groups_the_stories(desk, tmp_path):
+    """`fetch` leaves the cache grouped: a reader that may not write finds the stories."""
+    store = Store.open_read_only(tmp_path / "cache")
+    try:
+        stories = list_stories(store)
+    finally:
+        store.close()
+    assert sorted(len(s.items) for s in stories) == [2, 3]
+
+
+def test_stories_in_a_real_process(desk):
+    done = wirewatch(desk.config, "stories", "--json")
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["stories"]) == 2
+
+
+def test_a_later_refresh_merges_and_then_splits_stories(desk):
+    geneva = {GENEVA_EN[0], GENEVA_DE[0], GENEVA_UK[0]}
+    loan = {LOAN_EN[0], LOAN_RU[0]}
+    assert sorted(map(sorted, desk.stories())) == sorted(map(sorted, [loan, geneva]))
+    first_id = desk.json("stories", "--match", "Witkoff")["stories"][0]["id"]
+    # Refresh 2: a report that tells both stories at once joins them.
+    bridge = report(7, BRIDGE, 1)
+    desk.serve(Harbor=[report(1, GENEVA_EN, 5), report(2, ELSEWHERE, 4), bridge],
+               Kestrel=[report(3, LOAN_EN, 3)],
+               Kompass=[report(4, GENEVA_DE, 4), report(5, LOAN_RU, 2)],
+               Stepova=[report(6, GENEVA_UK, 4.5)])
+    assert desk.run("fetch")[0] == 0
+    (merged,) = desk.stories()
+    assert merged == geneva | loan | {BRIDGE[0]}
+    assert desk.json("stories")["stories"][0]["id"] == first_id        # the older id stays
+    # Refresh 3: the outlet rewrites that report into other news; the story splits again.
+    rewritten = report(7, ELSEWHERE, 1) | {"title": "Odesa grain exports keep rising"}
+    desk.serve(Harbor=[report(1, GENEVA_EN, 5), report(2, ELSEWHERE, 4), rewritten],
+               Kestrel=[report(3, LOAN_EN, 3)],
+               Kompass=[report(4, GENEVA_DE, 4), report(5, LOAN_RU, 2)],
+               Stepova=[report(6, GENEVA_UK, 4.5)])
+    assert desk.run("fetch")[0] == 0
+    stories = desk.stories()
+    assert geneva in stories and loan in stories
+    assert "Odesa grain exports keep rising" not in geneva | loan
+    assert first_id in {s["id"] for s in desk.json("stories")["stories"]}

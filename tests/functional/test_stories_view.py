@@ -1,0 +1,301 @@
+"""The Stories view (`v`), the story screen (enter) and its compare, through the real App.
+
+The cache holds two stories told in several languages (tests/support/storycache.py: a Geneva
+meeting in English, Ukrainian and German; an EU loan in English and Russian) and unrelated
+news; the stories are grouped by the core as a refresh would group them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.apps import RecordingApp
+from tests.support.contrast import below
+from tests.support.multilingual import build_multilingual
+from tests.support.storycache import (
+    ELSEWHERE,
+    GENEVA_DE,
+    GENEVA_EN,
+    GENEVA_UK,
+    LOAN_EN,
+    LOAN_RU,
+    WITKOFF_MOSCOW,
+    StoryCache,
+)
+from tui import messages
+from tui.core.stories.catalog import get_story
+from tui.core.stories.grouping import settle
+from tui.screens.diff import DiffScreen
+from tui.screens.main import MainScreen
+from tui.screens.related import RelatedScreen
+from tui.screens.story import StoryScreen
+from tui.state import load_state
+from tui.widgets.diff_lines import DiffLines
+from tui.widgets.facts_table import FactsTable
+from tui.widgets.headline_table import HeadlineTable
+from tui.widgets.story_table import StoryTable
+
+
+def build_stories(folder) -> tuple[StoryCache, dict[str, str]]:
+    """Two multilingual stories and two items of no story; uids by name."""
+    cache = StoryCache(folder)
+    rows = {
+        "geneva_en": cache("Harbor Wire", GENEVA_EN, hours=0),
+        "geneva_uk": cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk"),
+        "geneva_de": cache("Tageskompass", GENEVA_DE, hours=2, language="de"),
+        "loan_en": cache("Kestrel Daily", LOAN_EN, hours=3),
+        "loan_ru": cache("Svobodnyi Bereg", LOAN_RU, hours=4, language="ru"),
+        "elsewhere": cache("Harbor Wire", ELSEWHERE, hours=5),
+        "moscow": cache("Kestrel Daily", WITKOFF_MOSCOW, hours=6),
+    }
+    settle(cache.store)
+    return cache, {name: cache.uid(row) for name, row in rows.items()}
+
+
+@pytest.fixture
+def stories(tmp_path):
+    cache, uids = build_stories(tmp_path / "cache")
+    yield cache, uids
+    cache.close()
+
+
+async def settled(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def story_titles(table: StoryTable) -> list[str]:
+    return [table.story_at(i).title for i in range(table.total)]
+
+
+async def test_v_switches_the_centre_between_headlines_and_stories(stories) -> None:
+    cache, _ = stories
+    app = RecordingApp(cache.session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settled(pilot)
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        assert main.table.display and not main.stories.display
+        await pilot.press("v")
+        await settled(pilot)
+        assert main.view == "stories"
+        assert main.stories.display and not main.table.display
+        assert main.stories.has_focus
+        titles = story_titles(main.stories)
+        assert len(titles) == 2                 # the lone reports make no story
+        assert GENEVA_EN[0] in titles or GENEVA_UK[0] in titles or GENEVA_DE[0] in titles
+        assert any(title in titles for title in (LOAN_EN[0], LOAN_RU[0]))
+        loan = next(main.stories.story_at(i) for i in range(2)
+                    if main.stories.story_at(i).title in (LOAN_EN[0], LOAN_RU[0]))
+        assert loan.outlets == 2 and loan.languages == ["en", "ru"]
+        assert app.screen.check_action("diff", ()) is False     # a headline's keys rest
+        await pilot.press("v")
+        await settled(pilot)
+        assert main.view == "headlines" and main.table.display and main.table.has_focus
+
+
+async def test_search_and_the_feed_filter_narrow_the_stories(stories) -> None:
+    cache, _ = stories
+    app = RecordingApp(cache.session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settled(pilot)
+        main = app.screen
+        await pilot.press("v")
+        await pilot.press("slash", *"Kallas", "enter")
+        await settled(pilot)
+        assert main.filters.search == "Kallas"
+        assert story_titles(main.stories) in ([LOAN_EN[0]], [LOAN_RU[0]])
+        await pilot.press("escape")            # lifts the filters: both stories again
+        await settled(pilot)
+        assert len(story_titles(main.stories)) == 2
+        main.set_filters(feed=main.filters.feed.__class__("feed", "Tageskompass"))
+        await settled(pilot)
+        assert len(story_titles(main.stories)) == 1      # only the Geneva story has it
+
+
+async def test_enter_opens_the_story_with_the_most_different_pair_compared_by_facts(
+        stories) -> None:
+    cache, uids = stories
+    app = RecordingApp(cache.session)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settled(pilot)
+        await pilot.press("v")
+        await pilot.press("slash", *"Genf", "enter")
+        await settled(pilot)
+        await pilot.press("enter")
+        await settled(pilot)
+        screen = app.screen
+        assert isinstance(screen, StoryScreen)
+        assert [item.uid for item in screen.story.items] == [
+            uids["geneva_en"], uids["geneva_uk"], uids["geneva_de"]]
+        assert screen.shown is not None and screen.comparison is not None
+        assert screen.comparison.by_facts           # two languages: compared by facts
+        assert screen.query_one(FactsTable).has_class("-shown")
+        assert screen.query_one(DiffLines).aligned
+        await pilot.press("n")                      # the first row whose facts differ
+        lines = screen.query_one(DiffLines)
+        assert lines.current_change is not None
+        assert lines.rows[lines.current_change].left_changes or \
+            lines.rows[lines.current_change].right_changes or \
+            lines.rows[lines.current_change].op != "replace"
+        # space marks the first report, c compares it with the third
+        await pilot.press("space", "j", "j", "c")
+        await settled(pilot)
+        assert screen.shown == (uids["geneva_en"], uids["geneva_de"])
+        keys = {fact.key for fact in screen.comparison.facts if fact.status == "both"}
+        assert {"Steve Witkoff", "19 point"} <= keys
+        await pilot.press("enter")                  # the highlighted report's article
+        await settled(pilot)
+        assert app.opened[-1] == uids["geneva_de"]
+        assert screen.story.items[2].read          # opened: read, as from the headlines
+        stored = get_story(cache.store, uids["geneva_de"])
+        assert [item.read for item in stored.items] == [False, False, True]
+        await pilot.press("escape")
+        await settled(pilot)
+        await pilot.press("escape")
+        await settled(pilot)
+        assert isinstance(app.screen, MainScreen) and app.screen.view == "stories"
+
+
+async def test_the_stories_view_is_remembered_across_restarts(stories) -> None:
+    cache, _ = stories
+    app = RecordingApp(cache.session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settled(pilot)
+        await pilot.press("v", "j")
+        await settled(pilot)
+        chosen = app.screen.stories.current.id
+        app.screen.remember()
+    state, _ = load_state(cache.store.cache_dir)
+    assert state.view == "stories" and state.story == chosen
+    again = RecordingApp(cache.session)
+    async with again.run_test(size=(120, 30)) as pilot:
+        await settled(pilot)
+        main = again.screen
+        assert main.view == "stories" and main.stories.current.id == chosen
+
+
+async def test_related_leads_to_the_story_and_shows_its_reasons(stories) -> None:
+    cache, uids = stories
+    app = RecordingApp(cache.session,
+                       lambda ctx: RelatedScreen(ctx, uids["loan_en"]))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settled(pilot)
+        related = app.screen
+        assert isinstance(related, RelatedScreen)
+        assert related.result.related[0].reasons
+        await pilot.press("v")
+        await settled(pilot)
+        assert isinstance(app.screen, StoryScreen)
+        assert {item.uid for item in app.screen.story.items} == {uids["loan_en"],
+                                                                  uids["loan_ru"]}
+
+
+async def test_compare_screen_of_two_languages_shows_the_facts_table(stories) -> None:
+    cache, uids = stories
+    app = RecordingApp(cache.session,
+                       lambda ctx: DiffScreen(ctx, uids["loan_en"], uids["loan_ru"]))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settled(pilot)
+        screen = app.screen
+        assert screen.result.comparison.by_facts
+        assert screen.query_one(FactsTable).has_class("-shown")
+        facts = {f.key: f.status for f in screen.result.comparison.facts}
+        assert facts.get("90e9 EUR") == "both"
+
+
+async def test_same_language_compare_keeps_the_word_diff(stories) -> None:
+    cache, uids = stories
+    app = RecordingApp(cache.session,
+                       lambda ctx: DiffScreen(ctx, uids["geneva_en"], uids["moscow"]))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settled(pilot)
+        screen = app.screen
+        assert not screen.result.comparison.by_facts
+        assert not screen.query_one(FactsTable).has_class("-shown")
+        assert not screen.query_one(DiffLines).aligned
+
+
+def test_headline_table_is_the_default_centre(stories) -> None:
+    assert HeadlineTable.can_focus and StoryTable.can_focus
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_the_stories_screens_are_readable_in_both_themes(tmp_path, theme) -> None:
+    """Every run of text at 4.5:1 against its background (tests/support/contrast.py): the
+    Stories view, the story screen with its facts table, a word compare, the facts compare."""
+    cache, uids = build_multilingual(tmp_path / "cache")
+    found: list[str] = []
+    try:
+        app = RecordingApp(cache.session)
+        app.theme = theme
+        async with app.run_test(size=(120, 36)) as pilot:
+            async def visit(where: str) -> None:
+                await settled(pilot)
+                found.extend(f"{where}: {run}" for run in below(app))
+
+            await pilot.press("v")
+            await visit("stories view")
+            await pilot.press("j", "enter")
+            await visit("story screen, by facts")
+            await pilot.press("escape")
+            app.post_message(messages.OpenCompare(uids["geneva/en"], uids["loan/en"]))
+            await visit("compare by words")
+            await pilot.press("escape")
+            app.post_message(messages.OpenCompare(uids["loan/en"], uids["loan/ru"]))
+            await visit("compare by facts")
+    finally:
+        cache.close()
+    assert not found, f"below 4.5:1 in {theme}:\n" + "\n".join(found)
+
+
+async def test_stories_with_reports_since_the_user_last_looked_are_marked_new(stories) -> None:
+    from tests.support.cachegen import screen_text
+    from tests.support.storycache import T0
+
+    cache, _ = stories
+    app = RecordingApp(cache.session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settled(pilot)
+        main = app.screen
+        main.last_looked = T0.timestamp() + 2.5 * 3600    # the loan reports came after
+        await pilot.press("v")
+        await settled(pilot)
+        lines = screen_text(app).splitlines()
+        loan = next(line for line in lines if LOAN_EN[0][:30] in line or LOAN_RU[0][:30] in line)
+        geneva = next(line for line in lines if any(t[0][:20] in line for t in
+                                                    (GENEVA_EN, GENEVA_UK, GENEVA_DE)))
+        assert "●+" in loan and "●+" not in geneva       # unread and new / unread only
+
+
+async def test_hostile_titles_are_shown_as_text_in_the_stories_view_and_the_story(
+        tmp_path) -> None:
+    """Markup, escape sequences and bidi overrides in a story's reports: shown as text, never
+    acted on, no control character reaches the terminal."""
+    from tests.support.cachegen import screen_segments_text
+
+    cache = StoryCache(tmp_path / "cache")
+    hostile = "[@click=app.quit]Witkoff[/] \x1b[31mGeneva\x1b[0m \u202eplan 19 points"
+    cache("Harbor Wire", (hostile, GENEVA_EN[1]), hours=0)
+    cache("Tageskompass", (hostile + " [b]Genf[/b]", GENEVA_DE[1]), hours=1, language="de")
+    settle(cache.store)
+    try:
+        app = RecordingApp(cache.session)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await settled(pilot)
+            await pilot.press("v")
+            await settled(pilot)
+            assert app.screen.stories.total == 1
+            shown = screen_segments_text(app)
+            assert "[@click=app.quit]Witkoff[/]" in shown
+            await pilot.press("enter")
+            await settled(pilot)
+            assert isinstance(app.screen, StoryScreen)
+            shown = screen_segments_text(app)
+            assert "[b]Genf[/b]" in shown and "[@click=app.quit]" in shown
+            assert not any(c in shown for c in "\x1b\u202e")
+            assert app.is_running
+    finally:
+        cache.close()

@@ -1,0 +1,238 @@
+"""Stories grow, merge and split incrementally in a real cache (tui.core.stories.grouping), and
+the faces read them (tui.core.stories.catalog)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from tests.support.storycache import (
+    BRIDGE,
+    ELSEWHERE,
+    GENEVA_DE,
+    GENEVA_EN,
+    GENEVA_UK,
+    LOAN_EN,
+    LOAN_RU,
+    WITKOFF_MOSCOW,
+    StoryCache,
+)
+from tui.core.cache.schema import SCHEMA_VERSION
+from tui.core.cache.store import Store
+from tui.core.stories import grouping
+from tui.core.stories.catalog import get_story, list_stories, story_facts, story_id_of
+from tui.core.stories.grouping import (
+    GROUPING_VERSION,
+    KEYS_VERSION_KEY,
+    VERSION_KEY,
+    settle,
+)
+
+
+@pytest.fixture
+def cache(tmp_path):
+    made = StoryCache(tmp_path / "cache")
+    yield made
+    made.close()
+
+
+def story_of(cache: StoryCache, row_id: int) -> str | None:
+    return story_id_of(cache.store, row_id)
+
+
+def test_reports_in_other_languages_join_one_story_as_they_arrive(cache):
+    first = cache("Harbor Wire", GENEVA_EN)
+    settle(cache.store)
+    assert story_of(cache, first) == cache.uid(first)          # a story of one, so far
+    uk = cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")
+    de = cache("Tageskompass", GENEVA_DE, hours=2, language="de")
+    other = cache("Kestrel Daily", ELSEWHERE, hours=1)
+    report = settle(cache.store)
+    assert report.keyed == 3                                    # only what arrived
+    assert story_of(cache, uk) == story_of(cache, de) == story_of(cache, first) == cache.uid(first)
+    assert story_of(cache, other) != story_of(cache, first)
+
+
+def test_a_bridging_report_merges_two_stories_under_the_older_id(cache):
+    a1 = cache("Harbor Wire", GENEVA_EN)
+    a2 = cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")
+    b1 = cache("Kestrel Daily", LOAN_EN, hours=2)
+    b2 = cache("Lenta", LOAN_RU, hours=3, language="ru")
+    settle(cache.store)
+    assert story_of(cache, a1) == story_of(cache, a2) != story_of(cache, b1) == story_of(cache, b2)
+    bridge = cache("Tageskompass", BRIDGE, hours=4)
+    report = settle(cache.store)
+    assert report.merged == 1
+    assert {story_of(cache, r) for r in (a1, a2, b1, b2, bridge)} == {cache.uid(a1)}
+
+
+def test_a_story_splits_when_the_report_that_joined_it_is_rewritten(cache):
+    a1 = cache("Harbor Wire", GENEVA_EN)
+    a2 = cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")
+    bridge = cache("Tageskompass", BRIDGE, hours=2, key="urn:bridge")
+    b1 = cache("Kestrel Daily", LOAN_EN, hours=3)
+    b2 = cache("Lenta", LOAN_RU, hours=4, language="ru")
+    settle(cache.store)
+    assert len({story_of(cache, r) for r in (a1, a2, bridge, b1, b2)}) == 1
+    cache("Tageskompass", ELSEWHERE, hours=2, key="urn:bridge")     # the same item, edited
+    report = settle(cache.store)
+    assert report.split >= 1
+    assert story_of(cache, a1) == story_of(cache, a2) == cache.uid(a1)
+    assert story_of(cache, b1) == story_of(cache, b2) == cache.uid(b1)   # its own first item
+    assert story_of(cache, bridge) not in (cache.uid(a1), cache.uid(b1))
+
+
+def test_an_edited_report_moves_to_the_story_it_now_tells(cache):
+    a1 = cache("Harbor Wire", GENEVA_EN)
+    a2 = cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")
+    b1 = cache("Kestrel Daily", LOAN_EN, hours=2)
+    moving = cache("Lenta", GENEVA_DE, hours=3, language="de", key="urn:moving")
+    settle(cache.store)
+    assert story_of(cache, moving) == story_of(cache, a1)
+    cache("Lenta", LOAN_RU, hours=3, language="ru", key="urn:moving")
+    settle(cache.store)
+    assert story_of(cache, moving) == story_of(cache, b1)
+    assert story_of(cache, a2) == story_of(cache, a1)
+
+
+def test_one_shared_name_does_not_make_a_story(cache):
+    geneva = cache("Harbor Wire", GENEVA_EN)
+    moscow = cache("Kestrel Daily", WITKOFF_MOSCOW, hours=3)
+    settle(cache.store)
+    assert story_of(cache, geneva) != story_of(cache, moscow)
+
+
+def test_pruned_reports_leave_their_story(cache):
+    a1 = cache("Harbor Wire", GENEVA_EN)
+    a2 = cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")
+    settle(cache.store)
+    assert get_story(cache.store, cache.uid(a1)).outlets == 2
+    with cache.store.transaction() as conn:
+        conn.execute("DELETE FROM items WHERE id = ?", (a2,))
+    settle(cache.store)
+    story = get_story(cache.store, cache.uid(a1))
+    assert [item.row_id for item in story.items] == [a1]
+    assert list_stories(cache.store) == []                      # a story of one is not listed
+
+
+def test_new_grouping_rules_regroup_the_whole_cache(cache):
+    a1 = cache("Harbor Wire", GENEVA_EN)
+    a2 = cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")
+    settle(cache.store)
+    with cache.store.transaction() as conn:
+        cache.store.set_meta(VERSION_KEY, "0", conn)
+        conn.execute("UPDATE story_items SET story = 'stale'")
+    report = settle(cache.store)
+    assert report.rebuilt and report.placed == 2
+    assert report.keyed == 0                     # the evidence rules did not change
+    assert cache.store.meta(VERSION_KEY) == GROUPING_VERSION
+    assert story_of(cache, a1) == story_of(cache, a2) == cache.uid(a1)
+
+
+def test_new_evidence_rules_read_every_item_afresh(cache):
+    a1 = cache("Harbor Wire", GENEVA_EN)
+    a2 = cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")
+    settle(cache.store)
+    with cache.store.transaction() as conn:
+        cache.store.set_meta(KEYS_VERSION_KEY, "0", conn)
+        conn.execute("UPDATE story_items SET keys = ''")
+    report = settle(cache.store)
+    assert report.rebuilt and report.keyed == 2
+    assert story_of(cache, a1) == story_of(cache, a2) == cache.uid(a1)
+
+
+def test_a_cache_from_before_stories_is_grouped_when_opened(tmp_path):
+    cache = StoryCache(tmp_path / "cache")
+    a1 = cache("Harbor Wire", GENEVA_EN)
+    a2 = cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")
+    uid = cache.uid(a1)
+    cache.close()
+    with sqlite3.connect(tmp_path / "cache" / "wirewatch.sqlite3") as conn:   # before stories
+        for trigger in ("item_insert", "item_edit", "member_delete"):
+            conn.execute(f"DROP TRIGGER stories_{trigger}")
+        for table in ("story_items", "stories", "story_dirty", "story_stale"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("DELETE FROM meta WHERE key IN (?, ?)", (VERSION_KEY, KEYS_VERSION_KEY))
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")   # stories: the last step
+    store = Store.open(tmp_path / "cache")
+    try:
+        (story,) = list_stories(store)
+        assert story.id == uid and [i.row_id for i in story.items] == [a1, a2]
+    finally:
+        store.close()
+
+
+def test_a_read_only_cache_is_read_as_it_was_grouped(cache, tmp_path):
+    a1 = cache("Harbor Wire", GENEVA_EN)
+    cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")
+    settle(cache.store)
+    cache("Kestrel Daily", LOAN_EN, hours=2)
+    reader = Store.open_read_only(tmp_path / "cache")
+    try:
+        assert settle(reader).keyed == 0
+        (story,) = list_stories(reader)
+        assert story.id == cache.uid(a1)
+    finally:
+        reader.close()
+
+
+def test_the_list_filters_by_days_name_and_count(cache):
+    cache("Harbor Wire", GENEVA_EN)
+    cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")
+    cache("Kestrel Daily", LOAN_EN, hours=30)
+    cache("Lenta", LOAN_RU, hours=31, language="ru")
+    stories = list_stories(cache.store)
+    assert [s.title for s in stories] == [LOAN_EN[0], GENEVA_EN[0]]     # latest report first
+    assert [s.title for s in list_stories(cache.store, match="Witkoff")] == [GENEVA_EN[0]]
+    assert [s.title for s in list_stories(cache.store, match="negotiators")] == [GENEVA_EN[0]]
+    assert len(list_stories(cache.store, limit=1)) == 1
+    assert list_stories(cache.store, days=1) == []             # T0 is long past
+    assert len(list_stories(cache.store, min_items=1)) == 2
+
+
+def test_a_story_reads_as_json_with_its_timeline_and_facts(cache):
+    a1 = cache("Harbor Wire", GENEVA_EN)
+    a2 = cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")
+    story = get_story(cache.store, cache.uid(a2))               # an item's uid names its story
+    assert story.id == cache.uid(a1)
+    data = story.to_json()
+    assert set(data) == {"id", "title", "items", "outlets", "languages", "first", "last", "names"}
+    assert [i["id"] for i in data["items"]] == [cache.uid(a1), cache.uid(a2)]
+    assert set(data["items"][0]) == {"id", "feed", "title", "language", "published"}
+    assert data["outlets"] == 2 and data["names"] == ["Witkoff", "Zelensky"]
+    assert data["languages"] == ["en", "uk"]
+    assert [i["language"] for i in data["items"]] == ["en", "uk"]
+    assert data["first"] == "2025-11-25T09:00:00Z" and data["last"] == "2025-11-25T10:00:00Z"
+    assert story.unread == 2 and not story.alerted
+    facts = {(f.kind, f.key): f.items for f in story_facts(cache.store, story)}
+    both = [cache.uid(a1), cache.uid(a2)]
+    assert facts[("name", "Steve Witkoff")] == both
+    assert facts[("place", "Geneva")] == both
+    assert facts[("number", "19 point")] == both
+
+
+def test_an_unknown_id_is_no_story(cache):
+    cache("Harbor Wire", GENEVA_EN)
+    assert get_story(cache.store, "nosuchid00") is None
+    assert story_id_of(cache.store, 999_999) is None
+
+
+def test_a_bounded_settle_leaves_the_rest_for_the_next(cache):
+    rows = [cache("Harbor Wire", GENEVA_EN), cache("Stepova Khronika", GENEVA_UK, hours=1,
+                                                     language="uk"),
+            cache("Tageskompass", GENEVA_DE, hours=2, language="de")]
+    first = settle(cache.store, limit=2)
+    assert first.keyed == first.placed == 2
+    assert story_id_of(cache.store, rows[2], settle_limit=0) is None     # still waiting
+    second = settle(cache.store)
+    assert second.keyed == 1
+    assert {story_of(cache, r) for r in rows} == {cache.uid(rows[0])}
+
+
+def test_a_reader_does_not_wait_for_a_settle_under_way(cache):
+    row = cache("Harbor Wire", GENEVA_EN)
+    with grouping._SETTLING:                        # another thread is settling
+        assert settle(cache.store).keyed == 0
+        assert story_id_of(cache.store, row) is None
+    assert story_of(cache, row) == cache.uid(row)

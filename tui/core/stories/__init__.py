@@ -1,0 +1,26 @@
+"""Stories: one story told by many outlets, in several languages, at different times.
+
+Every item belongs to at most one story. Stories are grouped in the cache, incrementally after
+each refresh (the engine calls `settle`), from evidence that carries across languages and
+scripts: names, places and numbers keyed alike in every language, words of one language, and
+closeness in time, each weighed by its rarity in the time window.
+
+The API both faces use (import from the modules named):
+
+- tui.core.stories.facts: `Fact(kind, key, shown, weak)`, `FactMention(fact, start, end)`,
+  `find_facts(text, language) -> list[FactMention]` (offsets into `text`).
+- tui.core.stories.model: `Story(id, title, items, outlets, languages, first, last, names,
+  unread, alerted)` with `to_json()`; `StoryItem(uid, row_id, feed, title, language,
+  published, versions, read, alerted)`; `StoryFact(kind, value, items, key)`.
+- tui.core.stories.catalog: `list_stories(store, *, days=None, match=None, limit=None,
+  min_items=2, settle_limit=READ_LIMIT)`, `get_story(store, story_id, *, settle_limit=..)`
+  (an item's uid works too), `story_id_of(store, row_id, *, settle_limit=..)`,
+  `story_facts(store, story)`.
+- tui.core.stories.related: `find_related(store, row_id, *, limit=20, settle_limit=..) ->
+  list[RelatedItem]`,
+  `RelatedItem(uid, feed, title, score, wire_copy, published, reasons)`.
+- tui.core.stories.grouping: `settle(store, *, limit=None) -> SettleReport` (what the engine
+  runs after each refresh; reads settle up to `READ_LIMIT` items first, `settle_limit=None`
+  groups everything waiting).
+- tui.core.stories.links: how two reports are weighed (`link`, `Rarity`, `reasons`).
+"""

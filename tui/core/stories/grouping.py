@@ -1,0 +1,249 @@
+"""Grouping items into stories, incrementally: only the items the cache noted as new or edited
+are (re)placed, against the stories of their time window.
+
+Each noted item is keyed (evidence.py), then placed in time order: it joins the story it links
+to most strongly (links.py: two independent signals, weighed by rarity in the window), merges
+two stories when it links strongly into both, or starts a story of its own. A story that lost
+or changed an item is checked for a split: its items are linked among themselves again and
+each part that no longer holds to the rest becomes a story of its own.
+
+A story's id is the uid of its first stored item, so it stays put as reports arrive; a merge
+keeps the older id, a split gives the new part the id of its own first item. A cache written
+before stories existed, or grouped by other rules (GROUPING_VERSION), is grouped afresh.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tui.core.cache import stories as cache
+from tui.core.cache.store import Store
+from tui.core.stories.evidence import item_keys, parse_keys
+from tui.core.stories.links import WINDOW_SECONDS, Rarity, candidates, link
+
+GROUPING_VERSION = "1"         # bump when the linking rules change: every item is regrouped
+KEYS_VERSION = "2"             # bump when the evidence changes: every item is read afresh
+VERSION_KEY = "stories_version"
+KEYS_VERSION_KEY = "stories_keys_version"
+KEY_BATCH = 2_000               # items keyed per transaction
+READ_LIMIT = 2_000              # items a read groups before it answers (about a second)
+REFRESH_LIMIT = 20_000          # items the engine groups after a refresh (an upgraded cache
+                                # of 100,000 items is grouped over a few refreshes)
+CHUNK_SECONDS = 6 * 86_400      # noted items placed per window read
+MERGE_SCORE = 12.0              # a link this strong into a second story merges the two
+SPLIT_CHECK_MAX = 400           # larger stories are not re-linked pair by pair
+SPLIT_SPAN_SECONDS = 14 * 86_400
+
+
+@dataclass
+class SettleReport:
+    keyed: int = 0
+    placed: int = 0
+    merged: int = 0
+    split: int = 0
+    rebuilt: bool = False
+    stories: set[str] = field(default_factory=set)    # final ids of the stories touched
+
+
+_SETTLING = threading.Lock()
+
+
+def settle(store: Store, *, limit: int | None = None) -> SettleReport:
+    """Group what the cache noted since the last settle: all of it, or the first `limit`
+    items (a bounded pause; the rest waits for the next settle). A read-only cache is left as
+    the last writer grouped it. While another thread of this process settles (the refresh's
+    writer, say), a reader does not wait: it reads the stories as they are."""
+    report = SettleReport()
+    if store.read_only or not _SETTLING.acquire(blocking=False):
+        return report
+    try:
+        return _settle(store, limit, report)
+    finally:
+        _SETTLING.release()
+
+
+def _settle(store: Store, limit: int | None, report: SettleReport) -> SettleReport:
+    grouped_by, keyed_by = cache.versions(store, VERSION_KEY, KEYS_VERSION_KEY)
+    if (grouped_by, keyed_by) != (GROUPING_VERSION, KEYS_VERSION):
+        cache.reset(store, rekey=keyed_by != KEYS_VERSION,
+                    versions={VERSION_KEY: GROUPING_VERSION, KEYS_VERSION_KEY: KEYS_VERSION})
+        report.rebuilt = True
+    if not cache.has_dirty(store):
+        return report
+    cache.drop_missing_dirty(store)
+    affected: set[str] = set()
+    noted = _key_noted(store, affected, report, limit)
+    affected.update(cache.take_stale(store))
+    merges: dict[str, str] = {}
+    touched: set[str] = set()
+    parsed: dict[int, frozenset[str]] = {}
+    noted.sort()
+    start = 0
+    while start < len(noted):
+        end = start
+        while end < len(noted) and noted[end][0] - noted[start][0] <= CHUNK_SECONDS:
+            end += 1
+        _place(store, noted[start:end], merges, touched, report, parsed)
+        start = end
+    affected = {_final(label, merges) for label in affected}
+    touched |= _split(store, affected, report)
+    _canonical_ids(store, touched | affected, set(merges), report)
+    return report
+
+
+def _key_noted(store: Store, affected: set[str], report: SettleReport,
+               limit: int | None) -> list[tuple[float, int]]:
+    """Key the noted items, up to `limit` (their old stories go to `affected`); (time, row
+    id) of each."""
+    noted: list[tuple[float, int]] = []
+    after = 0
+    while (room := KEY_BATCH if limit is None else min(KEY_BATCH, limit - len(noted))) > 0 \
+            and (texts := cache.dirty_texts(store, after, room)):
+        keyed = [(t.row_id, item_keys(t.title, t.summary, t.language))
+                 for t in texts if t.rekey]
+        affected |= cache.store_keys(store, [t.row_id for t in texts], keyed)
+        noted += [(t.sort_time, t.row_id) for t in texts]
+        after = texts[-1].row_id
+        report.keyed += len(keyed)
+    return noted
+
+
+def _place(store: Store, noted: list[tuple[float, int]], merges: dict[str, str],
+           touched: set[str], report: SettleReport, parsed: dict[int, frozenset[str]]) -> None:
+    """Place the noted items of one stretch of time, against the window around it.
+    `parsed` keeps the evidence read for the previous stretch (windows overlap)."""
+    members = cache.window(store, noted[0][0] - WINDOW_SECONDS, noted[-1][0] + WINDOW_SECONDS)
+    index = {m.row_id: i for i, m in enumerate(members)}
+    keysets = []
+    for m in members:
+        keys = parsed.get(m.row_id)
+        if keys is None:
+            keys = parse_keys(m.keys)
+        keysets.append(keys)
+    parsed.clear()
+    parsed.update((m.row_id, keys) for m, keys in zip(members, keysets))
+    rarity = Rarity(keysets)
+    postings: dict[str, list[int]] = {}
+    for i, keys in enumerate(keysets):
+        for key in keys:
+            postings.setdefault(key, []).append(i)
+    noted_ids = {row_id for _, row_id in noted}
+    placed_here = [m.story is not None and m.row_id not in noted_ids for m in members]
+    by_story: dict[str, list[int]] = {}
+    for i, m in enumerate(members):
+        if placed_here[i]:
+            by_story.setdefault(m.story or "", []).append(i)
+    placed: list[tuple[str, int]] = []
+    merged_here: list[tuple[str, str]] = []
+    for _, row_id in noted:
+        i = index.get(row_id)
+        if i is None:               # pruned meanwhile
+            continue
+        me = members[i]
+        strength: dict[str, float] = {}
+        for j in candidates(keysets[i], postings, rarity, i, placed_here):
+            found = link(keysets[i], keysets[j], members[j].sort_time - me.sort_time, rarity)
+            if found.holds:
+                story = members[j].story or ""
+                strength[story] = max(strength.get(story, 0.0), found.score)
+        if strength:
+            ranked = sorted(strength, key=lambda s: (-strength[s], s))
+            chosen = ranked[0]
+            for other in ranked[1:]:
+                if strength[other] >= MERGE_SCORE:
+                    merges[other] = chosen
+                    merged_here.append((other, chosen))
+                    moved = by_story.pop(other, [])
+                    for j in moved:
+                        members[j].story = chosen
+                    by_story.setdefault(chosen, []).extend(moved)
+                    touched.discard(other)
+                    report.merged += 1
+        else:
+            chosen = "~" + me.uid
+        me.story = chosen
+        placed_here[i] = True
+        by_story.setdefault(chosen, []).append(i)
+        placed.append((chosen, row_id))
+        touched.add(chosen)
+    cache.write_placement(store, [(other, _final(chosen, merges)) for other, chosen in merged_here],
+                          [(_final(story, merges), row_id) for story, row_id in placed],
+                          [row_id for _, row_id in noted])
+    report.placed += len(placed)
+
+
+def _final(label: str, merges: dict[str, str]) -> str:
+    seen = set()
+    while label in merges and label not in seen:
+        seen.add(label)
+        label = merges[label]
+    return label
+
+
+def _split(store: Store, stories: Iterable[str], report: SettleReport) -> set[str]:
+    """Re-link the items of each story among themselves; parts that no longer hold together
+    become stories of their own. Returns the labels written."""
+    written: set[str] = set()
+    for story in stories:
+        members = cache.members_of(store, [story])
+        if len(members) < 2 or len(members) > SPLIT_CHECK_MAX:
+            continue
+        first = min(m.sort_time for m in members)
+        last = max(m.sort_time for m in members)
+        if last - first > SPLIT_SPAN_SECONDS:
+            continue
+        window = cache.window(store, first - WINDOW_SECONDS, last + WINDOW_SECONDS)
+        rarity = Rarity(parse_keys(m.keys) for m in window)
+        keysets = [parse_keys(m.keys) for m in members]
+        parts = _linked_parts(members, keysets, rarity)
+        if len(parts) < 2:
+            continue
+        report.split += len(parts) - 1
+        placed = []
+        for part in parts.values():
+            first_member = min((members[i] for i in part), key=lambda m: m.row_id)
+            label = "~" + first_member.uid
+            written.add(label)
+            placed += [(label, members[i].row_id) for i in part]
+        cache.write_stories(store, placed)
+    return written
+
+
+def _linked_parts(members: list[cache.Member], keysets: list[frozenset[str]],
+                  rarity: Rarity) -> dict[int, list[int]]:
+    """The parts of a story whose reports link to each other (indexes into `members`)."""
+    parent = list(range(len(members)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(members)):
+        for j in range(i + 1, len(members)):
+            if root(i) != root(j) and link(
+                    keysets[i], keysets[j], members[j].sort_time - members[i].sort_time,
+                    rarity).holds:
+                parent[root(i)] = root(j)
+    parts: dict[int, list[int]] = {}
+    for i in range(len(members)):
+        parts.setdefault(root(i), []).append(i)
+    return parts
+
+
+def _canonical_ids(store: Store, labels: set[str], gone: set[str], report: SettleReport) -> None:
+    """Give every touched story the uid of its first stored item as its id, and rewrite the
+    summary rows the Stories view reads."""
+    members = cache.members_of(store, sorted(labels))
+    first: dict[str, tuple[int, str]] = {}
+    for m in members:
+        if m.story is not None and (m.story not in first or m.row_id < first[m.story][0]):
+            first[m.story] = (m.row_id, m.uid)
+    final = {label: uid for label, (_, uid) in first.items()}
+    cache.write_ids(store, [(final[m.story], m.row_id) for m in members
+                            if m.story is not None and final[m.story] != m.story],
+                    labels | gone, sorted(set(final.values())))
+    report.stories = set(final.values())

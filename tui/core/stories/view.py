@@ -1,0 +1,54 @@
+"""The Stories view's data: the stories that pass the dashboard's filters, newest update
+first, read a page at a time.
+
+At 100,000 items the list holds tens of thousands of stories; reading every one's items to
+show the first screen would take seconds. So the view reads the ids once (one indexed query)
+and builds Story objects (tui.core.stories.catalog) for the rows that come on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tui.core.cache import story_view as cache
+from tui.core.cache.query import ItemFilter
+from tui.core.cache.store import Store
+from tui.core.stories.catalog import get_story
+from tui.core.stories.grouping import READ_LIMIT, settle
+from tui.core.stories.model import Story
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class StoryList:
+    """The ids of the stories that pass a filter; pages of them as Story objects."""
+
+    store: Store
+    flt: ItemFilter
+    ids: list[str] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, store: Store, flt: ItemFilter) -> StoryList:
+        """The list as the cache holds it, after grouping what waits (a bounded pause: the
+        engine groups after every refresh, so there is seldom anything left)."""
+        settle(store, limit=READ_LIMIT)
+        return cls(store, flt, cache.filtered_story_ids(store, flt))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def page(self, number: int) -> list[Story]:
+        """Stories `number * PAGE_SIZE` onwards (those pruned meanwhile are left out)."""
+        wanted = self.ids[number * PAGE_SIZE:(number + 1) * PAGE_SIZE]
+        return [story for story_id in wanted
+                if (story := get_story(self.store, story_id, settle_limit=0))]
+
+    def new_among(self, stories: list[Story], since: float | None) -> set[str]:
+        """Which of `stories` have an item first seen after `since`."""
+        if since is None or not stories:
+            return set()
+        return cache.stories_with_new_items(self.store, [s.id for s in stories], since)
+
+    def position(self, story_id: str | None) -> int | None:
+        return cache.story_position(self.ids, story_id)

@@ -1,0 +1,329 @@
+"""The Stories view: one row per story, the latest updated first (`v` on the dashboard).
+
+Like the headline table, a Line API widget: it holds the ids of the stories that pass the
+filter (tui.core.stories.view.StoryList) and builds the rows that come on screen a page at a
+time, so 100,000 cached items cost one query of ids and one page of stories to show.
+
+A row: the alert mark `!`, `●` when the story has unread reports and `+` when some arrived
+since the user last looked at the newest, when it was last
+updated, how many outlets and which languages told it, the lead headline with the watched
+names in their category's colour, and the watched names its reports mention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, tzinfo
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.bindings import bind
+from tui.core.cache.query import ItemFilter
+from tui.core.cache.store import Store
+from tui.core.names.watch import Match
+from tui.core.stories.model import Story
+from tui.core.stories.view import PAGE_SIZE, StoryList
+from tui.widgets.highlight import highlighted, plain
+from tui.widgets.palette import component_style
+
+HEADER_LINES = 1
+WIDE = 100              # from this width the languages are listed, below only counted
+
+
+class StoryTable(ScrollView, can_focus=True):
+    """Stories as lines rendered on demand from the cache."""
+
+    BINDINGS = [bind("cursor_down", show=False), bind("cursor_up", show=False),
+                bind("first", show=False), bind("last", show=False),
+                bind("page_up", show=False), bind("page_down", show=False), bind("open")]
+
+    COMPONENT_CLASSES = {
+        "story-table--header", "story-table--cursor", "story-table--unread",
+        "story-table--read", "story-table--time", "story-table--count",
+        "story-table--alert", "story-table--new", "story-table--names", "story-table--empty",
+    }
+
+    DEFAULT_CSS = """
+    StoryTable {
+        background: $surface;
+        color: $foreground;
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+        & > .story-table--header { text-style: bold; background: $panel; color: $foreground; }
+        & > .story-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+        }
+        &:focus > .story-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+        }
+        & > .story-table--unread { text-style: bold; }
+        & > .story-table--read { color: $foreground-darken-2; }
+        & > .story-table--time { color: $foreground-darken-2; }
+        & > .story-table--count { color: $text-secondary; }
+        & > .story-table--alert { color: $text-error; text-style: bold; }
+        & > .story-table--new { color: $text-warning; text-style: bold; }
+        & > .story-table--names { color: $text-muted; }
+        & > .story-table--empty { color: $foreground-darken-2; text-style: italic; }
+    }
+    """
+
+    cursor_row: reactive[int] = reactive(0, repaint=False, init=False)
+
+    class Highlighted(Message):
+        def __init__(self, table: StoryTable, story: Story | None) -> None:
+            super().__init__()
+            self.table, self.story = table, story
+
+        @property
+        def control(self) -> StoryTable:
+            return self.table
+
+    class Opened(Message):
+        """Enter on a story: open the story screen."""
+
+        def __init__(self, table: StoryTable, story: Story) -> None:
+            super().__init__()
+            self.table, self.story = table, story
+
+        @property
+        def control(self) -> StoryTable:
+            return self.table
+
+    def __init__(self, store: Store, category_styles: Mapping[str, Style],
+                 find_matches: Callable[[str], Sequence[Match]], *,
+                 timezone: tzinfo | None = None, name: str | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.store = store
+        self.category_styles = dict(category_styles)
+        self.find_matches = find_matches
+        self.timezone = timezone
+        self.stories: StoryList | None = None
+        self.new_since: float | None = None
+        self._pages: LRUCache[int, list[Story]] = LRUCache(16)
+        self._new: set[str] = set()
+        self._strips: LRUCache[tuple, Strip] = LRUCache(512)
+        self._styles: dict[str, Style] = {}
+        self._width = 0
+
+    # --- data -------------------------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return len(self.stories) if self.stories is not None else 0
+
+    def set_filter(self, flt: ItemFilter, *, keep: str | None = None) -> None:
+        """Show the stories with an item that passes `flt`; the cursor on story `keep` when
+        it is listed, else at the top."""
+        if keep is None and self.current is not None and self.stories is not None \
+                and self.stories.flt == flt:
+            keep = self.current.id
+        self.stories = StoryList.read(self.store, flt)
+        self._pages.clear()
+        self._new.clear()
+        position = self.stories.position(keep) or 0
+        self.virtual_size = Size(self.scrollable_content_region.width, self.total + HEADER_LINES)
+        self.set_reactive(StoryTable.cursor_row, max(0, min(position, self.total - 1)))
+        self.scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current))
+
+    def reload(self) -> None:
+        """Read the list again (a refresh grouped new items), keeping the cursor's story."""
+        if self.stories is not None:
+            self.set_filter(self.stories.flt, keep=self.current.id if self.current else None)
+
+    def story_at(self, index: int) -> Story | None:
+        if self.stories is None or not 0 <= index < self.total:
+            return None
+        page, slot = divmod(index, PAGE_SIZE)
+        stories = self._pages.get(page)
+        if stories is None:
+            stories = self.stories.page(page)
+            self._pages[page] = stories
+            self._new |= self.stories.new_among(stories, self.new_since)
+        return stories[slot] if slot < len(stories) else None
+
+    @property
+    def current(self) -> Story | None:
+        return self.story_at(self.cursor_row)
+
+    # --- cursor -----------------------------------------------------------------------------
+
+    def _visible_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height - HEADER_LINES)
+
+    def validate_cursor_row(self, value: int) -> int:
+        return max(0, min(value, self.total - 1)) if self.total else 0
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self.refresh_line(old + HEADER_LINES)
+        self.refresh_line(new + HEADER_LINES)
+        self.scroll_to_cursor()
+        self.post_message(self.Highlighted(self, self.current))
+
+    def scroll_to_cursor(self) -> None:
+        top, rows = round(self.scroll_y), self._visible_rows()
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, force=True)
+        elif self.cursor_row >= top + rows:
+            self.scroll_to(y=self.cursor_row - rows + 1, animate=False, force=True)
+
+    def action_cursor_down(self) -> None:
+        self.cursor_row += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor_row -= 1
+
+    def action_first(self) -> None:
+        self.cursor_row = 0
+
+    def action_last(self) -> None:
+        self.cursor_row = self.total - 1
+
+    def action_page_down(self) -> None:
+        self.cursor_row += self._visible_rows()
+
+    def action_page_up(self) -> None:
+        self.cursor_row -= self._visible_rows()
+
+    def action_open(self) -> None:
+        if (current := self.current) is not None:
+            self.post_message(self.Opened(self, current))
+
+    def on_click(self, event: events.Click) -> None:
+        row = event.y - HEADER_LINES + round(self.scroll_y)
+        if event.y < HEADER_LINES or not 0 <= row < self.total:
+            return
+        self.cursor_row = row
+        if event.chain >= 2:
+            self.action_open()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self.total + HEADER_LINES)
+        self.scroll_to_cursor()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # --- painting ---------------------------------------------------------------------------
+
+    def set_category_styles(self, styles: Mapping[str, Style]) -> None:
+        self.category_styles = dict(styles)
+        self._strips.clear()
+        self.refresh()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Resolve the styles once per paint; a theme change drops the rows already laid out."""
+        styles = {name.removeprefix("story-table--"): component_style(self, name)
+                  for name in self.COMPONENT_CLASSES}
+        styles["base"] = self.rich_style
+        if styles != self._styles:
+            self._strips.clear()
+        self._styles = styles
+        self._width = self.scrollable_content_region.width
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width, styles = self._width, self._styles
+        base = styles["base"]
+        if y < HEADER_LINES:
+            return self._strip(self._header(width), width, base + styles["header"])
+        index = round(self.scroll_y) + y - HEADER_LINES
+        if self.total == 0:
+            if y == HEADER_LINES:
+                return self._strip(plain("  no story passes the filters (a story is two or "
+                                         "more reports of one event)", styles["empty"]),
+                                   width, base)
+            return Strip.blank(width, base)
+        story = self.story_at(index)
+        if story is None:
+            return Strip.blank(width, base)
+        cursor = index == self.cursor_row
+        key = (story.id, story.title, story.last, story.outlets, tuple(story.languages),
+               tuple(story.names), story.unread, story.alerted, story.id in self._new,
+               width, cursor, self.has_focus)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strip(self._row(story, width, cursor), width,
+                                base + styles["cursor"] if cursor else base)
+            self._strips[key] = strip
+        return strip
+
+    def _strip(self, text: Text, width: int, style: Style) -> Strip:
+        text.truncate(width, overflow="ellipsis", pad=True)
+        segments = [Segment(s.text, style + s.style if s.style else style)
+                    for s in text.render(self.app.console)]
+        return Strip(segments).adjust_cell_length(width, style)
+
+    def _columns(self, width: int) -> tuple[int, int]:
+        """(time width, languages width)."""
+        return (11 if width >= 64 else 5), (11 if width >= WIDE else 2)
+
+    def _stamp(self, when: datetime, time_width: int) -> str:
+        local = when.astimezone(self.timezone)
+        return local.strftime("%m-%d %H:%M" if time_width > 5 else "%H:%M")
+
+    def _header(self, width: int) -> Text:
+        time_width, lang_width = self._columns(width)
+        text = Text(" " * 5 + "Updated".ljust(time_width) + " " + "Src".rjust(3) + " "
+                    + ("Languages" if lang_width > 2 else "Ln").ljust(lang_width)
+                    + "  Story", no_wrap=True, end="")
+        count = f"{self.total:,} stories"
+        gap = width - text.cell_len - len(count) - 1
+        if gap > 1:
+            text.append(" " * gap + count)
+        return text
+
+    def _row(self, story: Story, width: int, cursor: bool) -> Text:
+        """One story as a line; on the cursor row every column takes the cursor's colours."""
+        time_width, lang_width = self._columns(width)
+        styles = self._styles if not cursor else _PLAIN
+        row = Text(no_wrap=True, end="")
+        row.append(" ")
+        row.append("!" if story.alerted else " ", styles["alert"])
+        row.append("●" if story.unread else " ", styles["unread"])
+        row.append("+" if story.id in self._new else " ", styles["new"])
+        row.append(" ")
+        row.append(self._stamp(story.last, time_width).ljust(time_width), styles["time"])
+        row.append(" ")
+        row.append(f"{story.outlets:>3}", styles["count"])
+        row.append(" ")
+        languages = (" ".join(story.languages) if lang_width > 2
+                     else str(len(story.languages)) if story.languages else "?")
+        row.append_text(plain(languages[:lang_width].ljust(lang_width), styles["count"]))
+        row.append("  ")
+        weight = styles["unread" if story.unread else "read"]
+        room = max(1, width - row.cell_len)
+        names = self.category_styles if not cursor else _UNDERLINED
+        title = highlighted(story.title, self.find_matches(story.title), names,
+                            limit=room * 2, base=weight)
+        row.append_text(title)
+        if story.names and room - title.cell_len > 12:
+            row.append_text(plain("  · " + ", ".join(story.names), styles["names"]))
+        return row
+
+
+class _Underlined(dict):
+    def get(self, key: object, default: object = None) -> Style:   # type: ignore[override]
+        return Style(bold=True, underline=True)
+
+
+_UNDERLINED = _Underlined()
+_PLAIN = {name: Style(bold=name in ("unread", "alert", "new")) for name in
+          ("alert", "unread", "read", "new", "time", "count", "names")}
