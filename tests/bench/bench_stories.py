@@ -224,9 +224,11 @@ def scale(folder: Path, items: int) -> None:
     latest = conn.execute("SELECT feed, title, summary, sort_time FROM items "
                           "ORDER BY sort_time DESC LIMIT 50").fetchall()
     feed = latest[0]["feed"]
-    entries = [Entry(guid=f"urn:bench:{n}", link=f"https://news.example/bench/{n}",
+    run = int(time.time())                  # new keys each run: new items, not updates
+    entries = [Entry(guid=f"urn:bench:{run}:{n}", link=f"https://news.example/bench/{run}/{n}",
                      title=row["title"], summary=row["summary"], content="",
-                     published_raw=None, key=f"urn:bench:{n}", published=row["sort_time"] + 60)
+                     published_raw=None, key=f"urn:bench:{run}:{n}",
+                     published=row["sort_time"] + 60)
                for n, row in enumerate(latest)]
     store.ingest(feed, ParsedFeed(title=feed, language="en", entries=entries),
                  now=time.time(), matcher=session.watcher)

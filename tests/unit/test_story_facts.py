@@ -100,3 +100,7 @@ def test_number_key_format():
     assert number_key(90e9, "EUR") == "90e9 EUR"
     assert number_key(28, "point") == "28 point"
     assert number_key(2025, None) == "2025"
+
+
+def test_the_first_word_of_a_lede_under_its_headline_is_not_a_name():
+    assert keys("Talks end in Geneva\nShipments resumed on Monday", "en", "name") == set()

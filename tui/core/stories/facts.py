@@ -238,8 +238,11 @@ le la les un une des du de et en au aux il elle ils nous
 
 
 def _sentence_start(text: str, start: int) -> bool:
-    before = text[:start].rstrip()
-    return not before or before[-1] in _SENTENCE_END
+    """At the start of the text, of a line (a lede after its headline), or after a sentence."""
+    before = text[max(0, start - 200):start]
+    stripped = before.rstrip()
+    return (not stripped and start < 200) or "\n" in before[len(stripped):] \
+        or (bool(stripped) and stripped[-1] in _SENTENCE_END)
 
 
 def _capitalised(word: str) -> bool:

@@ -24,7 +24,7 @@ from tui.core.stories.evidence import item_keys, parse_keys
 from tui.core.stories.links import WINDOW_SECONDS, Rarity, candidates, link
 
 GROUPING_VERSION = "1"         # bump when the linking rules change: every item is regrouped
-KEYS_VERSION = "2"             # bump when the evidence changes: every item is read afresh
+KEYS_VERSION = "3"             # bump when the evidence changes: every item is read afresh
 VERSION_KEY = "stories_version"
 KEYS_VERSION_KEY = "stories_keys_version"
 KEY_BATCH = 2_000               # items keyed per transaction
