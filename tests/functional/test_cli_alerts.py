@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.feedgen import item, rss
+from tests.support.processes import dump_and_kill
 from tui.cli import build_parser, main
 from tui.core.config.load import load_config
 
@@ -294,7 +295,7 @@ def _reader(stream, lines: queue.Queue) -> None:
 
 
 def _start_watch(config: Path) -> tuple[subprocess.Popen, queue.Queue]:
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONFAULTHANDLER="1")
     proc = subprocess.Popen(
         [sys.executable, "-m", "tui", "--config", str(config), "--cache",
          str(config.parent / "cache"), "watch", "--json"],
@@ -316,9 +317,7 @@ def _stop(proc: subprocess.Popen, signum: int) -> tuple[int, str]:
     try:
         proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-        pytest.fail(f"watch did not stop on signal {signum}")
+        pytest.fail(f"watch did not stop on signal {signum}; where it was:\n{dump_and_kill(proc)}")
     return proc.returncode, proc.stderr.read()
 
 

@@ -27,13 +27,26 @@ def wirewatch(config: Path, *argv: str, cache: Path | None = None,
         capture_output=True, text=True, timeout=timeout, cwd=ROOT)
 
 
+def dump_and_kill(proc: subprocess.Popen, *, read: bool = True) -> str:
+    """A hung child's last words: with PYTHONFAULTHANDLER set, SIGABRT makes Python print
+    every thread's stack to stderr before it dies; what it printed is returned (`read`: when
+    no reader thread of ours already takes its stderr)."""
+    proc.send_signal(signal.SIGABRT)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    return proc.stderr.read()[-6000:] if read and proc.stderr else ""
+
+
 class Watcher:
     """A running `wirewatch watch --json`, its stdout lines and stderr lines collected."""
 
     def __init__(self, config: Path, *extra: str, sigint_ignored: bool = False) -> None:
         """`sigint_ignored`: started as a script's `wirewatch watch &` is (a non-interactive
         shell starts background commands with SIGINT ignored)."""
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONFAULTHANDLER="1")
         ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored \
             else None
         self.proc = subprocess.Popen(
@@ -60,9 +73,10 @@ class Watcher:
             try:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-                pytest.fail(f"watch did not stop on signal {signum}")
+                dump_and_kill(self.proc, read=False)
+                time.sleep(0.5)                 # the reader thread takes the stacks
+                pytest.fail(f"watch did not stop on signal {signum}; where it was:\n"
+                            + "\n".join(self.errors)[-6000:])
         return self.proc.returncode
 
     def printed(self) -> list[str]:
