@@ -33,7 +33,6 @@ tests/bench/bench_rematch_cache.py).
 
 from __future__ import annotations
 
-import gc
 import json
 import multiprocessing
 import os
@@ -45,6 +44,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from tui.core.cache.schema import MENTION_MATCH_TRIGGERS
+from tui.core.collector import cycle_collection_paused
 from tui.core.names.watch import Match
 
 # Below this many items forking costs more than it saves (a pool starts in ~30 ms; 20,000
@@ -220,24 +220,8 @@ def rematch_all(conn: sqlite3.Connection, matcher: Matcher, *,
     """Match the cache's items again and rewrite the matches of those that changed, inside the
     caller's write transaction on `conn`. After an edit of a few terms only the items they are
     or were in are matched again (see `_edit`); otherwise every item is."""
-    with _cycle_collection_paused():
+    with cycle_collection_paused():
         return _rematch_all(conn, matcher, processes)
-
-
-@contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
-    """A re-match holds a block of items and makes millions of small objects, none in a
-    cycle: each pass of the cyclic collector they set off walks them all (and the rest of the
-    process) for nothing, a third of a whole-cache re-match. Paused meanwhile (the forked
-    workers inherit the pause), unless it is off already."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _rematch_all(conn: sqlite3.Connection, matcher: Matcher, processes: int | None) -> Rematched:

@@ -23,17 +23,17 @@ texts, never on set order or string hashing, so the CLI and the dashboard always
 
 from __future__ import annotations
 
-import gc
 import re
 import string
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from itertools import groupby
 from operator import itemgetter
 from typing import Literal
+
+from tui.core.collector import cycle_collection_paused
 
 __all__ = ["DiffStats", "Row", "RowOp", "diff_stats", "diff_texts", "split_paragraphs", "split_sentences",
            "word_changes"]
@@ -700,25 +700,8 @@ def _mark_moves(rows: list[Row], features: _FeatureCache) -> list[Row]:
 
 def diff_texts(old: str, new: str) -> list[Row]:
     """Side-by-side rows for two plain texts (paragraphs separated by newlines or blank lines)."""
-    with _cycle_collection_paused():
+    with cycle_collection_paused():
         return _diff_texts(old, new)
-
-
-@contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
-    """A long diff makes hundreds of thousands of small objects, all freed by reference
-    counting; the cyclic collector, which they would set off several times, only walks them
-    (and every object of the process) for nothing: a third of a 20,000-word diff's time, and
-    pauses that hold the interpreter lock, so the dashboard's keys wait while a worker diffs.
-    Paused for the diff unless it is off already (another thread's diff: it turns it back on)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _diff_texts(old: str, new: str) -> list[Row]:
