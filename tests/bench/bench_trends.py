@@ -128,7 +128,9 @@ def rollup_cost(folder: Path) -> dict[str, float]:
 
     out = {}
     for label, keep in (("with counts", True), ("without", False)):
-        session = make_session(folder / f"ingest-{label.replace(' ', '-')}")
+        place = folder / f"ingest-{label.replace(' ', '-')}"
+        shutil.rmtree(place, ignore_errors=True)           # a kept folder's last run
+        session = make_session(place)
         if not keep:
             with session.store.transaction() as conn:
                 for name in ("item_insert", "item_move", "item_delete", "match_insert",
