@@ -197,8 +197,6 @@ def main() -> None:
     for name, value in cost.items():
         print(f"  {name:<24} {value:8.1f}")
     if not args.keep:
-        import shutil
-
         shutil.rmtree(root, ignore_errors=True)
 
 
