@@ -71,6 +71,7 @@ def test_a_cached_read_imports_nothing_heavy(desk, command):
     assert "tui.core.cache.query" in modules          # it did read the cache
     assert not roots(modules) & set(HEAVY), sorted(roots(modules) & set(HEAVY))
     assert "tui.core.engine" not in modules
+    assert "importlib.metadata" not in modules      # simplemma's version is read cheaply
     # Only the module of the command itself: not the dashboard's, the setup's, the others'.
     others = {f"tui.cli.{name}" for name in COMMAND_MODULES} - {"tui.cli.items"}
     assert not others & modules, sorted(others & modules)
