@@ -16,7 +16,6 @@ import json
 import os
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from tui import __version__
@@ -94,9 +93,9 @@ def _code_and_data() -> str:
     digest = hashlib.sha256(f"{FORMAT}:{ENGINE_VERSION}:{__version__}".encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    data = resources.files("tui").joinpath("data")
+    data = Path(__file__).resolve().parents[2] / "data"    # tui/data, as the loaders read it
     for name in ("gazetteer.toml", "exceptions.toml"):
-        digest.update(name.encode() + b"\0" + data.joinpath(name).read_bytes())
+        digest.update(name.encode() + b"\0" + (data / name).read_bytes())
     return digest.hexdigest()
 
 
