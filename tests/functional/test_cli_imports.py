@@ -4,6 +4,7 @@ Each command runs in a fresh process that then lists the modules it imported."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 
 from tests.support.cachegen import config_text, fill, make_session
 from tests.support.processes import ROOT
+from tui.cli import COMMAND_MODULES, COMMANDS, build_parser, named_command
 
 HEAVY = ("textual", "rich", "httpx", "trafilatura", "dateparser", "feedparser", "lxml",
          "tomlkit", "asyncio")
@@ -69,6 +71,46 @@ def test_a_cached_read_imports_nothing_heavy(desk, command):
     assert "tui.core.cache.query" in modules          # it did read the cache
     assert not roots(modules) & set(HEAVY), sorted(roots(modules) & set(HEAVY))
     assert "tui.core.engine" not in modules
+    # simplemma's version is read cheaply; the shipped data is read only to compile a
+    # watchlist (kept compiled in the cache folder); processes only for a re-match; the
+    # mail-date and time-zone parsers only for fetched dates.
+    late = {"importlib.metadata", "importlib.resources", "multiprocessing", "email.utils",
+            "zoneinfo"}
+    assert not late & modules, sorted(late & modules)
+    # Only the module of the command itself: not the dashboard's, the setup's, the others'.
+    others = {f"tui.cli.{name}" for name in COMMAND_MODULES} - {"tui.cli.items"}
+    assert not others & modules, sorted(others & modules)
+
+
+def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    action, = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return action.choices
+
+
+def test_each_command_is_parsed_alone_as_the_whole_parser_parses_it():
+    whole = subcommands(build_parser())
+    assert list(whole) == list(COMMANDS)            # every command, in --help's order
+    for command, module in COMMANDS.items():
+        alone = subcommands(build_parser(command))
+        assert command in alone, f"{command} is not added by tui.cli.{module}"
+        assert alone[command].format_help() == whole[command].format_help()
+
+
+@pytest.mark.parametrize(("argv", "command"), [
+    (["headlines", "--limit", "20"], "headlines"),
+    (["--config", "a.toml", "--cache", "c", "--offline", "article", "x"], "article"),
+    (["--config=headlines", "diff", "x"], "diff"),
+    (["--config", "trends", "alerts"], "alerts"),   # the value of --config is no command
+    ([], None),
+    (["--offline"], None),
+    (["--help", "headlines"], None),
+    (["--conf", "a.toml", "headlines"], None),      # abbreviated: the whole parser decides
+    (["--config", "-a", "headlines"], None),
+    (["--config"], None),
+    (["nonsense"], None),
+])
+def test_only_a_command_named_plainly_is_loaded_alone(argv, command):
+    assert named_command(argv) == command
 
 
 def test_the_probe_sees_heavy_imports_where_a_command_needs_them(desk):

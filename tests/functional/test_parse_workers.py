@@ -70,6 +70,31 @@ def test_a_big_refresh_stores_what_the_writer_thread_would_have(tmp_path, http_s
     assert all(link.startswith("http://127.0.0.1:") and "/rel/" in link for link in relative)
 
 
+def test_workers_start_only_when_a_feed_has_a_body_to_parse(tmp_path, http_server, monkeypatch):
+    feeds = []
+    for n in range(FEEDS):
+        http_server.conditional(f"/c{n}.xml", rss([item(n * 100 + i) for i in range(3)]))
+        feeds.append((f"feed {n}", http_server.url(f"/c{n}.xml")))
+    started = []
+    real_spawn = workers.ParserPool._spawn
+
+    async def counting_spawn(self):
+        started.append(self)
+        await real_spawn(self)
+
+    monkeypatch.setattr(workers.ParserPool, "_spawn", counting_spawn)
+    session = Session.open(cache_option=str(tmp_path / "cache"),
+                           config=parse_config(config_text(feeds)))
+    try:
+        cold = session.refresh_sync(force=True)
+        assert {f.status for f in cold.feeds} == {"ok"} and len(started) == 1
+        again = session.refresh_sync(force=True)            # every feed answers 304
+        assert {f.status for f in again.feeds} == {"not_modified"}
+        assert len(started) == 1                            # no worker for nothing to parse
+    finally:
+        session.close()
+
+
 def test_a_dead_worker_leaves_its_feeds_to_the_caller():
     async def scenario():
         pool = workers.ParserPool(workers=1)

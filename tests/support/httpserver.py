@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -82,10 +83,12 @@ Handler = Callable[[RecordedRequest], Reply]
 
 
 class LoopbackServer:
-    """A threaded HTTP/1.1 server on a loopback port (an ephemeral one unless given)."""
+    """A threaded HTTP/1.1 server on a loopback port (an ephemeral one unless given); over
+    TLS with the server context ``tls``."""
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, *, tls: ssl.SSLContext | None = None) -> None:
         self._requested_port = port
+        self._tls = tls
         self.requests: list[RecordedRequest] = []
         self.errors: list[BaseException] = []
         """Exceptions raised by route handlers: a test bug, reported by the fixture."""
@@ -105,6 +108,8 @@ class LoopbackServer:
     def start(self) -> LoopbackServer:
         self._stopping.clear()
         self._httpd = _Server(("127.0.0.1", self._requested_port), _RequestHandler, self)
+        if self._tls is not None:
+            self._httpd.socket = self._tls.wrap_socket(self._httpd.socket, server_side=True)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.01},
@@ -153,7 +158,8 @@ class LoopbackServer:
     def url(self, path: str = "/", *, host: str = "127.0.0.1") -> str:
         """Absolute URL of ``path``. ``host="localhost"`` reaches the same server under
         another host name (for per-host limits)."""
-        return f"http://{host}:{self.port}/{path.lstrip('/')}"
+        scheme = "https" if self._tls is not None else "http"
+        return f"{scheme}://{host}:{self.port}/{path.lstrip('/')}"
 
     # -- routes -----------------------------------------------------------------------
 

@@ -299,5 +299,11 @@ def test_word_families_are_kept_beside_the_cache(tmp_path) -> None:
         family.memo.update(saved)
 
 
+def test_the_memo_is_kept_for_the_installed_simplemma() -> None:
+    from importlib.metadata import version
+
+    assert family._version() == version("simplemma")
+
+
 def test_forms_become_keys_so_the_fingerprint_follows_them() -> None:
     assert "recognised" in Watcher([Term("recognise", "w")]).stems

@@ -1,26 +1,43 @@
 """The command line: parse arguments, ask the core, print text or JSON, exit 0/1/2/3.
 
 Each module of this package adds its own subcommands (`register`) and runs them; commands
-import the core lazily, so `wirewatch check` never pays for the HTTP client or the dashboard.
+import the core lazily, so `wirewatch check` never pays for the HTTP client or the dashboard,
+and a command named plainly loads only its own module (`COMMANDS`): `--help` still lists all.
 Errors are one line on stderr, never a traceback; see `errors.ExitStatus` for the statuses.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sqlite3
 import sys
 from typing import Sequence
 
 from tui import __version__
-from tui.cli import alerts, dashboard, items, refresh, setup, stories, trends
 from tui.cli.errors import ExitStatus, RuntimeFailure, UsageError
 
-COMMAND_MODULES = (dashboard, setup, refresh, items, stories, trends, alerts)
+COMMAND_MODULES = ("dashboard", "setup", "refresh", "items", "stories", "trends", "alerts")
+"""The modules of tui.cli that add subcommands, in the order `--help` lists them."""
+
+COMMANDS = {
+    "demo": "dashboard",
+    "init": "setup", "check": "setup", "import-opml": "setup", "export-opml": "setup",
+    "repair": "setup",
+    "fetch": "refresh", "watch": "refresh",
+    "headlines": "items", "article": "items", "diff": "items", "compare": "items",
+    "related": "items",
+    "stories": "stories", "story": "stories",
+    "trends": "trends",
+    "alerts": "alerts", "alert": "alerts",
+}
+"""Each subcommand and the module that adds it (a test checks this against the modules)."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; or, for `command` (a key of COMMANDS), one that knows only that
+    command's module: it parses that command's arguments exactly as the whole one does."""
     parser = argparse.ArgumentParser(
         prog="wirewatch",
         description="Watch news feeds for the places and people you follow.")
@@ -33,11 +50,33 @@ def build_parser() -> argparse.ArgumentParser:
                              "config; for the config in your config folder, your cache folder)")
     parser.add_argument("--offline", action="store_true",
                         help="dashboard: show the cache without fetching")
-    parser.set_defaults(run=dashboard.cmd_dashboard, command=None)
+    parser.set_defaults(run=_run_dashboard, command=None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
-        module.register(commands)
+    for name in COMMAND_MODULES if command is None else (COMMANDS[command],):
+        importlib.import_module(f"tui.cli.{name}").register(commands)
     return parser
+
+
+def _run_dashboard(args: argparse.Namespace) -> int:
+    """No command given: the dashboard (its module loaded only then)."""
+    from tui.cli.dashboard import cmd_dashboard
+
+    return cmd_dashboard(args)
+
+
+def named_command(argv: Sequence[str]) -> str | None:
+    """The subcommand `argv` names when nothing but the global options, spelled in full,
+    stands before it (`--config PATH headlines ...`); None otherwise (no command, `--help`,
+    an abbreviated or unknown option): then the whole parser decides."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token in ("--config", "--cache"):
+            value = next(tokens, None)
+            if value is None or value.startswith("-"):
+                return None
+        elif token != "--offline" and not token.startswith(("--config=", "--cache=")):
+            return token if token in COMMANDS else None
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -68,7 +107,8 @@ def _run(argv: Sequence[str] | None) -> int:
     from tui.core.cache.store import CacheUnavailable
     from tui.core.config.model import ConfigError
 
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(named_command(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:

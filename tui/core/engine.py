@@ -144,10 +144,9 @@ class Engine:
         loop = asyncio.get_running_loop()
         done = 0
         batches = _Batches(loop, writer, self._store_batch)
-        # A big refresh parses in worker processes, so the writer thread only writes.
+        # A big refresh parses in worker processes, so the writer thread only writes; they
+        # start with the first body to parse (none at all when every feed answers 304).
         parsers = ParserPool() if len(chosen) >= MIN_FEEDS else None
-        if parsers is not None:
-            parsers.start()
         async with Fetcher(self.fetch_limits()) as fetcher:
             async def one(feed: FeedConfig) -> FeedReport:
                 """One feed, whatever happens to it: a failure is its report, never an

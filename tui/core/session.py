@@ -24,6 +24,7 @@ from tui.core.cache.store import CacheUnavailable, Store, is_read_only_error
 from tui.core.config.load import load_config, resolve_cache_dir, resolve_config_path
 from tui.core.config.model import AlertRule, Config, ConfigError, FeedConfig
 from tui.core.names import family
+from tui.core.names.compiled import CompiledWatchers
 from tui.core.names.resolve import Watched, resolve_watched
 from tui.core.names.watch import Term, Watcher
 
@@ -48,19 +49,23 @@ class Reloaded:
     error: ConfigError | None = None
 
 
-def build_watcher(config: Config) -> Watcher:
-    """The watch categories of feeds.toml as one matcher (gazetteer spellings included)."""
-    return Watcher([Term(name=term.name, category=category.name, aliases=term.aliases,
-                         exceptions=term.exceptions)
-                    for category in config.watch for term in category.terms])
+def build_watcher(config: Config, compiled: CompiledWatchers | None = None) -> Watcher:
+    """The watch categories of feeds.toml as one matcher (gazetteer spellings included);
+    taken from `compiled` when it keeps one for them."""
+    terms = [Term(name=term.name, category=category.name, aliases=term.aliases,
+                  exceptions=term.exceptions)
+             for category in config.watch for term in category.terms]
+    return compiled.watcher(terms) if compiled is not None else Watcher(terms)
 
 
-def _rule_set(config: Config, stamp: tuple[int, int] | None) -> RuleSet:
+def _rule_set(config: Config, stamp: tuple[int, int] | None,
+              compiled: CompiledWatchers) -> RuleSet:
     """The config's rules, knowing whether their file is still as it was read (`stamp`)."""
     path = config.path
     if path is None:
-        return RuleSet(config)
-    return RuleSet(config, current=lambda: _file_stamp(path) == stamp)
+        return RuleSet(config, compile_terms=compiled.watcher)
+    return RuleSet(config, current=lambda: _file_stamp(path) == stamp,
+                   compile_terms=compiled.watcher)
 
 
 def _file_stamp(path: Path | None) -> tuple[int, int] | None:
@@ -84,11 +89,14 @@ class Session:
         # the starter's alert terms); what an earlier run found is kept beside the cache.
         families = Path(store.cache_dir) / family.MEMO_FILE
         kept = family.load_memo(families)
-        self.watcher = build_watcher(config)
+        # So are the compiled watchlists (of the watch categories and of the alert rules).
+        self._compiled = CompiledWatchers(Path(store.cache_dir))
+        self.watcher = build_watcher(config, self._compiled)
         self._config_stamp = _file_stamp(config.path)
-        self.rules = _rule_set(config, self._config_stamp)
+        self.rules = _rule_set(config, self._config_stamp, self._compiled)
         if not set(family.memo) <= kept:
             family.save_memo(families)
+        self._compiled.save()
         self._engine: Engine | None = None
         self._delivery: Delivery | None = None
         # One apply at a time: an older rule set can never record its hits after a newer one.
@@ -177,13 +185,15 @@ class Session:
         with self._applying:
             watch_changed = config.watch != self.config.watch
             if watch_changed:
-                watcher = build_watcher(config)
+                watcher = build_watcher(config, self._compiled)
                 self.store.ensure_matches(watcher)
                 self.watcher = watcher
             if config.feeds != self.config.feeds:
                 self.store.sync_feeds((f.name, f.url, f.language) for f in config.feeds)
             self._config_stamp = stamp if stamp is not None else _file_stamp(config.path)
-            self.config, self.rules = config, _rule_set(config, self._config_stamp)
+            self.config, self.rules = config, _rule_set(config, self._config_stamp,
+                                                        self._compiled)
+            self._compiled.save()
             hits = self._evaluate_all(self._rules_fingerprint())
             return Applied(hits=hits, watch_changed=watch_changed)
 

@@ -57,14 +57,16 @@ class RuleSet:
     the rules one of its terms or categories points to, not against all 200.
     """
 
-    def __init__(self, config: Config, current: Callable[[], bool] | None = None) -> None:
-        """`current` says whether these rules are still the ones on disk (see record_hits)."""
+    def __init__(self, config: Config, current: Callable[[], bool] | None = None, *,
+                 compile_terms: Callable[[list[Term]], Watcher] = Watcher) -> None:
+        """`current` says whether these rules are still the ones on disk (see record_hits);
+        `compile_terms` makes the matchers (the session's keeps them compiled)."""
         self.config = config
         self.current = current
         self.rules = config.alerts
         terms = sorted({t for rule in self.rules for t in (*rule.all, *rule.any, *rule.none)})
-        self.matchers = [Watcher([Term(name=t, category=ALERT_CATEGORY) for t in layer])
-                         for layer in _layers(terms)]
+        self.matchers = [compile_terms([Term(name=t, category=ALERT_CATEGORY) for t in layer])
+                         for layer in _layers(terms, compile_terms)]
         self._compiled = [
             _Compiled(index, rule, frozenset(rule.all), frozenset(rule.any), frozenset(rule.none),
                       frozenset(rule.categories),
@@ -147,7 +149,8 @@ def _satisfies(rule: _Compiled, found: set[str], feed: str, categories: set[str]
             and (not rule.categories or not rule.categories.isdisjoint(categories)))
 
 
-def _layers(terms: list[str]) -> list[list[str]]:
+def _layers(terms: list[str], compile_terms: Callable[[list[Term]], Watcher] = Watcher
+            ) -> list[list[str]]:
     """Split terms into groups in which no two terms can match overlapping text.
 
     Two terms conflict when one of them matches inside the other as written (Crimea finds
@@ -166,7 +169,7 @@ def _layers(terms: list[str]) -> list[list[str]]:
         position += len(term) + len(separator)
     conflicts: dict[str, set[str]] = {term: set() for term in terms}
     for term in terms:
-        for match in Watcher([Term(name=term, category=ALERT_CATEGORY)]).find(probe):
+        for match in compile_terms([Term(name=term, category=ALERT_CATEGORY)]).find(probe):
             first = bisect.bisect_right(starts, match.start) - 1
             last = bisect.bisect_right(starts, max(match.start, match.end - 1)) - 1
             for other in terms[first:last + 1]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shlex
 import tempfile
-from importlib import resources
 from pathlib import Path
 
 from platformdirs import user_cache_dir, user_config_dir
@@ -87,6 +86,8 @@ def init_target(option: str | None) -> Path:
 
 def starter_text() -> str:
     """The shipped starter feeds.toml (tui/data/feeds.toml, the repository's feeds.toml)."""
+    from importlib import resources     # not at import: it costs ~5 ms at every start
+
     return resources.files("tui").joinpath("data", CONFIG_NAME).read_text(encoding="utf-8")
 
 

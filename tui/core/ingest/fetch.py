@@ -44,6 +44,7 @@ import httpx
 
 from tui import __version__
 from tui.core.ingest.sanitize import one_line
+from tui.core.ingest.tls import DeferredTLSContext
 
 __all__ = ["USER_AGENT", "FetchLimits", "FetchResult", "Fetcher"]
 
@@ -160,6 +161,8 @@ class Fetcher:
         self._user_agent = user_agent
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
+        self.tls = DeferredTLSContext()
+        """httpx's own TLS context, made at the first https:// handshake (~45 ms), not before."""
         self._all_slots = asyncio.Semaphore(limits.concurrency)
         self._host_slots: dict[str, asyncio.Semaphore] = {}
 
@@ -177,6 +180,7 @@ class Fetcher:
             follow_redirects=False,
             event_hooks={"response": [_take_location]},
             transport=self._transport,
+            verify=self.tls,
         )
         return self
 

@@ -22,7 +22,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 
 from tui.core.names.fold import ascii_fold
 
@@ -132,6 +131,8 @@ def parse_exceptions(data: Mapping[str, object], source: str = "exceptions") -> 
 @cache
 def load_exceptions() -> dict[str, tuple[Phrase, ...]]:
     """The shipped exceptions (tui/data/exceptions.toml) by gazetteer name, parsed once."""
+    from importlib import resources     # not at import: a kept watcher never reads the file
+
     text = resources.files("tui").joinpath("data", "exceptions.toml").read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)

@@ -18,9 +18,12 @@ that is what a `recogni*` term is for.
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 
 from tui.core.names.translit import has_cyrillic
@@ -134,7 +137,22 @@ def save_memo(path: Path) -> None:
         pass
 
 
+@cache
 def _version() -> str:
+    """simplemma's installed version: the memo is valid for it alone. Read from the name of
+    its dist-info folder beside the package (importlib.metadata would cost ~10 ms of imports
+    at every start); importlib.metadata when that folder is not there."""
+    spec = importlib.util.find_spec("simplemma")
+    if spec is not None and spec.submodule_search_locations:
+        folder = Path(next(iter(spec.submodule_search_locations))).parent
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            names = []
+        found = [name[len("simplemma-"):-len(".dist-info")] for name in names
+                 if name.startswith("simplemma-") and name.endswith(".dist-info")]
+        if len(found) == 1:
+            return found[0]
     from importlib.metadata import version
 
     return version("simplemma")

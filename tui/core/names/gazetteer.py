@@ -13,7 +13,6 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from tui.core.names import fold
 
@@ -117,5 +116,7 @@ def _parse_entry(raw: object, where: str) -> Entry:
 @cache
 def load_gazetteer() -> Gazetteer:
     """The gazetteer shipped in the package (tui/data/gazetteer.toml), parsed once."""
+    from importlib import resources     # not at import: a kept watcher never reads the file
+
     text = resources.files("tui").joinpath("data", "gazetteer.toml").read_text(encoding="utf-8")
     return Gazetteer.from_toml(text, "tui/data/gazetteer.toml")

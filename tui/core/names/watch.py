@@ -132,6 +132,12 @@ def _own_spellings(term: Term) -> list[str]:
     return [s.strip() for s in (term.name, *term.aliases) if s and s.strip()]
 
 
+def families_of(terms: Iterable[Term]) -> dict[str, tuple[str, ...]]:
+    """The word families the terms' own spellings bring in (``family``), looked up for all
+    terms at once: one pass per dictionary."""
+    return word_families(s for term in terms for s in _own_spellings(term))
+
+
 def _resolve(
     term: Term, gazetteer: Gazetteer, families: Mapping[str, tuple[str, ...]]
 ) -> tuple[list[_Spelling], list[Entry]]:
@@ -205,15 +211,13 @@ class Watcher:
 
     def __init__(self, terms: Iterable[Term], *, gazetteer: Gazetteer | None = None) -> None:
         self._terms = tuple(terms)
-        self._labels = [(term.name, term.category) for term in self._terms]
-        self._gazetteer = load_gazetteer() if gazetteer is None else gazetteer
-        # Word families are looked up for all terms at once: one pass per dictionary.
-        families = word_families(s for term in self._terms for s in _own_spellings(term))
+        self._gazetteer: Gazetteer | None = load_gazetteer() if gazetteer is None else gazetteer
+        families = families_of(self._terms)
         shipped = load_exceptions()
         self._exceptions: list[Exceptions | None] = []
         heads: dict[str, dict[tuple[bool, int, _Rest, _Rest], set[str]]] = {}
         for index, term in enumerate(self._terms):
-            spellings, entries = _resolve(term, self._gazetteer, families)
+            spellings, entries = _resolve(term, self.gazetteer, families)
             phrases = [p for e in entries for p in shipped.get(e.name, ())]
             phrases += [Phrase(p) for p in term.exceptions]
             self._exceptions.append(Exceptions(phrases) if phrases else None)
@@ -237,6 +241,33 @@ class Watcher:
             )
             for stem, by_head in heads.items()
         }
+        self._set_up()
+
+    @classmethod
+    def from_compiled(cls, terms: Iterable[Term], heads: dict[str, tuple[_Head, ...]],
+                      exceptions: Sequence[Exceptions | None], *,
+                      fingerprint: str | None = None) -> Watcher:
+        """The watcher another one compiled for the same terms (``compiled``; its
+        ``fingerprint`` if known), without the gazetteer, inflection and dictionary work:
+        see ``tui.core.names.compiled``."""
+        self = cls.__new__(cls)
+        self._terms = tuple(terms)
+        self._gazetteer = None      # the shipped one, read if asked for
+        self._heads = heads
+        self._exceptions = list(exceptions)
+        self._set_up()
+        if fingerprint is not None:
+            self.__dict__["fingerprint"] = fingerprint      # as the cached property keeps it
+        return self
+
+    def compiled(self) -> tuple[dict[str, tuple[_Head, ...]], list[Exceptions | None]]:
+        """What ``from_compiled`` takes: the automaton's keys and their heads, and each
+        term's exception phrases."""
+        return self._heads, list(self._exceptions)
+
+    def _set_up(self) -> None:
+        """The automaton over the compiled heads, and what ``find`` reads."""
+        self._labels = [(term.name, term.category) for term in self._terms]
         self._any_exceptions = any(e is not None for e in self._exceptions)
         self._automaton: ahocorasick.Automaton | None = None
         self._scan = None
@@ -254,6 +285,8 @@ class Watcher:
 
     @property
     def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self._gazetteer = load_gazetteer()
         return self._gazetteer
 
     @cached_property
