@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from os.path import commonprefix
 
 from tui.core.names.fold import ascii_fold
 
@@ -62,12 +63,50 @@ def phrase_pattern(phrase: str) -> str:
     return r"(?<!\w)" + _GAP.join(pieces)
 
 
+@lru_cache(maxsize=1024)
+def phrase_parts(phrase: str) -> tuple[frozenset[str], ...]:
+    """Each word part of a phrase (between spaces and hyphens) as the strings a text must
+    contain where the phrase matches: its longest piece between apostrophes, as written and
+    as folded to ASCII (either will do)."""
+    parts = []
+    for word in unicodedata.normalize("NFC", phrase).lower().split():
+        for part in re.split(r"[-\u2010\u2011\u2013]", word.rstrip("*")):
+            if part:
+                parts.append(frozenset(max(_APOSTROPHE.split(spelling), key=len)
+                                       for spelling in {part, ascii_fold(part).lower()}))
+    return tuple(parts)
+
+
+def _anchors(phrases: Sequence[Phrase], mention: str) -> tuple[str, ...]:
+    """Strings one of which the text around `mention` must contain for any phrase to cover
+    it: of each phrase, its longest part that is not the mention's own word (any part is
+    needed, so any choice is right; the name's own part is no test, "Congo" or "fromage"
+    is). A substring test for these costs a fraction of the phrases' search, and most texts
+    around a mention have none of them."""
+    anchors: set[str] = set()
+    for phrase in phrases:
+        parts = phrase_parts(phrase.text)
+        telling = [part for part in parts
+                   if not any(_same_word(piece, mention) for piece in part)]
+        if telling or parts:
+            anchors |= max(telling or parts, key=lambda part: min(len(p) for p in part))
+    return tuple(anchors)
+
+
+def _same_word(piece: str, mention: str) -> bool:
+    """Whether a phrase's piece is (a form of) the mentioned word: one holds the other, or
+    they start alike (крымск* and крыма)."""
+    return piece in mention or mention in piece or \
+        len(commonprefix((piece, mention))) >= min(4, len(piece), len(mention))
+
+
 class Exceptions:
     """The exception phrases of one term, compiled; ``covers`` is asked per mention."""
 
     def __init__(self, phrases: Iterable[Phrase]) -> None:
         phrases = sorted(set(p for p in phrases if p.text.strip()), key=lambda p: (p.initial, p.text))
         self.phrases = tuple(phrases)
+        self._anchors: dict[str, tuple[str, ...]] = {}    # by mention text
         self._patterns: tuple[re.Pattern | None, re.Pattern | None] | None = None
 
     def _compiled(self) -> tuple[re.Pattern | None, re.Pattern | None]:
@@ -85,6 +124,20 @@ class Exceptions:
 
     def covers(self, view: str, start: int, end: int) -> bool:
         """Whether a phrase found in ``view`` (the lower-cased text) covers ``view[start:end]``."""
+        low, high = max(0, start - _WINDOW), min(len(view), end + _WINDOW)
+        window = view[low:high]
+        mention = view[start:end]
+        anchors = self._anchors.get(mention)
+        if anchors is None:
+            if len(self._anchors) > 512:
+                self._anchors.clear()
+            anchors = self._anchors[mention] = _anchors(self.phrases, mention)
+        if not any(anchor in window for anchor in anchors):
+            return False
+        return self.search_covers(view, start, end)
+
+    def search_covers(self, view: str, start: int, end: int) -> bool:
+        """``covers`` by searching the phrases alone (what the anchors only shortcut)."""
         low, high = max(0, start - _WINDOW), min(len(view), end + _WINDOW)
         anywhere, initial_only = self._compiled()
         for pattern, initial in ((anywhere, False), (initial_only, True)):

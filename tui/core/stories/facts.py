@@ -250,6 +250,7 @@ def _capitalised(word: str) -> bool:
 
 
 _GIVEN_NAME = re.compile(r"([^\W\d_][^\W\d_'’-]*)[ \u00a0]$")
+_GIVEN_NAME_SPAN = 40            # longer than any first name
 _ELISION = re.compile(r"^[lLdD]['’](?=[^\W\d_])")
 
 
@@ -369,7 +370,9 @@ def find_facts(text: str, language: str | None = None) -> list[FactMention]:
     for mention in found:
         taken.claim(mention.start, mention.end)
         if mention.fact.kind == "name":     # a first name before a known surname is the same person
-            before = _GIVEN_NAME.search(text, 0, mention.start)
+            # the word just before it: a short look back, not a scan from the text's start
+            before = _GIVEN_NAME.search(text, max(0, mention.start - _GIVEN_NAME_SPAN),
+                                        mention.start)
             if before and _capitalised(before.group(1)):
                 taken.claim(before.start(1), before.end(1))
     numbers = _numbers(text, language, taken)
