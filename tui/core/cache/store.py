@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui.core.cache.bulk_delete import delete_items
 from tui.core.cache.rematch import (
     TERMS_META,
     Matcher,
@@ -481,10 +482,9 @@ class Store:
         """Delete old items that are neither starred nor alerted; returns how many."""
         cutoff = (now or time.time()) - keep_days * 86_400
         with self.transaction() as conn:
-            cursor = conn.execute(
-                "DELETE FROM items WHERE sort_time < ? AND first_seen < ? AND starred = 0 "
-                "AND id NOT IN (SELECT item_id FROM hits)", (cutoff, cutoff))
-            return cursor.rowcount
+            return delete_items(
+                conn, "SELECT id FROM items WHERE sort_time < ? AND first_seen < ? "
+                "AND starred = 0 AND id NOT IN (SELECT item_id FROM hits)", (cutoff, cutoff))
 
 
 def index_items(conn: sqlite3.Connection, first_id: int, last_id: int) -> None:
