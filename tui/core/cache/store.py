@@ -465,9 +465,12 @@ class Store:
     # --- user marks -------------------------------------------------------------------------
 
     def set_read(self, row_ids: Sequence[int], read: bool = True) -> None:
+        """Mark items read or unread, in one transaction (a bulk mark of 250k items is all
+        or nothing)."""
         with self.transaction() as conn:
-            conn.executemany("UPDATE items SET read = ? WHERE id = ?",
-                             [(int(read), row_id) for row_id in row_ids])
+            for chunk in chunks(row_ids, 500):
+                conn.execute(f"UPDATE items SET read = ? WHERE id IN ({','.join('?' * len(chunk))})",
+                             [int(read), *chunk])
 
     def toggle_star(self, row_id: int) -> bool:
         """Star or unstar an item (starred items are never pruned); returns the new state."""
