@@ -40,6 +40,7 @@ async def until_written(pilot) -> None:
     while pilot.app.screen_stack[0].writing:
         await pilot.pause(0.02)
     await settle(pilot)
+    assert table(pilot.app).overlays == []   # the rows say what the cache says
 
 
 async def test_X_shows_the_view_read_before_the_write_and_keys_go_on(desk):

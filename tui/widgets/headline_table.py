@@ -161,6 +161,7 @@ class HeadlineTable(ScrollView, can_focus=True):
         self.marked = marked          # is this the item marked for comparison (shown ◆)?
         self._pages: LRUCache[int, list[Item]] = LRUCache(32)
         self.overlays: list[ReadOverlay] = []   # read marks on their way to the cache
+        self._replaced: dict[ReadOverlay, ReadOverlay] = {}
         self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
         self.feed_name_width = 18     # the longest feed name (the screen sets it from feeds.toml)
         self._last_highlighted: int | None = None
@@ -330,13 +331,17 @@ class HeadlineTable(ScrollView, can_focus=True):
         self.refresh()
 
     def replace_overlay(self, old: ReadOverlay, new: ReadOverlay) -> None:
-        """Put `new` where `old` was (later overlays still win over it)."""
+        """Put `new` where `old` was (later overlays still win over it); dropping `old`
+        drops `new`."""
         if old in self.overlays:
             self.overlays[self.overlays.index(old)] = new
+            self._replaced[old] = new
             self.refresh()
 
     def drop_overlay(self, overlay: ReadOverlay) -> None:
         """The write is in (or failed): the rows are read from the cache again."""
+        while overlay in self._replaced:
+            overlay = self._replaced.pop(overlay)
         if overlay in self.overlays:
             self.overlays.remove(overlay)
             self._pages.clear()
