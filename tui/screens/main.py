@@ -732,8 +732,11 @@ class MainScreen(Screen[None]):
     def action_help(self) -> None:
         self.post_message(messages.OpenHelp())
 
-    def action_quit(self) -> None:
+    async def action_quit(self) -> None:
         self.remember()
+        if self.writing:     # marks on their way are stored whole before the app goes
+            self.status.state = "saving read marks…"
+            await asyncio.wrap_future(self.marks.submit(lambda: None))
         self.app.exit()
 
     def remember(self) -> None:
