@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import threading
 
-from tests.functional.test_daily_loop import desk, table, unread_by_cli  # noqa: F401
+from tests.functional import test_daily_loop
+from tests.functional.test_daily_loop import table, unread_by_cli
 from tests.functional.test_screens_article_diff import settle
 from tests.support.apps import RecordingApp
 from tui.widgets.feeds_pane import FeedsPane
 
 HARBOR = "Harbor Wire"
+desk = test_daily_loop.desk      # the fixture: a feeds.toml and its cache of 60 items
 
 
 def hold_the_marks_thread(screen) -> threading.Event:

@@ -12,6 +12,7 @@ request (tui.messages) and the App, the one place where those screens are wired,
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -123,6 +124,14 @@ def unread_less(feeds: dict[str, tuple[int, int]], less: dict[str, int]
     """The feeds pane's (items, unread) with `less[feed]` fewer unread (negative: more)."""
     return {feed: (feeds[feed][0], max(0, feeds[feed][1] - n)) for feed, n in less.items()
             if feed in feeds}
+
+
+def _after(event: threading.Event, write: Callable[[], T]) -> Callable[[], T]:
+    """`write`, once `event` is set (or a moment has passed)."""
+    def run() -> T:
+        event.wait(0.5)
+        return write()
+    return run
 
 
 class MainScreen(Screen[None]):
@@ -567,7 +576,9 @@ class MainScreen(Screen[None]):
         outcome (`overlay`); once it is in, the table and the counts read the cache again."""
         self.table.show_overlay(overlay)
         self._writes_pending += 1
-        future = self.marks.submit(write)
+        painted = threading.Event()     # the key's repaint first, then the write
+        future = self.marks.submit(_after(painted, write))
+        self.call_after_refresh(painted.set)
         self.run_worker(self._written(future, overlay, then), group="marks")
         return future
 
