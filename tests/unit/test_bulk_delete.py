@@ -70,3 +70,11 @@ def test_a_prune_that_fails_leaves_everything_as_it_was(twins):
                                                 ).fetchone()[0] + 20 * 86_400) > 0
         conn.execute("SELECT * FROM no_such_table")          # the caller's next write fails
     assert dump(store) == before
+
+
+def test_prune_leaves_the_foreign_keys_on(twins):
+    store, _ = twins
+    store.prune(10, now=store.connection.execute("SELECT max(sort_time) FROM items"
+                                                 ).fetchone()[0] + 20 * 86_400)
+    assert store.connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.connection.execute("PRAGMA foreign_key_check").fetchall() == []
