@@ -120,3 +120,26 @@ async def test_quitting_mid_write_waits_for_it(desk):
         threading.Timer(0.3, release.set).start()   # the write begins after quit is asked
         await pilot.press("q")
     assert unread_by_cli(config) == set()            # stored whole before the app was gone
+
+
+async def test_marks_and_stars_mid_write_queue_behind_it(desk):
+    session, config = desk
+    everything = unread_by_cli(config)
+    app = RecordingApp(session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        t = table(app)
+        first = t.current
+        assert not first.starred
+        release = hold_the_marks_thread(app.screen)
+        await pilot.press("X", "s", "x")         # star it, and unread it again, mid-write
+        assert t.current.starred and not t.current.read          # shown at once
+        assert not session.store.connection.execute(
+            "SELECT starred FROM items WHERE id = ?", (first.row_id,)).fetchone()[0]
+        release.set()
+        await until_written(pilot)
+        assert unread_by_cli(config) == {first.uid}              # after X, in key order
+        assert t.current.starred and not t.current.read
+        assert session.store.connection.execute(
+            "SELECT starred FROM items WHERE id = ?", (first.row_id,)).fetchone()[0]
+        assert first.uid in everything

@@ -569,12 +569,13 @@ class MainScreen(Screen[None]):
 
         self._queue_write(undo, overlay)
 
-    def _queue_write(self, write: Callable[[], T], overlay: ReadOverlay,
+    def _queue_write(self, write: Callable[[], T], overlay: ReadOverlay | None = None,
                      then: Callable[[BaseException | None], None] | None = None
                      ) -> Future[T]:
         """Run a write on the marks thread, one after another, while the table shows its
         outcome (`overlay`); once it is in, the table and the counts read the cache again."""
-        self.table.show_overlay(overlay)
+        if overlay is not None:
+            self.table.show_overlay(overlay)
         self._writes_pending += 1
         painted = threading.Event()     # the key's repaint first, then the write
         future = self.marks.submit(_after(painted, write))
@@ -582,7 +583,7 @@ class MainScreen(Screen[None]):
         self.run_worker(self._written(future, overlay, then), group="marks")
         return future
 
-    async def _written(self, future: Future, overlay: ReadOverlay,
+    async def _written(self, future: Future, overlay: ReadOverlay | None,
                        then: Callable[[BaseException | None], None] | None) -> None:
         """After a queued write (a worker, so that tests can wait for it like any other)."""
         error: BaseException | None = None
@@ -597,7 +598,8 @@ class MainScreen(Screen[None]):
             self._writes_pending -= 1
         if then is not None:
             then(error)
-        self.table.drop_overlay(overlay)
+        if overlay is not None:
+            self.table.drop_overlay(overlay)
         if self._writes_pending == 0:
             self._reload_now()
 
@@ -664,7 +666,12 @@ class MainScreen(Screen[None]):
             self._mark_read(current, not current.read)
 
     def action_star(self) -> None:
-        if (current := self._current()) is not None:
+        if (current := self._current()) is not None and self.writing:
+            # Behind a bulk mark's write: queued, rather than waiting here for the lock.
+            store = self.session.store
+            self._queue_write(lambda: store.toggle_star(current.row_id))
+            self.table.update_current(starred=not current.starred)
+        elif current is not None:
             starred = saved(self, lambda: self.session.store.toggle_star(current.row_id))
             if starred is NOT_SAVED:
                 return
