@@ -143,3 +143,20 @@ async def test_marks_and_stars_mid_write_queue_behind_it(desk):
         assert session.store.connection.execute(
             "SELECT starred FROM items WHERE id = ?", (first.row_id,)).fetchone()[0]
         assert first.uid in everything
+
+
+async def test_next_unread_mid_write_goes_by_what_is_shown(desk):
+    session, _ = desk
+    app = RecordingApp(session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        t = table(app)
+        release = hold_the_marks_thread(app.screen)
+        await pilot.press("X", "j", "j", "j", "x", "g")   # all read, then the fourth unread
+        assert t.cursor_row == 0
+        await pilot.press("full_stop")
+        assert t.cursor_row == 3                           # not row 1, unread in the cache
+        await pilot.press("full_stop")
+        assert t.cursor_row == 3                           # the only one: it stays
+        release.set()
+        await until_written(pilot)

@@ -610,12 +610,32 @@ class MainScreen(Screen[None]):
 
     def action_next_unread(self) -> None:
         current = self.table.current
-        found = next_unread_position(self.session.store, self._headline_filter(),
-                                     current.row_id if current else None)
+        if self.writing:
+            found = self._next_unread_shown()
+        else:
+            found = next_unread_position(self.session.store, self._headline_filter(),
+                                         current.row_id if current else None)
         if found is None:
             self.notify("Everything here is read.", markup=False, timeout=2)
         else:
             self.table.cursor_row = found
+
+    def _next_unread_shown(self) -> int | None:
+        """The next row shown unread, while marks are on their way (the cache does not
+        have them yet, the table's overlay does): looked for among the rows near the cursor
+        and from the top, then among what the cache says, where the table agrees."""
+        table = self.table
+        unread = lambda item: not item.read   # noqa: E731
+        found = table.find_row(table.cursor_row, 1, unread)
+        if found is None:
+            found = table.find_row(-1, 1, unread, limit=table.cursor_row + 1)
+        if found is None:
+            current = table.current
+            found = next_unread_position(self.session.store, self._headline_filter(),
+                                         current.row_id if current else None)
+            if found is not None and (item := table.headline_at(found)) and item.read:
+                found = None
+        return found
 
     def action_copy_link(self) -> None:
         if (current := self._current()) is None:
