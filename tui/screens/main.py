@@ -625,7 +625,9 @@ class MainScreen(Screen[None]):
         have them yet, the table's overlay does): looked for among the rows near the cursor
         and from the top, then among what the cache says, where the table agrees."""
         table = self.table
-        unread = lambda item: not item.read   # noqa: E731
+        def unread(item: Item) -> bool:
+            return not item.read
+
         found = table.find_row(table.cursor_row, 1, unread)
         if found is None:
             found = table.find_row(-1, 1, unread, limit=table.cursor_row + 1)
