@@ -8,9 +8,17 @@ from __future__ import annotations
 import threading
 
 from tests.functional import test_daily_loop
-from tests.functional.test_daily_loop import table, unread_by_cli
+from tests.functional.test_daily_loop import (
+    older,
+    serve,
+    site_session,
+    table,
+    unread_by_cli,
+    wait_until,
+)
 from tests.functional.test_screens_article_diff import settle
 from tests.support.apps import RecordingApp
+from tests.support.feedgen import item
 from tui.widgets.feeds_pane import FeedsPane
 
 HARBOR = "Harbor Wire"
@@ -160,3 +168,29 @@ async def test_next_unread_mid_write_goes_by_what_is_shown(desk):
         assert t.cursor_row == 3                           # the only one: it stays
         release.set()
         await until_written(pilot)
+
+
+async def test_a_refresh_mid_write_brings_new_items_unread(tmp_path, http_server):
+    serve(http_server, older(30))
+    session = site_session(tmp_path, http_server)
+    await session.refresh(force=True)
+    app = RecordingApp(session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        t = table(app)
+        release = hold_the_marks_thread(app.screen)
+        await pilot.press("X")
+        serve(http_server, [item(100 + n, title=f"Fresh report {n}", hours_ago=0.1 * (n + 1))
+                            for n in range(3)] + older(30))
+        await pilot.press("r")       # (not `settle`: it would wait for the held write too)
+        await wait_until(pilot, lambda: t.total == 33, 10, "the refresh")
+        await wait_until(pilot, lambda: not app.screen_stack[0].refreshing, 10, "its end")
+        await pilot.pause()
+        fresh = {t.headline_at(i).uid for i in range(3)}
+        assert unread_shown(app) == fresh            # X's rows read, the new ones not
+        release.set()
+        await until_written(pilot)
+        assert unread_shown(app) == fresh
+        assert {uid for uid, in session.store.connection.execute(
+            "SELECT uid FROM items WHERE read = 0")} == fresh   # X took only what was there
+    session.close()

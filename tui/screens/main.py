@@ -40,6 +40,7 @@ from tui.core.cache.query import (
     feed_counts,
     find_item,
     mark_read_matching,
+    newest_item_id,
     next_unread_position,
     text_excerpt,
 )
@@ -491,7 +492,8 @@ class MainScreen(Screen[None]):
             self.notify("Not saved: the cache is read-only.", severity="warning",
                         markup=False, timeout=4)
             return
-        bulk = _BulkMark(ReadOverlay(True, view=flt), dict(self._counts.feeds))
+        newest = newest_item_id(self.session.store)   # not items a refresh brings meanwhile
+        bulk = _BulkMark(ReadOverlay(True, view=flt, up_to=newest), dict(self._counts.feeds))
         self._undo.append(bulk)
         if (covered := self._feeds_covered()) is not None:
             self._counts.feeds.update({feed: (items, 0) for feed, (items, _) in
@@ -503,7 +505,8 @@ class MainScreen(Screen[None]):
             loop.call_soon_threadsafe(self._marks_found, bulk, marks)
 
         bulk.done = self._queue_write(
-            lambda: mark_read_matching(self.session.store, flt, found), bulk.overlay,
+            lambda: mark_read_matching(self.session.store, flt, found, up_to=newest),
+            bulk.overlay,
             partial(self._bulk_written, bulk))
 
     def _feeds_covered(self) -> set[str] | None:

@@ -17,16 +17,18 @@ from tui.core.cache.query import Item, ItemFilter
 
 @dataclass(frozen=True, eq=False)
 class ReadOverlay:
-    """Show items read (or unread): every row of `view`, or the items `ids`."""
+    """Show items read (or unread): every row of `view` (up to item id `up_to`: not items
+    stored since), or the items `ids`."""
 
     read: bool
     view: ItemFilter | None = None
     ids: frozenset[int] = frozenset()
+    up_to: int | None = None
 
     def covers(self, item: Item, shown: ItemFilter) -> bool:
         if item.row_id in self.ids:
             return True
-        if self.view is None:
+        if self.view is None or (self.up_to is not None and item.row_id > self.up_to):
             return False
         if replace(self.view, feeds=(), unread_only=False) == ItemFilter():
             # Whole feeds (all of them, one, a tag's): known in any view, by the item's feed.

@@ -332,14 +332,23 @@ class ReadMarks:
     per_feed: dict[str, int]
 
 
+def newest_item_id(store: Store) -> int:
+    """The id of the item stored last (ids only grow): a bound for "the items there are now"."""
+    return store.connection.execute("SELECT coalesce(max(id), 0) FROM items").fetchone()[0]
+
+
 def mark_read_matching(store: Store, flt: ItemFilter,
-                       found: Callable[[ReadMarks], None] | None = None) -> ReadMarks:
-    """Mark every unread item the filter lists as read; returns them (for an undo).
+                       found: Callable[[ReadMarks], None] | None = None, *,
+                       up_to: int | None = None) -> ReadMarks:
+    """Mark every unread item the filter lists as read (only those with ids up to `up_to`,
+    when given: the items there were when the user asked); returns them (for an undo).
 
     At a million items the write takes seconds, so the dashboard runs this on a worker:
     `found` hears which items change as soon as they are read (a fraction of a second),
     before the write; the selection and the write are one transaction, all or nothing."""
     where, params = _where(replace(flt, unread_only=True))
+    if up_to is not None:
+        where, params = f"{where}{' AND ' if where else ' WHERE '}i.id <= ?", [*params, up_to]
     with store.transaction() as conn:
         ids: list[int] = []
         per_feed: Counter[str] = Counter()
