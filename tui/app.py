@@ -263,8 +263,8 @@ class WirewatchApp(App[None]):
     def _deliver(self) -> None:
         """Claim the cache's unannounced hits on a thread (the claim may wait for another
         process's write) and announce them here."""
-        if self._delivering or not hasattr(self, "_delivery"):
-            return
+        if self._delivering or not hasattr(self, "_delivery") or not self.screen_stack:
+            return                  # (no screen: the app is closing)
         if isinstance(self.screen, ModalScreen):
             return                  # never over a form or a question: next tick, once it closes
         self._delivering = True

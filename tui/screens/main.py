@@ -12,13 +12,14 @@ request (tui.messages) and the App, the one place where those screens are wired,
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -34,13 +35,16 @@ from tui.core.cache.hits import hit_count
 from tui.core.cache.query import (
     Item,
     ItemFilter,
+    ReadMarks,
     count_items,
     feed_counts,
     find_item,
     mark_read_matching,
+    newest_item_id,
     next_unread_position,
     text_excerpt,
 )
+from tui.core.cache.store import is_read_only_error
 from tui.core.trends import read_trends
 from tui.screens.base import NOT_SAVED, Context, saved
 from tui.state import DashboardState, save_state
@@ -48,6 +52,7 @@ from tui.widgets.feeds_pane import ALL_FEEDS, FeedChoice, FeedsPane
 from tui.widgets.headline_table import HeadlineTable
 from tui.widgets.highlight import category_styles
 from tui.widgets.preview import Preview
+from tui.widgets.read_overlay import ReadOverlay
 from tui.widgets.refresh_cycle import RefreshCycle
 from tui.widgets.status_line import StatusLine
 from tui.widgets.story_table import StoryTable
@@ -55,6 +60,8 @@ from tui.widgets.watch_pane import SPARK_DAYS, WatchChoice, WatchPane
 
 if TYPE_CHECKING:
     from tui.core.session import Session
+
+T = TypeVar("T")
 
 SEARCH_DELAY = 0.15       # seconds of quiet typing before the search runs
 RELOAD_DELAY = 0.3        # refresh progress is folded into one reload per this many seconds
@@ -102,6 +109,32 @@ class _Counts:
     new: int = 0          # first seen since the user last looked at the top of the list
 
 
+@dataclass(eq=False)
+class _BulkMark:
+    """One X: what it shows meanwhile, the counts before it, what it changed (once known)."""
+
+    overlay: ReadOverlay
+    feeds_before: dict
+    marks: ReadMarks | None = None
+    done: Future[ReadMarks] | None = None
+    undone: bool = False
+
+
+def unread_less(feeds: dict[str, tuple[int, int]], less: dict[str, int]
+                ) -> dict[str, tuple[int, int]]:
+    """The feeds pane's (items, unread) with `less[feed]` fewer unread (negative: more)."""
+    return {feed: (feeds[feed][0], max(0, feeds[feed][1] - n)) for feed, n in less.items()
+            if feed in feeds}
+
+
+def _after(event: threading.Event, write: Callable[[], T]) -> Callable[[], T]:
+    """`write`, once `event` is set (or a moment has passed)."""
+    def run() -> T:
+        event.wait(0.5)
+        return write()
+    return run
+
+
 class MainScreen(Screen[None]):
     """The dashboard screen."""
 
@@ -136,7 +169,10 @@ class MainScreen(Screen[None]):
         self.filters = Filters()
         self.view = "headlines"          # or "stories" (`v`)
         self.last_looked = time.time()   # "new" means first seen after this
-        self._undo: list[list[int]] = []  # items X marked read, for ctrl+z
+        self._undo: list[_BulkMark] = []  # what X marked read, for ctrl+z
+        # Bulk marks are written on their own thread, one after another (seconds at 1M).
+        self.marks = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-marks")
+        self._writes_pending = 0
         self._styles: dict = {}
         self._counts = _Counts()
         self._search_timer: Timer | None = None
@@ -226,12 +262,17 @@ class MainScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.reader.shutdown(wait=False, cancel_futures=True)
+        self.marks.shutdown(wait=True)     # a mark on its way is stored, not lost
 
     # --- the side panes and the status line -------------------------------------------------
 
     def load_counts(self) -> None:
         """Count again what the panes and the status line show (on the reader thread when
-        the cache is big: the per-term counts take a third of a second at 100,000 items)."""
+        the cache is big: the per-term counts take a third of a second at 100,000 items).
+        While marks are being written the panes show their outcome: the counts are read
+        once they are in."""
+        if self._writes_pending:
+            return
         if self.table.counting_is_cheap():
             self._show_counts(self._read_counts())
         else:
@@ -441,35 +482,165 @@ class MainScreen(Screen[None]):
         preview.toggle()
 
     def action_mark_all_read(self) -> None:
-        """X: every item in the view read (ctrl+z brings them back)."""
+        """X: every item in the view read (ctrl+z brings them back).
+
+        The table shows the view read at once; the write (seconds at a million items) runs
+        on the marks thread, and the items it changes are known a moment later, before it is
+        done: the overlay then names them, the feeds pane counts them off, the undo has them."""
         flt = self._headline_filter()
-        changed = saved(self, lambda: mark_read_matching(self.session.store, flt))
-        if changed is NOT_SAVED or not changed:
-            if not changed:
-                self.notify("Nothing unread here.", markup=False, timeout=2)
+        if self.session.store.read_only:
+            self.notify("Not saved: the cache is read-only.", severity="warning",
+                        markup=False, timeout=4)
             return
-        self._undo.append(changed)
-        self.notify(f"{len(changed):,} marked read · ctrl+z brings them back", markup=False,
-                    timeout=4)
-        self._reload_now()
+        newest = newest_item_id(self.session.store)   # not items a refresh brings meanwhile
+        bulk = _BulkMark(ReadOverlay(True, view=flt, up_to=newest), dict(self._counts.feeds))
+        self._undo.append(bulk)
+        if (covered := self._feeds_covered()) is not None:
+            self._counts.feeds.update({feed: (items, 0) for feed, (items, _) in
+                                       self._counts.feeds.items() if feed in covered})
+        self._show_panes()
+        loop = asyncio.get_running_loop()
+
+        def found(marks: ReadMarks) -> None:   # on the marks thread
+            loop.call_soon_threadsafe(self._marks_found, bulk, marks)
+
+        bulk.done = self._queue_write(
+            lambda: mark_read_matching(self.session.store, flt, found, up_to=newest),
+            bulk.overlay,
+            partial(self._bulk_written, bulk))
+
+    def _feeds_covered(self) -> set[str] | None:
+        """The feeds whose every item the view lists (None: the view is narrower than whole
+        feeds), so that X can clear their unread counts before any row is read."""
+        flt = self._headline_filter()
+        if replace(flt, feeds=(), unread_only=False) != ItemFilter():
+            return None
+        return set(flt.feeds) if flt.feeds else set(self._counts.feeds)
+
+    def _marks_found(self, bulk: _BulkMark, marks: ReadMarks) -> None:
+        """X's items are known (its write is under way): name them, count them off."""
+        bulk.marks = marks
+        if not self.is_mounted:
+            return
+        if bulk.undone:       # ctrl+z came first: show them unread until the undo is in
+            undo = ReadOverlay(False, ids=frozenset(marks.ids))
+            self.table.replace_overlay(bulk.overlay, undo)
+            bulk.overlay = undo
+            return
+        exact = ReadOverlay(True, ids=frozenset(marks.ids))
+        self.table.replace_overlay(bulk.overlay, exact)
+        bulk.overlay = exact
+        self._counts.feeds.update(unread_less(self._counts.feeds, marks.per_feed))
+        self._show_panes()
+        if marks.ids:
+            self.notify(f"{len(marks.ids):,} marked read · ctrl+z brings them back",
+                        markup=False, timeout=4)
+        else:
+            self.notify("Nothing unread here.", markup=False, timeout=2)
+
+    def _bulk_written(self, bulk: _BulkMark, error: BaseException | None) -> None:
+        """X failed, or found nothing to mark: there is nothing for ctrl+z to bring back."""
+        failed_or_empty = error is not None or (bulk.marks is not None and not bulk.marks.ids)
+        if failed_or_empty and bulk in self._undo:
+            self._undo.remove(bulk)
 
     def action_undo(self) -> None:
         if not self._undo:
             self.notify("Nothing to undo.", markup=False, timeout=2)
             return
-        ids = self._undo.pop()
-        if saved(self, lambda: self.session.store.set_read(ids, False)) is not NOT_SAVED:
-            self.notify(f"{len(ids):,} unread again", markup=False, timeout=3)
+        bulk = self._undo.pop()
+        bulk.undone = True
+        store = self.session.store
+        self.table.drop_overlay(bulk.overlay)
+        if bulk.marks is None:
+            # X's write has not begun: the cache still holds the marks from before it; the
+            # undo's overlay names X's items once they are known (_marks_found).
+            overlay = bulk.overlay = ReadOverlay(False, ids=frozenset())
+            self._counts.feeds.update(bulk.feeds_before)
+            self.notify("Marks undone.", markup=False, timeout=3)
+        else:
+            overlay = ReadOverlay(False, ids=frozenset(bulk.marks.ids))
+            self._counts.feeds.update(unread_less(
+                self._counts.feeds, {f: -n for f, n in bulk.marks.per_feed.items()}))
+            self.notify(f"{len(bulk.marks.ids):,} unread again", markup=False, timeout=3)
+        self._show_panes()
+
+        def undo() -> None:           # on the marks thread, after X's write
+            marks = bulk.done.result() if bulk.done is not None else bulk.marks
+            if marks is not None:
+                store.set_read(marks.ids, False)
+
+        self._queue_write(undo, overlay)
+
+    def _queue_write(self, write: Callable[[], T], overlay: ReadOverlay | None = None,
+                     then: Callable[[BaseException | None], None] | None = None
+                     ) -> Future[T]:
+        """Run a write on the marks thread, one after another, while the table shows its
+        outcome (`overlay`); once it is in, the table and the counts read the cache again."""
+        if overlay is not None:
+            self.table.show_overlay(overlay)
+        self._writes_pending += 1
+        painted = threading.Event()     # the key's repaint first, then the write
+        future = self.marks.submit(_after(painted, write))
+        self.call_after_refresh(painted.set)
+        self.run_worker(self._written(future, overlay, then), group="marks")
+        return future
+
+    async def _written(self, future: Future, overlay: ReadOverlay | None,
+                       then: Callable[[BaseException | None], None] | None) -> None:
+        """After a queued write (a worker, so that tests can wait for it like any other)."""
+        error: BaseException | None = None
+        try:
+            # Shielded: a worker cancelled as the screen closes must not cancel the write.
+            await asyncio.shield(asyncio.wrap_future(future))
+        except Exception as failure:   # noqa: BLE001 - told to the user, not raised
+            error = failure
+            reason = "the cache is read-only" if is_read_only_error(error) else str(error)
+            self.notify(f"Not saved: {reason}.", severity="warning", markup=False, timeout=4)
+        finally:
+            self._writes_pending -= 1
+        if then is not None:
+            then(error)
+        if overlay is not None:
+            self.table.drop_overlay(overlay)
+        if self._writes_pending == 0:
             self._reload_now()
+
+    @property
+    def writing(self) -> bool:
+        """Whether marks are still on their way to the cache."""
+        return self._writes_pending > 0
 
     def action_next_unread(self) -> None:
         current = self.table.current
-        found = next_unread_position(self.session.store, self._headline_filter(),
-                                     current.row_id if current else None)
+        if self.writing:
+            found = self._next_unread_shown()
+        else:
+            found = next_unread_position(self.session.store, self._headline_filter(),
+                                         current.row_id if current else None)
         if found is None:
             self.notify("Everything here is read.", markup=False, timeout=2)
         else:
             self.table.cursor_row = found
+
+    def _next_unread_shown(self) -> int | None:
+        """The next row shown unread, while marks are on their way (the cache does not
+        have them yet, the table's overlay does): looked for among the rows near the cursor
+        and from the top, then among what the cache says, where the table agrees."""
+        table = self.table
+        def unread(item: Item) -> bool:
+            return not item.read
+
+        found = table.find_row(table.cursor_row, 1, unread)
+        if found is None:
+            found = table.find_row(-1, 1, unread, limit=table.cursor_row + 1)
+        if found is None:
+            current = table.current
+            found = next_unread_position(self.session.store, self._headline_filter(),
+                                         current.row_id if current else None)
+            if found is not None and (item := table.headline_at(found)) and item.read:
+                found = None
+        return found
 
     def action_copy_link(self) -> None:
         if (current := self._current()) is None:
@@ -503,9 +674,14 @@ class MainScreen(Screen[None]):
     def _mark_read(self, headline: Item, read: bool) -> None:
         if headline.read == read:
             return
-        if saved(self, lambda: self.session.store.set_read([headline.row_id], read)) is NOT_SAVED:
+        store = self.session.store
+        if self._writes_pending:   # behind a bulk mark's write: queued, not waiting for it
+            self._queue_write(lambda: store.set_read([headline.row_id], read),
+                              ReadOverlay(read, ids=frozenset({headline.row_id})))
+        elif saved(self, lambda: store.set_read([headline.row_id], read)) is NOT_SAVED:
             return
-        self.table.update_current(read=read)
+        else:
+            self.table.update_current(read=read)
         items, unread = self._counts.feeds.get(headline.feed, (0, 0))
         self._counts.feeds[headline.feed] = (items, max(0, unread + (-1 if read else 1)))
         self._show_panes()
@@ -515,7 +691,12 @@ class MainScreen(Screen[None]):
             self._mark_read(current, not current.read)
 
     def action_star(self) -> None:
-        if (current := self._current()) is not None:
+        if (current := self._current()) is not None and self.writing:
+            # Behind a bulk mark's write: queued, rather than waiting here for the lock.
+            store = self.session.store
+            self._queue_write(lambda: store.toggle_star(current.row_id))
+            self.table.update_current(starred=not current.starred)
+        elif current is not None:
             starred = saved(self, lambda: self.session.store.toggle_star(current.row_id))
             if starred is NOT_SAVED:
                 return
@@ -594,8 +775,11 @@ class MainScreen(Screen[None]):
     def action_help(self) -> None:
         self.post_message(messages.OpenHelp())
 
-    def action_quit(self) -> None:
+    async def action_quit(self) -> None:
         self.remember()
+        if self.writing:     # marks on their way are stored whole before the app goes
+            self.status.state = "saving read marks…"
+            await asyncio.wrap_future(self.marks.submit(lambda: None))
         self.app.exit()
 
     def remember(self) -> None:

@@ -45,6 +45,7 @@ from tui.core.cache.query import (
 from tui.core.cache.store import Store
 from tui.widgets.highlight import highlighted, plain
 from tui.widgets.palette import component_style
+from tui.widgets.read_overlay import ReadOverlay, overlaid
 
 PAGE_SIZE = 100
 HEADER_LINES = 1
@@ -159,6 +160,8 @@ class HeadlineTable(ScrollView, can_focus=True):
         self._generation = 0          # bumped per filter or reload: late counts are dropped
         self.marked = marked          # is this the item marked for comparison (shown ◆)?
         self._pages: LRUCache[int, list[Item]] = LRUCache(32)
+        self.overlays: list[ReadOverlay] = []   # read marks on their way to the cache
+        self._replaced: dict[ReadOverlay, ReadOverlay] = {}
         self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
         self.feed_name_width = 18     # the longest feed name (the screen sets it from feeds.toml)
         self._last_highlighted: int | None = None
@@ -318,7 +321,31 @@ class HeadlineTable(ScrollView, can_focus=True):
             rows = list_items(self.store, self.filter, limit=PAGE_SIZE,
                               offset=page * PAGE_SIZE, total=None if self.counting else self.total)
             self._pages[page] = rows
-        return rows[slot] if slot < len(rows) else None
+        if slot >= len(rows):
+            return None
+        return overlaid(rows[slot], self.overlays, self.filter) if self.overlays else rows[slot]
+
+    def show_overlay(self, overlay: ReadOverlay) -> None:
+        """Show read marks that a write on a worker will store (see tui.widgets.read_overlay)."""
+        self.overlays.append(overlay)
+        self.refresh()
+
+    def replace_overlay(self, old: ReadOverlay, new: ReadOverlay) -> None:
+        """Put `new` where `old` was (later overlays still win over it); dropping `old`
+        drops `new`."""
+        if old in self.overlays:
+            self.overlays[self.overlays.index(old)] = new
+            self._replaced[old] = new
+            self.refresh()
+
+    def drop_overlay(self, overlay: ReadOverlay) -> None:
+        """The write is in (or failed): the rows are read from the cache again."""
+        while overlay in self._replaced:
+            overlay = self._replaced.pop(overlay)
+        if overlay in self.overlays:
+            self.overlays.remove(overlay)
+            self._pages.clear()
+            self.refresh()
 
     @property
     def current(self) -> Item | None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -321,15 +323,43 @@ def item_position(store: Store, flt: ItemFilter, row_id: int) -> int | None:
         "(i.sort_time, i.id) > (?, ?)", params + [sort_time, row_id]).fetchone()[0]
 
 
-def mark_read_matching(store: Store, flt: ItemFilter) -> list[int]:
-    """Mark every unread item the filter lists as read; returns them (for an undo)."""
+@dataclass(frozen=True)
+class ReadMarks:
+    """The items a bulk mark changed, and how many of them each feed has (the feeds pane's
+    unread counts follow from it without counting the cache again)."""
+
+    ids: list[int]
+    per_feed: dict[str, int]
+
+
+def newest_item_id(store: Store) -> int:
+    """The id of the item stored last (ids only grow): a bound for "the items there are now"."""
+    return store.connection.execute("SELECT coalesce(max(id), 0) FROM items").fetchone()[0]
+
+
+def mark_read_matching(store: Store, flt: ItemFilter,
+                       found: Callable[[ReadMarks], None] | None = None, *,
+                       up_to: int | None = None) -> ReadMarks:
+    """Mark every unread item the filter lists as read (only those with ids up to `up_to`,
+    when given: the items there were when the user asked); returns them (for an undo).
+
+    At a million items the write takes seconds, so the dashboard runs this on a worker:
+    `found` hears which items change as soon as they are read (a fraction of a second),
+    before the write; the selection and the write are one transaction, all or nothing."""
     where, params = _where(replace(flt, unread_only=True))
+    if up_to is not None:
+        where, params = f"{where}{' AND ' if where else ' WHERE '}i.id <= ?", [*params, up_to]
     with store.transaction() as conn:
-        ids = [row[0] for row in conn.execute(f"SELECT i.id FROM items i{where}", params)]
-        for chunk in chunks(ids, 500):
-            conn.execute(f"UPDATE items SET read = 1 WHERE id IN ({','.join('?' * len(chunk))})",
-                         chunk)
-    return ids
+        ids: list[int] = []
+        per_feed: Counter[str] = Counter()
+        for row_id, feed in conn.execute(f"SELECT i.id, i.feed FROM items i{where}", params):
+            ids.append(row_id)
+            per_feed[feed] += 1
+        marks = ReadMarks(ids, dict(per_feed))
+        if found is not None:
+            found(marks)
+        store.set_read(ids, True)
+    return marks
 
 
 def next_unread_position(store: Store, flt: ItemFilter, row_id: int | None) -> int | None:
