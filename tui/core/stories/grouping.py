@@ -14,8 +14,9 @@ before stories existed, or grouped by other rules (GROUPING_VERSION), is grouped
 
 from __future__ import annotations
 
+import math
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tui.core.cache import stories as cache
@@ -23,7 +24,7 @@ from tui.core.cache.store import Store
 from tui.core.stories.evidence import item_keys, parse_keys
 from tui.core.stories.links import WINDOW_SECONDS, Rarity, candidates, link
 
-GROUPING_VERSION = "1"         # bump when the linking rules change: every item is regrouped
+GROUPING_VERSION = "2"         # bump when the linking rules change: every item is regrouped
 KEYS_VERSION = "3"             # bump when the evidence changes: every item is read afresh
 VERSION_KEY = "stories_version"
 KEYS_VERSION_KEY = "stories_keys_version"
@@ -35,6 +36,9 @@ CHUNK_SECONDS = 6 * 86_400      # noted items placed per window read
 MERGE_SCORE = 12.0              # a link this strong into a second story merges the two
 SPLIT_CHECK_MAX = 400           # larger stories are not re-linked pair by pair
 SPLIT_SPAN_SECONDS = 14 * 86_400
+SUPPORT_SHARE = 0.25            # a report joins a story of 3+ if it links to this share of it
+STRONG_SCORE = 8.0              # ... or to one of its reports this strongly
+SUPPORT_CHECK_MAX = 24          # reports of a story a joining report is linked against
 
 
 @dataclass
@@ -143,11 +147,11 @@ def _place(store: Store, noted: list[tuple[float, int]], merges: dict[str, str],
             continue
         me = members[i]
         strength: dict[str, float] = {}
-        for j in candidates(keysets[i], postings, rarity, i, placed_here):
-            found = link(keysets[i], keysets[j], members[j].sort_time - me.sort_time, rarity)
-            if found.holds:
-                story = members[j].story or ""
-                strength[story] = max(strength.get(story, 0.0), found.score)
+        for story in {members[j].story or "" for j in
+                      candidates(keysets[i], postings, rarity, i, placed_here)}:
+            support = _support(i, by_story.get(story, ()), members, keysets, rarity)
+            if support is not None:
+                strength[story] = support
         if strength:
             ranked = sorted(strength, key=lambda s: (-strength[s], s))
             chosen = ranked[0]
@@ -172,6 +176,46 @@ def _place(store: Store, noted: list[tuple[float, int]], merges: dict[str, str],
                           [(_final(story, merges), row_id) for story, row_id in placed],
                           [row_id for _, row_id in noted])
     report.placed += len(placed)
+
+
+def _support(i: int, story: Sequence[int], members: list[cache.Member],
+             keysets: list[frozenset[str]], rarity: Rarity) -> float | None:
+    """How strongly item `i` belongs to a story (its items' indexes in the window), or None.
+
+    A report joins a story through what the story as a whole says, not through any one of its
+    reports (else a report joins through a third that happens to share a name and a number
+    with it, and unrelated reports chain into one story): it links to the story's common
+    evidence (the keys two or more of its reports share), or to several of its reports
+    (SUPPORT_SHARE of them, at least two), or to one of them very strongly (STRONG_SCORE). A
+    story of one is its one report. The strength is the strongest of those links."""
+    me = members[i]
+    if len(story) > SUPPORT_CHECK_MAX:      # the reports closest in time speak for the story
+        story = sorted(story, key=lambda j: abs(members[j].sort_time - me.sort_time))
+        story = story[:SUPPORT_CHECK_MAX]
+    mine = keysets[i]
+    best = 0.0
+    held = 0
+    closest = math.inf
+    seen: dict[str, int] = {}
+    for j in story:
+        apart = members[j].sort_time - me.sort_time
+        closest = min(closest, abs(apart))
+        found = link(mine, keysets[j], apart, rarity)
+        if found.holds:
+            held += 1
+            best = max(best, found.score)
+        for key in mine & keysets[j]:
+            seen[key] = seen.get(key, 0) + 1
+    if len(story) > 1:
+        common = link(mine, frozenset(k for k, n in seen.items() if n >= 2), closest, rarity)
+        if common.holds:
+            return max(best, common.score)
+    if not held:
+        return None
+    needed = 1 if len(story) <= 2 else max(2, math.ceil(SUPPORT_SHARE * len(story)))
+    if held >= needed or best >= STRONG_SCORE:
+        return best
+    return None
 
 
 def _final(label: str, merges: dict[str, str]) -> str:
