@@ -20,15 +20,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tui.core.cache import stories as cache
+from tui.core.cache.rematch import process_count, run_in_processes
 from tui.core.cache.store import Store
 from tui.core.stories.evidence import item_keys, parse_keys
+from tui.core.stories.facts import find_facts
 from tui.core.stories.links import WINDOW_SECONDS, Rarity, candidates, link
 
 GROUPING_VERSION = "2"         # bump when the linking rules change: every item is regrouped
 KEYS_VERSION = "3"             # bump when the evidence changes: every item is read afresh
 VERSION_KEY = "stories_version"
 KEYS_VERSION_KEY = "stories_keys_version"
-KEY_BATCH = 2_000               # items keyed per transaction
+KEY_BATCH = 2_000               # items read per query
+KEY_BLOCK = 20_000              # items keyed (in processes, when many) and stored per transaction
+KEY_PARALLEL_MIN = 4_000        # fewer are keyed in this process (forking would cost more)
+KEY_COST_PER_MATCH = 50         # keying an item costs about as much as matching 50 (rematch)
 READ_LIMIT = 2_000              # items a read groups before it answers (about a second)
 REFRESH_LIMIT = 20_000          # items the engine groups after a refresh (an upgraded cache
                                 # of 100,000 items is grouped over a few refreshes)
@@ -100,18 +105,35 @@ def _settle(store: Store, limit: int | None, report: SettleReport) -> SettleRepo
 def _key_noted(store: Store, affected: set[str], report: SettleReport,
                limit: int | None) -> list[tuple[float, int]]:
     """Key the noted items, up to `limit` (their old stories go to `affected`); (time, row
-    id) of each."""
+    id) of each. A block of many items is keyed in forked workers when cores are idle (the
+    workers only read text; this process does every SQL read and write)."""
     noted: list[tuple[float, int]] = []
     after = 0
-    while (room := KEY_BATCH if limit is None else min(KEY_BATCH, limit - len(noted))) > 0 \
-            and (texts := cache.dirty_texts(store, after, room)):
-        keyed = [(t.row_id, item_keys(t.title, t.summary, t.language))
-                 for t in texts if t.rekey]
+    while (room := KEY_BLOCK if limit is None else min(KEY_BLOCK, limit - len(noted))) > 0:
+        texts: list[cache.ItemText] = []
+        while len(texts) < room and (
+                more := cache.dirty_texts(store, after, min(KEY_BATCH, room - len(texts)))):
+            texts += more
+            after = more[-1].row_id
+        if not texts:
+            break
+        rows = [(t.row_id, t.title, t.summary, t.language) for t in texts if t.rekey]
+        if len(rows) >= KEY_PARALLEL_MIN:
+            find_facts("", None)            # the gazetteer matcher built once, then inherited
+            keyed = run_in_processes(_key_rows, rows,
+                                     process_count(len(rows) * KEY_COST_PER_MATCH))
+        else:
+            keyed = _key_rows(rows)
         affected |= cache.store_keys(store, [t.row_id for t in texts], keyed)
         noted += [(t.sort_time, t.row_id) for t in texts]
-        after = texts[-1].row_id
         report.keyed += len(keyed)
     return noted
+
+
+def _key_rows(rows: Sequence[tuple[int, str, str, str]]) -> list[tuple[int, str]]:
+    """(row id, evidence lines) of (row id, title, summary, language) rows."""
+    return [(row_id, item_keys(title, summary, language))
+            for row_id, title, summary, language in rows]
 
 
 def _place(store: Store, noted: list[tuple[float, int]], merges: dict[str, str],
@@ -147,8 +169,19 @@ def _place(store: Store, noted: list[tuple[float, int]], merges: dict[str, str],
             continue
         me = members[i]
         strength: dict[str, float] = {}
-        for story in {members[j].story or "" for j in
-                      candidates(keysets[i], postings, rarity, i, placed_here)}:
+        linked: dict[str, list[float]] = {}     # story -> scores of the links that hold
+        for j in candidates(keysets[i], postings, rarity, i, placed_here):
+            found = link(keysets[i], keysets[j], members[j].sort_time - me.sort_time, rarity)
+            linked.setdefault(members[j].story or "", []).append(
+                found.score if found.holds else -1.0)
+        for story, scores in linked.items():
+            size = len(by_story.get(story, ()))
+            if size == 1 or (size == 2 and max(scores) > 0):    # nothing more to ask
+                if max(scores) > 0:
+                    strength[story] = max(scores)
+                continue
+            if max(scores) < 0 and len(scores) < 2:     # no link, and no common evidence met
+                continue
             support = _support(i, by_story.get(story, ()), members, keysets, rarity)
             if support is not None:
                 strength[story] = support
