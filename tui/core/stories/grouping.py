@@ -2,7 +2,8 @@
 are (re)placed, against the stories of their time window.
 
 Each noted item is keyed (evidence.py), then placed in time order: it joins the story it links
-to most strongly (links.py: two independent signals, weighed by rarity in the window), merges
+to most strongly (links.py: two independent signals, weighed by rarity in the window; a story
+of three or more must support it as a whole, see _support), merges
 two stories when it links strongly into both, or starts a story of its own. A story that lost
 or changed an item is checked for a split: its items are linked among themselves again and
 each part that no longer holds to the rest becomes a story of its own.
