@@ -60,13 +60,13 @@ class Rarity:
         self.counts = counts
         self.size = max(size, MIN_WINDOW_ITEMS)
         self.limit = min(MAX_LOOKUP_ITEMS, max(20, COMMON_SHARE * self.size))  # more: common
-        self._weights: dict[str, float] = {}
+        self.weights: dict[str, float] = {}
 
     def weight(self, key: str) -> float:
-        found = self._weights.get(key)
+        found = self.weights.get(key)
         if found is None:
             idf = math.log(1 + self.size / max(self.counts.get(key, 1), 1))
-            found = self._weights[key] = KIND_WEIGHT.get(key[:1], 0.5) * idf
+            found = self.weights[key] = KIND_WEIGHT.get(key[:1], 0.5) * idf
         return found
 
     def uncommon_name(self, key: str) -> bool:
@@ -87,17 +87,20 @@ def link(keys: frozenset[str], their_keys: frozenset[str], seconds_apart: float,
     shared = keys & their_keys
     if not shared or abs(seconds_apart) > WINDOW_SECONDS:
         return Link(0.0, 0, frozenset())
-    weight = rarity.weight
+    known, counts, limit = rarity.weights, rarity.counts, rarity.limit    # hot: inlined
     score = 0.0
     strong = words = values = broad = 0
     word_weight = 0.0
     for key in shared:
-        score += weight(key)
+        weight = known.get(key)
+        if weight is None:
+            weight = rarity.weight(key)
+        score += weight
         kind = key[0]
         if kind == "w":
-            if not rarity.common(key):          # words much of the window has tell nothing
+            if counts.get(key, 0) <= limit:     # words much of the window has tell nothing
                 words += 1
-                word_weight += weight(key)
+                word_weight += weight
         elif kind == "x":
             values += 1
         elif kind == "c":
