@@ -236,3 +236,23 @@ def test_a_reader_does_not_wait_for_a_settle_under_way(cache):
         assert settle(cache.store).keyed == 0
         assert story_id_of(cache.store, row) is None
     assert story_of(cache, row) == cache.uid(row)
+
+
+def test_many_items_keyed_in_worker_processes_get_the_same_evidence(cache, monkeypatch):
+    reports = [("Harbor Wire", GENEVA_EN, "en"), ("Stepova Khronika", GENEVA_UK, "uk"),
+               ("Kestrel Daily", LOAN_EN, "en"), ("Lenta", LOAN_RU, "ru"),
+               ("Tageskompass", GENEVA_DE, "de"), ("Harbor Wire", ELSEWHERE, "en")]
+    rows = [cache(feed, story, hours=n, language=language)
+            for n, (feed, story, language) in enumerate(reports)]
+    monkeypatch.setattr(grouping, "KEY_PARALLEL_MIN", 1)
+    monkeypatch.setattr(grouping, "process_count", lambda items: 2)
+    report = settle(cache.store)
+    assert report.keyed == len(rows)
+    stored = dict(cache.store.connection.execute("SELECT item_id, keys FROM story_items"))
+    texts = cache.store.connection.execute(
+        "SELECT i.id, i.title, i.summary FROM items i ORDER BY i.id").fetchall()
+    languages = [language for _, _, language in reports]
+    assert {row_id: stored[row_id] for row_id, _, _ in texts} == {
+        row_id: grouping.item_keys(title, summary, language)
+        for (row_id, title, summary), language in zip(texts, languages, strict=True)}
+    assert story_of(cache, rows[0]) == story_of(cache, rows[1]) == story_of(cache, rows[4])

@@ -2,7 +2,8 @@
 are (re)placed, against the stories of their time window.
 
 Each noted item is keyed (evidence.py), then placed in time order: it joins the story it links
-to most strongly (links.py: two independent signals, weighed by rarity in the window), merges
+to most strongly (links.py: two independent signals, weighed by rarity in the window; a story
+of three or more must support it as a whole, see _support), merges
 two stories when it links strongly into both, or starts a story of its own. A story that lost
 or changed an item is checked for a split: its items are linked among themselves again and
 each part that no longer holds to the rest becomes a story of its own.
@@ -14,20 +15,26 @@ before stories existed, or grouped by other rules (GROUPING_VERSION), is grouped
 
 from __future__ import annotations
 
+import math
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tui.core.cache import stories as cache
+from tui.core.cache.rematch import process_count, run_in_processes
 from tui.core.cache.store import Store
 from tui.core.stories.evidence import item_keys, parse_keys
+from tui.core.stories.facts import find_facts
 from tui.core.stories.links import WINDOW_SECONDS, Rarity, candidates, link
 
-GROUPING_VERSION = "1"         # bump when the linking rules change: every item is regrouped
+GROUPING_VERSION = "2"         # bump when the linking rules change: every item is regrouped
 KEYS_VERSION = "3"             # bump when the evidence changes: every item is read afresh
 VERSION_KEY = "stories_version"
 KEYS_VERSION_KEY = "stories_keys_version"
-KEY_BATCH = 2_000               # items keyed per transaction
+KEY_BATCH = 2_000               # items read per query
+KEY_BLOCK = 20_000              # items keyed (in processes, when many) and stored per transaction
+KEY_PARALLEL_MIN = 4_000        # fewer are keyed in this process (forking would cost more)
+KEY_COST_PER_MATCH = 50         # keying an item costs about as much as matching 50 (rematch)
 READ_LIMIT = 2_000              # items a read groups before it answers (about a second)
 REFRESH_LIMIT = 20_000          # items the engine groups after a refresh (an upgraded cache
                                 # of 100,000 items is grouped over a few refreshes)
@@ -35,6 +42,9 @@ CHUNK_SECONDS = 6 * 86_400      # noted items placed per window read
 MERGE_SCORE = 12.0              # a link this strong into a second story merges the two
 SPLIT_CHECK_MAX = 400           # larger stories are not re-linked pair by pair
 SPLIT_SPAN_SECONDS = 14 * 86_400
+SUPPORT_SHARE = 0.25            # a report joins a story of 3+ if it links to this share of it
+STRONG_SCORE = 8.0              # ... or to one of its reports this strongly
+SUPPORT_CHECK_MAX = 24          # reports of a story a joining report is linked against
 
 
 @dataclass
@@ -96,18 +106,35 @@ def _settle(store: Store, limit: int | None, report: SettleReport) -> SettleRepo
 def _key_noted(store: Store, affected: set[str], report: SettleReport,
                limit: int | None) -> list[tuple[float, int]]:
     """Key the noted items, up to `limit` (their old stories go to `affected`); (time, row
-    id) of each."""
+    id) of each. A block of many items is keyed in forked workers when cores are idle (the
+    workers only read text; this process does every SQL read and write)."""
     noted: list[tuple[float, int]] = []
     after = 0
-    while (room := KEY_BATCH if limit is None else min(KEY_BATCH, limit - len(noted))) > 0 \
-            and (texts := cache.dirty_texts(store, after, room)):
-        keyed = [(t.row_id, item_keys(t.title, t.summary, t.language))
-                 for t in texts if t.rekey]
+    while (room := KEY_BLOCK if limit is None else min(KEY_BLOCK, limit - len(noted))) > 0:
+        texts: list[cache.ItemText] = []
+        while len(texts) < room and (
+                more := cache.dirty_texts(store, after, min(KEY_BATCH, room - len(texts)))):
+            texts += more
+            after = more[-1].row_id
+        if not texts:
+            break
+        rows = [(t.row_id, t.title, t.summary, t.language) for t in texts if t.rekey]
+        if len(rows) >= KEY_PARALLEL_MIN:
+            find_facts("", None)            # the gazetteer matcher built once, then inherited
+            keyed = run_in_processes(_key_rows, rows,
+                                     process_count(len(rows) * KEY_COST_PER_MATCH))
+        else:
+            keyed = _key_rows(rows)
         affected |= cache.store_keys(store, [t.row_id for t in texts], keyed)
         noted += [(t.sort_time, t.row_id) for t in texts]
-        after = texts[-1].row_id
         report.keyed += len(keyed)
     return noted
+
+
+def _key_rows(rows: Sequence[tuple[int, str, str, str]]) -> list[tuple[int, str]]:
+    """(row id, evidence lines) of (row id, title, summary, language) rows."""
+    return [(row_id, item_keys(title, summary, language))
+            for row_id, title, summary, language in rows]
 
 
 def _place(store: Store, noted: list[tuple[float, int]], merges: dict[str, str],
@@ -143,11 +170,22 @@ def _place(store: Store, noted: list[tuple[float, int]], merges: dict[str, str],
             continue
         me = members[i]
         strength: dict[str, float] = {}
+        linked: dict[str, list[float]] = {}     # story -> scores of the links that hold
         for j in candidates(keysets[i], postings, rarity, i, placed_here):
             found = link(keysets[i], keysets[j], members[j].sort_time - me.sort_time, rarity)
-            if found.holds:
-                story = members[j].story or ""
-                strength[story] = max(strength.get(story, 0.0), found.score)
+            linked.setdefault(members[j].story or "", []).append(
+                found.score if found.holds else -1.0)
+        for story, scores in linked.items():
+            size = len(by_story.get(story, ()))
+            if size == 1 or (size == 2 and max(scores) > 0):    # nothing more to ask
+                if max(scores) > 0:
+                    strength[story] = max(scores)
+                continue
+            if max(scores) < 0 and len(scores) < 2:     # no link, and no common evidence met
+                continue
+            support = _support(i, by_story.get(story, ()), members, keysets, rarity)
+            if support is not None:
+                strength[story] = support
         if strength:
             ranked = sorted(strength, key=lambda s: (-strength[s], s))
             chosen = ranked[0]
@@ -172,6 +210,46 @@ def _place(store: Store, noted: list[tuple[float, int]], merges: dict[str, str],
                           [(_final(story, merges), row_id) for story, row_id in placed],
                           [row_id for _, row_id in noted])
     report.placed += len(placed)
+
+
+def _support(i: int, story: Sequence[int], members: list[cache.Member],
+             keysets: list[frozenset[str]], rarity: Rarity) -> float | None:
+    """How strongly item `i` belongs to a story (its items' indexes in the window), or None.
+
+    A report joins a story through what the story as a whole says, not through any one of its
+    reports (else a report joins through a third that happens to share a name and a number
+    with it, and unrelated reports chain into one story): it links to the story's common
+    evidence (the keys two or more of its reports share), or to several of its reports
+    (SUPPORT_SHARE of them, at least two), or to one of them very strongly (STRONG_SCORE). A
+    story of one is its one report. The strength is the strongest of those links."""
+    me = members[i]
+    if len(story) > SUPPORT_CHECK_MAX:      # the reports closest in time speak for the story
+        story = sorted(story, key=lambda j: abs(members[j].sort_time - me.sort_time))
+        story = story[:SUPPORT_CHECK_MAX]
+    mine = keysets[i]
+    best = 0.0
+    held = 0
+    closest = math.inf
+    seen: dict[str, int] = {}
+    for j in story:
+        apart = members[j].sort_time - me.sort_time
+        closest = min(closest, abs(apart))
+        found = link(mine, keysets[j], apart, rarity)
+        if found.holds:
+            held += 1
+            best = max(best, found.score)
+        for key in mine & keysets[j]:
+            seen[key] = seen.get(key, 0) + 1
+    if len(story) > 1:
+        common = link(mine, frozenset(k for k, n in seen.items() if n >= 2), closest, rarity)
+        if common.holds:
+            return max(best, common.score)
+    if not held:
+        return None
+    needed = 1 if len(story) <= 2 else max(2, math.ceil(SUPPORT_SHARE * len(story)))
+    if held >= needed or best >= STRONG_SCORE:
+        return best
+    return None
 
 
 def _final(label: str, merges: dict[str, str]) -> str:

@@ -20,6 +20,9 @@ WINDOW_SECONDS = 3 * 86_400
 MIN_WINDOW_ITEMS = 200        # a small window says little about how common a key is
 KIND_WEIGHT = {"n": 1.0, "p": 0.6, "c": 0.6, "u": 1.3, "x": 0.8, "y": 0.2, "w": 0.45}
 LINK_SCORE = 6.0
+BARE_NUMBER_NAME_SHARE = 0.05  # a bare number is a signal beside a name in at most this share
+WORDS_PER_SIGNAL = 2.5        # shared words (not common in the window) that make one signal
+RARE_WORDS_WEIGHT = 10.0      # shared words this telling together are two signals
 COMMON_SHARE = 0.01           # a key in more of the window than this finds no candidates
 LOOKUP_KEYS = 6               # candidates are looked up through this many of an item's keys
 MAX_LOOKUP_ITEMS = 60         # ... each in at most this many items of the window
@@ -57,14 +60,18 @@ class Rarity:
         self.counts = counts
         self.size = max(size, MIN_WINDOW_ITEMS)
         self.limit = min(MAX_LOOKUP_ITEMS, max(20, COMMON_SHARE * self.size))  # more: common
-        self._weights: dict[str, float] = {}
+        self.weights: dict[str, float] = {}
 
     def weight(self, key: str) -> float:
-        found = self._weights.get(key)
+        found = self.weights.get(key)
         if found is None:
             idf = math.log(1 + self.size / max(self.counts.get(key, 1), 1))
-            found = self._weights[key] = KIND_WEIGHT.get(key[:1], 0.5) * idf
+            found = self.weights[key] = KIND_WEIGHT.get(key[:1], 0.5) * idf
         return found
+
+    def uncommon_name(self, key: str) -> bool:
+        """In few enough of the window's items for a bare number beside it to count."""
+        return self.counts.get(key, 0) <= max(self.limit, BARE_NUMBER_NAME_SHARE * self.size)
 
     def common(self, key: str) -> bool:
         return self.counts.get(key, 0) > self.limit
@@ -80,23 +87,34 @@ def link(keys: frozenset[str], their_keys: frozenset[str], seconds_apart: float,
     shared = keys & their_keys
     if not shared or abs(seconds_apart) > WINDOW_SECONDS:
         return Link(0.0, 0, frozenset())
-    weight = rarity.weight
+    known, counts, limit = rarity.weights, rarity.counts, rarity.limit    # hot: inlined
     score = 0.0
     strong = words = values = broad = 0
+    word_weight = 0.0
     for key in shared:
-        score += weight(key)
+        weight = known.get(key)
+        if weight is None:
+            weight = rarity.weight(key)
+        score += weight
         kind = key[0]
         if kind == "w":
-            words += 1
+            if counts.get(key, 0) <= limit:     # words much of the window has tell nothing
+                words += 1
+                word_weight += weight
         elif kind == "x":
             values += 1
         elif kind == "c":
             broad += 1
         elif kind != "y":
             strong += 1
-    # A number's value backs its unit's key, it is not a second signal; alone it is one.
-    signals = strong + broad // 2 + min(2, words // 3) \
-        + (1 if values and not any(k[0] == "u" for k in shared) else 0)
+    # A number's value backs its unit's key, it is not a second signal; alone it is one, but
+    # only beside words or a name or place that is not in much of the window: a bare "114"
+    # and Putin are a coincidence, not a story.
+    word_signals = 2 if word_weight >= RARE_WORDS_WEIGHT else int(words / WORDS_PER_SIGNAL)
+    signals = strong + broad // 2 + min(2, word_signals)
+    if values and not any(k[0] == "u" for k in shared) and (words >= 3 or any(
+            k[0] in "npc" and rarity.uncommon_name(k) for k in shared)):
+        signals += 1
     apart = abs(seconds_apart)
     return Link(score * (1.0 - 0.5 * apart / WINDOW_SECONDS), signals, shared)
 
