@@ -256,3 +256,24 @@ def test_many_items_keyed_in_worker_processes_get_the_same_evidence(cache, monke
         row_id: grouping.item_keys(title, summary, language)
         for (row_id, title, summary), language in zip(texts, languages, strict=True)}
     assert story_of(cache, rows[0]) == story_of(cache, rows[1]) == story_of(cache, rows[4])
+
+
+def test_a_timed_settle_keys_until_its_time_is_up_and_leaves_the_rest_noted(cache, monkeypatch):
+    """The engine groups for about a second after a refresh: a first refresh of a long feed
+    list must not spend many times its fetching on keying; later settles take the rest."""
+    from tui.core.cache import stories as story_rows
+
+    reports = [cache("Harbor Wire", GENEVA_EN), cache("Stepova Khronika", GENEVA_UK, hours=1,
+                                                      language="uk"),
+               cache("Tageskompass", GENEVA_DE, hours=2, language="de"),
+               cache("Kestrel Daily", LOAN_EN, hours=3), cache("Kompass", LOAN_RU, hours=4,
+                                                              language="ru")]
+    monkeypatch.setattr(grouping, "TIMED_BLOCK", 2)
+    ticks = iter(range(100))             # a clock that moves a second each time it is read
+    monkeypatch.setattr(grouping.time, "monotonic", lambda: next(ticks))
+    assert settle(cache.store, seconds=0).keyed == 0           # no time at all: nothing keyed
+    assert settle(cache.store, seconds=1.5).keyed == 2         # one step, then time is up
+    assert story_rows.has_dirty(cache.store)
+    assert settle(cache.store).keyed == 3                       # untimed: all the rest
+    assert not story_rows.has_dirty(cache.store)
+    assert story_of(cache, reports[2]) == story_of(cache, reports[0])

@@ -27,7 +27,7 @@ from tui.core.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from tui.core.ingest.sanitize import one_line
 from tui.core.ingest.workers import MIN_FEEDS, ParserPool
 from tui.core.names.watch import Watcher
-from tui.core.stories.grouping import REFRESH_LIMIT
+from tui.core.stories.grouping import REFRESH_LIMIT, REFRESH_SECONDS
 from tui.core.stories.grouping import settle as settle_stories
 from tui.core.text.fulltext import PAGE_ACCEPT, TextJob, apply_page, due_text_jobs
 
@@ -203,9 +203,11 @@ class Engine:
             await loop.run_in_executor(writer, settle_mentions, self.store)
         except Exception as error:
             report.problems.append(f"mention counts not updated: {_describe(error)}")
-        try:        # the new and edited items join their stories (a few ms per feed)
+        try:        # the new and edited items join their stories (a few ms per feed;
+                    # a first refresh of many feeds groups for a second, the rest later)
             await loop.run_in_executor(
-                writer, lambda: settle_stories(self.store, limit=REFRESH_LIMIT))
+                writer, lambda: settle_stories(self.store, limit=REFRESH_LIMIT,
+                                               seconds=REFRESH_SECONDS))
         except Exception as error:
             report.problems.append(f"stories not grouped: {_describe(error)}")
         order = {f.name: i for i, f in enumerate(chosen)}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -38,6 +39,11 @@ KEY_COST_PER_MATCH = 50         # keying an item costs about as much as matching
 READ_LIMIT = 2_000              # items a read groups before it answers (about a second)
 REFRESH_LIMIT = 20_000          # items the engine groups after a refresh (an upgraded cache
                                 # of 100,000 items is grouped over a few refreshes)
+REFRESH_SECONDS = 1.0           # ... and for about this long: a first refresh of a long feed
+                                # list brings ten thousand items, whose keying would cost the
+                                # refresh several times its fetching; the rest waits for the
+                                # next refreshes (or a `wirewatch stories`, which groups all)
+TIMED_BLOCK = 500               # items keyed per step when a settle has a time budget
 CHUNK_SECONDS = 6 * 86_400      # noted items placed per window read
 MERGE_SCORE = 12.0              # a link this strong into a second story merges the two
 SPLIT_CHECK_MAX = 400           # larger stories are not re-linked pair by pair
@@ -60,21 +66,25 @@ class SettleReport:
 _SETTLING = threading.Lock()
 
 
-def settle(store: Store, *, limit: int | None = None) -> SettleReport:
+def settle(store: Store, *, limit: int | None = None,
+           seconds: float | None = None) -> SettleReport:
     """Group what the cache noted since the last settle: all of it, or the first `limit`
-    items (a bounded pause; the rest waits for the next settle). A read-only cache is left as
+    items, or as many as are keyed in about `seconds` (a bounded pause; the rest waits for
+    the next settle). A read-only cache is left as
     the last writer grouped it. While another thread of this process settles (the refresh's
     writer, say), a reader does not wait: it reads the stories as they are."""
     report = SettleReport()
     if store.read_only or not _SETTLING.acquire(blocking=False):
         return report
     try:
-        return _settle(store, limit, report)
+        deadline = None if seconds is None else time.monotonic() + seconds
+        return _settle(store, limit, deadline, report)
     finally:
         _SETTLING.release()
 
 
-def _settle(store: Store, limit: int | None, report: SettleReport) -> SettleReport:
+def _settle(store: Store, limit: int | None, deadline: float | None,
+            report: SettleReport) -> SettleReport:
     grouped_by, keyed_by = cache.versions(store, VERSION_KEY, KEYS_VERSION_KEY)
     if (grouped_by, keyed_by) != (GROUPING_VERSION, KEYS_VERSION):
         cache.reset(store, rekey=keyed_by != KEYS_VERSION,
@@ -84,7 +94,7 @@ def _settle(store: Store, limit: int | None, report: SettleReport) -> SettleRepo
         return report
     cache.drop_missing_dirty(store)
     affected: set[str] = set()
-    noted = _key_noted(store, affected, report, limit)
+    noted = _key_noted(store, affected, report, limit, deadline)
     affected.update(cache.take_stale(store))
     merges: dict[str, str] = {}
     touched: set[str] = set()
@@ -104,13 +114,15 @@ def _settle(store: Store, limit: int | None, report: SettleReport) -> SettleRepo
 
 
 def _key_noted(store: Store, affected: set[str], report: SettleReport,
-               limit: int | None) -> list[tuple[float, int]]:
-    """Key the noted items, up to `limit` (their old stories go to `affected`); (time, row
-    id) of each. A block of many items is keyed in forked workers when cores are idle (the
+               limit: int | None, deadline: float | None) -> list[tuple[float, int]]:
+    """Key the noted items, up to `limit` and until `deadline` (their old stories go to
+    `affected`); (time, row id) of each. A block of many items is keyed in forked workers when cores are idle (the
     workers only read text; this process does every SQL read and write)."""
     noted: list[tuple[float, int]] = []
     after = 0
-    while (room := KEY_BLOCK if limit is None else min(KEY_BLOCK, limit - len(noted))) > 0:
+    block = KEY_BLOCK if deadline is None else TIMED_BLOCK
+    while (room := block if limit is None else min(block, limit - len(noted))) > 0 \
+            and (deadline is None or time.monotonic() < deadline):
         texts: list[cache.ItemText] = []
         while len(texts) < room and (
                 more := cache.dirty_texts(store, after, min(KEY_BATCH, room - len(texts)))):
