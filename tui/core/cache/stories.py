@@ -286,6 +286,17 @@ def member_rows(store: Store, story_ids: Sequence[str]) -> list[MemberRow]:
     return found
 
 
+def names_by_item(store: Store, row_ids: list[int]) -> dict[int, set[str]]:
+    """The watched names each item mentions (the Stories view's names column)."""
+    found: dict[int, set[str]] = {}
+    for chunk in chunks(row_ids, 500):
+        for item_id, name in store.connection.execute(
+                f"SELECT DISTINCT item_id, name FROM matches "
+                f"WHERE item_id IN ({','.join('?' * len(chunk))})", chunk):
+            found.setdefault(item_id, set()).add(name)
+    return found
+
+
 def story_of_item(store: Store, row_id: int) -> str | None:
     row = store.connection.execute(
         "SELECT story FROM story_items WHERE item_id = ?", (row_id,)).fetchone()

@@ -15,7 +15,6 @@ from collections import Counter
 from collections.abc import Sequence
 
 from tui.core.cache import stories as cache
-from tui.core.cache.neighbours import names_by_item
 from tui.core.cache.store import Store
 from tui.core.ingest.dates import to_datetime
 from tui.core.stories.evidence import evidence_text
@@ -65,7 +64,7 @@ def _build(store: Store, story_ids: list[str]) -> list[Story]:
     by_story: dict[str, list[cache.MemberRow]] = {}
     for row in cache.member_rows(store, story_ids):
         by_story.setdefault(row.story, []).append(row)
-    names = names_by_item(store, [r.row_id for rows in by_story.values() for r in rows])
+    names = cache.names_by_item(store, [r.row_id for rows in by_story.values() for r in rows])
     stories = []
     for story_id in story_ids:
         rows = by_story.get(story_id)
