@@ -22,18 +22,14 @@ from concurrent.futures import Executor
 from dataclasses import replace
 from datetime import datetime, tzinfo
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import events, work
+from textual import work
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.bindings import bind
 from tui.core.cache.query import (
     Item,
     ItemFilter,
@@ -44,21 +40,17 @@ from tui.core.cache.query import (
 )
 from tui.core.cache.store import Store
 from tui.widgets.highlight import highlighted, plain
-from tui.widgets.palette import component_style
 from tui.widgets.read_overlay import ReadOverlay, overlaid
+from tui.widgets.row_table import HEADER_LINES, UNDERLINED, RowTable
 
 PAGE_SIZE = 100
-HEADER_LINES = 1
 SYNC_LIMIT = 20_000   # up to this many cached items, counting is done between key presses
 
 
-class HeadlineTable(ScrollView, can_focus=True):
+class HeadlineTable(RowTable):
     """Headlines as lines rendered on demand from the cache."""
 
-    BINDINGS = [bind("cursor_down", show=False), bind("cursor_up", show=False),
-                bind("first", show=False), bind("last", show=False), bind("page_up", show=False),
-                bind("page_down", show=False), bind("open")]
-
+    COMPONENT_PREFIX = "headline-table--"
     COMPONENT_CLASSES = {
         "headline-table--header",
         "headline-table--cursor",
@@ -96,8 +88,6 @@ class HeadlineTable(ScrollView, can_focus=True):
         & > .headline-table--empty { color: $foreground-darken-2; text-style: italic; }
     }
     """
-
-    cursor_row: reactive[int] = reactive(0, repaint=False, init=False)
 
     class _TableMessage(Message):
         """A message about this table (`control` lets handlers use `@on(..., "#id")`)."""
@@ -146,10 +136,9 @@ class HeadlineTable(ScrollView, can_focus=True):
                  marked: Callable[[Item], bool] = lambda item: False,
                  name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
-        super().__init__(name=name, id=id, classes=classes)
+        super().__init__(category_styles, strips=1024, name=name, id=id, classes=classes)
         self.store = store
         self.reader = reader          # one long-lived thread for slow counts (None: count here)
-        self.category_styles = dict(category_styles)
         self.timezone = timezone
         self.filter = ItemFilter()
         self.failure: str | None = None   # why the last query found nothing: a damaged cache
@@ -162,11 +151,8 @@ class HeadlineTable(ScrollView, can_focus=True):
         self._pages: LRUCache[int, list[Item]] = LRUCache(32)
         self.overlays: list[ReadOverlay] = []   # read marks on their way to the cache
         self._replaced: dict[ReadOverlay, ReadOverlay] = {}
-        self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
         self.feed_name_width = 18     # the longest feed name (the screen sets it from feeds.toml)
         self._last_highlighted: int | None = None
-        self._styles: dict[str, Style] = {}      # resolved per paint by render_lines
-        self._width = 0
 
     # --- data -------------------------------------------------------------------------------
 
@@ -374,12 +360,6 @@ class HeadlineTable(ScrollView, can_focus=True):
 
     # --- cursor -----------------------------------------------------------------------------
 
-    def _visible_rows(self) -> int:
-        return max(1, self.scrollable_content_region.height - HEADER_LINES)
-
-    def validate_cursor_row(self, value: int) -> int:
-        return max(0, min(value, self.total - 1)) if self.total else 0
-
     def watch_cursor_row(self, old: int, new: int) -> None:
         self._refresh_row(old)
         self._refresh_row(new)
@@ -387,14 +367,6 @@ class HeadlineTable(ScrollView, can_focus=True):
         self._announce()
         if new == 0 and old != 0:
             self._reached_top()
-
-    def scroll_to_cursor(self) -> None:
-        top = round(self.scroll_y)
-        rows = self._visible_rows()
-        if self.cursor_row < top:
-            self.scroll_to(y=self.cursor_row, animate=False, force=True)
-        elif self.cursor_row >= top + rows:
-            self.scroll_to(y=self.cursor_row - rows + 1, animate=False, force=True)
 
     def _announce(self, force: bool = False) -> None:
         current = self.current
@@ -406,18 +378,9 @@ class HeadlineTable(ScrollView, can_focus=True):
     def _refresh_row(self, index: int) -> None:
         self.refresh_line(index + HEADER_LINES)
 
-    def action_cursor_down(self) -> None:
-        self.cursor_row += 1
-
-    def action_cursor_up(self) -> None:
-        self.cursor_row -= 1
-
     def action_first(self) -> None:
         self.cursor_row = 0
         self._reached_top()
-
-    def action_last(self) -> None:
-        self.cursor_row = self.total - 1
 
     def action_page_down(self) -> None:
         rows = self._visible_rows()
@@ -434,15 +397,6 @@ class HeadlineTable(ScrollView, can_focus=True):
         if current is not None:
             self.post_message(self.Opened(self, current))
 
-    def on_click(self, event: events.Click) -> None:
-        """A click moves the cursor; a double click opens. Feed text never acts on a click."""
-        row = event.y - HEADER_LINES + round(self.scroll_y)
-        if event.y < HEADER_LINES or not 0 <= row < self.total:
-            return
-        self.cursor_row = row
-        if event.chain >= 2:
-            self.action_open()
-
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         if round(new) == 0 and round(old) > 0:
@@ -450,39 +404,7 @@ class HeadlineTable(ScrollView, can_focus=True):
         if self.new_count:
             self.refresh(Region(0, 0, self.size.width, HEADER_LINES))   # "↑ N new" or not
 
-    def on_focus(self) -> None:
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()
-
-    def on_resize(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self.total + HEADER_LINES)
-        self.scroll_to_cursor()
-
     # --- painting ---------------------------------------------------------------------------
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        """Resolve the styles once per paint, not once per line (CSS lookups are not free)."""
-        self._resolve_styles()
-        return super().render_lines(crop)
-
-    def _resolve_styles(self) -> None:
-        # Only what each rule sets, so a column's colour never paints its own background over
-        # the cursor's; translucent colours blended over the table's background.
-        styles = {name.removeprefix("headline-table--"): component_style(self, name)
-                  for name in self.COMPONENT_CLASSES}
-        styles["base"] = self.rich_style
-        if styles != self._styles:
-            self._strips.clear()                # a theme change restyles cached rows
-        self._styles = styles
-        self._width = self.scrollable_content_region.width
-
-    def set_category_styles(self, styles: Mapping[str, Style]) -> None:
-        """New colours for the watch categories (a theme or feeds.toml changed)."""
-        self.category_styles = dict(styles)
-        self._strips.clear()
-        self.refresh()
 
     def render_line(self, y: int) -> Strip:
         if not self._styles:
@@ -515,12 +437,6 @@ class HeadlineTable(ScrollView, can_focus=True):
             strip = self._strip(self._row(headline, width, marked, cursor), width, row_style)
             self._strips[key] = strip
         return strip
-
-    def _strip(self, text: Text, width: int, style: Style) -> Strip:
-        text.truncate(width, overflow="ellipsis", pad=True)
-        segments = [Segment(s.text, style + s.style if s.style else style)
-                    for s in text.render(self.app.console)]
-        return Strip(segments).adjust_cell_length(width, style)
 
     def _columns(self, width: int) -> tuple[int, int]:
         """(time width, feed width) for a table this wide: the date stays down to ~64 cells
@@ -571,7 +487,7 @@ class HeadlineTable(ScrollView, can_focus=True):
         row.append(BEYOND_TITLE if matched_beyond_title(headline) else " ", styles["flag"])
         row.append(" ")
         room = max(1, width - row.cell_len)
-        names = self.category_styles if not cursor else _UNDERLINED
+        names = self.category_styles if not cursor else UNDERLINED
         row.append_text(highlighted(headline.title, headline.matches, names,
                                     limit=room * 2, base=weight))
         return row
@@ -584,13 +500,5 @@ def matched_beyond_title(item: Item) -> bool:
     return bool(item.matches) and not any(m.field == "title" for m in item.matches)
 
 
-class _Underlined(dict):
-    """On the cursor row every category's names are bold and underlined, in the row's colour."""
-
-    def get(self, key: object, default: object = None) -> Style:   # type: ignore[override]
-        return Style(bold=True, underline=True)
-
-
-_UNDERLINED = _Underlined()
 _PLAIN_COLUMNS = {name: Style(bold=name in ("unread", "alert")) for name in
                   ("flag", "time", "feed", "alert", "read", "unread")}

@@ -15,37 +15,28 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, tzinfo
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.bindings import bind
 from tui.core.cache.query import ItemFilter
 from tui.core.cache.store import Store
 from tui.core.names.watch import Match
 from tui.core.stories.model import Story
 from tui.core.stories.view import PAGE_SIZE, StoryList
 from tui.widgets.highlight import highlighted, plain
-from tui.widgets.palette import component_style
+from tui.widgets.row_table import HEADER_LINES, UNDERLINED, RowTable
 
-HEADER_LINES = 1
 WIDE = 100              # from this width the languages are listed, below only counted
 
 
-class StoryTable(ScrollView, can_focus=True):
+class StoryTable(RowTable):
     """Stories as lines rendered on demand from the cache."""
 
-    BINDINGS = [bind("cursor_down", show=False), bind("cursor_up", show=False),
-                bind("first", show=False), bind("last", show=False),
-                bind("page_up", show=False), bind("page_down", show=False), bind("open")]
-
+    COMPONENT_PREFIX = "story-table--"
     COMPONENT_CLASSES = {
         "story-table--header", "story-table--cursor", "story-table--unread",
         "story-table--read", "story-table--time", "story-table--count",
@@ -79,8 +70,6 @@ class StoryTable(ScrollView, can_focus=True):
     }
     """
 
-    cursor_row: reactive[int] = reactive(0, repaint=False, init=False)
-
     class Highlighted(Message):
         def __init__(self, table: StoryTable, story: Story | None) -> None:
             super().__init__()
@@ -105,18 +94,14 @@ class StoryTable(ScrollView, can_focus=True):
                  find_matches: Callable[[str], Sequence[Match]], *,
                  timezone: tzinfo | None = None, name: str | None = None,
                  id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(name=name, id=id, classes=classes)
+        super().__init__(category_styles, strips=512, name=name, id=id, classes=classes)
         self.store = store
-        self.category_styles = dict(category_styles)
         self.find_matches = find_matches
         self.timezone = timezone
         self.stories: StoryList | None = None
         self.new_since: float | None = None
         self._pages: LRUCache[int, list[Story]] = LRUCache(16)
         self._new: set[str] = set()
-        self._strips: LRUCache[tuple, Strip] = LRUCache(512)
-        self._styles: dict[str, Style] = {}
-        self._width = 0
 
     # --- data -------------------------------------------------------------------------------
 
@@ -162,36 +147,11 @@ class StoryTable(ScrollView, can_focus=True):
 
     # --- cursor -----------------------------------------------------------------------------
 
-    def _visible_rows(self) -> int:
-        return max(1, self.scrollable_content_region.height - HEADER_LINES)
-
-    def validate_cursor_row(self, value: int) -> int:
-        return max(0, min(value, self.total - 1)) if self.total else 0
-
     def watch_cursor_row(self, old: int, new: int) -> None:
         self.refresh_line(old + HEADER_LINES)
         self.refresh_line(new + HEADER_LINES)
         self.scroll_to_cursor()
         self.post_message(self.Highlighted(self, self.current))
-
-    def scroll_to_cursor(self) -> None:
-        top, rows = round(self.scroll_y), self._visible_rows()
-        if self.cursor_row < top:
-            self.scroll_to(y=self.cursor_row, animate=False, force=True)
-        elif self.cursor_row >= top + rows:
-            self.scroll_to(y=self.cursor_row - rows + 1, animate=False, force=True)
-
-    def action_cursor_down(self) -> None:
-        self.cursor_row += 1
-
-    def action_cursor_up(self) -> None:
-        self.cursor_row -= 1
-
-    def action_first(self) -> None:
-        self.cursor_row = 0
-
-    def action_last(self) -> None:
-        self.cursor_row = self.total - 1
 
     def action_page_down(self) -> None:
         self.cursor_row += self._visible_rows()
@@ -203,41 +163,7 @@ class StoryTable(ScrollView, can_focus=True):
         if (current := self.current) is not None:
             self.post_message(self.Opened(self, current))
 
-    def on_click(self, event: events.Click) -> None:
-        row = event.y - HEADER_LINES + round(self.scroll_y)
-        if event.y < HEADER_LINES or not 0 <= row < self.total:
-            return
-        self.cursor_row = row
-        if event.chain >= 2:
-            self.action_open()
-
-    def on_resize(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self.total + HEADER_LINES)
-        self.scroll_to_cursor()
-
-    def on_focus(self) -> None:
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()
-
     # --- painting ---------------------------------------------------------------------------
-
-    def set_category_styles(self, styles: Mapping[str, Style]) -> None:
-        self.category_styles = dict(styles)
-        self._strips.clear()
-        self.refresh()
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        """Resolve the styles once per paint; a theme change drops the rows already laid out."""
-        styles = {name.removeprefix("story-table--"): component_style(self, name)
-                  for name in self.COMPONENT_CLASSES}
-        styles["base"] = self.rich_style
-        if styles != self._styles:
-            self._strips.clear()
-        self._styles = styles
-        self._width = self.scrollable_content_region.width
-        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         width, styles = self._width, self._styles
@@ -264,12 +190,6 @@ class StoryTable(ScrollView, can_focus=True):
                                 base + styles["cursor"] if cursor else base)
             self._strips[key] = strip
         return strip
-
-    def _strip(self, text: Text, width: int, style: Style) -> Strip:
-        text.truncate(width, overflow="ellipsis", pad=True)
-        segments = [Segment(s.text, style + s.style if s.style else style)
-                    for s in text.render(self.app.console)]
-        return Strip(segments).adjust_cell_length(width, style)
 
     def _columns(self, width: int) -> tuple[int, int]:
         """(time width, languages width)."""
@@ -310,7 +230,7 @@ class StoryTable(ScrollView, can_focus=True):
         row.append("  ")
         weight = styles["unread" if story.unread else "read"]
         room = max(1, width - row.cell_len)
-        names = self.category_styles if not cursor else _UNDERLINED
+        names = self.category_styles if not cursor else UNDERLINED
         title = highlighted(story.title, self.find_matches(story.title), names,
                             limit=room * 2, base=weight)
         row.append_text(title)
@@ -319,11 +239,5 @@ class StoryTable(ScrollView, can_focus=True):
         return row
 
 
-class _Underlined(dict):
-    def get(self, key: object, default: object = None) -> Style:   # type: ignore[override]
-        return Style(bold=True, underline=True)
-
-
-_UNDERLINED = _Underlined()
 _PLAIN = {name: Style(bold=name in ("unread", "alert", "new")) for name in
           ("alert", "unread", "read", "new", "time", "count", "names")}
