@@ -180,3 +180,40 @@ async def test_demo_runs_on_the_bundled_site_and_cleans_up():
             await pilot.press("m")
             assert 0 < table.total
     assert not folder.exists()
+
+
+async def test_the_story_backlog_a_refresh_leaves_is_grouped_after_it_and_shown(
+        tmp_path, http_server, monkeypatch):
+    """A first refresh of many feeds leaves its thousands of items ungrouped (REFRESH_LIMIT,
+    one item here): the dashboard groups them after the refresh, a slice at a time on the
+    refresh's writer thread, and the stories view shows the story once they are."""
+    from tests.support.storycache import GENEVA_DE, GENEVA_EN, GENEVA_UK
+    from tui.core.stories import grouping
+    from tui.widgets.story_table import StoryTable
+
+    monkeypatch.setattr(grouping, "REFRESH_LIMIT", 1)
+    for path, (title, summary), language in (("/harbor.xml", GENEVA_EN, "en"),
+                                             ("/tages.xml", GENEVA_DE, "de"),
+                                             ("/stepova.xml", GENEVA_UK, "uk")):
+        http_server.route(path, rss([item(len(path), title=title, summary=summary)],
+                                    language=language), content_type="application/rss+xml")
+    http_server.route("/kestrel.xml", rss([item(9, title="Markets calm")]),
+                      content_type="application/rss+xml")
+    session = session_for(tmp_path, http_server)
+    grouped: list[RefreshCycle.StoriesGrouped] = []
+
+    def hook(message) -> None:
+        if isinstance(message, RefreshCycle.StoriesGrouped) and message not in grouped:
+            grouped.append(message)
+
+    app = WirewatchApp(session, timezone=timezone.utc)
+    async with app.run_test(size=(120, 30), message_hook=hook) as pilot:
+        await pilot.press("v")                             # the stories view, empty so far
+        await wait_for_refresh(app, pilot)
+        await wait_until(pilot, lambda: grouped)
+        await pilot.pause()
+        stories = app.screen.query_one(StoryTable)
+        assert stories.total == 1
+        assert stories.story_at(0).outlets == 3
+        assert not session.group_stories_step().more       # nothing left waiting
+    session.close()

@@ -5,13 +5,15 @@ edited report (a story split) or a bridging one (two stories merged)."""
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from datetime import timedelta
 from email.utils import format_datetime
 
 import pytest
 
 from tests.support.feedgen import NOW, config_text, item, rss
-from tests.support.processes import wirewatch
+from tests.support.processes import Watcher, wait_for, wirewatch
 from tests.support.storycache import (
     BRIDGE,
     ELSEWHERE,
@@ -181,3 +183,30 @@ def test_a_later_refresh_merges_and_then_splits_stories(desk):
     assert geneva in stories and loan in stories
     assert "Odesa grain exports keep rising" not in geneva | loan
     assert merged_id in {s["id"] for s in desk.json("stories")["stories"]}
+
+
+def test_watch_groups_the_backlog_a_first_refresh_left_between_refreshes(
+        tmp_path, http_server, capsys):
+    """The first refresh of a long feed list leaves its thousands of items ungrouped (a
+    limit of one item here): `watch` groups them while it waits for the next refresh."""
+    made = Desk(tmp_path, http_server, capsys)
+    made.serve(Harbor=[report(1, GENEVA_EN, 5), report(2, ELSEWHERE, 4)],
+               Kompass=[report(4, GENEVA_DE, 4)], Stepova=[report(6, GENEVA_UK, 4.5)])
+    database = tmp_path / "cache" / "wirewatch.sqlite3"
+
+    def stored_and_waiting() -> tuple[int, int] | None:
+        if not database.exists():
+            return None
+        with closing(sqlite3.connect(database)) as conn:
+            try:
+                return (conn.execute("SELECT count(*) FROM items").fetchone()[0],
+                        conn.execute("SELECT count(*) FROM story_dirty").fetchone()[0])
+            except sqlite3.OperationalError:        # the schema is still being made
+                return None
+
+    with Watcher(made.config, prelude="from tui.core.stories import grouping\n"
+                                      "grouping.REFRESH_LIMIT = 1") as watch:
+        wait_for(lambda: stored_and_waiting() == (4, 0), "the backlog grouped after the refresh")
+        assert watch.stop() == 0, watch.stderr()
+    assert "stories not grouped" not in watch.stderr()
+    assert made.stories() == [{GENEVA_EN[0], GENEVA_DE[0], GENEVA_UK[0]}]

@@ -43,14 +43,18 @@ def dump_and_kill(proc: subprocess.Popen, *, read: bool = True) -> str:
 class Watcher:
     """A running `wirewatch watch --json`, its stdout lines and stderr lines collected."""
 
-    def __init__(self, config: Path, *extra: str, sigint_ignored: bool = False) -> None:
+    def __init__(self, config: Path, *extra: str, sigint_ignored: bool = False,
+                 prelude: str | None = None) -> None:
         """`sigint_ignored`: started as a script's `wirewatch watch &` is (a non-interactive
-        shell starts background commands with SIGINT ignored)."""
+        shell starts background commands with SIGINT ignored). `prelude`: Python run in the
+        process before wirewatch starts (a test's setting, as monkeypatch would make it)."""
         env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONFAULTHANDLER="1")
         ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored \
             else None
+        start = ["-m", "tui"] if prelude is None else [
+            "-c", f"{prelude}\nimport sys\nfrom tui.cli import main\nsys.exit(main(sys.argv[1:]))"]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tui", "--config", str(config), "--cache",
+            [sys.executable, *start, "--config", str(config), "--cache",
              str(config.parent / "cache"), "watch", "--json", *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env,
             preexec_fn=ignore)

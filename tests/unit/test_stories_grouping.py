@@ -277,3 +277,27 @@ def test_a_timed_settle_keys_until_its_time_is_up_and_leaves_the_rest_noted(cach
     assert settle(cache.store).keyed == 3                       # untimed: all the rest
     assert not story_rows.has_dirty(cache.store)
     assert story_of(cache, reports[2]) == story_of(cache, reports[0])
+
+
+def test_a_refresh_groups_a_few_waiting_items_and_leaves_a_backlog_to_idle_slices(
+        cache, monkeypatch):
+    """A first refresh of many feeds brings thousands of items: their grouping would cost
+    the refresh several times its fetching, so it waits for idle time (`settle_step`); the
+    daily loop's few new items join their stories before the refresh reports."""
+    backlog = [cache("Harbor Wire", GENEVA_EN), cache("Stepova Khronika", GENEVA_UK, hours=1,
+                                                      language="uk"),
+               cache("Tageskompass", GENEVA_DE, hours=2, language="de")]
+    monkeypatch.setattr(grouping, "REFRESH_LIMIT", 2)
+    assert grouping.settle_after_refresh(cache.store) is None
+    assert story_id_of(cache.store, backlog[0], settle_limit=0) is None     # left waiting
+    slices = 0
+    while grouping.settle_step(cache.store, seconds=0.01).more:
+        slices += 1
+        assert slices < 10
+    assert {story_id_of(cache.store, row, settle_limit=0) for row in backlog} == {
+        cache.uid(backlog[0])}
+    fresh = cache("Kestrel Daily", LOAN_EN, hours=3)        # a refresh's worth
+    report = grouping.settle_after_refresh(cache.store)
+    assert report is not None and report.keyed == 1
+    assert story_id_of(cache.store, fresh, settle_limit=0) == cache.uid(fresh)
+    assert not grouping.settle_step(cache.store).more        # nothing waits

@@ -139,6 +139,16 @@ def _take_config_changes(session: Session) -> None:
              f"{len(session.config.alerts)} alerts")
 
 
+def _group_stories(session: Session) -> bool:
+    """One slice of grouping stories between refreshes; False when done (or failing: said
+    once, tried again after the next refresh)."""
+    try:
+        return session.group_stories_step().more
+    except Exception as error:
+        _say(f"stories not grouped: {error}")
+        return False
+
+
 def _watch(args: argparse.Namespace) -> int:
     session = open_session(args)
     delivery = session.delivery(on_error=_say)
@@ -160,9 +170,14 @@ def _watch(args: argparse.Namespace) -> int:
                 return _status(report)
             # Between refreshes: hits recorded by other processes (a cron `fetch`, `alert
             # add`) are announced, and an edited feeds.toml is taken, within a few seconds.
+            # The stories' backlog (a first refresh of many feeds) is grouped meanwhile.
             wake = time.monotonic() + session.seconds_until_due()
+            grouping = True
             while (left := wake - time.monotonic()) > 0:
-                time.sleep(min(left, WATCH_TICK_SECONDS))
+                if grouping:
+                    grouping = _group_stories(session)
+                else:
+                    time.sleep(min(left, WATCH_TICK_SECONDS))
                 _take_config_changes(session)
                 delivery.deliver(show)
     finally:

@@ -14,7 +14,7 @@ import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Protocol
+from typing import Callable, Protocol, TypeVar
 
 from tui.core.alerts.rules import RuleSet, evaluate
 from tui.core.cache.hits import AlertHit, StaleRules
@@ -27,8 +27,7 @@ from tui.core.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from tui.core.ingest.sanitize import one_line
 from tui.core.ingest.workers import MIN_FEEDS, ParserPool
 from tui.core.names.watch import Watcher
-from tui.core.stories.grouping import REFRESH_LIMIT, REFRESH_SECONDS
-from tui.core.stories.grouping import settle as settle_stories
+from tui.core.stories.grouping import settle_after_refresh
 from tui.core.text.fulltext import PAGE_ACCEPT, TextJob, apply_page, due_text_jobs
 
 MAX_BACKOFF_SECONDS = 6 * 3600
@@ -203,17 +202,19 @@ class Engine:
             await loop.run_in_executor(writer, settle_mentions, self.store)
         except Exception as error:
             report.problems.append(f"mention counts not updated: {_describe(error)}")
-        try:        # the new and edited items join their stories (a few ms per feed;
-                    # a first refresh of many feeds groups for a second, the rest later)
-            await loop.run_in_executor(
-                writer, lambda: settle_stories(self.store, limit=REFRESH_LIMIT,
-                                               seconds=REFRESH_SECONDS))
+        try:        # the new and edited items join their stories (a few ms per feed; a
+                    # backlog of thousands is left to idle time: Session.group_stories_step)
+            await loop.run_in_executor(writer, settle_after_refresh, self.store)
         except Exception as error:
             report.problems.append(f"stories not grouped: {_describe(error)}")
         order = {f.name: i for i, f in enumerate(chosen)}
         report.feeds.sort(key=lambda r: order.get(r.name, 0))
         report.seconds = time.perf_counter() - started
         return report
+
+    async def on_writer(self, job: Callable[[], T]) -> T:
+        """Run `job` on the writer thread, between the refreshes' writes, never across them."""
+        return await asyncio.get_running_loop().run_in_executor(self._writer, job)
 
     async def _fetch_pages(self, fetcher: Fetcher, writer: ThreadPoolExecutor,
                            jobs: list[TextJob], outcomes: dict[str, int]) -> list[int]:
@@ -329,6 +330,7 @@ class Engine:
 
 
 ERROR_MAX = 300
+T = TypeVar("T")
 #: Most feeds stored in one transaction: enough to spread a commit's cost, few enough that
 #: progress keeps moving and another process waiting for the lock is not kept long.
 BATCH_MAX = 64

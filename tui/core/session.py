@@ -31,6 +31,7 @@ from tui.core.names.watch import Term, Watcher
 if TYPE_CHECKING:   # the engine (HTTP client, parsers) and alert writing load on first use
     from tui.core.alerts.delivery import Delivery
     from tui.core.engine import Engine, ProgressCallback, RefreshReport
+    from tui.core.stories.grouping import SettleReport
 
 
 @dataclass(frozen=True)
@@ -264,6 +265,20 @@ class Session:
     def refresh_sync(self, *, force: bool = False,
                      on_progress: ProgressCallback | None = None) -> RefreshReport:
         return self.engine.refresh_sync(force=force, on_progress=on_progress)
+
+    def group_stories_step(self) -> SettleReport:
+        """One slice (a quarter of a second or so) of grouping the items a refresh left
+        ungrouped, on the calling thread; its `more` says whether items still wait. `watch`
+        runs slices between refreshes, the dashboard in a worker after each refresh: a first
+        refresh of a long feed list leaves thousands of items, seconds of work that would
+        otherwise hold up the refresh (see tui.core.stories.grouping.REFRESH_LIMIT)."""
+        from tui.core.stories.grouping import settle_step
+
+        return settle_step(self.store)
+
+    async def group_stories(self) -> SettleReport:
+        """`group_stories_step` on the refresh's writer thread (the dashboard's way)."""
+        return await self.engine.on_writer(self.group_stories_step)
 
     def due_feeds(self) -> list[FeedConfig]:
         """The feeds whose period (or back-off) has run out."""

@@ -872,6 +872,12 @@ class MainScreen(Screen[None]):
             self.stories.reload()
         self.load_counts()
 
+    @on(RefreshCycle.StoriesGrouped)
+    def _stories_grouped(self, event: RefreshCycle.StoriesGrouped) -> None:
+        event.stop()
+        if self.view == "stories":
+            self.stories.reload()
+
     @on(RefreshCycle.Failed)
     def _refresh_failed(self, event: RefreshCycle.Failed) -> None:
         event.stop()

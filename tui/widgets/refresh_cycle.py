@@ -10,6 +10,7 @@ engine parses and stores on its own writer thread, so input is never blocked.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -21,6 +22,11 @@ from textual.worker import Worker, WorkerState
 if TYPE_CHECKING:   # the engine (HTTP client, parsers) loads with the first refresh
     from tui.core.engine import FeedReport, RefreshReport
     from tui.core.session import Session
+
+
+#: Between two slices of grouping a refresh's story backlog: the writer thread is free for
+#: other work, the interface for the user.
+GROUP_PAUSE_SECONDS = 0.1
 
 
 class RefreshCycle(Widget):
@@ -51,6 +57,10 @@ class RefreshCycle(Widget):
         def __init__(self, error: BaseException) -> None:
             super().__init__()
             self.error = error
+
+    class StoriesGrouped(Message):
+        """The items a refresh left ungrouped (a first refresh of many feeds) have joined
+        their stories."""
 
     def __init__(self, session: Session, *, automatic: bool = True,
                  id: str | None = None) -> None:
@@ -104,5 +114,20 @@ class RefreshCycle(Widget):
         self._schedule()
         if event.state == WorkerState.SUCCESS and event.worker.result is not None:
             self.post_message(self.Finished(event.worker.result))
+            self._group_stories()
         elif event.state == WorkerState.ERROR and event.worker.error is not None:
             self.post_message(self.Failed(event.worker.error))
+
+    @work(group="stories", exclusive=True, exit_on_error=False, description="group stories")
+    async def _group_stories(self) -> None:
+        """Group the backlog a refresh left, a slice at a time, until none waits; a refresh
+        that starts meanwhile takes over (its end starts this again)."""
+        changed = False
+        while not self.running:
+            report = await self.session.group_stories()
+            changed |= bool(report.stories)
+            if not report.more:
+                break
+            await asyncio.sleep(GROUP_PAUSE_SECONDS)
+        if changed:
+            self.post_message(self.StoriesGrouped())

@@ -101,6 +101,13 @@ def has_dirty(store: Store) -> bool:
     ).fetchone()[0])
 
 
+def waiting_count(store: Store, cap: int) -> int:
+    """How many items wait to be grouped, counted up to `cap` (a backlog is not counted
+    through)."""
+    return store.connection.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM story_dirty LIMIT ?)", (cap,)).fetchone()[0]
+
+
 def dirty_texts(store: Store, after: int, limit: int) -> list[ItemText]:
     """Up to `limit` items waiting to be grouped, by row id, from after row id `after`."""
     rows = store.connection.execute(

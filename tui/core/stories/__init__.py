@@ -1,9 +1,10 @@
 """Stories: one story told by many outlets, in several languages, at different times.
 
-Every item belongs to at most one story. Stories are grouped in the cache, incrementally after
-each refresh (the engine calls `settle`), from evidence that carries across languages and
-scripts: names, places and numbers keyed alike in every language, words of one language, and
-closeness in time, each weighed by its rarity in the time window.
+Every item belongs to at most one story. Stories are grouped in the cache, incrementally after each
+refresh (the engine calls `settle_after_refresh`; a backlog of thousands of items is grouped in idle
+time by `settle_step`, which `watch` and the dashboard run), from evidence that carries across
+languages and scripts: names, places and numbers keyed alike in every language, words of one
+language, and closeness in time, each weighed by its rarity in the time window.
 
 The API both faces use (import from the modules named):
 
@@ -19,8 +20,10 @@ The API both faces use (import from the modules named):
 - tui.core.stories.related: `find_related(store, row_id, *, limit=20, settle_limit=..) ->
   list[RelatedItem]`,
   `RelatedItem(uid, feed, title, score, wire_copy, published, reasons)`.
-- tui.core.stories.grouping: `settle(store, *, limit=None) -> SettleReport` (what the engine
-  runs after each refresh; reads settle up to `READ_LIMIT` items first, `settle_limit=None`
-  groups everything waiting).
+- tui.core.stories.grouping: `settle(store, *, limit=None, seconds=None) -> SettleReport`;
+  `settle_after_refresh(store)` (the engine, after each refresh: a refresh's worth of items,
+  `REFRESH_LIMIT`), `settle_step(store)` (one idle-time slice; its report's `more` says
+  whether items still wait); reads settle up to `READ_LIMIT` items first, `settle_limit=None`
+  groups everything waiting.
 - tui.core.stories.links: how two reports are weighed (`link`, `Rarity`, `reasons`).
 """

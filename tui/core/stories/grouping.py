@@ -37,12 +37,15 @@ KEY_BLOCK = 20_000              # items keyed (in processes, when many) and stor
 KEY_PARALLEL_MIN = 4_000        # fewer are keyed in this process (forking would cost more)
 KEY_COST_PER_MATCH = 50         # keying an item costs about as much as matching 50 (rematch)
 READ_LIMIT = 2_000              # items a read groups before it answers (about a second)
-REFRESH_LIMIT = 20_000          # items the engine groups after a refresh (an upgraded cache
-                                # of 100,000 items is grouped over a few refreshes)
-REFRESH_SECONDS = 1.0           # ... and for about this long: a first refresh of a long feed
-                                # list brings ten thousand items, whose keying would cost the
-                                # refresh several times its fetching; the rest waits for the
-                                # next refreshes (or a `wirewatch stories`, which groups all)
+REFRESH_LIMIT = 1_000           # a refresh groups what waits when it is this few items: the
+                                # daily loop's tens of new items join their stories before the
+                                # refresh reports (milliseconds). A bigger backlog (a first
+                                # refresh of a long feed list: ten thousand items, whose keying
+                                # would cost several times the fetching) waits for idle time
+                                # (`settle_step`, in the dashboard and `watch`) and for the
+                                # reads that need it (`wirewatch stories` groups all)
+REFRESH_SECONDS = 0.5           # ... and no longer than this even then
+STEP_SECONDS = 0.25             # one slice of idle-time grouping
 TIMED_BLOCK = 500               # items keyed per step when a settle has a time budget
 CHUNK_SECONDS = 6 * 86_400      # noted items placed per window read
 MERGE_SCORE = 12.0              # a link this strong into a second story merges the two
@@ -61,6 +64,7 @@ class SettleReport:
     split: int = 0
     rebuilt: bool = False
     stories: set[str] = field(default_factory=set)    # final ids of the stories touched
+    more: bool = False                                 # items still wait (settle_step)
 
 
 _SETTLING = threading.Lock()
@@ -81,6 +85,24 @@ def settle(store: Store, *, limit: int | None = None,
         return _settle(store, limit, deadline, report)
     finally:
         _SETTLING.release()
+
+
+def settle_after_refresh(store: Store) -> SettleReport | None:
+    """Group what waits if it is a refresh's worth (see REFRESH_LIMIT); None when the backlog
+    is left to idle time and to reads."""
+    if store.read_only or cache.waiting_count(store, REFRESH_LIMIT + 1) > REFRESH_LIMIT:
+        return None
+    return settle(store, limit=REFRESH_LIMIT, seconds=REFRESH_SECONDS)
+
+
+def settle_step(store: Store, seconds: float = STEP_SECONDS) -> SettleReport:
+    """One slice of idle-time grouping (about `seconds`); its `more` says whether items
+    still wait. A slice that finds another thread settling does nothing (and more waits)."""
+    if store.read_only:
+        return SettleReport()
+    report = settle(store, seconds=seconds)
+    report.more = cache.has_dirty(store)
+    return report
 
 
 def _settle(store: Store, limit: int | None, deadline: float | None,
@@ -116,8 +138,8 @@ def _settle(store: Store, limit: int | None, deadline: float | None,
 def _key_noted(store: Store, affected: set[str], report: SettleReport,
                limit: int | None, deadline: float | None) -> list[tuple[float, int]]:
     """Key the noted items, up to `limit` and until `deadline` (their old stories go to
-    `affected`); (time, row id) of each. A block of many items is keyed in forked workers when cores are idle (the
-    workers only read text; this process does every SQL read and write)."""
+    `affected`); (time, row id) of each. A block of many items is keyed in forked workers when
+    cores are idle (the workers only read text; this process does every SQL read and write)."""
     noted: list[tuple[float, int]] = []
     after = 0
     block = KEY_BLOCK if deadline is None else TIMED_BLOCK
