@@ -334,6 +334,12 @@ def bulk(folder: Path, planned: list[Planned], *, batch: int = 20_000,
                  "SELECT id, title, summary, coalesce(text, content) FROM items ORDER BY id")
     if indexed_by_trigger:
         conn.execute(next(s for s in statements(SEARCH_INDEX) if "items_fts_insert" in s))
+    if not conn.execute("SELECT count(*) FROM sqlite_master "
+                        "WHERE name = 'stories_item_insert'").fetchone()[0]:
+        # What index_items notes for each feed (row triggers did before schema step 9).
+        conn.execute("INSERT OR REPLACE INTO story_dirty (item_id) SELECT id FROM items")
+        conn.execute("INSERT OR IGNORE INTO mention_dirty "
+                     "SELECT DISTINCT CAST(sort_time / 3600 AS INTEGER) FROM items")
     conn.execute("COMMIT")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.close()

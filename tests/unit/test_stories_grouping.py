@@ -18,7 +18,6 @@ from tests.support.storycache import (
     WITKOFF_MOSCOW,
     StoryCache,
 )
-from tui.core.cache.schema import SCHEMA_VERSION
 from tui.core.cache.store import Store
 from tui.core.stories import grouping
 from tui.core.stories.catalog import get_story, list_stories, story_facts, story_id_of
@@ -150,11 +149,11 @@ def test_a_cache_from_before_stories_is_grouped_when_opened(tmp_path):
     cache.close()
     with sqlite3.connect(tmp_path / "cache" / "wirewatch.sqlite3") as conn:   # before stories
         for trigger in ("item_insert", "item_edit", "member_delete"):
-            conn.execute(f"DROP TRIGGER stories_{trigger}")
+            conn.execute(f"DROP TRIGGER IF EXISTS stories_{trigger}")
         for table in ("story_items", "stories", "story_dirty", "story_stale"):
             conn.execute(f"DROP TABLE {table}")
         conn.execute("DELETE FROM meta WHERE key IN (?, ?)", (VERSION_KEY, KEYS_VERSION_KEY))
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")   # stories: the last step
+        conn.execute("PRAGMA user_version = 7")          # stories came with step 8
     store = Store.open(tmp_path / "cache")
     try:
         (story,) = list_stories(store)

@@ -185,7 +185,7 @@ def test_an_existing_cache_is_counted_when_it_is_upgraded(tmp_path):
             conn.execute(f"DROP TABLE {name}")
         for trigger in ("item_insert", "item_move", "item_delete", "match_insert",
                         "match_delete", "feed_language"):
-            conn.execute(f"DROP TRIGGER mentions_{trigger}")
+            conn.execute(f"DROP TRIGGER IF EXISTS mentions_{trigger}")
         conn.execute("ALTER TABLE feeds DROP COLUMN config_language")
         conn.execute("DROP VIEW items_search")          # schema 6's
     session = Session.open(cache_option=str(tmp_path / "cache"), config=parse_config(config_text()))

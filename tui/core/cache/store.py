@@ -89,6 +89,10 @@ _READ_ONLY_SIGNS = ("readonly database", "read-only", "unable to open database",
                     "permission denied")
 
 
+class TransactionLost(sqlite3.OperationalError):
+    """SQLite rolled a transaction back on its own (a full disk): its writes are all gone."""
+
+
 def is_read_only_error(error: BaseException) -> bool:
     """A failure that means "this cache cannot be written here" (permissions, read-only
     file system), not a broken cache."""
@@ -200,18 +204,29 @@ class Store:
             conn.execute("SAVEPOINT nested")
             try:
                 yield conn
-            except BaseException:
+            except BaseException as error:
+                if not conn.in_transaction:     # SQLite undid the whole transaction itself
+                    self._local.lost = error
+                    raise
                 conn.execute("ROLLBACK TO nested")
                 conn.execute("RELEASE nested")
                 raise
             conn.execute("RELEASE nested")
             return
         conn.execute("BEGIN IMMEDIATE")
+        self._local.lost = None
         try:
             yield conn
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
+        if not conn.in_transaction:
+            # Some errors (a full disk, out of memory) make SQLite roll back the whole
+            # transaction, not just the failing statement: the savepoints before it are gone
+            # too, so the batch fails as a whole, for the reason it did.
+            raise TransactionLost(f"{self._local.lost or 'rolled back'}; nothing of this "
+                                  "batch was stored")
         conn.execute("COMMIT")
 
     @contextmanager
@@ -503,13 +518,21 @@ class Store:
 
 
 def index_items(conn: sqlite3.Connection, first_id: int, last_id: int) -> None:
-    """Add the items with ids `first_id`..`last_id` to the full-text index. Items are indexed
-    by whoever inserts them (there is no insert trigger since schema step 5); edits and
-    deletions still keep the index in step through triggers."""
+    """Add the new items with ids `first_id`..`last_id` to the full-text index, and note them
+    for grouping into stories and for their hours' mention counts. Whoever inserts items calls
+    this, one statement each per feed: there are no insert triggers since schema steps 5 and
+    9 (a trigger runs once per row); edits and deletions still keep all three in step through
+    triggers."""
+    span = (first_id, last_id)
     conn.execute(
         "INSERT INTO items_fts(rowid, title, summary, text) "
         "SELECT id, title, summary, coalesce(text, content) FROM items "
-        "WHERE id BETWEEN ? AND ?", (first_id, last_id))
+        "WHERE id BETWEEN ? AND ?", span)
+    conn.execute("INSERT OR REPLACE INTO story_dirty (item_id) "
+                 "SELECT id FROM items WHERE id BETWEEN ? AND ?", span)
+    conn.execute("INSERT OR IGNORE INTO mention_dirty "
+                 "SELECT DISTINCT CAST(sort_time / 3600 AS INTEGER) FROM items "
+                 "WHERE id BETWEEN ? AND ?", span)
 
 
 def match_fields(row: sqlite3.Row) -> dict[str, str]:
