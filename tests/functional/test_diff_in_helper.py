@@ -24,7 +24,7 @@ from tests.support import helper_work
 from tui.core.helper import Helper, HelperClosed
 from tui.core.text import articles
 from tui.screens.diff import DiffScreen
-from tui.widgets.diff_lines import DiffLines
+from tui.widgets.diff_lines import DiffLines, measure
 from tui.widgets.version_strip import VersionStrip
 
 
@@ -138,3 +138,25 @@ async def test_quitting_while_the_helper_computes_kills_it_and_waits_for_nothing
     assert len(helper.outcomes) == 1 and isinstance(helper.outcomes[0], HelperClosed)
     assert gone(pid)
     assert not (gate / "pid").exists()                      # the work never ran
+
+
+async def test_rows_measured_by_the_worker_show_as_rows_measured_on_screen(story):
+    """The worker measures where the rows' lines break (at the view's widths), so showing
+    them measures nothing on the event loop; the lines are those measured on screen, and
+    rows measured at other widths (the terminal resized meanwhile) are measured again."""
+    session, uids = story
+    app = ScreensApp(session, lambda ctx: DiffScreen(ctx, uids["main"]))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DiffScreen) and screen.result is not None
+        view = screen.query_one(DiffLines)
+        measured = screen.result.measured
+        assert measured is not None and measured.widths == view.column_widths
+        rows = view.rows
+        await pilot.press("z")                              # every row, all measured
+        shown = (view.line_count, screen_text(view, height=200))
+        for given in (None, measure(rows, (7, 9))):
+            view.show(rows, view.left_label, view.right_label, measured=given)
+            view.set_collapsed(False)
+            assert (view.line_count, screen_text(view, height=200)) == shown

@@ -42,7 +42,7 @@ from tui.core.text.articles import (
 )
 from tui.core.text.diff import DiffStats, diff_stats
 from tui.screens.base import Context, SubScreen
-from tui.widgets.diff_lines import DiffLines
+from tui.widgets.diff_lines import DiffLines, Measured, measure
 from tui.widgets.facts_table import FactsTable
 from tui.widgets.highlight import category_styles, highlighted, plain
 from tui.widgets.palette import BOLD, REVERSE, Tones
@@ -66,6 +66,7 @@ class LoadedDiff:
     same_story: bool = False                  # compare: the two are linked as one story
     marks: list[VersionMark] = field(default_factory=list)   # the version strip's
     comparison: Comparison | None = None      # compare: words, or facts across languages
+    measured: Measured | None = None          # the rows' line starts, at the view's widths
 
 
 class DiffScreen(SubScreen):
@@ -132,7 +133,7 @@ class DiffScreen(SubScreen):
         if not self.comparing:
             self.older = self.newer = None
         self.diff_lines.show_message("computing the diff of the new version…")
-        self._compute(self.older, self.newer)
+        self._start(self.older, self.newer)
 
     def on_mount(self) -> None:
         self.context.items_changed.subscribe(self, self._items_changed)
@@ -142,7 +143,7 @@ class DiffScreen(SubScreen):
         self.context.helper.start()     # its interpreter starts while this screen paints
         # After the first paint: the screen (saying "computing…") is up before the worker
         # competes with it for the interpreter.
-        self.call_after_refresh(self._compute, self.older, self.newer)
+        self.call_after_refresh(self._start, self.older, self.newer)
 
     def _restyle(self) -> None:
         """Another theme (ctrl+p, from any screen): what is coloured in code takes it."""
@@ -153,9 +154,16 @@ class DiffScreen(SubScreen):
 
     # --- computing --------------------------------------------------------------------------
 
+    def _start(self, older: int | None, newer: int | None) -> None:
+        views = self.query(DiffLines)      # none when the screen closed before it painted
+        self._compute(older, newer, views.first().column_widths if views else None)
+
     @work(thread=True, group="diff", exclusive=True, exit_on_error=False,
           description="compute the diff")
-    def _compute(self, older: int | None, newer: int | None) -> LoadedDiff:
+    def _compute(self, older: int | None, newer: int | None,
+                 widths: tuple[int, int] | None) -> LoadedDiff:
+        """The pair's rows (from the helper process), measured at the view's `widths` here
+        too, so that showing them on the event loop measures nothing."""
         store = self.session.store
         rows_of = self.context.diff_rows()
         same_story = False
@@ -172,8 +180,9 @@ class DiffScreen(SubScreen):
             items = (item,)
             versions = load_versions(store, item.row_id)
         marks = self.result.marks if self._same_versions(versions) else []
+        measured = measure(diff.rows, widths) if widths is not None else None
         return LoadedDiff((older, newer), diff, diff_stats(diff.rows), items, versions,
-                          same_story, marks, comparison)
+                          same_story, marks, comparison, measured)
 
     def _same_versions(self, versions: list[Version]) -> bool:
         """Whether the strip already drawn is of these very versions (stepping with [ ])."""
@@ -228,14 +237,15 @@ class DiffScreen(SubScreen):
                 left, right = (f"{label} · {language or '?'}" for label, language
                                in zip((left, right), comparison.languages))
                 self.query_one(FactsTable).show(comparison.facts, left, right)
-                self.diff_lines.show(diff.rows, left, right, aligned=True)
+                self.diff_lines.show(diff.rows, left, right, aligned=True,
+                                     measured=result.measured)
                 return
             self.query_one(FactsTable).hide()
         else:
             seen = {v.number: v for v in result.versions}
             left, right = (self._version_label(seen.get(side.version), side.version)
                            for side in (diff.left, diff.right))
-        self.diff_lines.show(diff.rows, left, right)
+        self.diff_lines.show(diff.rows, left, right, measured=result.measured)
 
     def _item_label(self, item: Item) -> str:
         stamp = self.context.local(item.when).strftime("%m-%d %H:%M")
@@ -355,7 +365,7 @@ class DiffScreen(SubScreen):
             return
         self.older, self.newer = older, newer
         self.diff_lines.show_message(f"computing v{older} → v{newer}…")
-        self._compute(older, newer)
+        self._start(older, newer)
 
     def action_older(self) -> None:
         self._step(-1)
