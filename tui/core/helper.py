@@ -5,36 +5,35 @@ the interpreter lock, which the event loop gets back only every switch interval 
 under load), so every key waits behind it; in another process it holds nothing here, and the
 thread that asked waits on a pipe, without the lock.
 
-The process is started on first use with `python -c` (a fresh interpreter: never a fork of
-a process that runs threads and holds SQLite connections), importing only what the work needs;
-it stays for the session and is killed, never waited for, when the session ends. It leaves by
-itself when this process goes (its end of the pipe closes), and it never sees the terminal's
-signals. When it cannot be started, or dies, the work runs in the calling thread: slower for
-the keyboard, never wrong.
+The process is started on first use with `python -I -S -c` (a fresh interpreter: never a
+fork of a process that runs threads and holds SQLite connections; without site-packages, so
+the work may use the standard library and tui only), importing only what the work needs
+(tui.core.helper_serve is its side); it stays for the session and is killed, never waited
+for, when the session ends. It leaves by itself when this process goes (its end of the
+socket closes), and it never sees the terminal's signals. When it cannot be started, or dies,
+the work runs in the calling thread: slower for the keyboard, never wrong.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
-import signal
 import socket
 import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterable
-from importlib import import_module
-from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any, TypeVar
+
+from tui.core.helper_serve import receive, send
 
 T = TypeVar("T")
 
 MAX_FAILURES = 3          # starts or deaths before the helper is given up for the session
 #: The package root, first on the helper's path: it imports the same `tui` as this process.
-_ROOT = str(Path(__file__).resolve().parents[2])
+_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
-         "from tui.core.helper import serve; serve(int(sys.argv[2]), sys.argv[3:])")
+         "from tui.core.helper_serve import serve; serve(int(sys.argv[2]), sys.argv[3:])")
 
 
 class HelperClosed(RuntimeError):
@@ -54,7 +53,7 @@ class Helper:
         self.failures = 0
         self.calls_here = 0                 # calls run in the calling thread instead
         self._process: subprocess.Popen | None = None
-        self._connection: Connection | None = None
+        self._connection: socket.socket | None = None
         self._ready = False
         self._closed = False
         self._turn = threading.Lock()       # one call on the pipe at a time
@@ -93,8 +92,8 @@ class Helper:
             connection = self._ensure_ready()
             if connection is not None:
                 try:
-                    connection.send((function, args))
-                    status, value = connection.recv()
+                    send(connection, (function, args))
+                    status, value = receive(connection)  # type: ignore[misc]
                 except (EOFError, OSError):
                     self._lose()
                 else:
@@ -126,7 +125,8 @@ class Helper:
         ours, theirs = socket.socketpair()
         try:
             self._process = subprocess.Popen(
-                [self.executable, "-I", "-c", _BOOT, _ROOT, str(theirs.fileno()), *self.preload],
+                [self.executable, "-I", "-S", "-c", _BOOT, _ROOT, str(theirs.fileno()),
+                 *self.preload],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         except (OSError, subprocess.SubprocessError, ValueError):
@@ -135,10 +135,10 @@ class Helper:
             return
         finally:
             theirs.close()
-        self._connection = Connection(ours.detach())
+        self._connection = ours
         self._ready = False
 
-    def _ensure_ready(self) -> Connection | None:
+    def _ensure_ready(self) -> socket.socket | None:
         """The pipe to a process that said it is ready (started if need be), or None."""
         with self._state:
             if self._closed:
@@ -149,7 +149,7 @@ class Helper:
             return None
         if not self._ready:
             try:
-                status, _ = connection.recv()        # ("ready", pid) once its imports are done
+                status, _ = receive(connection)  # type: ignore[misc]  # ("ready", pid), imports done
             except (EOFError, OSError, pickle.UnpicklingError):
                 status = None
             if status != "ready":
@@ -185,29 +185,3 @@ def _kill(process: subprocess.Popen | None) -> None:
         process.wait(timeout=1)
     except (OSError, subprocess.TimeoutExpired):
         pass
-
-
-# --- the helper's side ------------------------------------------------------------------------
-
-
-def serve(fd: int, preload: list[str]) -> None:
-    """Run calls from the pipe until it closes: each `(function, args)` is answered with
-    `("ok", result)` or `("error", exception)`."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)     # the dashboard alone decides when it ends
-    for name in preload:
-        import_module(name)
-    connection = Connection(fd)
-    connection.send(("ready", os.getpid()))
-    while True:
-        try:
-            function, args = connection.recv()
-        except EOFError:
-            return
-        try:
-            reply: tuple[str, object] = ("ok", function(*args))
-        except Exception as error:          # noqa: BLE001 - any error is the caller's to see
-            reply = ("error", error)
-        try:
-            connection.send(reply)
-        except Exception as error:          # noqa: BLE001 - a result or error that does not pickle
-            connection.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
