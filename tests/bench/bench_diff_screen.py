@@ -15,7 +15,9 @@ Figures, each beside its goal, for the same texts in the same run, medians of --
 * the screen settled, the same pair computed again (`[` then `]`, the cache emptied): the
   same stall and key, without the screen's own first paint mixed in;
 * beside them the baselines: the same key with nothing computing, and the same diff run on
-  the event loop, as it would be without a worker.
+  the event loop, as it would be without a worker;
+* first of all, the interpreter lock alone: an event loop without Textual, an input thread
+  handing it a key every 10 ms, while the diff computes in a thread or in the helper.
 
 Each figure twice, taking turns: with the diff in the App's helper process, and in the worker
 thread (the helper's fallback, and how it was done before). A thread shares the interpreter
@@ -32,6 +34,7 @@ import random
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -47,7 +50,7 @@ from tui.core.config.load import parse_config
 from tui.core.helper import Helper
 from tui.core.session import Session
 from tui.core.text import articles
-from tui.core.text.diff import diff_texts
+from tui.core.text.diff import diff_texts, document_row_tuples
 from tui.screens.diff import DiffScreen
 from tui.widgets.diff_lines import DiffLines
 from tui.widgets.version_strip import VersionStrip
@@ -248,6 +251,43 @@ async def on_screen(session: Session, uid: str, in_process: bool) -> dict[str, f
     return figures
 
 
+async def loop_alone(old: tuple[str, ...], new: tuple[str, ...], helper: Helper | None,
+                     runs: int) -> tuple[float, float]:
+    """The diff computed while an event loop without Textual ticks and an input thread hands
+    it a key every 10 ms (as Textual's driver thread does): the loop's longest gap, and the
+    worst time a key waited to be run (medians of `runs`). No paint, no other work: what
+    the interpreter lock alone costs."""
+    loop = asyncio.get_running_loop()
+
+    def work() -> object:
+        if helper is None:
+            return document_row_tuples(old, new)
+        return helper.call(document_row_tuples, old, new)
+
+    gaps, hops = [], []
+    for _ in range(runs):
+        waits: list[float] = []
+        stop = threading.Event()
+
+        def keys(stop: threading.Event, waits: list[float]) -> None:
+            while not stop.is_set():
+                sent = time.perf_counter()
+                loop.call_soon_threadsafe(lambda sent=sent: waits.append(time.perf_counter() - sent))
+                time.sleep(0.01)
+
+        typist = threading.Thread(target=keys, args=(stop, waits))
+        with Ticker() as ticker:
+            typist.start()
+            await asyncio.sleep(0.03)
+            await loop.run_in_executor(None, work)
+            stop.set()
+            typist.join()
+            await asyncio.sleep(0.01)
+        gaps.append(ticker.longest)
+        hops.append(max(waits))
+    return statistics.median(gaps), statistics.median(hops)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", type=int, default=20_000)
@@ -272,6 +312,19 @@ def main() -> None:
         best = min(best, (time.process_time() - started) * 1000)
     print(f"  core diff_texts          {best:7.1f} ms CPU best of 5 (first call {first:.1f})"
           f"   goal < {CORE_GOAL_MS} ms: {'ok' if best < CORE_GOAL_MS else 'over'}   {len(rows)} rows")
+
+    fields = ("A long article", "Long.", old), ("A long article", "Long.", new)
+    helper = Helper(preload=("tui.core.text.diff",))
+    try:
+        helper.call(len, "")                            # started and ready
+        alone = [asyncio.run(loop_alone(*fields, way, args.runs * 3)) for way in (None, helper)]
+    finally:
+        helper.close()
+    print(f"  the event loop alone, an input thread handing it a key every 10 ms, medians of "
+          f"{args.runs * 3}:")
+    for (gap, hop), way in zip(alone, ("in a thread", "in the helper")):
+        print(f"    diff {way:<14} longest loop gap {gap * 1000:6.1f} ms, worst wait of a key "
+              f"{hop * 1000:6.1f} ms")
 
     cases = {"long": texts, "short": versions_of(300, 3, args.seed)}
     runs: dict[tuple[str, bool], list[dict[str, float]]] = {}
