@@ -74,6 +74,11 @@ class WirewatchApp(App[None]):
             self.call_after_refresh(self._deliver)
         self.set_interval(CONFIG_TICK_SECONDS, self._check_config_file, name="feeds.toml")
 
+    def on_unmount(self) -> None:
+        """Quitting never waits on a diff: the helper process computing it is killed, and
+        the worker waiting for it ends at once (and the thread pool with it)."""
+        self.context.close()
+
     async def action_quit(self) -> None:
         """Leave at once (ctrl+q / ctrl+c): what the dashboard shows is remembered first."""
         main = self.screen_stack[0] if self.screen_stack else None

@@ -2,11 +2,13 @@
 
     .venv/bin/python tests/bench/bench_quit.py [--runs 5]
 
-Three cases, each the median of --runs fresh processes: the dashboard offline over a small
-cache; the demo; and the dashboard in the middle of a refresh, against a loopback site whose
+Four cases, each the median of --runs fresh processes: the dashboard offline over a small
+cache; the demo; the dashboard in the middle of a refresh, against a loopback site whose
 feeds answer slowly (every feed dripping its body for 10 s), so fetches, the writer thread
-and the refresh cycle are all busy when q arrives. A user expects the terminal back at
-once in every case. A script that prints figures, not a test.
+and the refresh cycle are all busy when q arrives; and the dashboard quit (ctrl+q) from a
+diff screen still computing the diff of a 100,000-word article rewritten (two seconds of
+work, in the helper process or a thread). A user expects the terminal back at once in every
+case. A script that prints figures, not a test.
 """
 
 from __future__ import annotations
@@ -42,15 +44,20 @@ def drain(fd: int, seconds: float) -> None:
                 return
 
 
-def quit_seconds(argv: list[str], settle: float) -> float | None:
-    """Start `argv` in a pty, let it run `settle` seconds, press q: seconds until it exits."""
+def quit_seconds(argv: list[str], settle: float,
+                 keys: tuple[tuple[bytes, float], ...] = (), quit_key: bytes = b"q") -> float | None:
+    """Start `argv` in a pty, let it run `settle` seconds, press each of `keys` and wait its
+    seconds, press `quit_key`: seconds until it exits."""
     pid, fd = pty.fork()
     if pid == 0:
         env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="40")
         os.execvpe(argv[0], argv, env)
     drain(fd, settle)
+    for key, wait in keys:
+        os.write(fd, key)
+        drain(fd, wait)
     started = time.monotonic()
-    os.write(fd, b"q")
+    os.write(fd, quit_key)
     while time.monotonic() - started < 20:
         ready, _, _ = select.select([fd], [], [], 0.01)
         if ready:
@@ -79,6 +86,20 @@ def slow_feed(request) -> Reply:
     return Reply(200, drip(), {"Content-Type": "application/rss+xml"})
 
 
+def long_article(folder: Path) -> tuple[Path, Path]:
+    """A cache whose one item has two versions of 100,000 words, the second a heavy rewrite:
+    its diff takes seconds (bench_diff_screen's texts, ten times longer)."""
+    from tests.bench.bench_diff_screen import build, versions_of
+    from tests.functional.test_screens_article_diff import CONFIG
+
+    config = folder / "long.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    cache = folder / "long-cache"
+    session, _ = build(cache, versions_of(100_000, 2, seed=7))
+    session.close()
+    return config, cache
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -92,13 +113,18 @@ def main() -> None:
         config = folder / "feeds.toml"
         config.write_text(config_text(feeds), encoding="utf-8")
         base = [*WIREWATCH, "--config", str(config), "--cache", str(folder / "cache")]
+        long_config, long_cache = long_article(folder)
         cases = {
-            "offline, empty cache": (base + ["--offline"], 2.5),
-            "demo": ([*WIREWATCH, "demo"], 3.0),
-            "mid-refresh (8 feeds dripping)": (base, 3.0),
+            "offline, empty cache": (base + ["--offline"], 2.5, (), b"q"),
+            "demo": ([*WIREWATCH, "demo"], 3.0, (), b"q"),
+            "mid-refresh (8 feeds dripping)": (base, 3.0, (), b"q"),
+            "mid-diff (100k words, ctrl+q)": (
+                [*WIREWATCH, "--config", str(long_config), "--cache", str(long_cache),
+                 "--offline"], 2.5, ((b"d", 1.0),), b"\x11"),
         }
-        for name, (argv, settle) in cases.items():
-            results[name] = [quit_seconds(argv, settle) for _ in range(args.runs)]
+        for name, (argv, settle, keys, quit_key) in cases.items():
+            results[name] = [quit_seconds(argv, settle, keys, quit_key)
+                             for _ in range(args.runs)]
     print(f"q -> process exited, median of {args.runs} runs (each in a fresh process):")
     for name, times in results.items():
         done = [t for t in times if t is not None]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.worker import get_current_worker
 
 from tui import messages
 from tui.bindings import bind
@@ -20,14 +21,17 @@ from tui.state import load_state
 
 if TYPE_CHECKING:
     from tui.core.cache.query import Item
+    from tui.core.helper import Helper
     from tui.core.session import Session
+    from tui.core.text.articles import RowsOf
 
 T = TypeVar("T")
 
 
 class Context:
     """The App's state that screens read: the session (config, cache, engine), how to show
-    times, whether to fetch, the item marked for comparison, and signals for changes.
+    times, whether to fetch, the item marked for comparison, signals for changes, and the
+    helper process that computes diffs.
 
     The App creates it and hands it to every screen it opens; only the App writes to it.
     """
@@ -46,11 +50,42 @@ class Context:
         self.mark_changed: Signal[Item | None] = Signal(owner, "mark-changed")
         self.items_changed: Signal[frozenset[int]] = Signal(owner, "items-changed")
         self.problem: Signal[str] = Signal(owner, "problem")     # for the status line
+        self._helper: Helper | None = None
         self.remembered, self.remembered_note = load_state(session.store.cache_dir)
 
     def local(self, when: datetime) -> datetime:
         """`when` in the dashboard's time zone."""
         return when.astimezone(self.timezone)
+
+    @property
+    def helper(self) -> Helper:
+        """The process diffs are computed in, never holding the interpreter lock the keys
+        need. Made on first use (its module too: the first paint does not wait for it); the
+        process starts when a screen first needs it, and `close` ends it."""
+        if self._helper is None:
+            from tui.core.helper import Helper
+
+            self._helper = Helper(preload=("tui.core.text.diff",))
+        return self._helper
+
+    @helper.setter
+    def helper(self, helper: Helper) -> None:
+        self._helper = helper
+
+    def diff_rows(self) -> RowsOf:
+        """How the worker thread calling this gets a diff's rows: from the helper process;
+        work it queued there is skipped once the worker is cancelled (another pair asked
+        for, the screen left)."""
+        from tui.core.text.articles import rows_by  # (the diff screens import it first)
+
+        worker = get_current_worker()
+        return rows_by(self.helper, wanted=lambda: not worker.is_cancelled)
+
+    def close(self) -> None:
+        """The App is ending: the helper is killed, not waited for (a worker waiting for it
+        ends at once)."""
+        if self._helper is not None:
+            self._helper.close()
 
     def is_marked(self, item: Item | None) -> bool:
         mark = self.compare_mark

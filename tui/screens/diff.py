@@ -1,12 +1,14 @@
 """Side by side: two versions of one item (`d`), or two outlets' items on one story (`c`).
 
 The rows come from the same core call as `wirewatch diff` / `wirewatch compare`
-(tui.core.text.articles), computed in a thread worker while the screen says "computing…" and
-keeps taking keys (escape leaves at once; the computation's result is then dropped); a pair
-already seen comes back from `articles.cached_rows` at once, so stepping back and forth with
-`[` and `]` is free. The version strip (how much each version changed) needs a diff of every
-pair of neighbouring versions: it is computed by a second worker after the pair is shown, so
-a long history never delays the diff asked for.
+(tui.core.text.articles). A thread worker reads the versions and hands the diff itself to the
+App's helper process (tui.core.helper), waiting for it without the interpreter lock, while
+the screen says "computing…" and keeps taking keys (escape leaves at once; the computation's
+result is then dropped, and work still queued for the helper is skipped). A pair already
+seen comes back from `articles.cached_rows` at once, so stepping back and forth with `[` and
+`]` is free. The version strip (how much each version changed) needs a diff of every pair of
+neighbouring versions: it is computed by a second worker after the pair is shown, so a long
+history never delays the diff asked for.
 The screen shows the headline, a version picker (which pair is shown, of how many), what
 changed in numbers, and the rows in a DiffLines view (two columns, or one on a narrow
 terminal) with the changed words and the watched names highlighted.
@@ -25,6 +27,7 @@ from textual.worker import Worker, WorkerState
 
 from tui import messages
 from tui.bindings import bind
+from tui.core.helper import HelperClosed, NotWanted
 from tui.core.stories.compare import Comparison, compare_reports
 from tui.core.stories.related import find_related
 from tui.core.text.articles import (
@@ -39,7 +42,7 @@ from tui.core.text.articles import (
 )
 from tui.core.text.diff import DiffStats, diff_stats
 from tui.screens.base import Context, SubScreen
-from tui.widgets.diff_lines import DiffLines
+from tui.widgets.diff_lines import DiffLines, Measured, measure
 from tui.widgets.facts_table import FactsTable
 from tui.widgets.highlight import category_styles, highlighted, plain
 from tui.widgets.palette import BOLD, REVERSE, Tones
@@ -63,6 +66,7 @@ class LoadedDiff:
     same_story: bool = False                  # compare: the two are linked as one story
     marks: list[VersionMark] = field(default_factory=list)   # the version strip's
     comparison: Comparison | None = None      # compare: words, or facts across languages
+    measured: Measured | None = None          # the rows' line starts, at the view's widths
 
 
 class DiffScreen(SubScreen):
@@ -129,16 +133,17 @@ class DiffScreen(SubScreen):
         if not self.comparing:
             self.older = self.newer = None
         self.diff_lines.show_message("computing the diff of the new version…")
-        self._compute(self.older, self.newer)
+        self._start(self.older, self.newer)
 
     def on_mount(self) -> None:
         self.context.items_changed.subscribe(self, self._items_changed)
         self.app.theme_changed_signal.subscribe(self, lambda _: self._restyle())
         self.query_one("#diff-title", Static).update(
             Text("Comparing two reports…" if self.comparing else "Versions…", style="bold"))
+        self.context.helper.start()     # its interpreter starts while this screen paints
         # After the first paint: the screen (saying "computing…") is up before the worker
         # competes with it for the interpreter.
-        self.call_after_refresh(self._compute, self.older, self.newer)
+        self.call_after_refresh(self._start, self.older, self.newer)
 
     def _restyle(self) -> None:
         """Another theme (ctrl+p, from any screen): what is coloured in code takes it."""
@@ -149,26 +154,35 @@ class DiffScreen(SubScreen):
 
     # --- computing --------------------------------------------------------------------------
 
+    def _start(self, older: int | None, newer: int | None) -> None:
+        views = self.query(DiffLines)      # none when the screen closed before it painted
+        self._compute(older, newer, views.first().column_widths if views else None)
+
     @work(thread=True, group="diff", exclusive=True, exit_on_error=False,
           description="compute the diff")
-    def _compute(self, older: int | None, newer: int | None) -> LoadedDiff:
+    def _compute(self, older: int | None, newer: int | None,
+                 widths: tuple[int, int] | None) -> LoadedDiff:
+        """The pair's rows (from the helper process), measured at the view's `widths` here
+        too, so that showing them on the event loop measures nothing."""
         store = self.session.store
+        rows_of = self.context.diff_rows()
         same_story = False
         comparison = None
         if self.other is not None:
-            comparison = compare_reports(store, self.uid, self.other)
+            comparison = compare_reports(store, self.uid, self.other, rows_of)
             diff = comparison.diff
             items = (get_item(store, self.uid), get_item(store, self.other))
             versions: list[Version] = []
             same_story = any(r.uid == items[1].uid for r in find_related(store, items[0].row_id))
         else:
             item = get_item(store, self.uid)
-            diff = diff_versions(store, self.uid, older=older, newer=newer)
+            diff = diff_versions(store, self.uid, older=older, newer=newer, rows_of=rows_of)
             items = (item,)
             versions = load_versions(store, item.row_id)
         marks = self.result.marks if self._same_versions(versions) else []
+        measured = measure(diff.rows, widths) if widths is not None else None
         return LoadedDiff((older, newer), diff, diff_stats(diff.rows), items, versions,
-                          same_story, marks, comparison)
+                          same_story, marks, comparison, measured)
 
     def _same_versions(self, versions: list[Version]) -> bool:
         """Whether the strip already drawn is of these very versions (stepping with [ ])."""
@@ -179,7 +193,7 @@ class DiffScreen(SubScreen):
     @work(thread=True, group="diff-marks", exclusive=True, exit_on_error=False,
           description="measure each version's change")
     def _compute_marks(self, versions: list[Version]) -> tuple[list[Version], list[VersionMark]]:
-        return versions, version_marks(versions)
+        return versions, version_marks(versions, self.context.diff_rows())
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -199,6 +213,8 @@ class DiffScreen(SubScreen):
                 self._show(result)
         elif event.state == WorkerState.ERROR:
             error = event.worker.error
+            if isinstance(error, HelperClosed | NotWanted):
+                return                  # the App is closing, or the work was given up
             message = str(error) if isinstance(error, NotFound) else f"diff failed: {error}"
             self.query_one("#diff-title", Static).update(plain(message))
             self.diff_lines.show_message(message)
@@ -221,14 +237,15 @@ class DiffScreen(SubScreen):
                 left, right = (f"{label} · {language or '?'}" for label, language
                                in zip((left, right), comparison.languages))
                 self.query_one(FactsTable).show(comparison.facts, left, right)
-                self.diff_lines.show(diff.rows, left, right, aligned=True)
+                self.diff_lines.show(diff.rows, left, right, aligned=True,
+                                     measured=result.measured)
                 return
             self.query_one(FactsTable).hide()
         else:
             seen = {v.number: v for v in result.versions}
             left, right = (self._version_label(seen.get(side.version), side.version)
                            for side in (diff.left, diff.right))
-        self.diff_lines.show(diff.rows, left, right)
+        self.diff_lines.show(diff.rows, left, right, measured=result.measured)
 
     def _item_label(self, item: Item) -> str:
         stamp = self.context.local(item.when).strftime("%m-%d %H:%M")
@@ -348,7 +365,7 @@ class DiffScreen(SubScreen):
             return
         self.older, self.newer = older, newer
         self.diff_lines.show_message(f"computing v{older} → v{newer}…")
-        self._compute(older, newer)
+        self._start(older, newer)
 
     def action_older(self) -> None:
         self._step(-1)

@@ -99,6 +99,7 @@ class StoryScreen(SubScreen):
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _: self._restyle())
         self.context.items_changed.subscribe(self, self._items_changed)
+        self.context.helper.start()     # for the comparison: it starts while this screen paints
         self._load()
 
     def _items_changed(self, changed: frozenset[int]) -> None:
@@ -133,7 +134,7 @@ class StoryScreen(SubScreen):
     @work(thread=True, group="story-compare", exclusive=True, exit_on_error=False,
           description="compare two reports")
     def _compare(self, left: str, right: str) -> Comparison:
-        return compare_reports(self.session.store, left, right)
+        return compare_reports(self.session.store, left, right, self.context.diff_rows())
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:

@@ -2,9 +2,10 @@
 
 A 20,000-word article diffed against its next version is a few thousand screen lines. Building
 a styled Text (or a widget) per row up front would take seconds; this is a Line API widget
-instead: `show` only measures where each row's lines break (plain offsets, see text_lines),
-and a row is styled (changed words, watched names) when it first comes on screen, then kept
-in a small LRU cache. Both columns scroll as one because they are one line of one widget.
+instead: only where each row's lines break is measured (plain offsets, see text_lines: by
+the worker that computed the diff, with `measure`, or else here, once per width), and a row
+is styled (changed words, watched names) when it first comes on screen, then kept in a small
+LRU cache. Both columns scroll as one because they are one line of one widget.
 
 Unchanged runs fold into one line ("12 unchanged passages") keeping one row of context on each
 side of a change; `z` (the screen's binding) unfolds them all and folds them again.
@@ -48,6 +49,23 @@ class _Block:
     height: int = 1               # lines, the blank separator included
     left: list[int] = field(default_factory=list)    # wrap starts of the left side shown
     right: list[int] = field(default_factory=list)   # ... of the right side shown
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """Where the lines of each row's two sides start, at two column widths."""
+
+    widths: tuple[int, int]
+    starts: list[tuple[list[int], list[int]] | None]      # None: not measured yet
+
+
+def measure(rows: Sequence[Row], widths: tuple[int, int]) -> Measured:
+    """Measure every row at `widths` (see `DiffLines.column_widths`): pure offsets, so a
+    worker thread can do it, and `show` finds them ready instead of measuring a 20,000-word
+    diff on the event loop."""
+    left, right = widths
+    return Measured(widths, [(wrap_starts(safe(row.left), left), wrap_starts(safe(row.right), right))
+                             for row in rows])
 
 
 def _is_change(row: Row) -> bool:
@@ -121,6 +139,7 @@ class DiffLines(LineScrollView):
         self._tops: list[int] = []
         self._total = 0
         self._layout_key: tuple[int, bool, bool] | None = None
+        self._measured = Measured((0, 0), [])       # the rows' line starts, kept for folding
         self._lines: LRUCache[tuple[int, str], list[Text]] = LRUCache(512)
         self._styles: dict[str, Style] = {}
         self._width = 0
@@ -128,12 +147,14 @@ class DiffLines(LineScrollView):
     # --- data -------------------------------------------------------------------------------
 
     def show(self, rows: Sequence[Row], left_label: str, right_label: str, *,
-             aligned: bool = False) -> None:
+             aligned: bool = False, measured: Measured | None = None) -> None:
         """Show these rows from the top (a new pair of versions or items). `aligned`: the
         rows pair sentences of two languages by their facts: nothing is folded, a pair is
-        not tinted as changed, and its change spans are the facts that differ."""
+        not tinted as changed, and its change spans are the facts that differ. `measured`:
+        the rows measured beforehand (`measure`), used if the columns are still that wide."""
         self.aligned = aligned
         self.rows = tuple(rows)
+        self._measured = measured if measured is not None else Measured((0, 0), [])
         self.left_label, self.right_label = left_label, right_label
         self.message = None
         self.current_change = None
@@ -147,6 +168,7 @@ class DiffLines(LineScrollView):
         """Show a line of explanation instead of rows (computing, no such version...)."""
         self.message = message
         self.rows = ()
+        self._measured = Measured((0, 0), [])
         self._layout_key = None
         self._relayout()
         self.refresh()
@@ -181,6 +203,26 @@ class DiffLines(LineScrollView):
 
     # --- layout -----------------------------------------------------------------------------
 
+    @property
+    def column_widths(self) -> tuple[int, int] | None:
+        """The text widths of the two columns (gutters apart), once laid out: for `measure`."""
+        if not self.is_mounted or self.scrollable_content_region.width <= 0:
+            return None
+        _, left, right = self._text_width()
+        return left, right
+
+    def _starts(self, index: int, widths: tuple[int, int]) -> tuple[list[int], list[int]]:
+        """Row `index`'s line starts at these widths: measured once, then kept (folding and
+        unfolding measure nothing again)."""
+        if self._measured.widths != widths or len(self._measured.starts) != len(self.rows):
+            self._measured = Measured(widths, [None] * len(self.rows))
+        found = self._measured.starts[index]
+        if found is None:
+            row = self.rows[index]
+            found = (wrap_starts(safe(row.left), widths[0]), wrap_starts(safe(row.right), widths[1]))
+            self._measured.starts[index] = found
+        return found
+
     def _text_width(self) -> tuple[int, int, int]:
         """(total width, left column width, right column width) of the text (gutters apart)."""
         width = max(1, self.scrollable_content_region.width)
@@ -202,6 +244,7 @@ class DiffLines(LineScrollView):
             self._lines.clear()
         self._layout_key = key
         narrow = self.narrow
+        widths = (left_width, right_width)
         blocks: list[_Block] = []
         top = 0
         for block in self._plan():
@@ -210,8 +253,9 @@ class DiffLines(LineScrollView):
                 show_left = row.op in ("replace", "delete") or (row.op == "equal" and not narrow)
                 show_right = row.op in ("replace", "insert", "equal")
                 # measured as painted: highlighted() shows unsafe characters as U+FFFD
-                block.left = wrap_starts(safe(row.left), left_width) if show_left else []
-                block.right = wrap_starts(safe(row.right), right_width) if show_right else []
+                left_starts, right_starts = self._starts(block.index, widths)
+                block.left = left_starts if show_left else []
+                block.right = right_starts if show_right else []
                 lines = (len(block.left) + len(block.right) if narrow
                          else max(len(block.left), len(block.right)))
                 block.height = max(1, lines) + 1

@@ -17,8 +17,8 @@ from tui.core.cache import stories as cache
 from tui.core.cache.store import Store
 from tui.core.stories.align import FactRow, align_reports, unit_of
 from tui.core.stories.model import Story, StoryFact
-from tui.core.text.articles import Diff, compare_items, get_item
-from tui.core.text.diff import Row, diff_stats
+from tui.core.text.articles import Diff, RowsOf, compare_items, get_item
+from tui.core.text.diff import Row, diff_stats, document_rows
 
 MAX_PAIR_ITEMS = 40        # reports weighed for "differ most": 780 pairs at most
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
@@ -85,9 +85,11 @@ def languages_differ(left: str, right: str, left_text: str, right_text: str) -> 
     return script_of(left_text) != script_of(right_text)
 
 
-def compare_reports(store: Store, uid_a: str, uid_b: str) -> Comparison:
-    """Two reports side by side: by words in one language, by facts across languages."""
-    diff = compare_items(store, uid_a, uid_b)
+def compare_reports(store: Store, uid_a: str, uid_b: str,
+                    rows_of: RowsOf = document_rows) -> Comparison:
+    """Two reports side by side: by words in one language, by facts across languages;
+    `rows_of` computes the word diff (see `compare_items`)."""
+    diff = compare_items(store, uid_a, uid_b, rows_of)
     row_ids = [get_item(store, uid).row_id for uid in (uid_a, uid_b)]
     texts = cache.texts_of(store, row_ids)
     languages = tuple(texts[r].language if r in texts else "" for r in row_ids)

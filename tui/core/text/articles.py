@@ -4,21 +4,21 @@ dashboard's article and diff screens all read through here, so they show the sam
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from threading import Lock
+from typing import TYPE_CHECKING
 
 from tui.core.cache.query import Item, find_item, item_texts, stored_versions
 from tui.core.cache.store import Store
 from tui.core.ingest.dates import iso, to_datetime
 from tui.core.names.watch import Match
-from tui.core.text.diff import (
-    Row,
-    diff_stats,
-    diff_texts,
-    split_paragraphs,
-    word_changes,
-)
+from tui.core.text.diff import Row, diff_stats, document_row_tuples, document_rows
+
+if TYPE_CHECKING:
+    from tui.core.helper import Helper
 
 
 class NotFound(LookupError):
@@ -145,34 +145,58 @@ def _document(*parts: str | None) -> str:
     return "\n\n".join(p.strip() for p in parts if p and p.strip())
 
 
-def _field_rows(old: str, new: str) -> list[Row]:
-    """Rows for one field (headline, teaser, text). A headline or a one-paragraph teaser is a
-    single unit on each side: however much it was rewritten, it stays one row side by side,
-    never a deletion and an unrelated-looking insertion."""
-    rows = diff_texts(old, new)
-    single = len(split_paragraphs(old)) == 1 and len(split_paragraphs(new)) == 1
-    if single and not any(row.op in ("equal", "replace") for row in rows):
-        left, right = old.strip(), new.strip()
-        rows = [Row("replace", left, right, *word_changes(left, right))]
-    return rows
+Fields = tuple[str | None, ...]      # a document field by field: headline, summary, text
+RowsOf = Callable[[Fields, Fields], Sequence[Row]]
 
 
-@lru_cache(maxsize=128)
-def cached_rows(old: tuple[str | None, ...], new: tuple[str | None, ...]) -> tuple[Row, ...]:
-    """Side-by-side rows of two documents given field by field (headline, summary, text).
+class RowsCache:
+    """The rows of the last pairs of documents diffed, whoever computed them (this thread,
+    or a helper process): diffs are pure functions of their inputs, so each pair is
+    computed once per session, and stepping back and forth with [ and ] is free."""
 
-    Fields are aligned with their own kind: a headline is never paired with a paragraph.
-    Diffs are pure functions of their inputs, so each pair is computed once per process.
-    """
-    rows: list[Row] = []
-    for left, right in zip(old, new):
-        rows.extend(_field_rows(left or "", right or ""))
-    return tuple(rows)
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._rows: OrderedDict[tuple[Fields, Fields], tuple[Row, ...]] = OrderedDict()
+        self._lock = Lock()            # the diff screen's two workers read and fill it
+
+    def __call__(self, old: Fields, new: Fields, rows_of: RowsOf = document_rows) -> tuple[Row, ...]:
+        """Side-by-side rows of two documents given field by field (see `document_rows`);
+        `rows_of` computes them when they are not here (outside the lock: the two workers
+        may compute two different pairs at once)."""
+        key = (old, new)
+        with self._lock:
+            rows = self._rows.get(key)
+            if rows is not None:
+                self._rows.move_to_end(key)
+                return rows
+        rows = tuple(rows_of(old, new))
+        with self._lock:
+            self._rows[key] = rows
+            while len(self._rows) > self.size:
+                self._rows.popitem(last=False)
+        return rows
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._rows.clear()
+
+
+cached_rows = RowsCache(128)
+
+
+def rows_by(helper: Helper, wanted: Callable[[], bool] | None = None) -> RowsOf:
+    """`document_rows` computed by a helper process (in this thread when it cannot be
+    used); `wanted` as in `Helper.call`."""
+    def rows_of(old: Fields, new: Fields) -> tuple[Row, ...]:
+        found = helper.call(document_row_tuples, old, new, wanted=wanted)
+        return tuple(Row(*fields) for fields in found)
+    return rows_of
 
 
 def diff_versions(store: Store, uid: str, *, older: int | None = None,
-                  newer: int | None = None) -> Diff:
-    """Version `older` against `newer` of one item (default: the last two).
+                  newer: int | None = None, rows_of: RowsOf = document_rows) -> Diff:
+    """Version `older` against `newer` of one item (default: the last two); `rows_of`
+    computes the rows of a pair not in `cached_rows`.
 
     A version saved before the item had any page text is compared on its headline and
     summary only: the article did not grow by its whole text, we just had not read it yet.
@@ -191,7 +215,7 @@ def diff_versions(store: Store, uid: str, *, older: int | None = None,
     return Diff(
         left=Side(item.uid, older, left.title, _document(*fields[0]), item.feed),
         right=Side(item.uid, newer, right.title, _document(*fields[1]), item.feed),
-        rows=list(cached_rows(fields[0], fields[1])))
+        rows=list(cached_rows(fields[0], fields[1], rows_of)))
 
 
 @dataclass(frozen=True)
@@ -205,7 +229,7 @@ class VersionMark:
     minor: bool
 
 
-def version_marks(versions: list[Version]) -> list[VersionMark]:
+def version_marks(versions: list[Version], rows_of: RowsOf = document_rows) -> list[VersionMark]:
     """How much each version changed, for the diff screen's strip: when an article was
     rewritten and how much, at a glance. Each pair is diffed as `diff_versions` diffs it
     (and cached, so the pair on screen costs nothing twice)."""
@@ -217,13 +241,13 @@ def version_marks(versions: list[Version]) -> list[VersionMark]:
             with_text = (previous.text is None) == (version.text is None)
             old = (previous.title, previous.summary, previous.text if with_text else None)
             new = (version.title, version.summary, version.text if with_text else None)
-            words = diff_stats(cached_rows(old, new)).changed_words
+            words = diff_stats(cached_rows(old, new, rows_of)).changed_words
         marks.append(VersionMark(version.number, version.seen, words, version.minor))
         previous = version
     return marks
 
 
-def compare_items(store: Store, uid_a: str, uid_b: str) -> Diff:
+def compare_items(store: Store, uid_a: str, uid_b: str, rows_of: RowsOf = document_rows) -> Diff:
     """Two different items side by side (two outlets' reports of one story)."""
     sides, fields = [], []
     for uid in (uid_a, uid_b):
@@ -231,4 +255,4 @@ def compare_items(store: Store, uid_a: str, uid_b: str) -> Diff:
         fields.append((article.item.title, article.text))
         sides.append(Side(article.item.uid, article.item.versions, article.item.title,
                           _document(*fields[-1]), article.item.feed))
-    return Diff(left=sides[0], right=sides[1], rows=list(cached_rows(*fields)))
+    return Diff(left=sides[0], right=sides[1], rows=list(cached_rows(*fields, rows_of)))

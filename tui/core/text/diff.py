@@ -35,8 +35,8 @@ from typing import Literal
 
 from tui.core.collector import cycle_collection_paused
 
-__all__ = ["DiffStats", "Row", "RowOp", "diff_stats", "diff_texts", "split_paragraphs", "split_sentences",
-           "word_changes"]
+__all__ = ["DiffStats", "Row", "RowOp", "diff_stats", "diff_texts", "document_row_tuples", "document_rows",
+           "split_paragraphs", "split_sentences", "word_changes"]
 
 RowOp = Literal["equal", "replace", "delete", "insert"]
 Span = tuple[int, int]
@@ -722,6 +722,37 @@ def _diff_texts(old: str, new: str) -> list[Row]:
         else:
             rows.extend(_ChangedStretch(old_paragraphs[i1:i2], new_paragraphs[j1:j2], features).rows())
     return _mark_moves(rows, features)
+
+
+def document_rows(old: Sequence[str | None], new: Sequence[str | None]) -> tuple[Row, ...]:
+    """Side-by-side rows of two documents given field by field (headline, summary, text).
+
+    Fields are aligned with their own kind: a headline is never paired with a paragraph.
+    """
+    rows: list[Row] = []
+    for left, right in zip(old, new):
+        rows.extend(_field_rows(left or "", right or ""))
+    return tuple(rows)
+
+
+def document_row_tuples(old: Sequence[str | None], new: Sequence[str | None]) -> list[tuple]:
+    """`document_rows` as plain tuples (`Row(*fields)` makes each a Row again): what a helper
+    process sends back, as the unpickling of 1,200 Rows would hold the receiver's interpreter
+    lock for 10 ms in one go, and that of their tuples for 2."""
+    return [(row.op, row.left, row.right, row.left_changes, row.right_changes, row.moved)
+            for row in document_rows(old, new)]
+
+
+def _field_rows(old: str, new: str) -> list[Row]:
+    """Rows for one field (headline, teaser, text). A headline or a one-paragraph teaser is a
+    single unit on each side: however much it was rewritten, it stays one row side by side,
+    never a deletion and an unrelated-looking insertion."""
+    rows = diff_texts(old, new)
+    single = len(split_paragraphs(old)) == 1 and len(split_paragraphs(new)) == 1
+    if single and not any(row.op in ("equal", "replace") for row in rows):
+        left, right = old.strip(), new.strip()
+        rows = [Row("replace", left, right, *word_changes(left, right))]
+    return rows
 
 
 def diff_stats(rows: Iterable[Row]) -> DiffStats:
