@@ -399,3 +399,45 @@ async def test_on_a_big_cache_counts_come_from_the_reader_thread(session, monkey
         await pilot.pause()
         assert t.current.row_id == watched.row_id
         assert t.cursor_row - round(t.scroll_y) == line
+
+
+async def test_on_a_big_cache_a_search_shows_its_rows_at_once_and_its_count_once_known(
+        session, monkeypatch):
+    """The first page of a search is read at once; the header says "counting…" until the
+    reader thread's count comes, then shows it."""
+    import threading
+
+    from tui.widgets import headline_table
+
+    monkeypatch.setattr(headline_table, "SYNC_LIMIT", 0)   # every cache counts as big
+    monkeypatch.setattr(headline_table, "PAGE_SIZE", 3)    # a full first page: a count is due
+    released = threading.Event()
+    counted = headline_table.count_items
+
+    def held_count(store, flt):                             # on the reader thread
+        if flt.search:
+            released.wait(10)
+        return counted(store, flt)
+
+    monkeypatch.setattr(headline_table, "count_items", held_count)
+    app = make_app(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        t = table(app)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        try:
+            await pilot.press("slash", *"plan", "enter")
+            await pilot.pause()
+            assert t.filter.search == "plan" and t.counting
+            text = screen_text(app)
+            assert "counting…" in text and " items" not in text.splitlines()[0]
+            assert t.current is not None and "plan" in t.current.title.lower()
+            assert t.current.title[:30] in text                # the rows are on screen
+        finally:
+            released.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        expected = count(session, search="plan")
+        assert not t.counting and t.total == expected > 3
+        text = screen_text(app)
+        assert f"{expected} items" in text and "counting…" not in text
