@@ -74,6 +74,9 @@ def walk_search(conn: sqlite3.Connection, where: str, params: list, query: str,
     if density * top < worth_walking(conn, want, 0.5) or not newest:
         return None
     joiner = " AND " if where else " WHERE "
+    # The ids as SQL text: integers read from SQLite, any number of them (parameters are
+    # limited to 999 on older SQLite).
+    listed = ",".join(str(row_id) for row_id in newest)
     found: list[int] = []
     after: tuple[float, int] | None = None
     # The first window: as many rows as the newest matches' density says the page needs, and
@@ -84,12 +87,13 @@ def walk_search(conn: sqlite3.Connection, where: str, params: list, query: str,
         if after is not None:
             keyset = joiner + "(i.sort_time, i.id) < (?, ?)"    # walks on from `after`
             values = [after[0], after[1]]
-        rows = conn.execute(
-            f"SELECT i.sort_time, i.id FROM items i{where}{keyset} "
-            "ORDER BY i.sort_time DESC, i.id DESC LIMIT ?", [*params, *values, window]).fetchall()
-        if not rows:
-            return found
-        ids = [row[1] for row in rows]
+        window_sql = (f"SELECT i.sort_time, i.id FROM items i{where}{keyset} "
+                      "ORDER BY i.sort_time DESC, i.id DESC")
+        # Of the window's rows, only those among the newest matches or older than they reach
+        # come back (SQLite walks thousands of rows faster than Python reads them).
+        ids = [row[0] for row in conn.execute(
+            f"SELECT id FROM ({window_sql} LIMIT ?) WHERE id < ? OR id IN ({listed}) "
+            "ORDER BY sort_time DESC, id DESC", [*params, *values, window, floor])]
         below = [row_id for row_id in ids if row_id < floor]
         matching = known
         if below:            # older ids than the newest matches reach: ask the index
@@ -97,10 +101,14 @@ def walk_search(conn: sqlite3.Connection, where: str, params: list, query: str,
                 "SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid BETWEEN ? AND ?",
                 (query, min(below), max(below)))}
         found += [row_id for row_id in ids if row_id in matching]
-        if len(found) >= want or len(rows) < window:
+        if len(found) >= want:
             return found[:want]
-        after = (rows[-1][0], rows[-1][1])
-        scanned += len(rows)
+        last = conn.execute(f"{window_sql} LIMIT 1 OFFSET ?",
+                            [*params, *values, window - 1]).fetchone()
+        if last is None:
+            return found             # the list ended in this window
+        after = (last[0], last[1])
+        scanned += window
         # As many rows as the density so far says the rest of the page needs, and a quarter
         # more; at least twice the last window when nothing was found yet.
         density = len(found) / scanned
