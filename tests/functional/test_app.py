@@ -441,3 +441,27 @@ async def test_on_a_big_cache_a_search_shows_its_rows_at_once_and_its_count_once
         assert not t.counting and t.total == expected > 3
         text = screen_text(app)
         assert f"{expected} items" in text and "counting…" not in text
+
+
+async def test_the_footer_is_rebuilt_only_when_the_keys_it_shows_change(session):
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(session)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+
+        def keys():
+            return list(app.screen.query(FooterKey))
+
+        shown = keys()
+        assert "slash" in [key.key for key in shown] and len(shown) > 5
+        app.screen.refresh_bindings()                     # the same bindings: kept
+        await pilot.pause()
+        assert keys() == shown and all(a is b for a, b in zip(keys(), shown, strict=True))
+        await pilot.press("slash")                         # the search box has its own
+        await pilot.pause()
+        assert len(keys()) < len(shown)
+        await pilot.press(*"plan", "enter")                # back on the table: its keys again
+        await pilot.pause()
+        assert [key.key for key in keys()] == [key.key for key in shown]
+        assert all(key.is_mounted for key in keys()) and keys()[0] is not shown[0]
