@@ -465,3 +465,27 @@ async def test_the_footer_is_rebuilt_only_when_the_keys_it_shows_change(session)
         await pilot.pause()
         assert [key.key for key in keys()] == [key.key for key in shown]
         assert all(key.is_mounted for key in keys()) and keys()[0] is not shown[0]
+
+
+async def test_a_failing_feeds_mark_takes_the_themes_error_colour(session):
+    from rich.color import Color
+    from rich.style import Style
+
+    from tui.widgets.feeds_pane import FeedsPane
+
+    def mark_colour(app) -> Color:
+        pane = app.screen.query_one(FeedsPane)
+        index = next(i for i, c in enumerate(pane._choices) if c.value == "Kestrel Daily")
+        prompt = pane.options.get_option_at_index(index).prompt
+        at = prompt.plain.index("!")
+        style = next(Style.parse(span.style) if isinstance(span.style, str) else span.style
+                     for span in prompt.spans if span.start <= at < span.end)
+        return style.color
+
+    app = make_app(session)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        for theme in ("textual-light", "nord"):
+            app.theme = theme
+            await pilot.pause()
+            assert mark_colour(app) == Color.parse(app.theme_variables["text-error"]), theme
