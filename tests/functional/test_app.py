@@ -399,3 +399,93 @@ async def test_on_a_big_cache_counts_come_from_the_reader_thread(session, monkey
         await pilot.pause()
         assert t.current.row_id == watched.row_id
         assert t.cursor_row - round(t.scroll_y) == line
+
+
+async def test_on_a_big_cache_a_search_shows_its_rows_at_once_and_its_count_once_known(
+        session, monkeypatch):
+    """The first page of a search is read at once; the header says "counting…" until the
+    reader thread's count comes, then shows it."""
+    import threading
+
+    from tui.widgets import headline_table
+
+    monkeypatch.setattr(headline_table, "SYNC_LIMIT", 0)   # every cache counts as big
+    monkeypatch.setattr(headline_table, "PAGE_SIZE", 3)    # a full first page: a count is due
+    released = threading.Event()
+    counted = headline_table.count_items
+
+    def held_count(store, flt):                             # on the reader thread
+        if flt.search:
+            released.wait(10)
+        return counted(store, flt)
+
+    monkeypatch.setattr(headline_table, "count_items", held_count)
+    app = make_app(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        t = table(app)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        try:
+            await pilot.press("slash", *"plan", "enter")
+            await pilot.pause()
+            assert t.filter.search == "plan" and t.counting
+            text = screen_text(app)
+            assert "counting…" in text and " items" not in text.splitlines()[0]
+            assert t.current is not None and "plan" in t.current.title.lower()
+            assert t.current.title[:30] in text                # the rows are on screen
+        finally:
+            released.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        expected = count(session, search="plan")
+        assert not t.counting and t.total == expected > 3
+        text = screen_text(app)
+        assert f"{expected} items" in text and "counting…" not in text
+
+
+async def test_the_footer_is_rebuilt_only_when_the_keys_it_shows_change(session):
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(session)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+
+        def keys():
+            return list(app.screen.query(FooterKey))
+
+        shown = keys()
+        assert "slash" in [key.key for key in shown] and len(shown) > 5
+        app.screen.refresh_bindings()                     # the same bindings: kept
+        await pilot.pause()
+        assert keys() == shown and all(a is b for a, b in zip(keys(), shown, strict=True))
+        await pilot.press("slash")                         # the search box has its own
+        await pilot.pause()
+        assert len(keys()) < len(shown)
+        await pilot.press(*"plan", "enter")                # back on the table: its keys again
+        await pilot.pause()
+        assert [key.key for key in keys()] == [key.key for key in shown]
+        assert all(key.is_mounted for key in keys()) and keys()[0] is not shown[0]
+
+
+async def test_a_failing_feeds_mark_takes_the_themes_error_colour(session):
+    from rich.color import Color
+    from rich.style import Style
+
+    from tui.widgets.feeds_pane import FeedsPane
+
+    def mark_colour(app) -> Color:
+        pane = app.screen.query_one(FeedsPane)
+        index = next(i for i, c in enumerate(pane._choices) if c.value == "Kestrel Daily")
+        prompt = pane.options.get_option_at_index(index).prompt
+        at = prompt.plain.index("!")
+        style = next(Style.parse(span.style) if isinstance(span.style, str) else span.style
+                     for span in prompt.spans if span.start <= at < span.end)
+        return style.color
+
+    app = make_app(session)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        for theme in ("textual-light", "nord"):
+            app.theme = theme
+            await pilot.pause()
+            assert mark_colour(app) == Color.parse(app.theme_variables["text-error"]), theme

@@ -1,8 +1,9 @@
 """The fast ways of reading one page (tui/core/cache/paging.py) list exactly what the plain
 query lists: a term tested by walking (EXISTS) or by listing (IN), a search walked newest first
-in windows, a page past the middle read from the oldest end (`G`). Each way is forced in turn
-over a generated cache of 20 feeds and six languages; pruning leaves nothing of what it
-removed behind."""
+in windows (decided by the index's newest matches, or by asking it over a window's ids), a
+page past the middle read from the oldest end (`G`). Each way is forced in turn over a
+generated cache of 20 feeds and six languages; a search's count, read from the index alone,
+is the length of its list; pruning leaves nothing of what it removed behind."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from tests.bench.make_cache import bulk, plan
 from tui.core.cache import paging
-from tui.core.cache.query import ItemFilter, count_items, list_items
+from tui.core.cache.query import ItemFilter, count_items, fts_query, list_items
 from tui.core.cache.store import Store
 
 FILTERS = {
@@ -34,7 +35,8 @@ FILTERS = {
                                                                "Kestrel Daily")),
     "category and alerted": ItemFilter(match="regions", alerted=True),
 }
-WAYS = ("walk", "list")
+WAYS = ("walk", "walk below the newest matches", "list")
+SEARCHES = ("talks", "cri", "Gespräche Genf", "ministry", "crimea", "zzyzx", '"')
 
 
 @pytest.fixture(scope="module")
@@ -55,16 +57,31 @@ def store(tmp_path_factory):
 
 @pytest.fixture(params=WAYS)
 def way(request, monkeypatch):
-    """Every term walked (and searches in small windows), or every term listed."""
-    walk = request.param == "walk"
+    """Every term walked (and searches in small windows), or every term listed. Walking
+    below the newest matches: the first read of the index holds one or two, so nearly every
+    window asks the index over its own ids."""
+    walk = request.param != "list"
     monkeypatch.setattr(paging, "worth_walking", lambda conn, want, cost: 1 if walk else 10**9)
     monkeypatch.setattr(paging, "FEW", 0)
-    monkeypatch.setattr(paging, "FIRST_WINDOW", 40)
+    monkeypatch.setattr(paging, "MIN_WINDOW", 40)
+    if request.param == "walk below the newest matches":
+        monkeypatch.setattr(paging, "NEWEST_MATCHES", 0.01)
     return request.param
 
 
 def everything(store, flt):
     return [item.row_id for item in list_items(store, flt, limit=None)]
+
+
+def searched(store, words, where="1", params=()):
+    """The items a search finds, newest first, read the plainest way (the reference)."""
+    query = fts_query(words)
+    if query is None:
+        return []
+    return [row[0] for row in store.connection.execute(
+        f"SELECT id FROM items WHERE {where} AND id IN "
+        "(SELECT rowid FROM items_fts WHERE items_fts MATCH ?) ORDER BY sort_time DESC, id DESC",
+        [*params, query])]
 
 
 @pytest.mark.parametrize("name", FILTERS)
@@ -99,20 +116,58 @@ def test_the_filters_compared_are_not_vacuous(store):
     assert sizes["a common category"] > 1_000 and sizes["a common word"] > 250
 
 
+@pytest.mark.parametrize("words", SEARCHES)
+def test_a_search_lists_and_counts_what_the_plain_query_finds(store, way, words):
+    found = searched(store, words)
+    for offset in (0, 30, 250):
+        page = list_items(store, ItemFilter(search=words), limit=40, offset=offset)
+        assert [item.row_id for item in page] == found[offset:offset + 40]
+    assert count_items(store, ItemFilter(search=words)) == len(found)
+
+
+def test_a_search_since_a_time_counts_the_items_first_seen_since(store):
+    seen = sorted(row[0] for row in store.connection.execute("SELECT first_seen FROM items"))
+    assert seen[0] < seen[-1]
+    sizes = []
+    for since in (seen[0] - 1, seen[len(seen) // 2], seen[-50], seen[-1]):
+        flt = ItemFilter(search="talks", since=since)
+        found = searched(store, "talks", "first_seen > ?", [since])
+        assert count_items(store, flt) == len(found) == len(everything(store, flt))
+        sizes.append(len(found))
+    assert sizes[0] > sizes[1] > sizes[2] > 0 == sizes[3]
+
+
+def test_a_common_search_at_the_top_of_the_cache_asks_the_index_once(tmp_path, monkeypatch):
+    """Ids follow the time order (as when items are stored as they come): the newest matches
+    by id decide the first page, with no further query of the index."""
+    bulk(tmp_path, plan(2_000, days=20), batch=1_000)
+    store = Store.open(tmp_path / "cache")
+    monkeypatch.setattr(paging, "worth_walking", lambda conn, want, cost: 1)
+    asked: list[str] = []
+    store.connection.set_trace_callback(
+        lambda sql: asked.append(sql) if "MATCH" in sql and not sql.startswith("--") else None)
+    page = list_items(store, ItemFilter(search="talks"), limit=40)
+    store.connection.set_trace_callback(None)
+    assert [item.row_id for item in page] == searched(store, "talks")[:40]
+    assert len(page) == 40 and len(asked) == 1, asked
+    store.close()
+
+
 def test_a_walked_search_and_a_listed_one_give_the_same_items(store, monkeypatch):
     pages = {}
     for way in WAYS:
         monkeypatch.setattr(paging, "worth_walking",
                             lambda conn, want, cost, walk=(way == "walk"): 1 if walk else 10**9)
-        monkeypatch.setattr(paging, "FIRST_WINDOW", 25)
+        monkeypatch.setattr(paging, "MIN_WINDOW", 25)
         pages[way] = list_items(store, ItemFilter(search="talks"), limit=100, offset=20)
     assert pages["walk"] == pages["list"] and len(pages["walk"]) == 100
 
 
 def test_a_sparse_search_gives_up_walking_and_lists(store, monkeypatch):
     monkeypatch.setattr(paging, "worth_walking", lambda conn, want, cost: 1)
-    monkeypatch.setattr(paging, "FIRST_WINDOW", 5)
+    monkeypatch.setattr(paging, "MIN_WINDOW", 5)
     monkeypatch.setattr(paging, "MAX_WINDOWS", 1)
+    monkeypatch.setattr(paging, "NEWEST_MATCHES", 0.1)
     flt = ItemFilter(search="Gespräche")
     assert [i.row_id for i in list_items(store, flt, limit=30)] == everything(store, flt)[:30]
 
@@ -144,5 +199,7 @@ def test_prune_takes_an_items_versions_matches_and_index_entries_and_spares_aler
     left = conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'talks'"
                         ).fetchone()[0]
     assert 0 < left < searchable
+    for words in SEARCHES:       # the index's own count still counts the items left
+        assert count_items(store, ItemFilter(search=words)) == len(searched(store, words))
     assert left == count_items(store, dataclasses.replace(ItemFilter(), search="talks"))
     store.close()

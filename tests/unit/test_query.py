@@ -193,6 +193,8 @@ FILTERS = [
     ItemFilter(search="plan"),
     ItemFilter(search='"'),
     ItemFilter(feeds=("Harbor Wire", "Kestrel Daily"), matches_only=True, search="Moscow"),
+    ItemFilter(search="plan", since=NOW - 1),
+    ItemFilter(search="plan", since=NOW),
 ]
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from tui import messages
@@ -29,6 +29,7 @@ from tui.core.text.articles import Article, load_article
 from tui.core.text.diff import split_paragraphs
 from tui.screens.base import Context, SubScreen
 from tui.widgets.article_text import ArticleText
+from tui.widgets.footer import Footer
 from tui.widgets.highlight import category_styles, highlighted, plain, safe
 from tui.widgets.palette import ITALIC, tone
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from tui import messages
@@ -44,6 +44,7 @@ from tui.core.text.diff import DiffStats, diff_stats
 from tui.screens.base import Context, SubScreen
 from tui.widgets.diff_lines import DiffLines, Measured, measure
 from tui.widgets.facts_table import FactsTable
+from tui.widgets.footer import Footer
 from tui.widgets.highlight import category_styles, highlighted, plain
 from tui.widgets.palette import BOLD, REVERSE, Tones
 from tui.widgets.version_strip import VersionStrip

@@ -26,7 +26,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from tui import messages
 from tui.bindings import bind
@@ -49,6 +49,7 @@ from tui.core.trends import read_trends
 from tui.screens.base import NOT_SAVED, Context, saved
 from tui.state import DashboardState, save_state
 from tui.widgets.feeds_pane import ALL_FEEDS, FeedChoice, FeedsPane
+from tui.widgets.footer import Footer
 from tui.widgets.headline_table import HeadlineTable
 from tui.widgets.highlight import category_styles
 from tui.widgets.preview import Preview

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -28,6 +28,7 @@ from tui.core.stories.compare import Comparison, compare_reports, most_different
 from tui.screens.base import NOT_SAVED, Context, SubScreen, saved
 from tui.widgets.diff_lines import DiffLines
 from tui.widgets.facts_table import FactsTable
+from tui.widgets.footer import Footer
 from tui.widgets.highlight import category_styles, highlighted, plain
 from tui.widgets.palette import BOLD, Tones
 from tui.widgets.pane_list import PaneList

@@ -20,7 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.color import Color
 from textual.containers import Horizontal
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -28,6 +28,7 @@ from tui import messages
 from tui.bindings import bind
 from tui.core.trends import Bucket, Series, Trends, read_trends
 from tui.screens.base import Context, SubScreen
+from tui.widgets.footer import Footer
 from tui.widgets.highlight import category_styles, plain
 from tui.widgets.palette import Tones, parse, readable
 from tui.widgets.pane_list import PaneList, row

@@ -211,7 +211,7 @@ class HeadlineTable(RowTable):
 
     def counting_is_cheap(self) -> bool:
         """Whether counting is cheap enough to do between two key presses."""
-        return self.reader is None or item_count(self.store) <= SYNC_LIMIT
+        return self.reader is None or item_count(self.store, up_to=SYNC_LIMIT + 1) <= SYNC_LIMIT
 
     def _count(self, flt: ItemFilter, row_id: int | None) -> tuple[int, int | None, int]:
         """(rows, the row of item `row_id`, rows that are new), on whichever thread calls it."""

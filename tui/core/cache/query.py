@@ -14,12 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from tui.core.cache.paging import (
-    common_hits,
-    common_match,
-    common_search,
-    walk_search,
-)
+from tui.core.cache.paging import common_hits, common_match, walk_search
 from tui.core.cache.store import Store, chunks
 from tui.core.ingest.dates import iso, to_datetime
 from tui.core.names.watch import Match
@@ -156,7 +151,12 @@ def _where(flt: ItemFilter, conn: sqlite3.Connection | None = None,
         if query is None:
             clauses.append("0")
         else:
-            clauses.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+            # SQLite reads a search first and looks each match up (90 ms for 38,000 at a
+            # million items); after `since` (a recent time) it reads the few items first
+            # seen since, each tested against the matches (the `+` keeps the id from
+            # being taken as the way in).
+            tested = "+i.id" if flt.since is not None else "i.id"
+            clauses.append(f"{tested} IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
             params.append(query)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
@@ -180,7 +180,7 @@ def list_items(store: Store, flt: ItemFilter = ItemFilter(), *,
     want = offset + limit
     if flt.search:
         query = fts_query(flt.search)
-        if query is not None and common_search(conn, query, want):
+        if query is not None:
             where, params = _where(replace(flt, search=None), conn, want)
             ids = walk_search(conn, where, params, query, want)
             if ids is not None:
@@ -218,6 +218,16 @@ def _rows_by_id(conn: sqlite3.Connection, ids: list[int]) -> list[sqlite3.Row]:
 
 
 def count_items(store: Store, flt: ItemFilter = ItemFilter()) -> int:
+    """How many items `list_items(flt)` lists. A search alone is counted in the full-text
+    index, which holds exactly the cached items (store.index_items, the triggers and
+    bulk_delete keep it so; `wirewatch repair` rebuilds a damaged one): 5 ms for 38,000
+    matches at a million items, where looking each up in `items` takes 90 ms."""
+    if flt.search and replace(flt, search=None) == ItemFilter():
+        query = fts_query(flt.search)
+        if query is None:
+            return 0
+        return store.connection.execute(
+            "SELECT count(*) FROM items_fts WHERE items_fts MATCH ?", (query,)).fetchone()[0]
     where, params = _where(flt)
     return store.connection.execute(f"SELECT count(*) FROM items i{where}", params).fetchone()[0]
 
@@ -295,8 +305,13 @@ def stored_versions(store: Store, row_id: int) -> list[StoredVersion]:
                 "WHERE item_id = ? ORDER BY number", (row_id,))]
 
 
-def item_count(store: Store) -> int:
-    return store.connection.execute("SELECT count(*) FROM items").fetchone()[0]
+def item_count(store: Store, *, up_to: int | None = None) -> int:
+    """How many items are cached; with `up_to`, counting stops there (a million items take
+    8 ms to count, where "more than 20,000?" takes one)."""
+    if up_to is None:
+        return store.connection.execute("SELECT count(*) FROM items").fetchone()[0]
+    return store.connection.execute("SELECT count(*) FROM (SELECT 1 FROM items LIMIT ?)",
+                                    (up_to,)).fetchone()[0]
 
 
 def feed_counts(store: Store) -> dict[str, tuple[int, int]]:
