@@ -24,6 +24,7 @@ from tui import messages
 from tui.bindings import bind
 from tui.core.alerts.plan import NotificationPlan, count_by_rule, summarize_hits
 from tui.core.cache.hits import AlertHit
+from tui.core.collector import keep_start_up_objects
 from tui.core.session import Applied, Reloaded
 from tui.screens.base import Context
 from tui.screens.main import MainScreen
@@ -73,6 +74,7 @@ class WirewatchApp(App[None]):
             self.set_interval(ALERT_TICK_SECONDS, self._deliver, name="alert outbox")
             self.call_after_refresh(self._deliver)
         self.set_interval(CONFIG_TICK_SECONDS, self._check_config_file, name="feeds.toml")
+        self.call_after_refresh(keep_start_up_objects)      # the first screen is up
 
     def on_unmount(self) -> None:
         """Quitting never waits on a diff: the helper process computing it is killed, and
