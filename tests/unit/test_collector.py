@@ -33,7 +33,7 @@ def test_start_up_objects_are_kept_out_of_collections_once_without_their_garbage
     done = subprocess.run([sys.executable, "-c", PROBE, str(ROOT)], capture_output=True,
                           text=True, timeout=60, check=True)
     seen = json.loads(done.stdout)
-    assert seen["before"] == 700 and seen["after"] == 20_000
+    assert seen["before"] == seen["after"]         # young collections as often as ever
     assert seen["frozen"] > 1_000                  # the modules, classes and functions
     assert seen["again"] == seen["frozen"]         # once per process
     assert seen["leaked"] is False                 # collected before the freeze, not kept

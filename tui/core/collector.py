@@ -28,27 +28,20 @@ def cycle_collection_paused() -> Iterator[None]:
         gc.enable()
 
 
-#: Young objects allocated before the collector's first generation is walked (CPython's
-#: default is 700): a search repaint makes tens of thousands of short-lived objects, and with
-#: the default it set off about 19 young collections per key.
-YOUNG_THRESHOLD = 20_000
-
-
 def keep_start_up_objects() -> None:
     """Once a long-running face is up: what start-up made (modules, classes, the first
     screen's widgets, Textual's caches; over 100,000 objects) lives as long as the process,
     so the collector stops walking it (gc.freeze, after one collection so that no garbage is
-    kept for ever), and walks young objects less often. In the dashboard, a full collection
-    over everything took 80-160 ms on the event loop, one key in a few waiting for it. Once
-    per process: a later face (a test's next app) leaves the frozen objects as they are."""
+    kept for ever). In the dashboard, a full collection over everything took 80-160 ms on the
+    event loop, one key in a few waiting for it. (Rarer young collections as well, every
+    20,000 allocations, made paging slower: each one then walked more.) Once per process: a
+    later face (a test's next app) leaves the frozen objects as they are."""
     global _frozen
     if _frozen:
         return
     _frozen = True
     gc.collect()
     gc.freeze()
-    _, older, oldest = gc.get_threshold()
-    gc.set_threshold(YOUNG_THRESHOLD, older, oldest)
 
 
 _frozen = False
