@@ -21,6 +21,8 @@ from tests.functional.test_screens_article_diff import (
     settle,
 )
 from tests.support import helper_work
+from tests.support.apps import keys_answer_over_a_diff
+from tests.support.processes import gone
 from tui.core.helper import Helper, HelperClosed
 from tui.core.text import articles
 from tui.screens.diff import DiffScreen
@@ -77,14 +79,6 @@ async def entered(pilot, gate: Path) -> int:
     raise AssertionError("the work never reached the helper")
 
 
-def gone(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return True
-    return state in ("Z", "X")
-
-
 async def test_the_diff_comes_from_the_helper_and_keys_are_handled_meanwhile(story, gate):
     session, uids = story
     app = ScreensApp(session, lambda ctx: DiffScreen(ctx, uids["main"]))
@@ -96,14 +90,9 @@ async def test_the_diff_comes_from_the_helper_and_keys_are_handled_meanwhile(sto
         assert isinstance(screen, DiffScreen)
         view = screen.query_one(DiffLines)
         assert any("computing" in line for line in screen_text(view))
-        await pilot.press("z")                              # fold: handled at once
-        assert not view.collapsed
-        await pilot.press("question_mark")                  # help opens over it
-        await pilot.pause()
-        assert app.screen is not screen
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.screen is screen
+        folded = view.collapsed
+        await keys_answer_over_a_diff(pilot, screen, view)
+        assert view.collapsed is not folded
         assert screen.result is None and helper.outcomes == []     # still in the helper
         (gate / "open").touch()
         await settle(pilot)

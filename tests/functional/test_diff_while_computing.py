@@ -22,6 +22,7 @@ from tests.functional.test_screens_article_diff import (
     settle,
     static_text,
 )
+from tests.support.apps import keys_answer_over_a_diff
 from tui.screens.diff import DiffScreen
 from tui.widgets.diff_lines import DiffLines
 from tui.widgets.version_strip import VersionStrip
@@ -96,14 +97,8 @@ async def test_keys_work_and_the_screen_says_so_while_the_diff_computes(story, g
             screen = app.screen
             view = screen.query_one(DiffLines)
             assert view.collapsed
-            await pilot.press("z")                                # fold: handled at once
-            assert not view.collapsed
-            await pilot.press("question_mark")                    # help opens over it
-            await pilot.pause()
-            assert app.screen is not screen
-            await pilot.press("escape")
-            await pilot.pause()
-            assert app.screen is screen and screen.result is None
+            await keys_answer_over_a_diff(pilot, screen, view)
+            assert not view.collapsed and screen.result is None
             gate.opened.set()
             await settle(pilot)
             assert screen.result is not None and (screen.older, screen.newer) == (2, 3)

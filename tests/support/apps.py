@@ -52,3 +52,17 @@ class RecordingApp(WirewatchApp):
     @on(messages.ConfigChanged)
     def _record_applied(self, message: messages.ConfigChanged) -> None:
         self.applied.append(message.config)
+
+
+async def keys_answer_over_a_diff(pilot, screen, view) -> None:
+    """While a diff computes: `z` folds at once, `?` opens help over the screen and escape
+    closes it (the keys the user presses first, answered without waiting for the diff)."""
+    folded = view.collapsed
+    await pilot.press("z")
+    assert view.collapsed is not folded
+    await pilot.press("question_mark")
+    await pilot.pause()
+    assert pilot.app.screen is not screen
+    await pilot.press("escape")
+    await pilot.pause()
+    assert pilot.app.screen is screen

@@ -113,3 +113,12 @@ def wait_for(condition: Callable[[], object], what: str, limit: float = 30.0) ->
     while not condition():
         assert time.monotonic() < deadline, f"gave up waiting for {what}"
         time.sleep(0.05)
+
+
+def gone(pid: int) -> bool:
+    """No such process, or only its zombie (reaped or not by whoever adopted it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state in ("Z", "X")

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import helper_work
+from tests.support.processes import gone
 from tui.core.helper import MAX_FAILURES, Helper, HelperClosed, NotWanted
 from tui.core.text.articles import rows_by
 from tui.core.text.diff import document_rows
@@ -30,15 +31,6 @@ def helper():
     made = Helper(preload=("tui.core.text.diff",))
     yield made
     made.close()
-
-
-def gone(pid: int) -> bool:
-    """No such process, or only its zombie (reaped or not by whoever adopted it)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return True
-    return state in ("Z", "X")
 
 
 def wait_until(condition, what: str, seconds: float = 20) -> None:
