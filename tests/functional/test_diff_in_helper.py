@@ -149,3 +149,23 @@ async def test_rows_measured_by_the_worker_show_as_rows_measured_on_screen(story
             view.show(rows, view.left_label, view.right_label, measured=given)
             view.set_collapsed(False)
             assert (view.line_count, screen_text(view, height=200)) == shown
+
+
+async def test_reading_an_article_starts_the_helper_its_diff_then_uses(story):
+    """The article is one key from its diff: the helper is started as the article shows, and
+    the diff screen finds it running (no start of its own to hold up that screen)."""
+    from tui.screens.article import ArticleScreen
+
+    session, uids = story
+    app = ScreensApp(session, lambda ctx: ArticleScreen(ctx, uids["main"]))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        helper = app.context.helper
+        assert helper.started and helper.calls_here == 0
+        await pilot.press("d")                              # the article's diff
+        await settle(pilot)
+        assert isinstance(app.screen, DiffScreen) and app.screen.result is not None
+        pid = helper.pid
+        assert pid is not None and pid != os.getpid() and helper.calls_here == 0
+    assert gone(pid)

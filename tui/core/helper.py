@@ -66,6 +66,11 @@ class Helper:
         return process.pid if process is not None and self._ready else None
 
     @property
+    def started(self) -> bool:
+        """A process runs (or is starting) for the next call."""
+        return self._process is not None
+
+    @property
     def usable(self) -> bool:
         return not self._closed and self.failures < MAX_FAILURES
 
