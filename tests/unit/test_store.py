@@ -246,3 +246,31 @@ def test_item_ids_are_the_base32_spelling_of_their_hash_as_ever():
             digest = hashlib.sha1(f"{feed}\x00{key}".encode("utf-8", "surrogatepass")).digest()
             assert make_uid(feed, key) == base64.b32encode(digest)[:10].decode().lower()
     assert make_uid("Harbor Wire", "urn:1") == "23epg7un6b"     # what earlier caches hold
+
+
+def test_a_batch_sqlite_undid_for_a_full_disk_fails_whole_for_that_reason(tmp_path):
+    """A full disk makes SQLite roll back the whole transaction, not only the failing
+    statement: the feeds stored before it in the batch are gone too, so the batch fails as a
+    whole, and a feed after it must not quietly begin (and commit) a transaction of its own."""
+    from tui.core.cache.store import TransactionLost
+
+    store = Store.open(tmp_path / "cache")
+    conn = store.connection
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages + 40}")
+    after: list[BaseException] = []
+    with pytest.raises(TransactionLost, match="database or disk is full; nothing of this batch"):
+        with store.batch():
+            ingest(store, "before", [item(1)])
+            with pytest.raises(sqlite3.DatabaseError, match="full"):
+                ingest(store, "big", [item(n, content="y " * 50_000) for n in range(40)])
+            try:
+                ingest(store, "after", [item(2)])
+            except TransactionLost as error:
+                after.append(error)
+    assert len(after) == 1 and "database or disk is full" in str(after[0])
+    conn.execute(f"PRAGMA max_page_count = {pages + 100_000}")
+    assert list_items(store) == []                      # nothing of the batch, as reported
+    ingest(store, "after", [item(2)])                   # and the cache works on
+    assert [i.feed for i in list_items(store)] == ["after"]
+    store.close()

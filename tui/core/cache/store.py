@@ -206,7 +206,9 @@ class Store:
         its failure undoes its own writes only, and the outer transaction commits the rest.
         """
         conn = self.connection
-        if conn.in_transaction:
+        if getattr(self._local, "outer", False):
+            if not conn.in_transaction:     # an earlier failure made SQLite undo it all
+                raise self._lost()
             conn.execute("SAVEPOINT nested")
             try:
                 yield conn
@@ -220,20 +222,26 @@ class Store:
             conn.execute("RELEASE nested")
             return
         conn.execute("BEGIN IMMEDIATE")
-        self._local.lost = None
+        self._local.outer, self._local.lost = True, None
         try:
             yield conn
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        finally:
+            self._local.outer = False
         if not conn.in_transaction:
-            # Some errors (a full disk, out of memory) make SQLite roll back the whole
-            # transaction, not just the failing statement: the savepoints before it are gone
-            # too, so the batch fails as a whole, for the reason it did.
-            raise TransactionLost(f"{self._local.lost or 'rolled back'}; nothing of this "
-                                  "batch was stored")
+            raise self._lost()
         conn.execute("COMMIT")
+
+    def _lost(self) -> TransactionLost:
+        """Some errors (a full disk, out of memory) make SQLite roll back the whole
+        transaction, not just the failing statement: the savepoints before it are gone too,
+        and the writes after it must not begin transactions of their own. The batch fails as
+        a whole, for the reason it did."""
+        return TransactionLost(f"{getattr(self._local, 'lost', None) or 'rolled back'}; "
+                               "nothing of this batch was stored")
 
     @contextmanager
     def batch(self) -> Iterator[None]:
