@@ -30,6 +30,8 @@ from tui.core.names.watch import Watcher
 from tui.core.stories.grouping import settle_after_refresh
 from tui.core.text.fulltext import PAGE_ACCEPT, TextJob, apply_page, due_text_jobs
 
+T = TypeVar("T")
+
 MAX_BACKOFF_SECONDS = 6 * 3600
 
 
@@ -330,7 +332,6 @@ class Engine:
 
 
 ERROR_MAX = 300
-T = TypeVar("T")
 #: Most feeds stored in one transaction: enough to spread a commit's cost, few enough that
 #: progress keeps moving and another process waiting for the lock is not kept long.
 BATCH_MAX = 64

@@ -34,9 +34,9 @@ from tui.core.cache.query import (
     Item,
     ItemFilter,
     count_items,
-    item_count,
     item_position,
     list_items,
+    more_items_than,
 )
 from tui.core.cache.store import Store
 from tui.widgets.highlight import highlighted, plain
@@ -211,7 +211,7 @@ class HeadlineTable(RowTable):
 
     def counting_is_cheap(self) -> bool:
         """Whether counting is cheap enough to do between two key presses."""
-        return self.reader is None or item_count(self.store, up_to=SYNC_LIMIT + 1) <= SYNC_LIMIT
+        return self.reader is None or not more_items_than(self.store, SYNC_LIMIT)
 
     def _count(self, flt: ItemFilter, row_id: int | None) -> tuple[int, int | None, int]:
         """(rows, the row of item `row_id`, rows that are new), on whichever thread calls it."""

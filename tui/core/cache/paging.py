@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from tui.core.cache.store import at_least
+
 FEW = 2_000               # a term on fewer items than this is always listed
 MIN_WINDOW = 200          # rows of the time index a window of a search reads at least
 MAX_WINDOWS = 6           # then the search is read the listing way
@@ -37,22 +39,16 @@ def worth_walking(conn: sqlite3.Connection, want: int, step_cost: float) -> int:
     return max(FEW, int((want * items * step_cost) ** 0.5))
 
 
-def _at_least(conn: sqlite3.Connection, sql: str, params: list, count: int) -> bool:
-    """Whether `sql` yields at least `count` rows, reading no more than that."""
-    return conn.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)",
-                        [*params, count]).fetchone()[0] >= count
-
-
 def common_match(conn: sqlite3.Connection, key: str, want: int) -> bool:
     """Is the watched name or category `key` on so many items that walking to row `want`
     wins?"""
     enough = worth_walking(conn, want, 0.25)
-    return (_at_least(conn, "SELECT 1 FROM matches WHERE name = ?", [key], enough)
-            or _at_least(conn, "SELECT 1 FROM matches WHERE category = ?", [key], enough))
+    return (at_least(conn, "SELECT 1 FROM matches WHERE name = ?", [key], enough)
+            or at_least(conn, "SELECT 1 FROM matches WHERE category = ?", [key], enough))
 
 
 def common_hits(conn: sqlite3.Connection, want: int) -> bool:
-    return _at_least(conn, "SELECT 1 FROM hits", [], worth_walking(conn, want, 0.25))
+    return at_least(conn, "SELECT 1 FROM hits", [], worth_walking(conn, want, 0.25))
 
 
 def walk_search(conn: sqlite3.Connection, where: str, params: list, query: str,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from tui.core.cache.paging import common_hits, common_match, walk_search
-from tui.core.cache.store import Store, chunks
+from tui.core.cache.store import Store, at_least, chunks
 from tui.core.ingest.dates import iso, to_datetime
 from tui.core.names.watch import Match
 
@@ -305,13 +305,14 @@ def stored_versions(store: Store, row_id: int) -> list[StoredVersion]:
                 "WHERE item_id = ? ORDER BY number", (row_id,))]
 
 
-def item_count(store: Store, *, up_to: int | None = None) -> int:
-    """How many items are cached; with `up_to`, counting stops there (a million items take
-    8 ms to count, where "more than 20,000?" takes one)."""
-    if up_to is None:
-        return store.connection.execute("SELECT count(*) FROM items").fetchone()[0]
-    return store.connection.execute("SELECT count(*) FROM (SELECT 1 FROM items LIMIT ?)",
-                                    (up_to,)).fetchone()[0]
+def item_count(store: Store) -> int:
+    return store.connection.execute("SELECT count(*) FROM items").fetchone()[0]
+
+
+def more_items_than(store: Store, count: int) -> bool:
+    """Whether more than `count` items are cached (a million take 8 ms to count, where
+    "more than 20,000?" takes one)."""
+    return at_least(store.connection, "SELECT 1 FROM items", [], count + 1)
 
 
 def feed_counts(store: Store) -> dict[str, tuple[int, int]]:

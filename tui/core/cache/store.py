@@ -554,6 +554,13 @@ def match_fields(row: sqlite3.Row) -> dict[str, str]:
     return fields_to_match(row["title"], row["summary"], row["text"])
 
 
+def at_least(conn: sqlite3.Connection, sql: str, params: Sequence, count: int) -> bool:
+    """Whether `sql` yields at least `count` rows, reading no more than that (on a big cache,
+    "more than 20,000?" costs what 20,000 rows cost, not what all of them do)."""
+    return conn.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)",
+                        [*params, count]).fetchone()[0] >= count
+
+
 def chunks(values: Sequence, size: int) -> Iterator[list]:
     """`values` in lists of at most `size` (SQLite limits the parameters of one statement)."""
     for start in range(0, len(values), size):

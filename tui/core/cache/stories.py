@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tui.core.cache.store import Store, chunks
+from tui.core.cache.store import Store, at_least, chunks
 
 _LANGUAGE = "language_tag(f.config_language, f.language)"
 
@@ -101,11 +101,9 @@ def has_dirty(store: Store) -> bool:
     ).fetchone()[0])
 
 
-def waiting_count(store: Store, cap: int) -> int:
-    """How many items wait to be grouped, counted up to `cap` (a backlog is not counted
-    through)."""
-    return store.connection.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM story_dirty LIMIT ?)", (cap,)).fetchone()[0]
+def more_waiting_than(store: Store, count: int) -> bool:
+    """Whether more than `count` items wait to be grouped (a backlog is not counted through)."""
+    return at_least(store.connection, "SELECT 1 FROM story_dirty", [], count + 1)
 
 
 def dirty_texts(store: Store, after: int, limit: int) -> list[ItemText]:

@@ -90,7 +90,7 @@ def settle(store: Store, *, limit: int | None = None,
 def settle_after_refresh(store: Store) -> SettleReport | None:
     """Group what waits if it is a refresh's worth (see REFRESH_LIMIT); None when the backlog
     is left to idle time and to reads."""
-    if store.read_only or cache.waiting_count(store, REFRESH_LIMIT + 1) > REFRESH_LIMIT:
+    if store.read_only or cache.more_waiting_than(store, REFRESH_LIMIT):
         return None
     return settle(store, limit=REFRESH_LIMIT, seconds=REFRESH_SECONDS)
 
