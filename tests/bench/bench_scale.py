@@ -153,10 +153,13 @@ raise SystemExit(main(sys.argv[1:]))
 """
 
 
-def paint_seconds(tree: Path, folder: Path) -> float | None:
-    """From starting the dashboard in a pseudo-terminal to its first painted headline."""
+def paint_seconds(tree: Path, folder: Path | None, *, argv: list[str] | None = None,
+                  probe: str = PAINT_PROBE) -> float | None:
+    """From starting the dashboard (or `argv`'s command) in a pseudo-terminal to its first
+    painted headline."""
     report = Path(tempfile.mktemp(prefix="wirewatch-paint-"))
-    argv = [sys.executable, "-c", PAINT_PROBE, str(report), *base_argv(folder), "--offline"]
+    command = argv if argv is not None else [*base_argv(folder), "--offline"]
+    argv = [sys.executable, "-c", probe, str(report), *command]
     env = dict(env_for(tree), TERM="xterm-256color", COLUMNS="160", LINES="48")
     started = time.time()
     pid, fd = pty.fork()

@@ -86,10 +86,11 @@ class Session:
     def __init__(self, config: Config, store: Store) -> None:
         self.config = config
         self.store = store
-        # Word families of lower-case terms cost a dictionary pass each (about a second for
-        # the starter's alert terms); what an earlier run found is kept beside the cache.
+        # Word families of lower-case terms cost a dictionary pass each (1-3 s for the
+        # starter's alert terms): those of the shipped configs ship with wirewatch, and what
+        # an earlier run found is kept beside the cache.
         families = Path(store.cache_dir) / family.MEMO_FILE
-        kept = family.load_memo(families)
+        kept = family.load_seed() | family.load_memo(families)
         # So are the compiled watchlists (of the watch categories and of the alert rules).
         self._compiled = CompiledWatchers(Path(store.cache_dir))
         self.watcher = build_watcher(config, self._compiled)

@@ -116,8 +116,32 @@ def load_memo(path: Path) -> set[str]:
     """Take the forms a previous run found; returns the words the file holds (a damaged file,
     or one written with another simplemma, holds none)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return _take(path.read_text(encoding="utf-8"))
+    except OSError:
+        return set()
+
+
+SEED_FILE = "word_families.json"
+"""The forms of the shipped configs' lower-case terms (the starter feeds.toml's and the demo's
+alert words), in tui/data: without it a first run, and every `wirewatch demo` (whose cache is
+new each time), read two or three dictionaries (1-3 s) before the first screen. Made by
+tests/support/make_family_seed.py, taken only with the simplemma it was made with."""
+
+
+def load_seed() -> set[str]:
+    """Take the shipped forms (see SEED_FILE); returns the words taken."""
+    from importlib import resources
+
+    try:
+        return _take(resources.files("tui").joinpath("data", SEED_FILE).read_text(encoding="utf-8"))
+    except OSError:
+        return set()
+
+
+def _take(text: str) -> set[str]:
+    try:
+        data = json.loads(text)
+    except ValueError:
         return set()
     held: set[str] = set()
     if isinstance(data, dict) and data.get("simplemma") == _version() and isinstance(data.get("forms"), dict):
@@ -128,11 +152,18 @@ def load_memo(path: Path) -> set[str]:
     return held
 
 
+def memo_record(words: Iterable[str] | None = None) -> str:
+    """The memo (or the forms of `words`, looked up if need be) as the memo and seed files
+    keep it."""
+    forms = memo if words is None else word_families(words)
+    return json.dumps({"simplemma": _version(), "forms": dict(sorted(forms.items()))},
+                      ensure_ascii=False)
+
+
 def save_memo(path: Path) -> None:
     """Keep the forms found for the next run; a folder that cannot be written is no error."""
     try:
-        path.write_text(json.dumps({"simplemma": _version(), "forms": memo}, ensure_ascii=False),
-                        encoding="utf-8")
+        path.write_text(memo_record(), encoding="utf-8")
     except OSError:
         pass
 
