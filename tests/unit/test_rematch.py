@@ -173,6 +173,27 @@ def test_an_engine_change_rematches_everything_and_writes_nothing_that_stayed(tm
     assert store.rematch_cache(watcher) is None              # in step: nothing to do
 
 
+
+def test_stored_matches_in_another_order_are_the_same_matches(tmp_path):
+    """The re-match compares a run of items' matches with the stored rows as one list, which
+    holds when the rows were written in the order found; written in any other order (by an
+    older wirewatch, say) they are still the same set, and only a real change is written."""
+    store = make_store(tmp_path / "cache")
+    watcher = Watcher(WATCHLIST)
+    store.ensure_matches(watcher)
+    table = stored(store)
+    with store.transaction() as conn:
+        rows = conn.execute(f"SELECT {rematch._COLUMNS} FROM matches ORDER BY rowid DESC").fetchall()
+        conn.execute("DELETE FROM matches")
+        conn.executemany("INSERT INTO matches VALUES (?, ?, ?, ?, ?, ?, ?)", [tuple(r) for r in rows])
+        # One real difference among them: a mention the matcher does not find.
+        conn.execute("UPDATE matches SET name = 'Nobody' WHERE rowid = (SELECT max(rowid) FROM matches)")
+        conn.execute("UPDATE meta SET value = 'older' WHERE key = 'watch_fingerprint'")
+        conn.execute("DELETE FROM meta WHERE key = ?", (rematch.TERMS_META,))
+    done = store.rematch_cache(watcher)
+    assert done is not None and done.changed == 1
+    assert stored(store) == table
+
 def test_most_items_changing_rebuilds_the_indexes_and_keeps_them(tmp_path):
     store = make_store(tmp_path / "cache")
     store.ensure_matches(Watcher(WATCHLIST[:1]))

@@ -404,6 +404,44 @@ def test_empty_watchlists_and_texts() -> None:
     assert Watcher([Term("Trump", "n")]).find_fields({"title": "", "summary": "Trump"})[0].field == "summary"
 
 
+def test_many_items_at_once_give_each_item_what_it_gives_alone(watcher: Watcher) -> None:
+    """``find_row_lists`` scans a block of items as one string: every item must still get
+    exactly the rows ``find_rows`` gives it alone, whatever stands in the items around it
+    (names at the edges of fields, exception phrases, multi-word terms cut by a field's end,
+    decomposed accents and a dotted capital I that send a block the slow way, NUL inside a
+    text, empty and missing fields)."""
+    import random
+
+    rng = random.Random(5)
+    labelled = [row["text"] for row in load_labelled()]
+    awkward = [
+        "Kirill", "Dmitriev", "peace", "plan", "Crimean-Congo fever", "poutine au fromage", "d'Ouchakov",
+        "Zelensky's", "Слов'янськ", "Путіна", "TRUMP", "trump", " ", "\n", "-", "'", "\x00", "e\u0301",
+        "İ", "ß", "Krimi", "Donetsk", "Ер-Ріяд", ".",
+    ]
+
+    def text() -> str | None:
+        roll = rng.random()
+        if roll < 0.1:
+            return rng.choice((None, ""))
+        if roll < 0.7:
+            return rng.choice(labelled)
+        return "".join(rng.choice(awkward) for _ in range(rng.randrange(1, 12)))
+
+    items = [(key, text(), text(), text()) for key in range(3_000)]
+    fields = ("title", "summary", "text")
+    alone = [[(key, *row) for row in watcher.find_rows({f: t for f, t in zip(fields, texts) if t})]
+             for key, *texts in items]
+    assert watcher.find_row_lists(items, fields) == alone
+    assert sum(map(len, alone)) > 2_000          # the texts do name the watched terms
+    # A block with nothing but plain NFC text, and a single item.
+    plain = [item for item in items if all(t is None or unicodedata.is_normalized("NFC", t)
+                                           and "İ" not in t for t in item[1:])]
+    assert watcher.find_row_lists(plain, fields) == [alone[key] for key, *_ in plain]
+    assert watcher.find_row_lists(items[7:8], fields) == alone[7:8]
+    assert Watcher([]).find_row_lists(items[:5], fields) == [[]] * 5
+
+
 # --------------------------------------------------------------------------- fingerprint
 
 

@@ -126,6 +126,9 @@ _POSSESSIVE = ("'s", "\u2019s", "\u02bcs")
 _GAP = re.compile(r"[\s\-\u2010\u2011]+")
 _APOSTROPHES = APOSTROPHES
 _is_cyrillic = is_cyrillic
+# Items scanned as one string by ``find_row_lists``: enough to spread the per-scan costs thin,
+# few enough that one item with decomposed accents sends only its block the slow way.
+BATCH_ITEMS = 128
 
 
 def _own_spellings(term: Term) -> list[str]:
@@ -408,9 +411,67 @@ class Watcher:
             out.append((names[k], s - offset, e - offset, *labels[i], joined[s:e]))
         return out
 
+    def find_row_lists(self, items: Sequence[Sequence], fields: Sequence[str]) -> list[list[tuple]]:
+        """The mentions of many items at once. Each item is a key followed by its texts, one per
+        name in ``fields`` (None or "" when it has none); each item gets back the rows
+        ``(key, field, start, end, name, category, text)``, as ``find_rows`` gives them with
+        the key in front (the columns of the cache's matches).
+
+        A whole-cache re-match runs 100,000 items through the matcher, and per item the calls,
+        the lower-casing and starting the automaton cost about as much as the item's mentions
+        do. So a block of items is joined by NUL (which no word, gap or exception phrase
+        crosses, as between the fields of one item), lower-cased and scanned as one string,
+        and the mentions are then handed back to their items (tests/unit/test_watch.py
+        compares the two ways on every kind of text).
+        """
+        out: list[list[tuple]] = []
+        for begin in range(0, len(items), BATCH_ITEMS):
+            out += self._find_block(items[begin : begin + BATCH_ITEMS], fields)
+        return out
+
+    def _find_block(self, items: Sequence[Sequence], fields: Sequence[str]) -> list[list[tuple]]:
+        out: list[list[tuple]] = [[] for _ in items]
+        if self._scan is None:
+            return out
+        texts: list[str] = []
+        owners: list[int] = []          # the item of each text
+        names: list[str] = []           # its field
+        offsets: list[int] = [0]        # where each text starts in the joined string (and the end)
+        for k, item in enumerate(items):
+            for name, text in zip(fields, item[1:]):
+                if text:
+                    texts.append(text)
+                    owners.append(k)
+                    names.append(name)
+                    offsets.append(offsets[-1] + len(text) + 1)
+        joined = "\x00".join(texts)
+        view = joined.lower()
+        if len(view) != len(joined) or not (joined.isascii() or unicodedata.is_normalized("NFC", joined)):
+            # Decomposed accents or a dotted capital I somewhere: each item maps its offsets.
+            return [[(item[0], *row) for row in self.find_rows(dict(zip(fields, item[1:])))]
+                    for item in items]
+        found = self._hits(view, joined, None, None)
+        by_item: dict[int, list[tuple[int, int, int]]] = {}
+        for hit in found:
+            by_item.setdefault(owners[bisect_right(offsets, hit[0]) - 1], []).append(hit)
+        labels = self._labels
+        for k, hits in by_item.items():
+            key, rows = items[k][0], out[k]
+            for s, e, i in _longest_first(hits):
+                piece = bisect_right(offsets, s) - 1
+                start = offsets[piece]
+                rows.append((key, names[piece], s - start, e - start, *labels[i], joined[s:e]))
+        return out
+
     def _spans(self, text: str) -> list[tuple[int, int, int]]:
         """(start, end, term index) of every verified mention, longest first, sorted by start."""
         view, starts, ends = fold.search_view(text)
+        return _longest_first(self._hits(view, text, starts, ends))
+
+    def _hits(self, view: str, text: str, starts: list[int] | None, ends: list[int] | None
+              ) -> list[tuple[int, int, int]]:
+        """(start, end, term index) of every verified mention of ``text`` (``view`` is its
+        ``fold.search_view``), overlapping ones included."""
         scan = self._scan
         assert scan is not None
         size = len(view)
@@ -451,7 +512,7 @@ class Watcher:
             ]
         if starts is not None and ends is not None:
             found = [(starts[s], ends[e - 1], i) for s, e, i in found]
-        return _longest_first(found)
+        return found
 
 
 def _screen(scan: Callable[[str], Iterable[tuple[int, object]]], texts: Sequence[str]) -> list[int]:
