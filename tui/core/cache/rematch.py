@@ -160,7 +160,7 @@ def run_in_processes(work: _Work, rows: Sequence[_ItemRow], processes: int) -> l
     # A few slices per worker, so one slow slice does not leave the other cores idle.
     step = -(-len(rows) // (processes * 3))
     slices = [(start, min(start + step, len(rows))) for start in range(0, len(rows), step)]
-    import multiprocessing      # here, not at import: a command that starts saves ~5 ms
+    import multiprocessing  # here, not at import: a command that starts saves ~5 ms
 
     _INHERITED = (work, rows)
     try:
