@@ -129,13 +129,9 @@ tests/support/make_family_seed.py, taken only with the simplemma it was made wit
 
 
 def load_seed() -> set[str]:
-    """Take the shipped forms (see SEED_FILE); returns the words taken."""
-    from importlib import resources
-
-    try:
-        return _take(resources.files("tui").joinpath("data", SEED_FILE).read_text(encoding="utf-8"))
-    except OSError:
-        return set()
+    """Take the shipped forms (see SEED_FILE); returns the words taken. Read beside the
+    package (importlib.resources would cost every command its import)."""
+    return load_memo(Path(__file__).resolve().parents[2] / "data" / SEED_FILE)
 
 
 def _take(text: str) -> set[str]:
