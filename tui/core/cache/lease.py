@@ -7,8 +7,10 @@ write transaction (BEGIN IMMEDIATE orders two takers): who holds it (host, pid, 
 per process, so that a reused pid is not taken for the holder) and when it lapses. A lease whose
 holder died (same host, no such pid) is free at once; any other is free when it lapses, so a
 holder killed, stopped or hung blocks the others for at most LEASE_SECONDS. The holder renews it
-as it works (`Lease.keep`, before each of its writes); a holder that finds it was taken over
-(it was stopped past the lapse) stops, as the taker assumed it had.
+as it works (`Lease.keep`, between its steps and before each of its writes); a holder that finds
+it was taken over (it was stopped, or the machine slept, past the lapse) stops, as the taker
+assumed it had. Renewal goes by the wall clock the others judge the lapse by: while the lease
+is not due for renewal, no other process may take it, so `keep` need not look.
 """
 
 from __future__ import annotations
@@ -71,19 +73,20 @@ class Lease:
     store: Store
     name: str
     seconds: float
-    renew_at: float         # time.monotonic()
+    renew_at: float         # epoch seconds: the clock the others judge its lapse by (a
+                            # monotonic clock stands still while the machine sleeps)
 
     def keep(self) -> None:
         """Renew the lease when RENEW_SHARE of it has passed; LeaseLost when another process
         has taken it over. Called before each write of the job (cheap when not due)."""
-        if time.monotonic() < self.renew_at:
+        if time.time() < self.renew_at:
             return
         with self.store.transaction():
             found = holder(self.store, self.name)
             if found is None or not found.ours():
                 raise LeaseLost(f"the {self.name} lease was taken over")
             _write(self.store, self.name, self.seconds)
-        self.renew_at = time.monotonic() + self.seconds * RENEW_SHARE
+        self.renew_at = time.time() + self.seconds * RENEW_SHARE
 
     def release(self) -> None:
         """Give the lease up, if it is still ours. Failing to (a full disk) is not the job's
@@ -108,7 +111,7 @@ def take(store: Store, name: str, seconds: float = LEASE_SECONDS) -> Lease | Non
         if found is not None and not found.gone(time.time()):
             return None
         _write(store, name, seconds)
-    return Lease(store, name, seconds, time.monotonic() + seconds * RENEW_SHARE)
+    return Lease(store, name, seconds, time.time() + seconds * RENEW_SHARE)
 
 
 @contextmanager
