@@ -4,10 +4,11 @@ the faces read them (tui.core.stories.catalog)."""
 from __future__ import annotations
 
 import sqlite3
+import time
 
 import pytest
 
-from tests.support.processes import LeaseHolder
+from tests.support.processes import LeaseHolder, wait_for
 from tests.support.storycache import (
     BRIDGE,
     ELSEWHERE,
@@ -259,6 +260,39 @@ def test_nothing_is_grouped_while_another_process_holds_the_lease(cache, tmp_pat
     assert step.keyed == 2 and not step.busy and not step.more
     assert {story_of(cache, row) for row in rows} == {cache.uid(rows[0])}
     assert holder(cache.store, grouping.LEASE) is None              # given back
+
+
+def test_a_settle_stopped_past_its_lease_stops_when_it_goes_on(cache, tmp_path, monkeypatch):
+    """A settle stopped (Ctrl+Z, a sleeping laptop) until its lease lapsed may have been taken
+    over: when it goes on, it writes nothing more and leaves the items to the taker."""
+    from tui.core.cache import lease
+
+    rows = [cache("Harbor Wire", GENEVA_EN), cache("Tageskompass", GENEVA_DE, hours=1,
+                                                     language="de")]
+    monkeypatch.setattr(lease, "LEASE_SECONDS", 0.5)
+    taker: list[LeaseHolder] = []
+    keying = grouping._key_rows
+
+    def stopped_while_keying(texts):
+        expires = holder(cache.store, grouping.LEASE).expires
+        wait_for(lambda: time.time() > expires, "the settle's lease to lapse")
+        taker.append(LeaseHolder(tmp_path / "cache", grouping.LEASE))
+        return keying(texts)
+
+    monkeypatch.setattr(grouping, "_key_rows", stopped_while_keying)
+    try:
+        report = settle(cache.store)
+        assert report.busy and report.keyed == 0
+        stored = cache.store.connection.execute("SELECT count(*) FROM story_items")
+        assert stored.fetchone()[0] == 0                        # its keys were not stored
+        assert holder(cache.store, grouping.LEASE).pid == taker[0].pid     # nor taken back
+        taker[0].release()
+    finally:
+        for other in taker:
+            other.__exit__()
+    monkeypatch.undo()
+    assert settle(cache.store).keyed == 2
+    assert story_of(cache, rows[1]) == story_of(cache, rows[0]) == cache.uid(rows[0])
 
 
 def test_a_settle_takes_no_lease_when_nothing_waits(cache, tmp_path):

@@ -100,9 +100,11 @@ class Lease:
             pass
 
 
-def take(store: Store, name: str, seconds: float = LEASE_SECONDS) -> Lease | None:
-    """The lease `name`, or None while another live holder has it (this process's other
-    threads included: it is not re-entrant). A held lease is seen without the write lock."""
+def take(store: Store, name: str, seconds: float | None = None) -> Lease | None:
+    """The lease `name` for `seconds` (LEASE_SECONDS), or None while another live holder has
+    it (this process's other threads included: it is not re-entrant). A held lease is seen
+    without the write lock."""
+    seconds = LEASE_SECONDS if seconds is None else seconds
     found = holder(store, name)
     if found is not None and not found.gone(time.time()):
         return None
@@ -115,7 +117,7 @@ def take(store: Store, name: str, seconds: float = LEASE_SECONDS) -> Lease | Non
 
 
 @contextmanager
-def held(store: Store, name: str, *, seconds: float = LEASE_SECONDS) -> Iterator[Lease | None]:
+def held(store: Store, name: str, *, seconds: float | None = None) -> Iterator[Lease | None]:
     """The lease `name` for the block (None: another process holds it; do not wait for it),
     released at its end, however it ends."""
     lease = take(store, name, seconds)
