@@ -17,13 +17,10 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
-import socket
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from tui.core.cache.store import Store
 
@@ -31,20 +28,24 @@ LEASE_SECONDS = 60.0        # a holder that stops renewing (stopped, hung) block
 RENEW_SHARE = 0.25          # renewed when this share of it has passed: a job's longest step
                             # between two `keep` calls may take the other three quarters
 
-_TOKEN = secrets.token_hex(8)
-_HOST = socket.gethostname()
+# Not `secrets` and `socket`: their imports cost a command that reads stories ~10 ms.
+_TOKEN = os.urandom(8).hex()
+_HOST = os.uname().nodename if hasattr(os, "uname") else os.environ.get("COMPUTERNAME", "")
 
 
 class LeaseLost(Exception):
     """Another process took the lease over: this one was stopped or hung past its lapse."""
 
 
-@dataclass(frozen=True)
 class Holder:
-    host: str
-    pid: int
-    token: str
-    expires: float          # epoch seconds (processes share the wall clock, not a monotonic one)
+    """Who holds a lease, and until when. (Plain classes here, not dataclasses: those cost a
+    command that reads stories a millisecond or more each at start.)"""
+
+    __slots__ = ("expires", "host", "pid", "token")
+
+    def __init__(self, host: str, pid: int, token: str, expires: float) -> None:
+        self.host, self.pid, self.token = host, pid, token
+        self.expires = expires      # epoch seconds: processes share the wall clock
 
     def ours(self) -> bool:
         return (self.host, self.pid, self.token) == (_HOST, os.getpid(), _TOKEN)
@@ -66,15 +67,16 @@ def holder(store: Store, name: str) -> Holder | None:
     return found
 
 
-@dataclass
 class Lease:
     """A lease this process holds."""
 
-    store: Store
-    name: str
-    seconds: float
-    renew_at: float         # epoch seconds: the clock the others judge its lapse by (a
-                            # monotonic clock stands still while the machine sleeps)
+    __slots__ = ("name", "renew_at", "seconds", "store")
+
+    def __init__(self, store: Store, name: str, seconds: float) -> None:
+        self.store, self.name, self.seconds = store, name, seconds
+        # Epoch seconds, the clock the others judge its lapse by (a monotonic clock stands
+        # still while the machine sleeps).
+        self.renew_at = time.time() + seconds * RENEW_SHARE
 
     def keep(self) -> None:
         """Renew the lease when RENEW_SHARE of it has passed; LeaseLost when another process
@@ -113,7 +115,7 @@ def take(store: Store, name: str, seconds: float | None = None) -> Lease | None:
         if found is not None and not found.gone(time.time()):
             return None
         _write(store, name, seconds)
-    return Lease(store, name, seconds, time.time() + seconds * RENEW_SHARE)
+    return Lease(store, name, seconds)
 
 
 @contextmanager
