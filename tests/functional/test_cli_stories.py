@@ -13,7 +13,7 @@ from email.utils import format_datetime
 import pytest
 
 from tests.support.feedgen import NOW, config_text, item, rss
-from tests.support.processes import Watcher, wait_for, wirewatch
+from tests.support.processes import LeaseHolder, Watcher, wait_for, wirewatch
 from tests.support.storycache import (
     BRIDGE,
     ELSEWHERE,
@@ -26,6 +26,7 @@ from tests.support.storycache import (
 from tui.cli import main
 from tui.core.cache.store import Store
 from tui.core.stories.catalog import list_stories
+from tui.core.stories.grouping import LEASE
 
 
 def report(n: int, story: tuple[str, str], hours_ago: float) -> dict:
@@ -151,6 +152,47 @@ def test_stories_in_a_real_process(desk):
     done = wirewatch(desk.config, "stories", "--json")
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)["stories"]) == 2
+
+
+def test_stories_answer_at_once_while_another_process_groups(tmp_path, http_server, capsys):
+    """`wirewatch stories` groups what waits before it answers, unless another process (a
+    `watch`, the dashboard) is grouping: then it answers with the stories as they are, and
+    says so on stderr, rather than wait for a backlog that may take minutes."""
+    made = Desk(tmp_path, http_server, capsys)
+    made.serve(Harbor=[report(1, GENEVA_EN, 5)], Kompass=[report(4, GENEVA_DE, 4)],
+               Stepova=[report(6, GENEVA_UK, 4.5)])
+    with LeaseHolder(tmp_path / "cache", LEASE) as other:
+        assert made.run("fetch")[0] == 0            # its own grouping skipped, not waited for
+        done = wirewatch(made.config, "stories", "--json")
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout) == {"stories": []}
+        assert "another wirewatch process is grouping" in done.stderr
+        other.release()
+    done = wirewatch(made.config, "stories", "--json")
+    assert done.returncode == 0 and done.stderr == ""
+    (geneva,) = json.loads(done.stdout)["stories"]
+    assert {i["title"] for i in geneva["items"]} == {GENEVA_EN[0], GENEVA_DE[0], GENEVA_UK[0]}
+
+
+def test_watch_groups_the_backlog_once_another_process_is_done(tmp_path, http_server, capsys):
+    """A `watch` that finds another process grouping does not give up its idle grouping: it
+    looks again later and groups what is left."""
+    made = Desk(tmp_path, http_server, capsys)
+    made.serve(Harbor=[report(1, GENEVA_EN, 5)], Kompass=[report(4, GENEVA_DE, 4)])
+    waiting = "SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM story_dirty)"
+    database = tmp_path / "cache" / "wirewatch.sqlite3"
+
+    def stored_and_waiting() -> tuple[int, int]:
+        with closing(sqlite3.connect(database)) as conn:
+            return conn.execute(waiting).fetchone()
+
+    with LeaseHolder(tmp_path / "cache", LEASE) as other, Watcher(made.config) as watch:
+        wait_for(lambda: stored_and_waiting()[0] == 2, "the first refresh")
+        assert stored_and_waiting() == (2, 2)        # nobody may group them yet
+        other.release()
+        wait_for(lambda: stored_and_waiting() == (2, 0), "the backlog grouped after the release")
+        assert watch.stop() == 0, watch.stderr()
+    assert made.stories() == [{GENEVA_EN[0], GENEVA_DE[0]}]
 
 
 def test_a_later_refresh_merges_and_then_splits_stories(desk):

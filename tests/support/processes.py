@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Self
 
 import pytest
 
@@ -122,3 +123,63 @@ def gone(pid: int) -> bool:
     except (FileNotFoundError, ProcessLookupError):
         return True
     return state in ("Z", "X")
+
+
+_HOLD_LEASE = """
+import sys
+from tui.core.cache.lease import LeaseLost, held
+from tui.core.cache.store import Store
+
+cache, name, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
+store = Store.open(cache)
+with held(store, name, seconds=seconds) as lease:
+    print("held" if lease else "refused", flush=True)
+    for line in sys.stdin:
+        if line.strip() != "keep":
+            break
+        try:
+            lease.keep()
+            print("kept", flush=True)
+        except LeaseLost:
+            print("lost", flush=True)
+print("released", flush=True)
+"""
+
+
+class LeaseHolder:
+    """Another wirewatch process holding the cache's lease `name` (tui.core.cache.lease) for
+    `seconds`, until `release()` or a kill. `keep()` has it call `Lease.keep` (a renewal once
+    a quarter of the lease has passed) and returns what came of it: "kept" or "lost"."""
+
+    def __init__(self, cache_dir: Path, name: str, seconds: float = 3600.0) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _HOLD_LEASE, str(cache_dir), name, str(seconds)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        self.pid = self.proc.pid
+        said = self.proc.stdout.readline().strip()
+        assert said == "held", f"the other process could not take the lease: {said!r}"
+
+    def keep(self) -> str:
+        self.proc.stdin.write("keep\n")
+        self.proc.stdin.flush()
+        return self.proc.stdout.readline().strip()
+
+    def release(self) -> None:
+        """Let it give the lease up and end."""
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            assert self.proc.stdout.read().strip().endswith("released")
+            self.proc.wait(timeout=30)
+
+    def kill(self) -> None:
+        """SIGKILL: no finally runs; the lease row stays, naming a dead process."""
+        self.proc.kill()
+        self.proc.wait(timeout=30)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()

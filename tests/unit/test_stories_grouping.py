@@ -4,9 +4,11 @@ the faces read them (tui.core.stories.catalog)."""
 from __future__ import annotations
 
 import sqlite3
+import time
 
 import pytest
 
+from tests.support.processes import LeaseHolder, wait_for
 from tests.support.storycache import (
     BRIDGE,
     ELSEWHERE,
@@ -18,6 +20,7 @@ from tests.support.storycache import (
     WITKOFF_MOSCOW,
     StoryCache,
 )
+from tui.core.cache.lease import holder
 from tui.core.cache.store import Store
 from tui.core.stories import grouping
 from tui.core.stories.catalog import get_story, list_stories, story_facts, story_id_of
@@ -235,6 +238,71 @@ def test_a_reader_does_not_wait_for_a_settle_under_way(cache):
         assert settle(cache.store).keyed == 0
         assert story_id_of(cache.store, row) is None
     assert story_of(cache, row) == cache.uid(row)
+
+
+def test_nothing_is_grouped_while_another_process_holds_the_lease(cache, tmp_path):
+    """`watch` beside the dashboard, a cron `fetch` beside `wirewatch stories`: while one
+    process groups, another's settle does nothing, does not wait, and its idle loop is told
+    that items still wait; once the lease is given back, it groups."""
+    rows = [cache("Harbor Wire", GENEVA_EN), cache("Stepova Khronika", GENEVA_UK, hours=1,
+                                                     language="uk")]
+    with LeaseHolder(tmp_path / "cache", grouping.LEASE) as other:
+        step = grouping.settle_step(cache.store)
+        assert (step.keyed, step.placed, step.busy, step.more) == (0, 0, True, True)
+        after_refresh = grouping.settle_after_refresh(cache.store)
+        assert after_refresh is not None and after_refresh.keyed == 0 and after_refresh.busy
+        dashboard = cache.session.group_stories_step()
+        assert (dashboard.keyed, dashboard.more) == (0, True)
+        assert settle(cache.store).keyed == 0                       # a read's settle
+        assert story_id_of(cache.store, rows[0]) is None            # read as it is
+        other.release()
+    step = grouping.settle_step(cache.store)
+    assert step.keyed == 2 and not step.busy and not step.more
+    assert {story_of(cache, row) for row in rows} == {cache.uid(rows[0])}
+    assert holder(cache.store, grouping.LEASE) is None              # given back
+
+
+def test_a_settle_stopped_past_its_lease_stops_when_it_goes_on(cache, tmp_path, monkeypatch):
+    """A settle stopped (Ctrl+Z, a sleeping laptop) until its lease lapsed may have been taken
+    over: when it goes on, it writes nothing more and leaves the items to the taker."""
+    from tui.core.cache import lease
+
+    rows = [cache("Harbor Wire", GENEVA_EN), cache("Tageskompass", GENEVA_DE, hours=1,
+                                                     language="de")]
+    monkeypatch.setattr(lease, "LEASE_SECONDS", 0.5)
+    taker: list[LeaseHolder] = []
+    keying = grouping._key_rows
+
+    def stopped_while_keying(texts):
+        expires = holder(cache.store, grouping.LEASE).expires
+        wait_for(lambda: time.time() > expires, "the settle's lease to lapse")
+        taker.append(LeaseHolder(tmp_path / "cache", grouping.LEASE))
+        return keying(texts)
+
+    monkeypatch.setattr(grouping, "_key_rows", stopped_while_keying)
+    try:
+        report = settle(cache.store)
+        assert report.busy and report.keyed == 0
+        stored = cache.store.connection.execute("SELECT count(*) FROM story_items")
+        assert stored.fetchone()[0] == 0                        # its keys were not stored
+        assert holder(cache.store, grouping.LEASE).pid == taker[0].pid     # nor taken back
+        taker[0].release()
+    finally:
+        for other in taker:
+            other.__exit__()
+    monkeypatch.undo()
+    assert settle(cache.store).keyed == 2
+    assert story_of(cache, rows[1]) == story_of(cache, rows[0]) == cache.uid(rows[0])
+
+
+def test_a_settle_takes_no_lease_when_nothing_waits(cache, tmp_path):
+    """Every read settles first: on a grouped cache that costs no write (a reader would wait
+    for the write lock behind a refresh in another process)."""
+    cache("Harbor Wire", GENEVA_EN)
+    settle(cache.store)
+    with LeaseHolder(tmp_path / "cache", grouping.LEASE) as other:
+        assert not settle(cache.store).busy
+        other.release()
 
 
 def test_many_items_keyed_in_worker_processes_get_the_same_evidence(cache, monkeypatch):

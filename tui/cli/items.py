@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING
 
 from tui.cli.errors import UsageError
 from tui.cli.render import marked_matches, note, print_json, shown, side_by_side
-from tui.cli.session import open_session, reading_items, watched_or_usage_error
+from tui.cli.session import (
+    group_stories_first,
+    open_session,
+    reading_items,
+    watched_or_usage_error,
+)
 from tui.core.ingest.sanitize import printable
 
 if TYPE_CHECKING:
@@ -235,8 +240,9 @@ def cmd_related(args: argparse.Namespace) -> int:
     from tui.core.text.articles import get_item
 
     with reading_items(args) as session:
+        group_stories_first(session)
         found = find_related(session.store, get_item(session.store, args.id).row_id,
-                             settle_limit=None)
+                             settle_limit=0)
     if args.json:
         print_json({"items": [r.to_json() for r in found]})
         return 0

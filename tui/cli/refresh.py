@@ -139,14 +139,18 @@ def _take_config_changes(session: Session) -> None:
              f"{len(session.config.alerts)} alerts")
 
 
-def _group_stories(session: Session) -> bool:
+def _group_stories(session: Session, pause: float) -> bool:
     """One slice of grouping stories between refreshes; False when done (or failing: said
-    once, tried again after the next refresh)."""
+    once, tried again after the next refresh). While another process groups them, the next
+    slice waits `pause` seconds rather than ask again at once."""
     try:
-        return session.group_stories_step().more
+        report = session.group_stories_step()
     except Exception as error:
         _say(f"stories not grouped: {error}")
         return False
+    if report.busy:
+        time.sleep(pause)
+    return report.more
 
 
 def _watch(args: argparse.Namespace) -> int:
@@ -175,7 +179,7 @@ def _watch(args: argparse.Namespace) -> int:
             grouping = True
             while (left := wake - time.monotonic()) > 0:
                 if grouping:
-                    grouping = _group_stories(session)
+                    grouping = _group_stories(session, min(left, WATCH_TICK_SECONDS))
                 else:
                     time.sleep(min(left, WATCH_TICK_SECONDS))
                 _take_config_changes(session)

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from tui.cli.errors import RuntimeFailure, UsageError
-from tui.cli.render import shown
+from tui.cli.render import note, shown
 
 if TYPE_CHECKING:
     from tui.core.config.model import Config
@@ -53,3 +53,15 @@ def watched_or_usage_error(session: Session, typed: str) -> Watched:
         have = f"the watchlist has: {listed}" if listed else "the watchlist is empty"
         raise UsageError(f"no watched name or category {shown(typed)} ({have})")
     return found
+
+
+def group_stories_first(session: Session) -> None:
+    """Group every item that waits before a command reads stories (`stories`, `story`,
+    `related`). While another wirewatch process groups them (a `watch`, the dashboard), the
+    command does not wait for it (minutes, on a big backlog): it reads the stories as they
+    are, and says so on stderr."""
+    from tui.core.stories.grouping import settle
+
+    if settle(session.store).busy:
+        note("another wirewatch process is grouping new items into stories: "
+             "these are the stories as they are")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from tui.cli.errors import RuntimeFailure, UsageError
 from tui.cli.render import local_stamp, note, print_json, shown
-from tui.cli.session import open_session, watched_or_usage_error
+from tui.cli.session import group_stories_first, open_session, watched_or_usage_error
 from tui.core.ingest.sanitize import printable
 
 if TYPE_CHECKING:
@@ -44,7 +44,8 @@ def cmd_stories(args: argparse.Namespace) -> int:
     session = open_session(args, read_only_ok=True)
     try:
         match = watched_or_usage_error(session, args.match).filter_key if args.match else None
-        found = list_stories(session.store, days=args.days, match=match, settle_limit=None)
+        group_stories_first(session)
+        found = list_stories(session.store, days=args.days, match=match, settle_limit=0)
     finally:
         session.close()
     if args.json:
@@ -63,7 +64,8 @@ def cmd_story(args: argparse.Namespace) -> int:
 
     session = open_session(args, read_only_ok=True)
     try:
-        story = get_story(session.store, args.id, settle_limit=None)
+        group_stories_first(session)
+        story = get_story(session.store, args.id, settle_limit=0)
         if story is None:
             raise RuntimeFailure(f"no story or item {shown(args.id)} in the cache")
         facts = story_facts(session.store, story)

@@ -27,6 +27,9 @@ if TYPE_CHECKING:   # the engine (HTTP client, parsers) loads with the first ref
 #: Between two slices of grouping a refresh's story backlog: the writer thread is free for
 #: other work, the interface for the user.
 GROUP_PAUSE_SECONDS = 0.1
+#: ... and while another process (a `watch`, `wirewatch stories`) groups them: looked at again
+#: now and then, not ten times a second.
+GROUP_BUSY_PAUSE_SECONDS = 2.0
 
 
 class RefreshCycle(Widget):
@@ -128,6 +131,6 @@ class RefreshCycle(Widget):
             changed |= bool(report.stories)
             if not report.more:
                 break
-            await asyncio.sleep(GROUP_PAUSE_SECONDS)
+            await asyncio.sleep(GROUP_BUSY_PAUSE_SECONDS if report.busy else GROUP_PAUSE_SECONDS)
         if changed:
             self.post_message(self.StoriesGrouped())

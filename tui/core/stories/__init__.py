@@ -4,7 +4,9 @@ Every item belongs to at most one story. Stories are grouped in the cache, incre
 refresh (the engine calls `settle_after_refresh`; a backlog of thousands of items is grouped in idle
 time by `settle_step`, which `watch` and the dashboard run), from evidence that carries across
 languages and scripts: names, places and numbers keyed alike in every language, words of one
-language, and closeness in time, each weighed by its rarity in the time window.
+language, and closeness in time, each weighed by its rarity in the time window. One thread of
+one process groups at a time (a thread lock, and the cache's "stories" lease across processes:
+see grouping.py); the others skip grouping and read the stories as they are.
 
 The API both faces use (import from the modules named):
 
@@ -24,6 +26,6 @@ The API both faces use (import from the modules named):
   `settle_after_refresh(store)` (the engine, after each refresh: a refresh's worth of items,
   `REFRESH_LIMIT`), `settle_step(store)` (one idle-time slice; its report's `more` says
   whether items still wait); reads settle up to `READ_LIMIT` items first, `settle_limit=None`
-  groups everything waiting.
+  groups everything waiting. A report's `busy` says another thread or process was grouping.
 - tui.core.stories.links: how two reports are weighed (`link`, `Rarity`, `reasons`).
 """

@@ -11,6 +11,13 @@ each part that no longer holds to the rest becomes a story of its own.
 A story's id is the uid of its first stored item, so it stays put as reports arrive; a merge
 keeps the older id, a split gives the new part the id of its own first item. A cache written
 before stories existed, or grouped by other rules (GROUPING_VERSION), is grouped afresh.
+
+One settle at a time, across threads and processes: each of its writes is a whole transaction,
+but two settles interleaved would place the same items twice. A thread lock keeps this
+process's threads apart, the cache's "stories" lease (tui.core.cache.lease) the processes
+(`watch`, the dashboard, a cron `fetch`, `wirewatch stories`); the settle renews it before each
+write. Whoever finds either held does not wait: it groups nothing (its report says `busy`;
+`more` still says whether items wait) and readers read the stories as they are.
 """
 
 from __future__ import annotations
@@ -18,10 +25,11 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tui.core.cache import stories as cache
+from tui.core.cache.lease import LeaseLost, held
 from tui.core.cache.rematch import process_count, run_in_processes
 from tui.core.cache.store import Store
 from tui.core.stories.evidence import item_keys, parse_keys
@@ -30,6 +38,7 @@ from tui.core.stories.links import WINDOW_SECONDS, Rarity, candidates, link
 
 GROUPING_VERSION = "2"         # bump when the linking rules change: every item is regrouped
 KEYS_VERSION = "3"             # bump when the evidence changes: every item is read afresh
+LEASE = "stories"               # the cache's lease on grouping (one process at a time)
 VERSION_KEY = "stories_version"
 KEYS_VERSION_KEY = "stories_keys_version"
 KEY_BATCH = 2_000               # items read per query
@@ -65,6 +74,7 @@ class SettleReport:
     rebuilt: bool = False
     stories: set[str] = field(default_factory=set)    # final ids of the stories touched
     more: bool = False                                 # items still wait (settle_step)
+    busy: bool = False                                 # another thread or process was grouping
 
 
 _SETTLING = threading.Lock()
@@ -75,14 +85,25 @@ def settle(store: Store, *, limit: int | None = None,
     """Group what the cache noted since the last settle: all of it, or the first `limit`
     items, or as many as are keyed in about `seconds` (a bounded pause; the rest waits for
     the next settle). A read-only cache is left as
-    the last writer grouped it. While another thread of this process settles (the refresh's
-    writer, say), a reader does not wait: it reads the stories as they are."""
+    the last writer grouped it. While another thread or process settles (the refresh's writer,
+    a `watch` beside the dashboard), nothing is done here (`busy`): a reader does not wait, it
+    reads the stories as they are. Nothing waiting, the lease is not taken."""
     report = SettleReport()
-    if store.read_only or not _SETTLING.acquire(blocking=False):
+    if store.read_only or not _waiting(store):
+        return report
+    if not _SETTLING.acquire(blocking=False):
+        report.busy = True
         return report
     try:
-        deadline = None if seconds is None else time.monotonic() + seconds
-        return _settle(store, limit, deadline, report)
+        with held(store, LEASE) as lease:
+            if lease is None:
+                report.busy = True
+                return report
+            deadline = None if seconds is None else time.monotonic() + seconds
+            return _settle(store, limit, deadline, report, lease.keep)
+    except LeaseLost:           # stopped past the lease: the taker groups; what was written stays
+        report.busy = True
+        return report
     finally:
         _SETTLING.release()
 
@@ -97,7 +118,8 @@ def settle_after_refresh(store: Store) -> SettleReport | None:
 
 def settle_step(store: Store, seconds: float = STEP_SECONDS) -> SettleReport:
     """One slice of idle-time grouping (about `seconds`); its `more` says whether items
-    still wait. A slice that finds another thread settling does nothing (and more waits)."""
+    still wait. A slice that finds another thread or process settling does nothing (`busy`;
+    `more` still says whether items wait, for a later slice)."""
     if store.read_only:
         return SettleReport()
     report = settle(store, seconds=seconds)
@@ -105,8 +127,16 @@ def settle_step(store: Store, seconds: float = STEP_SECONDS) -> SettleReport:
     return report
 
 
+def _waiting(store: Store) -> bool:
+    """Whether a settle has anything to do (items noted, or other rules to regroup by)."""
+    return cache.versions(store, VERSION_KEY, KEYS_VERSION_KEY) != (
+        GROUPING_VERSION, KEYS_VERSION) or cache.has_dirty(store)
+
+
 def _settle(store: Store, limit: int | None, deadline: float | None,
-            report: SettleReport) -> SettleReport:
+            report: SettleReport, keep: Callable[[], None]) -> SettleReport:
+    """The settle itself. `keep()` renews the lease between its steps and makes sure it is
+    still this process's before each of its writes (LeaseLost: it is not)."""
     grouped_by, keyed_by = cache.versions(store, VERSION_KEY, KEYS_VERSION_KEY)
     if (grouped_by, keyed_by) != (GROUPING_VERSION, KEYS_VERSION):
         cache.reset(store, rekey=keyed_by != KEYS_VERSION,
@@ -116,7 +146,8 @@ def _settle(store: Store, limit: int | None, deadline: float | None,
         return report
     cache.drop_missing_dirty(store)
     affected: set[str] = set()
-    noted = _key_noted(store, affected, report, limit, deadline)
+    noted = _key_noted(store, affected, report, limit, deadline, keep)
+    keep()
     affected.update(cache.take_stale(store))
     merges: dict[str, str] = {}
     touched: set[str] = set()
@@ -127,16 +158,17 @@ def _settle(store: Store, limit: int | None, deadline: float | None,
         end = start
         while end < len(noted) and noted[end][0] - noted[start][0] <= CHUNK_SECONDS:
             end += 1
-        _place(store, noted[start:end], merges, touched, report, parsed)
+        _place(store, noted[start:end], merges, touched, report, parsed, keep)
         start = end
     affected = {_final(label, merges) for label in affected}
-    touched |= _split(store, affected, report)
+    touched |= _split(store, affected, report, keep)
+    keep()
     _canonical_ids(store, touched | affected, set(merges), report)
     return report
 
 
-def _key_noted(store: Store, affected: set[str], report: SettleReport,
-               limit: int | None, deadline: float | None) -> list[tuple[float, int]]:
+def _key_noted(store: Store, affected: set[str], report: SettleReport, limit: int | None,
+               deadline: float | None, keep: Callable[[], None]) -> list[tuple[float, int]]:
     """Key the noted items, up to `limit` and until `deadline` (their old stories go to
     `affected`); (time, row id) of each. A block of many items is keyed in forked workers when
     cores are idle (the workers only read text; this process does every SQL read and write)."""
@@ -159,6 +191,7 @@ def _key_noted(store: Store, affected: set[str], report: SettleReport,
                                      process_count(len(rows) * KEY_COST_PER_MATCH))
         else:
             keyed = _key_rows(rows)
+        keep()
         affected |= cache.store_keys(store, [t.row_id for t in texts], keyed)
         noted += [(t.sort_time, t.row_id) for t in texts]
         report.keyed += len(keyed)
@@ -172,7 +205,8 @@ def _key_rows(rows: Sequence[tuple[int, str, str, str]]) -> list[tuple[int, str]
 
 
 def _place(store: Store, noted: list[tuple[float, int]], merges: dict[str, str],
-           touched: set[str], report: SettleReport, parsed: dict[int, frozenset[str]]) -> None:
+           touched: set[str], report: SettleReport, parsed: dict[int, frozenset[str]],
+           keep: Callable[[], None]) -> None:
     """Place the noted items of one stretch of time, against the window around it.
     `parsed` keeps the evidence read for the previous stretch (windows overlap)."""
     members = cache.window(store, noted[0][0] - WINDOW_SECONDS, noted[-1][0] + WINDOW_SECONDS)
@@ -240,6 +274,7 @@ def _place(store: Store, noted: list[tuple[float, int]], merges: dict[str, str],
         by_story.setdefault(chosen, []).append(i)
         placed.append((chosen, row_id))
         touched.add(chosen)
+    keep()
     cache.write_placement(store, [(other, _final(chosen, merges)) for other, chosen in merged_here],
                           [(_final(story, merges), row_id) for story, row_id in placed],
                           [row_id for _, row_id in noted])
@@ -294,11 +329,13 @@ def _final(label: str, merges: dict[str, str]) -> str:
     return label
 
 
-def _split(store: Store, stories: Iterable[str], report: SettleReport) -> set[str]:
+def _split(store: Store, stories: Iterable[str], report: SettleReport,
+           keep: Callable[[], None]) -> set[str]:
     """Re-link the items of each story among themselves; parts that no longer hold together
     become stories of their own. Returns the labels written."""
     written: set[str] = set()
     for story in stories:
+        keep()
         members = cache.members_of(store, [story])
         if len(members) < 2 or len(members) > SPLIT_CHECK_MAX:
             continue
