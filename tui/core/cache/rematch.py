@@ -257,10 +257,10 @@ def _rematch_all(conn: sqlite3.Connection, matcher: Matcher, processes: int | No
     total = conn.execute("SELECT count(*) FROM items").fetchone()[0]
     edit = _edit(conn, matcher)
     listed = ""
-    if edit is not None:
-        _list_items_to_look_at(conn, matcher, edit)
-        listed = "AND {} IN (SELECT item_id FROM temp.rematch_items)"
     examined = used = changed = 0
+    if edit is not None:
+        used = _list_items_to_look_at(conn, matcher, edit, processes)
+        listed = "AND {} IN (SELECT item_id FROM temp.rematch_items)"
     last_id = -1
     while True:
         cursor = conn.cursor()
@@ -317,16 +317,24 @@ def _match_and_compare(matcher: Matcher, stored: list[tuple]) -> _Work:
     return work
 
 
-def _list_items_to_look_at(conn: sqlite3.Connection, matcher: Matcher, edit: _Edit) -> None:
+def _list_items_to_look_at(conn: sqlite3.Connection, matcher: Matcher, edit: _Edit,
+                           processes: int | None) -> int:
     """Put in temp.rematch_items the items an edit may change: where a term now gone was
     found, and where a new or changed term may be (its stems anywhere in the text, read as one
-    string per item, screened a block at a time)."""
+    string per item, screened a block at a time: in forked workers when there are many, as
+    the screen of 100,000 items is a second of lower-casing and scanning). Returns the number
+    of processes that screened."""
     for name, category in edit.gone:
         conn.execute("INSERT OR IGNORE INTO temp.rematch_items SELECT DISTINCT item_id "
                      "FROM matches WHERE name = ? AND category = ?", (name, category))
     if not edit.added:
-        return
+        return 1
     screen = matcher.screen(edit.added)      # type: ignore[attr-defined]
+
+    def passing(rows: Sequence[tuple[int, str]]) -> list[int]:
+        return [rows[k][0] for k in screen([text for _, text in rows])]
+
+    used = 1
     last_id = -1
     while True:
         cursor = conn.cursor()
@@ -336,10 +344,12 @@ def _list_items_to_look_at(conn: sqlite3.Connection, matcher: Matcher, edit: _Ed
             "SELECT id, title || char(10) || summary || coalesce(char(10) || text, '') FROM items "
             "WHERE id > ? ORDER BY id LIMIT ?", (last_id, BLOCK_ITEMS)).fetchall()
         if not rows:
-            return
-        passed = screen([text for _, text in rows])
+            return used
+        processes_now = process_count(len(rows), processes)
+        used = max(used, processes_now)
+        passed = run_in_processes(passing, rows, processes_now)   # type: ignore[arg-type]
         conn.executemany("INSERT OR IGNORE INTO temp.rematch_items VALUES (?)",
-                         [(rows[k][0],) for k in passed])
+                         [(item_id,) for item_id in passed])
         last_id = rows[-1][0]
 
 
