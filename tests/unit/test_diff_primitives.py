@@ -1,0 +1,80 @@
+"""The diff's fast primitives give the answers of the plain ones they replace, on every input:
+its matching blocks difflib's, its token count the token regex's, its collapse str.split's. So
+the rows built on them are the ones the plain code gave (tests/unit/test_diff_golden.py holds
+the rows themselves)."""
+
+from __future__ import annotations
+
+import random
+from difflib import SequenceMatcher
+
+import pytest
+
+from tui.core.text.diff import _TOKEN, _collapse, _count_tokens, _matching_blocks
+
+
+def collapsed(blocks: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Adjacent blocks joined, as difflib joins them."""
+    out: list[tuple[int, int, int]] = []
+    for i, j, size in blocks:
+        if out and out[-1][0] + out[-1][2] == i and out[-1][1] + out[-1][2] == j and size:
+            out[-1] = (out[-1][0], out[-1][1], out[-1][2] + size)
+        else:
+            out.append((i, j, size))
+    return out
+
+
+def difflib_blocks(a: list[str], b: list[str], autojunk: bool) -> list[tuple[int, int, int]]:
+    return [tuple(block) for block in SequenceMatcher(None, a, b, autojunk=autojunk).get_matching_blocks()]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_same_blocks_as_difflib(seed):
+    rng = random.Random(seed)
+    for _ in range(100):
+        alphabet = [f"w{k}" for k in range(rng.randint(1, 8))]
+        a = [rng.choice(alphabet) for _ in range(rng.randint(0, 40))]
+        b = list(a) if rng.random() < 0.5 else [rng.choice(alphabet) for _ in range(rng.randint(0, 40))]
+        for _ in range(rng.randint(0, 6)):            # a few edits of a copy: the usual case
+            if b:
+                k = rng.randrange(len(b))
+                b[k : k + rng.randint(0, 3)] = [rng.choice(alphabet) for _ in range(rng.randint(0, 3))]
+        mine = _matching_blocks(a, b)
+        assert collapsed(mine) == difflib_blocks(a, b, autojunk=False)
+        assert mine == sorted(mine) and mine[-1] == (len(a), len(b), 0)
+
+
+def test_below_200_elements_autojunk_changes_nothing():
+    """difflib's autojunk only starts at 200 elements on the second side: below, its default
+    SequenceMatcher and the diff's blocks agree (the sentence alignment relies on it)."""
+    rng = random.Random(7)
+    for size in (50, 150, 199):
+        a = [rng.choice("abc") for _ in range(size)]
+        b = [rng.choice("abc") for _ in range(size)]
+        assert collapsed(_matching_blocks(a, b)) == difflib_blocks(a, b, autojunk=True)
+
+
+# Letters and digits of several scripts, inner joiners, punctuation, symbols, marks, every kind
+# of whitespace, and characters that are none of these.
+CHARACTERS = ("aZß9_ÄöЖжїІ٣五ｱ" "-\u2010\u2011'\u2019.,:/" "!?;()«»\u201e\u201c\u2014\u2026$%"
+              "\u0301\u00b2\u2153" " \t\n\r\x0b\x0c\x1c\x85\u00a0\u2002\u2028\u3000" "\x00\x7f\u200b\ufeff")
+
+
+def random_text(rng: random.Random) -> str:
+    return "".join(rng.choice(CHARACTERS) if rng.random() < 0.6 else rng.choice("ab .") for _ in range(rng.randint(0, 30)))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_token_count_is_the_regex_count(seed):
+    rng = random.Random(seed)
+    for _ in range(500):
+        text = random_text(rng)
+        assert _count_tokens(text) == len(_TOKEN.findall(text)), repr(text)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_collapse_is_split_and_join(seed):
+    rng = random.Random(seed)
+    for _ in range(500):
+        text = random_text(rng)
+        assert _collapse(text) == " ".join(text.split()), repr(text)
