@@ -10,7 +10,14 @@ from difflib import SequenceMatcher
 
 import pytest
 
-from tui.core.text.diff import _TOKEN, _collapse, _count_tokens, _matching_blocks
+from tui.core.text.diff import (
+    _TOKEN,
+    _WORD,
+    _collapse,
+    _count_tokens,
+    _count_words,
+    _matching_blocks,
+)
 
 
 def collapsed(blocks: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -65,11 +72,12 @@ def random_text(rng: random.Random) -> str:
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_token_count_is_the_regex_count(seed):
+def test_token_and_word_counts_are_the_regex_counts(seed):
     rng = random.Random(seed)
     for _ in range(500):
         text = random_text(rng)
         assert _count_tokens(text) == len(_TOKEN.findall(text)), repr(text)
+        assert _count_words(text) == len(_WORD.findall(text)), repr(text)
 
 
 @pytest.mark.parametrize("seed", range(20))
