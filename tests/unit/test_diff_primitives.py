@@ -1,22 +1,29 @@
 """The diff's fast primitives give the answers of the plain ones they replace, on every input:
-its matching blocks difflib's, its token count the token regex's, its collapse str.split's. So
+its matching blocks difflib's, its token and word counts the regexes', its collapse
+str.split's, its sentence splitting that of the plain loop it replaced. So
 the rows built on them are the ones the plain code gave (tests/unit/test_diff_golden.py holds
 the rows themselves)."""
 
 from __future__ import annotations
 
 import random
+import re
 from difflib import SequenceMatcher
 
 import pytest
 
 from tui.core.text.diff import (
+    _ABBREVIATIONS,
+    _CLOSERS,
+    _NUMBER_ABBREVIATIONS,
+    _OPENERS,
     _TOKEN,
     _WORD,
     _collapse,
     _count_tokens,
     _count_words,
     _matching_blocks,
+    _sentence_spans,
 )
 
 
@@ -86,3 +93,53 @@ def test_collapse_is_split_and_join(seed):
     for _ in range(500):
         text = random_text(rng)
         assert _collapse(text) == " ".join(text.split()), repr(text)
+
+
+_PLAIN_SENTENCE_END = re.compile(r"[.!?\u2026]+[)\]\"'\u2019\u201d\u00bb]*(?=\s)")
+
+
+def plain_sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The sentence splitting as first written: one pattern, a character at a time."""
+    spans = []
+    start = 0
+    for match in _PLAIN_SENTENCE_END.finditer(text):
+        following = match.end()
+        while following < len(text) and text[following].isspace():
+            following += 1
+        if following >= len(text):
+            continue
+        char = text[following]
+        if char in _OPENERS:
+            after = text[following + 1 : following + 2]
+            opens = not after or not after.islower()
+        else:
+            opens = char.isdigit() or (char.isalpha() and not char.islower())
+        if not opens:
+            continue
+        if match.group().rstrip(_CLOSERS) == ".":
+            word_start = match.start()
+            while word_start > 0 and not text[word_start - 1].isspace():
+                word_start -= 1
+            word = text[word_start : match.start()].lstrip(_OPENERS)
+            lowered = word.casefold()
+            if word and ("." in word or (len(word) == 1 and word.isalpha()) or (word.isdigit() and len(word) <= 2)
+                         or lowered in _ABBREVIATIONS or (lowered in _NUMBER_ABBREVIATIONS and char.isdigit())):
+                continue
+        spans.append((start, match.end()))
+        start = following
+    end = len(text.rstrip())
+    if start < end:
+        spans.append((start, end))
+    return spans
+
+
+SENTENCE_PIECES = [*"aZß9_ÄöЖж五", *".!?…)]\"'’”»«„“([—–-¿¡,:", " ", "  ", "\t", "\n", "\u00a0", "\u2028", "\x85",
+                   "\u200b", "Dr", "z", "B", "U.S", "No", "5", "28", "am", "ст", "п", "т.е", "Mr", "etc"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_sentence_splitting_is_the_plain_loops(seed):
+    rng = random.Random(seed)
+    for _ in range(2_000):
+        text = "".join(rng.choice(SENTENCE_PIECES) for _ in range(rng.randint(0, 30)))
+        assert _sentence_spans(text) == plain_sentence_spans(text), repr(text)
