@@ -377,16 +377,13 @@ def _word_diff(left: str, right: str) -> _WordDiff:
     tokenized and handed to difflib's algorithm: a thousand edited sentence pairs cost a few
     milliseconds.
     """
-    # Cuts are made only after whitespace (or at an end), so that no token is split.
     head = _common_prefix_length(left, right)
-    while head and not left[head - 1].isspace():  # the same text up to `head`: the same cut in `right`
+    while not _starts_token(left, head):  # the same text up to `head`, so the same cut in `right`
         head -= 1
-    left_end, right_end = len(left), len(right)
-    tail = _common_suffix_length(left, right, min(left_end, right_end) - head)
-    left_end, right_end = left_end - tail, right_end - tail
-    while tail and not ((not left_end or left[left_end - 1].isspace()) and (not right_end or right[right_end - 1].isspace())):
+    tail = _common_suffix_length(left, right, min(len(left), len(right)) - head)
+    while tail and not (_starts_token(left, len(left) - tail) and _starts_token(right, len(right) - tail)):
         tail -= 1
-        left_end, right_end = left_end + 1, right_end + 1
+    left_end, right_end = len(left) - tail, len(right) - tail
     a = list(_TOKEN.finditer(left, head, left_end))
     b = list(_TOKEN.finditer(right, head, right_end))
     kept = 0
@@ -410,12 +407,13 @@ def _word_diff(left: str, right: str) -> _WordDiff:
 
 def _matching_blocks(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, int]]:
     """The blocks difflib's SequenceMatcher(None, a, b, autojunk=False) matches, in order, and
-    then (len(a), len(b), 0); adjacent blocks are left apart, which changes no opcode's span.
+    then (len(a), len(b), 0). Adjacent blocks are not joined: the callers only look at the gaps
+    between blocks, which joining does not change.
 
     The same algorithm (the longest common run, the first of equally long ones in `a`, then in
     `b`; then the same on each side of it) without difflib's objects and its junk handling,
     which with no junk does nothing: a third of the time on the short runs of edited sentences.
-    tests/unit/test_diff_blocks.py holds it to difflib's answers.
+    tests/unit/test_diff_primitives.py holds it to difflib's answers.
     """
     b2j: dict[str, list[int]] = {}
     for j, token in enumerate(b):
@@ -458,6 +456,11 @@ def word_changes(left: str, right: str) -> tuple[tuple[Span, ...], tuple[Span, .
     sentence): the one word diff every view uses."""
     found = _word_diff(left, right)
     return found.left, found.right
+
+
+def _starts_token(text: str, index: int) -> bool:
+    """Whether a cut before `index` leaves every token whole (tokens never span whitespace)."""
+    return index == 0 or text[index - 1].isspace()
 
 
 def _common_prefix_length(left: str, right: str) -> int:
