@@ -16,8 +16,12 @@ becomes one row; a paragraph that was split, merged or largely rewritten is show
 sentence, so kept sentences still line up as equal rows. A deleted and an inserted unit with the
 same (or nearly the same) text are marked as moved.
 
-Everything is pure Python over difflib: two 1,500-word versions take a few milliseconds, two
-20,000-word texts tens (tests/bench/bench_diff_extract.py). The rows depend only on the two
+Everything is pure Python: difflib's algorithm (`_matching_blocks`: the same blocks, without
+its objects), sets of words, and str methods, which scan in C, wherever they give the very
+answer of a slower way. Two 1,500-word versions take 2 ms, two 20,000-word versions with
+newsroom edits 30, a heavy rewrite of a 24,000-word article 80 (tests/bench/bench_diff_extract.py
+and bench_diff_screen.py; 1.5 to 1.7 times as long before the speed work of issue 15, which
+tests/unit/test_diff_golden.py holds to the very same rows). The rows depend only on the two
 texts, never on set order or string hashing, so the CLI and the dashboard always agree.
 """
 
@@ -545,8 +549,8 @@ def _similar_candidates(
         middle = follows + 1 if follows is not None else round(old_index * scale)
         reach = search.neighbours
         nearby = range(max(0, middle - reach), min(len(new), middle + reach + 1)) if reach else range(0)
-        found = similar(old_index, targets[nearby.start : nearby.stop])
-        found += similar(old_index, [targets[t] for t in index.sharing(unit, search.postings, search.keep) if t not in nearby])
+        sharing = index.sharing(unit, search.postings, search.keep)
+        found = similar(old_index, targets[nearby.start : nearby.stop] + [targets[t] for t in sharing if t not in nearby])
         if found:  # the most similar; of equals, the one nearest where it was expected
             follows = max(found, key=lambda c: (c[0], -abs(c[2] - middle), -c[2]))[2]
         candidates += found
