@@ -196,8 +196,8 @@ async def on_screen(session: Session, uid: str, in_process: bool) -> dict[str, f
             figures["rows"] = time.perf_counter() - started
             await asyncio.sleep(0.01)                  # the ticker's gap over _show recorded
             show_started, figures["show"] = shows.last()
-            figures["stall"] = max(length for end, length in ticker.gaps
-                                   if painted < end <= show_started)
+            figures["stall"] = max((length for end, length in ticker.gaps
+                                    if painted < end <= show_started), default=0.0)
         strip = screen.query_one(VersionStrip)
         while not strip.marks:
             await asyncio.sleep(0.001)

@@ -37,7 +37,8 @@ def wrap_starts(text: str, width: int) -> list[int]:
     width = max(1, width)
     if len(text) <= width and text.isascii() or not text:
         return [0]
-    if _ONE_CELL.issuperset(text):
+    # Printable ASCII is all one cell wide, and its only space is " ": one C scan for most text.
+    if text.isascii() and text.isprintable() or _ONE_CELL.issuperset(text):
         return _wrap_one_cell(text, width)
     return wrap_starts_by_words(text, width)
 

@@ -16,8 +16,12 @@ becomes one row; a paragraph that was split, merged or largely rewritten is show
 sentence, so kept sentences still line up as equal rows. A deleted and an inserted unit with the
 same (or nearly the same) text are marked as moved.
 
-Everything is pure Python over difflib: two 1,500-word versions take a few milliseconds, two
-20,000-word texts tens (tests/bench/bench_diff_extract.py). The rows depend only on the two
+Everything is pure Python: difflib's algorithm (`_matching_blocks`: the same blocks, without
+its objects), sets of words, and str methods, which scan in C, wherever they give the very
+answer of a slower way. Two 1,500-word versions take 2 ms, two 20,000-word versions with
+newsroom edits 30, a heavy rewrite of a 24,000-word article 80 (tests/bench/bench_diff_extract.py
+and bench_diff_screen.py; 1.5 to 1.7 times as long before the speed work of issue 15, which
+tests/unit/test_diff_golden.py holds to the very same rows). The rows depend only on the two
 texts, never on set order or string hashing, so the CLI and the dashboard always agree.
 """
 
@@ -25,12 +29,13 @@ from __future__ import annotations
 
 import re
 import string
-from collections import Counter
+from bisect import bisect_right
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from difflib import SequenceMatcher
-from itertools import groupby
-from operator import itemgetter
+from itertools import accumulate, chain, filterfalse, pairwise, repeat
+from operator import mul, sub
 from typing import Literal
 
 from tui.core.collector import cycle_collection_paused
@@ -133,8 +138,11 @@ class DiffStats:
 _WORD_PATTERN = r"\w+(?:[-\u2010\u2011'\u2019.,:/]\w+)*"
 _WORD = re.compile(_WORD_PATTERN)
 _TOKEN = re.compile(_WORD_PATTERN + r"|[^\w\s]")
-# Sentence-ending punctuation, closing quotes or brackets, then whitespace.
-_SENTENCE_END = re.compile(r"[.!?\u2026]+[)\]\"'\u2019\u201d\u00bb]*(?=\s)")
+# Sentence-ending punctuation, closing quotes or brackets, then whitespace (its run captured).
+_SENTENCE_END = re.compile(r"[.!?\u2026]+[)\]\"'\u2019\u201d\u00bb]*(?=(\s+))")
+# The same where the only stop is the full stop (most paragraphs): a pattern opening with one
+# literal character is searched for four times faster than one opening with a class.
+_FULL_STOP_END = re.compile(r"\.[.]*[)\]\"'\u2019\u201d\u00bb]*(?=(\s+))")
 _CLOSERS = ")]\"'\u2019\u201d\u00bb"
 # Besides a capital or a digit, a sentence may open with a quote, a bracket or a dialogue dash.
 _OPENERS = "\"'(\u00ab\u201c\u201e\u2018\u201a[\u2014\u2013-\u00bf\u00a1"
@@ -153,10 +161,10 @@ _ABBREVIATIONS = frozenset(
     zzt dt engl frz russ ukr abg präs vors stv geb
     ул просп пл проф акад доц млн млрд тыс тис руб грн долл коп обл стр гл ред англ рус укр
     нем див напр
-    """.split()
+    """.split()  # noqa: SIM905 (a list of words reads best as words)
 )
 # Abbreviations that stand before a number: "No. 5", "Nr. 12", "Art. 3", "ст. 5", "п. 2".
-_NUMBER_ABBREVIATIONS = frozenset("no nos nr art abs ziff s p pp vol ст п ч".split())
+_NUMBER_ABBREVIATIONS = frozenset("no nos nr art abs ziff s p pp vol ст п ч".split())  # noqa: SIM905
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -178,8 +186,9 @@ def _sentence_spans(text: str) -> list[Span]:
     """
     spans: list[Span] = []
     start = 0
-    for match in _SENTENCE_END.finditer(text):
-        following = _skip_spaces(text, match.end())
+    ends = _SENTENCE_END if "?" in text or "!" in text or "\u2026" in text else _FULL_STOP_END
+    for match in ends.finditer(text):
+        following = match.end(1)  # past the spaces after the stop
         if following >= len(text) or not _opens_sentence(text, following):
             continue
         if match.group().rstrip(_CLOSERS) == "." and _is_abbreviation(text, match.start(), text[following]):
@@ -192,12 +201,6 @@ def _sentence_spans(text: str) -> list[Span]:
     return spans
 
 
-def _skip_spaces(text: str, index: int) -> int:
-    while index < len(text) and text[index].isspace():
-        index += 1
-    return index
-
-
 def _opens_sentence(text: str, index: int) -> bool:
     char = text[index]
     if char in _OPENERS:
@@ -208,9 +211,13 @@ def _opens_sentence(text: str, index: int) -> bool:
 
 
 def _is_abbreviation(text: str, stop: int, next_char: str) -> bool:
-    word_start = stop
-    while word_start > 0 and not text[word_start - 1].isspace():
-        word_start -= 1
+    # The word before the stop: after the last space, unless some other whitespace (never
+    # printable) comes later; then after the last whitespace of any kind.
+    word_start = text.rfind(" ", 0, stop) + 1
+    if not text[word_start:stop].isprintable():
+        word_start = stop
+        while word_start > 0 and not text[word_start - 1].isspace():
+            word_start -= 1
     word = text[word_start:stop].lstrip(_OPENERS)
     if not word:
         return False
@@ -223,6 +230,10 @@ def _is_abbreviation(text: str, stop: int, next_char: str) -> bool:
 
 
 def _collapse(text: str) -> str:
+    """Runs of whitespace made one space, and none at the ends. Most units have nothing to
+    collapse, which two C scans tell: every whitespace but the space is unprintable."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
@@ -231,67 +242,135 @@ class _Features:
     its word bigrams, which say far better than single words which units belong together (made
     only when asked for: small stretches compare every pair and never need them)."""
 
-    __slots__ = ("_bigrams", "_words", "words")
+    __slots__ = ("_bigrams", "_words", "size", "words")
 
-    def __init__(self, text: str) -> None:
-        # str.split and strip, not the word regex: five times faster, and this runs on every unit.
-        self._words = [word for token in text.casefold().split() if (word := token.strip(_EDGE_PUNCTUATION))]
-        self.words = frozenset(self._words)
+    def __init__(self, words: list[str]) -> None:
+        self._words = words
+        self.words = frozenset(words)
+        self.size = len(self.words)
         self._bigrams: frozenset[tuple[str, str]] | None = None
 
     @property
     def bigrams(self) -> frozenset[tuple[str, str]]:
         if self._bigrams is None:
             words = self._words
-            self._bigrams = frozenset(zip(words, words[1:])) if len(words) > 1 else frozenset((w, "") for w in words)
+            self._bigrams = frozenset(pairwise(words)) if len(words) > 1 else frozenset((w, "") for w in words)
         return self._bigrams
 
 
-def _count_words(text: str) -> int:
-    return len(_WORD.findall(text))
+class _WordOf(dict[str, str]):
+    """The word a whitespace-separated token is compared by: case-folded, edge punctuation
+    stripped ("" when nothing is left). str.split and strip, not the word regex: five times
+    faster; and a token is looked up, not folded again, each time it recurs."""
+
+    def __missing__(self, token: str) -> str:
+        word = self[token] = token.casefold().strip(_EDGE_PUNCTUATION)
+        return word
 
 
-def _count_tokens(text: str) -> int:
-    return len(_TOKEN.findall(text))
+class _Keys(dict[str, str]):
+    """Units' texts with their whitespace collapsed, by text, for one diff: what units are
+    matched by, asked again about the deleted and inserted ones when moves are marked."""
 
-
-@dataclass(frozen=True, slots=True)
-class _Sentence:
-    """A sentence of a changed paragraph: where it sits, and what it is compared by."""
-
-    text: str
-    key: str
-    paragraph: int
-    start: int
-    end: int
+    def __missing__(self, text: str) -> str:
+        key = self[text] = _collapse(text)
+        return key
 
 
 class _FeatureCache(dict[str, _Features]):
     """Features by text, for one diff: move detection asks again about units pairing saw."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._word_of = _WordOf().__getitem__
+
     def __missing__(self, text: str) -> _Features:
-        features = self[text] = _Features(text)
+        # Case folding never makes or removes whitespace: folding token by token splits alike.
+        features = self[text] = _Features(list(filter(None, map(self._word_of, text.split()))))
         return features
 
 
-def _sentences(paragraphs: Sequence[str]) -> list[_Sentence]:
-    return [
-        _Sentence(paragraph[start:end], _collapse(paragraph[start:end]), index, start, end)
-        for index, paragraph in enumerate(paragraphs)
-        for start, end in _sentence_spans(paragraph)
-    ]
+def _count_words(text: str) -> int:
+    """How many words `_WORD` finds (see `_count_matches`)."""
+    return _count_matches(_WORD, text)
+
+
+def _count_tokens(text: str) -> int:
+    """How many tokens `_TOKEN` finds (see `_count_matches`)."""
+    return _count_matches(_TOKEN, text)
+
+
+def _count_matches(pattern: re.Pattern[str], text: str) -> int:
+    """How many words or tokens `pattern` finds in `text`, five times faster than the regex
+    alone: none spans whitespace, and a piece between spaces made only of letters and digits
+    (most of them) is exactly one; only the other pieces need the regex."""
+    pieces = text.split()
+    odd = list(filterfalse(str.isalnum, pieces))
+    if not odd:
+        return len(pieces)
+    return len(pieces) - len(odd) + len(pattern.findall(" ".join(odd)))
+
+
+class _Sentences:
+    """The sentences of a run of changed paragraphs, in parallel lists: their text, the key
+    they are matched by (whitespace collapsed), their paragraph, and where they sit in it."""
+
+    __slots__ = ("ends", "keys", "paragraphs", "starts", "texts")
+
+    def __init__(self, paragraphs: Sequence[str], keys: _Keys) -> None:
+        self.texts: list[str] = []
+        self.keys: list[str] = []
+        self.paragraphs: list[int] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        texts, sentence_keys = self.texts, self.keys
+        for index, paragraph in enumerate(paragraphs):
+            spans = _sentence_spans(paragraph)
+            sentences = [paragraph[start:end] for start, end in spans]
+            texts.extend(sentences)
+            # A sentence starts and ends with a visible character: in a paragraph with nothing
+            # to collapse, it has nothing to collapse either.
+            sentence_keys.extend(sentences if keys[paragraph] == paragraph else map(_collapse, sentences))
+            self.paragraphs.extend(repeat(index, len(spans)))
+            self.starts.extend(start for start, _ in spans)
+            self.ends.extend(end for _, end in spans)
 
 
 # ---------------------------------------------------------------------------------------------
 # Word diff of two units
 
 
-@dataclass(frozen=True, slots=True)
 class _WordDiff:
-    left: tuple[Span, ...]
-    right: tuple[Span, ...]
-    kept: int  # tokens kept, counted on both sides
-    total: int  # tokens on both sides
+    """Changed-word spans of two units, and how many of their tokens were kept (counted only
+    when asked: a paragraph row weighs its sentences by them, nothing else does)."""
+
+    __slots__ = ("_end", "_head", "_middle_kept", "_middle_total", "_outer", "_text", "left", "right")
+
+    def __init__(self, left: tuple[Span, ...], right: tuple[Span, ...], text: str, head: int, end: int,
+                 middle_kept: int, middle_total: int) -> None:
+        self.left = left
+        self.right = right
+        self._text, self._head, self._end = text, head, end  # the left text, where its middle is
+        self._middle_kept = middle_kept  # tokens of the middles kept, on one side
+        self._middle_total = middle_total  # tokens of the middles, on both sides
+        self._outer: int | None = None
+
+    @property
+    def outer(self) -> int:
+        """Tokens of the common head and tail, on one side."""
+        if self._outer is None:
+            self._outer = _count_tokens(self._text[: self._head]) + _count_tokens(self._text[self._end :])
+        return self._outer
+
+    @property
+    def kept(self) -> int:
+        """Tokens kept, counted on both sides."""
+        return 2 * (self.outer + self._middle_kept)
+
+    @property
+    def total(self) -> int:
+        """Tokens on both sides."""
+        return 2 * self.outer + self._middle_total
 
 
 def _word_diff(left: str, right: str) -> _WordDiff:
@@ -299,7 +378,8 @@ def _word_diff(left: str, right: str) -> _WordDiff:
 
     Most edits touch a word or two. So the common head and tail are found by comparing the
     strings themselves (cut back to whitespace, so no token is split), and only the middle is
-    tokenized and handed to difflib: a thousand edited sentence pairs cost a few milliseconds.
+    tokenized and handed to difflib's algorithm: a thousand edited sentence pairs cost a few
+    milliseconds.
     """
     head = _common_prefix_length(left, right)
     while not _starts_token(left, head):  # the same text up to `head`, so the same cut in `right`
@@ -308,25 +388,71 @@ def _word_diff(left: str, right: str) -> _WordDiff:
     while tail and not (_starts_token(left, len(left) - tail) and _starts_token(right, len(right) - tail)):
         tail -= 1
     left_end, right_end = len(left) - tail, len(right) - tail
-    outer = len(_TOKEN.findall(left, 0, head)) + len(_TOKEN.findall(left, left_end))
     a = list(_TOKEN.finditer(left, head, left_end))
     b = list(_TOKEN.finditer(right, head, right_end))
-    kept = outer
+    kept = 0
     changes: list[list[int]] = []
     if a and b and max(len(a), len(b)) <= WORD_DIFF_MAX_TOKENS:
-        matcher = SequenceMatcher(None, [m.group() for m in a], [m.group() for m in b], autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            if tag == "equal":
-                kept += i2 - i1
-            elif changes and i1 - changes[-1][1] <= HIGHLIGHT_JOIN_GAP:
-                changes[-1][1], changes[-1][3] = i2, j2
-            else:
-                changes.append([i1, i2, j1, j2])
+        i = j = 0
+        for block_i, block_j, size in _matching_blocks([m.group() for m in a], [m.group() for m in b]):
+            if i < block_i or j < block_j:  # difflib's replace, delete or insert before the block
+                if changes and i - changes[-1][1] <= HIGHLIGHT_JOIN_GAP:
+                    changes[-1][1], changes[-1][3] = block_i, block_j
+                else:
+                    changes.append([i, block_i, j, block_j])
+            kept += size
+            i, j = block_i + size, block_j + size
     elif a or b:  # one side only, or a middle too long for difflib: changed as a whole
         changes.append([0, len(a), 0, len(b)])
     left_spans = tuple((a[i1].start(), a[i2 - 1].end()) for i1, i2, _, _ in changes if i2 > i1)
     right_spans = tuple((b[j1].start(), b[j2 - 1].end()) for _, _, j1, j2 in changes if j2 > j1)
-    return _WordDiff(left_spans, right_spans, 2 * kept, 2 * outer + len(a) + len(b))
+    return _WordDiff(left_spans, right_spans, left, head, left_end, kept, len(a) + len(b))
+
+
+def _matching_blocks(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, int]]:
+    """The blocks difflib's SequenceMatcher(None, a, b, autojunk=False) matches, in order, and
+    then (len(a), len(b), 0). Adjacent blocks are not joined: the callers only look at the gaps
+    between blocks, which joining does not change.
+
+    The same algorithm (the longest common run, the first of equally long ones in `a`, then in
+    `b`; then the same on each side of it) without difflib's objects and its junk handling,
+    which with no junk does nothing: a third of the time on the short runs of edited sentences.
+    tests/unit/test_diff_primitives.py holds it to difflib's answers.
+    """
+    b2j: dict[str, list[int]] = {}
+    for j, token in enumerate(b):
+        positions = b2j.get(token)
+        if positions is None:
+            b2j[token] = [j]
+        else:
+            positions.append(j)
+    nothing: list[int] = []
+    blocks: list[tuple[int, int, int]] = []
+    queue = [(0, len(a), 0, len(b))]
+    while queue:
+        alo, ahi, blo, bhi = queue.pop()
+        best_i = best_j = best_size = 0
+        run_at: dict[int, int] = {}  # j: length of the common run ending at a[i - 1] and b[j]
+        for i in range(alo, ahi):
+            previous = run_at.get
+            run_at = {}
+            for j in b2j.get(a[i], nothing):
+                if j < blo:
+                    continue
+                if j >= bhi:
+                    break
+                size = run_at[j] = previous(j - 1, 0) + 1
+                if size > best_size:
+                    best_i, best_j, best_size = i - size + 1, j - size + 1, size
+        if best_size:
+            blocks.append((best_i, best_j, best_size))
+            if alo < best_i and blo < best_j:
+                queue.append((alo, best_i, blo, best_j))
+            if best_i + best_size < ahi and best_j + best_size < bhi:
+                queue.append((best_i + best_size, ahi, best_j + best_size, bhi))
+    blocks.sort()
+    blocks.append((len(a), len(b), 0))
+    return blocks
 
 
 def word_changes(left: str, right: str) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
@@ -395,32 +521,36 @@ def _similar_candidates(
     """
     least = search.min_similarity
     ratio = least / (2 - least)  # Dice >= least needs the smaller set to be this share of the larger
+    # (index, words, their number, and that number times the ratio) of each new unit
+    targets = [(k, unit.words, unit.size, ratio * unit.size) for k, unit in enumerate(new)]
 
-    def similar(old_index: int, targets: Iterable[int]) -> list[tuple[float, int, int]]:
-        words = old[old_index].words
+    def similar(old_index: int, chosen: Iterable[tuple[int, frozenset[str], int, float]]) -> list[tuple[float, int, int]]:
+        unit = old[old_index]
+        words, size = unit.words, unit.size
+        scaled = ratio * size
         found = []
-        for new_index in targets:
-            other = new[new_index].words
-            if ratio * max(len(words), len(other)) <= min(len(words), len(other)):
-                similarity = 2 * len(words & other) / (len(words) + len(other))
+        for new_index, other, other_size, other_scaled in chosen:
+            # ratio * max(sizes) <= min(sizes), with the same products as ever
+            if scaled <= other_size if size >= other_size else other_scaled <= size:
+                similarity = 2 * len(words & other) / (size + other_size)
                 if similarity >= least:
                     found.append((similarity, old_index, new_index))
         return found
 
     if len(new) <= EXHAUSTIVE_MAX_UNITS:
-        return [c for i, unit in enumerate(old) if unit.words for c in similar(i, range(len(new)))]
+        return [c for i, unit in enumerate(old) if unit.size for c in similar(i, targets)]
     index = _BigramIndex(new)
     scale = len(new) / len(old)
     follows: int | None = None  # where the previous unit found its best match
     candidates: list[tuple[float, int, int]] = []
     for old_index, unit in enumerate(old):
-        if not unit.words:
+        if not unit.size:
             continue
         middle = follows + 1 if follows is not None else round(old_index * scale)
         reach = search.neighbours
         nearby = range(max(0, middle - reach), min(len(new), middle + reach + 1)) if reach else range(0)
-        found = similar(old_index, nearby)
-        found += similar(old_index, [t for t in index.sharing(unit, search.postings, search.keep) if t not in nearby])
+        sharing = index.sharing(unit, search.postings, search.keep)
+        found = similar(old_index, targets[nearby.start : nearby.stop] + [targets[t] for t in sharing if t not in nearby])
         if found:  # the most similar; of equals, the one nearest where it was expected
             follows = max(found, key=lambda c: (c[0], -abs(c[2] - middle), -c[2]))[2]
         candidates += found
@@ -435,25 +565,26 @@ class _BigramIndex:
     """
 
     def __init__(self, units: Sequence[_Features]) -> None:
-        self.postings: dict[tuple[str, str], list[int]] = {}
+        self.postings: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
         for index, unit in enumerate(units):
             for bigram in unit.bigrams:
-                self.postings.setdefault(bigram, []).append(index)
+                self.postings[bigram].append(index)
+        self.span = len(units) + 1  # more than any unit's index
 
     def sharing(self, unit: _Features, budget: int, keep: int) -> list[int]:
         """The `keep` units sharing most of the rarest bigrams that fit in `budget` postings."""
-        shared = [posting for posting in map(self.postings.get, unit.bigrams) if posting]
-        shared.sort(key=len)
-        visited: list[int] = []
-        for _, group in groupby(shared, key=len):  # whole groups of equal rarity: order-free
-            postings = list(group)
-            if len(visited) + sum(map(len, postings)) > budget:
-                break
-            for posting in postings:
-                visited += posting
-        ranked = sorted(Counter(visited).items())  # by index, then (stably) by hits
-        ranked.sort(key=itemgetter(1), reverse=True)
-        return [index for index, _ in ranked[:keep]]
+        shared = sorted(filter(None, map(self.postings.get, unit.bigrams)), key=len)
+        sizes = list(map(len, shared))
+        # Whole groups of equal rarity (so order-free), rarest first, as long as they fit.
+        end = bisect_right(list(accumulate(sizes)), budget)
+        while 0 < end < len(sizes) and sizes[end - 1] == sizes[end]:
+            end -= 1
+        hits = Counter(chain.from_iterable(shared[:end]))
+        # Most hits first, then the lowest index: each unit as one integer, hits * span - index,
+        # so that the sort compares plain integers.
+        span = self.span
+        ranked = sorted(map(sub, map(mul, hits.values(), repeat(span)), hits), reverse=True)
+        return [-key % span for key in ranked[:keep]]
 
 
 def _heaviest_chain(candidates: Iterable[tuple[float, int, int]], new_count: int) -> list[tuple[int, int]]:
@@ -495,55 +626,68 @@ def _heaviest_chain(candidates: Iterable[tuple[float, int, int]], new_count: int
 # Sentence alignment inside a changed stretch of paragraphs
 
 
-@dataclass(frozen=True, slots=True)
 class _Step:
     """One aligned sentence: both sides (kept, or edited when `diff` is set) or only one."""
 
-    old: int | None
-    new: int | None
-    diff: _WordDiff | None = None
+    __slots__ = ("diff", "new", "old")
+
+    def __init__(self, old: int | None, new: int | None, diff: _WordDiff | None = None) -> None:
+        self.old = old
+        self.new = new
+        self.diff = diff
 
 
-def _align_sentences(old: Sequence[_Sentence], new: Sequence[_Sentence], features: _FeatureCache) -> list[_Step]:
-    matcher = SequenceMatcher(None, [s.key for s in old], [s.key for s in new])  # autojunk: see diff_texts
+def _align_sentences(old: _Sentences, new: _Sentences, features: _FeatureCache) -> list[_Step]:
     steps: list[_Step] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            steps.extend(_Step(i, j) for i, j in zip(range(i1, i2), range(j1, j2)))
-        elif tag == "delete":
-            steps.extend(_Step(i, None) for i in range(i1, i2))
-        elif tag == "insert":
-            steps.extend(_Step(None, j) for j in range(j1, j2))
-        else:
-            steps.extend(_pair_sentences(old[i1:i2], new[j1:j2], i1, j1, features))
+    i = j = 0
+    for block_i, block_j, size in _unit_blocks(old.keys, new.keys):
+        if i < block_i and j < block_j:
+            steps.extend(_pair_sentences(old.texts[i:block_i], new.texts[j:block_j], i, j, features))
+        elif i < block_i:
+            steps.extend(_Step(k, None) for k in range(i, block_i))
+        elif j < block_j:
+            steps.extend(_Step(None, k) for k in range(j, block_j))
+        i, j = block_i + size, block_j + size
+        steps.extend(map(_Step, range(block_i, i), range(block_j, j)))
     return steps
 
 
-def _pair_sentences(
-    old: Sequence[_Sentence], new: Sequence[_Sentence], i0: int, j0: int, features: _FeatureCache
-) -> list[_Step]:
+def _unit_blocks(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, int]]:
+    """The blocks of SequenceMatcher(None, a, b) over whole units (see `_matching_blocks`).
+
+    difflib's autojunk stays on for units: it only ignores a unit repeated in more than 1% of
+    200 or more (an "Advertisement" line), which otherwise makes difflib quadratic. Below 200
+    it changes nothing, and the blocks are found without difflib's objects.
+    """
+    if len(b) < 200:
+        return _matching_blocks(a, b)
+    return SequenceMatcher(None, a, b).get_matching_blocks()
+
+
+def _pair_sentences(old: Sequence[str], new: Sequence[str], i0: int, j0: int, features: _FeatureCache) -> list[_Step]:
     """Steps for a stretch of sentences that all differ: edited pairs, deletions, insertions.
 
     `i0`/`j0` are where the stretch starts among all sentences. Between pairs, deletions come
     before insertions so each side keeps its own order.
     """
-    candidates = _similar_candidates([features[s.text] for s in old], [features[s.text] for s in new], _PAIRING)
+    candidates = _similar_candidates([features[s] for s in old], [features[s] for s in new], _PAIRING)
     steps: list[_Step] = []
     i = j = 0
     for s, t in _heaviest_chain(candidates, len(new)):
         steps.extend(_Step(i0 + k, None) for k in range(i, s))
         steps.extend(_Step(None, j0 + k) for k in range(j, t))
-        steps.append(_Step(i0 + s, j0 + t, _word_diff(old[s].text, new[t].text)))
+        steps.append(_Step(i0 + s, j0 + t, _word_diff(old[s], new[t])))
         i, j = s + 1, t + 1
     steps.extend(_Step(i0 + k, None) for k in range(i, len(old)))
     steps.extend(_Step(None, j0 + k) for k in range(j, len(new)))
     return steps
 
 
-def _chunks(steps: Sequence[_Step], old: Sequence[_Sentence], new: Sequence[_Sentence]) -> list[list[_Step]]:
+def _chunks(steps: Sequence[_Step], old: _Sentences, new: _Sentences) -> list[list[_Step]]:
     """Cut the steps into the smallest runs that no paragraph (on either side) straddles."""
-    old_paragraph = [old[s.old].paragraph if s.old is not None else None for s in steps]
-    new_paragraph = [new[s.new].paragraph if s.new is not None else None for s in steps]
+    old_of, new_of = old.paragraphs, new.paragraphs
+    old_paragraph = [old_of[s.old] if s.old is not None else None for s in steps]
+    new_paragraph = [new_of[s.new] if s.new is not None else None for s in steps]
     next_old: list[int | None] = [None] * (len(steps) + 1)
     next_new: list[int | None] = [None] * (len(steps) + 1)
     for k in range(len(steps) - 1, -1, -1):
@@ -570,12 +714,13 @@ def _chunks(steps: Sequence[_Step], old: Sequence[_Sentence], new: Sequence[_Sen
 class _ChangedStretch:
     """A run of paragraphs that differ between the versions, turned into rows."""
 
-    def __init__(self, old_paragraphs: Sequence[str], new_paragraphs: Sequence[str], features: _FeatureCache) -> None:
+    def __init__(self, old_paragraphs: Sequence[str], new_paragraphs: Sequence[str], features: _FeatureCache,
+                 keys: _Keys) -> None:
         self.features = features
         self.old_paragraphs = old_paragraphs
         self.new_paragraphs = new_paragraphs
-        self.old = _sentences(old_paragraphs)
-        self.new = _sentences(new_paragraphs)
+        self.old = _Sentences(old_paragraphs, keys)
+        self.new = _Sentences(new_paragraphs, keys)
 
     def rows(self) -> list[Row]:
         rows: list[Row] = []
@@ -584,8 +729,8 @@ class _ChangedStretch:
         return rows
 
     def _chunk_rows(self, chunk: Sequence[_Step]) -> list[Row]:
-        old_ids = sorted({self.old[s.old].paragraph for s in chunk if s.old is not None})
-        new_ids = sorted({self.new[s.new].paragraph for s in chunk if s.new is not None})
+        old_ids = sorted({self.old.paragraphs[s.old] for s in chunk if s.old is not None})
+        new_ids = sorted({self.new.paragraphs[s.new] for s in chunk if s.new is not None})
         if not new_ids:
             return [Row("delete", self.old_paragraphs[p], "") for p in old_ids]
         if not old_ids:
@@ -602,28 +747,31 @@ class _ChangedStretch:
 
     def _paragraph_row(self, chunk: Sequence[_Step], left: str, right: str) -> Row | None:
         """One row for a paragraph edited in place, its highlights gathered from its sentences."""
-        if max(len(left.split()), len(right.split())) > PARAGRAPH_ROW_MAX_WORDS:
+        # n words need 2n - 1 characters: a short paragraph need not be split to be counted
+        if max(len(left), len(right)) >= 2 * PARAGRAPH_ROW_MAX_WORDS + 1 and (
+            max(len(left.split()), len(right.split())) > PARAGRAPH_ROW_MAX_WORDS
+        ):
             return None
+        old, new = self.old, self.new
         left_spans: list[Span] = []
         right_spans: list[Span] = []
         kept = total = 0
         for step in chunk:
-            old = self.old[step.old] if step.old is not None else None
-            new = self.new[step.new] if step.new is not None else None
-            if old is not None and new is not None:
-                if step.diff is None:
-                    tokens = _count_tokens(old.text) + _count_tokens(new.text)
+            if step.old is not None and step.new is not None:
+                if step.diff is None:  # the same sentence: the same tokens on both sides
+                    tokens = 2 * _count_tokens(old.texts[step.old])
                     kept, total = kept + tokens, total + tokens
                     continue
-                left_spans.extend((old.start + a, old.start + b) for a, b in step.diff.left)
-                right_spans.extend((new.start + a, new.start + b) for a, b in step.diff.right)
+                left_start, right_start = old.starts[step.old], new.starts[step.new]
+                left_spans.extend((left_start + a, left_start + b) for a, b in step.diff.left)
+                right_spans.extend((right_start + a, right_start + b) for a, b in step.diff.right)
                 kept, total = kept + step.diff.kept, total + step.diff.total
-            elif old is not None:
-                left_spans.append((old.start, old.end))
-                total += _count_tokens(old.text)
-            elif new is not None:
-                right_spans.append((new.start, new.end))
-                total += _count_tokens(new.text)
+            elif step.old is not None:
+                left_spans.append((old.starts[step.old], old.ends[step.old]))
+                total += _count_tokens(old.texts[step.old])
+            elif step.new is not None:
+                right_spans.append((new.starts[step.new], new.ends[step.new]))
+                total += _count_tokens(new.texts[step.new])
         if total and kept / total < PARAGRAPH_ROW_MIN_SIMILARITY:
             return None
         if not left_spans and not right_spans:
@@ -633,10 +781,10 @@ class _ChangedStretch:
     def _sentence_row(self, step: _Step) -> Row:
         if step.old is None:
             assert step.new is not None
-            return Row("insert", "", self.new[step.new].text)
+            return Row("insert", "", self.new.texts[step.new])
         if step.new is None:
-            return Row("delete", self.old[step.old].text, "")
-        left, right = self.old[step.old].text, self.new[step.new].text
+            return Row("delete", self.old.texts[step.old], "")
+        left, right = self.old.texts[step.old], self.new.texts[step.new]
         if step.diff is None or not (step.diff.left or step.diff.right):
             return Row("equal", left, right)
         return Row("replace", left, right, step.diff.left, step.diff.right)
@@ -661,7 +809,7 @@ def _movable(unit: _Features) -> bool:
     return len(unit.words) >= MOVE_MIN_WORDS
 
 
-def _mark_moves(rows: list[Row], features: _FeatureCache) -> list[Row]:
+def _mark_moves(rows: list[Row], features: _FeatureCache, keys: _Keys) -> list[Row]:
     """Mark a deleted unit and an inserted unit with the same (or nearly the same) text as moved."""
     deleted = [k for k, row in enumerate(rows) if row.op == "delete" and _movable(features[row.left])]
     inserted = [k for k, row in enumerate(rows) if row.op == "insert" and _movable(features[row.right])]
@@ -669,10 +817,10 @@ def _mark_moves(rows: list[Row], features: _FeatureCache) -> list[Row]:
         return rows
     by_key: dict[str, list[int]] = {}
     for k in inserted:
-        by_key.setdefault(_collapse(rows[k].right), []).append(k)
+        by_key.setdefault(keys[rows[k].right], []).append(k)
     pairs: list[tuple[int, int]] = []
     for k in deleted:
-        matches = by_key.get(_collapse(rows[k].left))
+        matches = by_key.get(keys[rows[k].left])
         if matches:
             pairs.append((k, matches.pop(0)))
     taken = {k for pair in pairs for k in pair}
@@ -688,9 +836,9 @@ def _mark_moves(rows: list[Row], features: _FeatureCache) -> list[Row]:
     marked = list(rows)
     for d, i in pairs:
         left, right = rows[d].left, rows[i].right
-        diff = _word_diff(left, right) if _collapse(left) != _collapse(right) else None
-        marked[d] = replace(rows[d], moved=True, left_changes=diff.left if diff else ())
-        marked[i] = replace(rows[i], moved=True, right_changes=diff.right if diff else ())
+        diff = _word_diff(left, right) if keys[left] != keys[right] else None
+        marked[d] = Row("delete", left, "", diff.left if diff else (), (), True)
+        marked[i] = Row("insert", "", right, (), diff.right if diff else (), True)
     return marked
 
 
@@ -707,21 +855,20 @@ def diff_texts(old: str, new: str) -> list[Row]:
 def _diff_texts(old: str, new: str) -> list[Row]:
     old_paragraphs = split_paragraphs(old)
     new_paragraphs = split_paragraphs(new)
-    # difflib's autojunk stays on for whole units: it only ignores a unit repeated in more than 1%
-    # of 200 or more (an "Advertisement" line), which otherwise makes difflib quadratic.
-    matcher = SequenceMatcher(None, [_collapse(p) for p in old_paragraphs], [_collapse(p) for p in new_paragraphs])
+    keys = _Keys()
     features = _FeatureCache()
     rows: list[Row] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            rows.extend(Row("equal", old_paragraphs[i], new_paragraphs[i - i1 + j1]) for i in range(i1, i2))
-        elif tag == "delete":
-            rows.extend(Row("delete", p, "") for p in old_paragraphs[i1:i2])
-        elif tag == "insert":
-            rows.extend(Row("insert", "", p) for p in new_paragraphs[j1:j2])
-        else:
-            rows.extend(_ChangedStretch(old_paragraphs[i1:i2], new_paragraphs[j1:j2], features).rows())
-    return _mark_moves(rows, features)
+    i = j = 0
+    for block_i, block_j, size in _unit_blocks([keys[p] for p in old_paragraphs], [keys[p] for p in new_paragraphs]):
+        if i < block_i and j < block_j:
+            rows.extend(_ChangedStretch(old_paragraphs[i:block_i], new_paragraphs[j:block_j], features, keys).rows())
+        elif i < block_i:
+            rows.extend(Row("delete", p, "") for p in old_paragraphs[i:block_i])
+        elif j < block_j:
+            rows.extend(Row("insert", "", p) for p in new_paragraphs[j:block_j])
+        i, j = block_i + size, block_j + size
+        rows.extend(map(Row, repeat("equal"), old_paragraphs[block_i:i], new_paragraphs[block_j:j]))
+    return _mark_moves(rows, features, keys)
 
 
 def document_rows(old: Sequence[str | None], new: Sequence[str | None]) -> tuple[Row, ...]:
