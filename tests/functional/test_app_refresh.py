@@ -210,10 +210,10 @@ async def test_the_story_backlog_a_refresh_leaves_is_grouped_after_it_and_shown(
     async with app.run_test(size=(120, 30), message_hook=hook) as pilot:
         await pilot.press("v")                             # the stories view, empty so far
         await wait_for_refresh(app, pilot)
-        await wait_until(pilot, lambda: grouped)
-        await pilot.pause()
+        # Grouping loads the story rules' data on first use: seconds on a busy machine.
+        await wait_until(pilot, lambda: grouped, timeout=30)
         stories = app.screen.query_one(StoryTable)
-        assert stories.total == 1
+        await wait_until(pilot, lambda: stories.total == 1, timeout=10)
         assert stories.story_at(0).outlets == 3
         assert not session.group_stories_step().more       # nothing left waiting
     session.close()
