@@ -66,3 +66,28 @@ def test_compare_in_one_language_keeps_the_word_diff(cache, capsys) -> None:
     assert data["aligned_by"] == "words" and "facts" not in data
     assert all(set(row) <= {"op", "left", "right", "left_changes", "right_changes", "moved"}
                for row in data["rows"])
+
+
+def test_only_reports_in_one_language_get_a_word_diff(cache) -> None:
+    """Across two languages the rows come from the facts: the word diff of the two texts is
+    not computed at all (it was, and thrown away)."""
+    from tui.core.cache.store import Store
+    from tui.core.stories.compare import compare_reports
+    from tui.core.text.diff import document_rows
+
+    argv, uids = cache
+    diffed: list[tuple] = []
+
+    def rows_of(old, new):
+        diffed.append((old, new))
+        return document_rows(old, new)
+
+    store = Store.open_read_only(argv[argv.index("--cache") + 1])
+    try:
+        across = compare_reports(store, uids["geneva/en"], uids["geneva/ru"], rows_of)
+        assert across.by_facts and across.rows and diffed == []
+        alike = compare_reports(store, uids["geneva/en"], uids["loan/en"], rows_of)
+        assert not alike.by_facts and len(diffed) == 1
+        assert alike.rows == list(document_rows(*diffed[0]))
+    finally:
+        store.close()

@@ -88,14 +88,15 @@ def languages_differ(left: str, right: str, left_text: str, right_text: str) -> 
 def compare_reports(store: Store, uid_a: str, uid_b: str,
                     rows_of: RowsOf = document_rows) -> Comparison:
     """Two reports side by side: by words in one language, by facts across languages;
-    `rows_of` computes the word diff (see `compare_items`)."""
-    diff = compare_items(store, uid_a, uid_b, rows_of)
+    `rows_of` computes the word diff (see `compare_items`), only for reports in one language
+    (across two, that diff of two long texts was computed and thrown away)."""
+    diff = compare_items(store, uid_a, uid_b, rows_of=None)
     row_ids = [get_item(store, uid).row_id for uid in (uid_a, uid_b)]
     texts = cache.texts_of(store, row_ids)
     languages = tuple(texts[r].language if r in texts else "" for r in row_ids)
     left, right = diff.left, diff.right
     if not languages_differ(languages[0], languages[1], left.text, right.text):
-        return Comparison(diff, languages)          # type: ignore[arg-type]
+        return Comparison(compare_items(store, uid_a, uid_b, rows_of), languages)  # type: ignore[arg-type]
     aligned = align_reports(left.title, _body(left.title, left.text), languages[0] or None,
                             right.title, _body(right.title, right.text), languages[1] or None)
     return Comparison(replace(diff, rows=aligned.rows), languages,   # type: ignore[arg-type]

@@ -247,12 +247,15 @@ def version_marks(versions: list[Version], rows_of: RowsOf = document_rows) -> l
     return marks
 
 
-def compare_items(store: Store, uid_a: str, uid_b: str, rows_of: RowsOf = document_rows) -> Diff:
-    """Two different items side by side (two outlets' reports of one story)."""
+def compare_items(store: Store, uid_a: str, uid_b: str,
+                  rows_of: RowsOf | None = document_rows) -> Diff:
+    """Two different items side by side (two outlets' reports of one story); with `rows_of`
+    None, without the word diff's rows (reports in two languages are aligned by their facts)."""
     sides, fields = [], []
     for uid in (uid_a, uid_b):
         article = load_article(store, uid)
         fields.append((article.item.title, article.text))
         sides.append(Side(article.item.uid, article.item.versions, article.item.title,
                           _document(*fields[-1]), article.item.feed))
-    return Diff(left=sides[0], right=sides[1], rows=list(cached_rows(*fields, rows_of)))
+    rows = list(cached_rows(*fields, rows_of)) if rows_of is not None else []
+    return Diff(left=sides[0], right=sides[1], rows=rows)
