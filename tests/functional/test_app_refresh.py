@@ -217,3 +217,34 @@ async def test_the_story_backlog_a_refresh_leaves_is_grouped_after_it_and_shown(
         assert stories.story_at(0).outlets == 3
         assert not session.group_stories_step().more       # nothing left waiting
     session.close()
+
+
+async def test_items_another_process_stores_show_without_a_key(tmp_path, http_server):
+    """The dashboard open (offline here: it fetches nothing itself) while a cron `wirewatch
+    fetch` stores new items in the same cache: they show within seconds, with no key pressed.
+    They used to stay out of sight until the dashboard's own next refresh."""
+    import asyncio
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    serve(http_server)
+    urls = {name: http_server.url(path) for name, path in FEEDS.items()}
+    config = tmp_path / "feeds.toml"
+    config.write_text(config_text(urls, settings='full_text = "never"'), encoding="utf-8")
+    session = session_for(tmp_path, http_server)
+    app = WirewatchApp(session, offline=True, timezone=timezone.utc)
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = app.screen.query_one(HeadlineTable)
+        await pilot.pause()
+        assert table.total == 0
+        fetched = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "tui", "--config", str(config), "--cache",
+             str(tmp_path / "cache"), "fetch", "--json"],
+            capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[2])
+        assert '"status": "ok"' in fetched.stdout, fetched.stderr
+        await wait_until(pilot, lambda: table.total == 4, timeout=15)
+        await pilot.pause()
+        assert "Witkoff lands in Moscow" in screen_text(app)
+    session.close()

@@ -66,6 +66,7 @@ T = TypeVar("T")
 
 SEARCH_DELAY = 0.15       # seconds of quiet typing before the search runs
 RELOAD_DELAY = 0.3        # refresh progress is folded into one reload per this many seconds
+CACHE_TICK_SECONDS = 2.0  # how soon what another process stored (a cron fetch, a watch) shows
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,19 @@ class MainScreen(Screen[None]):
         self.context.config_changed.subscribe(self, lambda _: self.reconfigure())
         self.app.theme_changed_signal.subscribe(self, lambda _: self.reconfigure())
         self.context.problem.subscribe(self, self._show_problem)
+        self._data_version = self.session.store.data_version()
+        self.set_interval(CACHE_TICK_SECONDS, self._show_changes_from_elsewhere, name="cache")
+
+    def _show_changes_from_elsewhere(self) -> None:
+        """Reload when another process wrote to the cache (new items from a cron `wirewatch
+        fetch` or a `watch`, marks from the command line, stories it grouped): without this
+        they stayed out of sight until the next refresh of our own."""
+        if self.refreshing:
+            return              # our own refresh reloads as it goes, and once at its end
+        version = self.session.store.data_version()
+        if version != self._data_version:
+            self._data_version = version
+            self._schedule_reload()
 
     def _show_problem(self, line: str) -> None:
         self.status.last_error = line
@@ -889,6 +903,7 @@ class MainScreen(Screen[None]):
     @on(RefreshCycle.Finished)
     def _refresh_finished(self, event: RefreshCycle.Finished) -> None:
         event.stop()
+        self._data_version = self.session.store.data_version()     # our writes, shown now
         report = event.report
         self.status.progress = None
         if self._reload_timer is not None:

@@ -250,6 +250,12 @@ class Store:
         with self.transaction():
             yield
 
+    def data_version(self) -> int:
+        """A number that moves whenever another connection commits to the cache (another
+        process: a cron `wirewatch fetch`, a `watch`; or another thread of this one), read on
+        this thread's connection (PRAGMA data_version: no lock, no page read)."""
+        return self.connection.execute("PRAGMA data_version").fetchone()[0]
+
     def meta(self, key: str) -> str | None:
         row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
