@@ -28,7 +28,12 @@ import pytest
 
 from tests.bench.bench_diff_extract import article, diff_cases, edit, render, sentence
 from tests.bench.bench_diff_screen import versions_of
-from tests.unit.test_diff import ARTICLE, TOKEN_POOL, _generated_article
+from tests.unit.test_diff import (
+    ARTICLE,
+    TOKEN_POOL,
+    _generated_article,
+    _randomly_rewritten,
+)
 from tui.core.text.diff import Row, diff_texts, document_rows, word_changes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -273,25 +278,7 @@ def text_cases() -> Iterator[tuple[str, str, str]]:
     for seed in range(6):
         rng = random.Random(seed)
         generated = _generated_article(rng, 3_000)
-        edited = []
-        for paragraph in generated:
-            sentences = []
-            for s in paragraph:
-                roll = rng.random()
-                if roll < 0.15:
-                    continue
-                if roll < 0.35:
-                    words = s.split()
-                    words[rng.randrange(len(words))] = "changed"
-                    s = " ".join(words)
-                elif roll < 0.5:
-                    s = "Entirely new sentence number " + str(rng.randint(0, 999)) + " about the talks."
-                sentences.append(s)
-            if sentences:
-                edited.append(sentences)
-        head = edited[: len(edited) // 3]
-        rng.shuffle(head)
-        edited[: len(head)] = head
+        edited = _randomly_rewritten(rng, generated)
         yield f"test_diff random rewrite {seed}", *("\n\n".join(" ".join(p) for p in ps) for ps in (generated, edited))
     for seed in range(40):
         rng = random.Random(seed)
