@@ -85,6 +85,39 @@ def test_a_story_splits_when_the_report_that_joined_it_is_rewritten(cache):
     assert story_of(cache, bridge) not in (cache.uid(a1), cache.uid(b1))
 
 
+def test_a_settle_killed_after_taking_a_report_out_leaves_its_story_to_the_next(
+        cache, monkeypatch):
+    """A settle takes an edited report out of its story in one transaction and looks at the
+    story again in later ones. Killed in between (or taken over), it used to leave the story
+    unsplit and its summary row stale for good: the next settle no longer knew the report had
+    been in it. The story is noted with the change, and the next settle splits it."""
+    a1 = cache("Harbor Wire", GENEVA_EN)
+    a2 = cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")
+    bridge = cache("Tageskompass", BRIDGE, hours=2, key="urn:bridge")
+    b1 = cache("Kestrel Daily", LOAN_EN, hours=3)
+    b2 = cache("Lenta", LOAN_RU, hours=4, language="ru")
+    settle(cache.store)
+    assert len({story_of(cache, r) for r in (a1, a2, bridge, b1, b2)}) == 1
+    cache("Tageskompass", ELSEWHERE, hours=2, key="urn:bridge")     # the same item, edited
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt("killed after the report was taken out")
+
+    monkeypatch.setattr(grouping, "_place", killed)
+    with pytest.raises(KeyboardInterrupt):
+        settle(cache.store)
+    monkeypatch.undo()
+    taken_out = cache.store.connection.execute(
+        "SELECT story FROM story_items WHERE item_id = ?", (bridge,)).fetchone()[0]
+    assert taken_out is None                                        # and then
+    report = settle(cache.store)                                    # ... the next settle
+    assert report.split >= 1
+    assert story_of(cache, a1) == story_of(cache, a2) == cache.uid(a1)
+    assert story_of(cache, b1) == story_of(cache, b2) == cache.uid(b1)
+    sizes = dict(cache.store.connection.execute("SELECT id, size FROM stories"))
+    assert sizes[cache.uid(a1)] == sizes[cache.uid(b1)] == 2
+    assert not cache.store.connection.execute("SELECT count(*) FROM story_stale").fetchone()[0]
+
 def test_an_edited_report_moves_to_the_story_it_now_tells(cache):
     a1 = cache("Harbor Wire", GENEVA_EN)
     a2 = cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")

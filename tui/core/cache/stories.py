@@ -131,6 +131,9 @@ def store_keys(store: Store, row_ids: Sequence[int],
         conn.executemany("UPDATE story_items SET story = NULL WHERE item_id = ?",
                          [(row_id,) for row_id in row_ids])
         write_keys(conn, keyed)
+        # Noted with the change: a settle that stops before it has looked at them again (a
+        # kill, a lease taken over) leaves them to the next one, not stale for good.
+        conn.executemany("INSERT OR IGNORE INTO story_stale VALUES (?)", [(s,) for s in old])
     return old
 
 
@@ -155,12 +158,10 @@ def clear_dirty(conn: sqlite3.Connection, row_ids: Sequence[int]) -> None:
     conn.executemany("DELETE FROM story_dirty WHERE item_id = ?", [(i,) for i in row_ids])
 
 
-def take_stale(store: Store) -> list[str]:
-    """Stories that lost an item since the last settle (pruned), and forget the note."""
-    with store.transaction() as conn:
-        stale = [row[0] for row in conn.execute("SELECT story FROM story_stale")]
-        conn.execute("DELETE FROM story_stale")
-    return stale
+def stale_stories(store: Store) -> list[str]:
+    """Stories that lost an item since they were last settled (pruned, or taken out to be
+    grouped again); the notes stay until `write_ids` writes what the settle made of them."""
+    return [row[0] for row in store.connection.execute("SELECT story FROM story_stale")]
 
 
 def span_of(store: Store, low: float, high: float) -> tuple[int, int]:
@@ -214,11 +215,13 @@ def write_stories(store: Store, placed: Sequence[tuple[str, int]]) -> None:
 
 
 def write_ids(store: Store, placed: Sequence[tuple[str, int]], gone: Iterable[str],
-              fresh: Sequence[str]) -> None:
-    """Final story ids for items, and the summary rows of the stories touched."""
+              fresh: Sequence[str], settled: Iterable[str] = ()) -> None:
+    """Final story ids for items, and the summary rows of the stories touched; the stale
+    notes of the stories `settled` (looked at again by this settle) go with them."""
     with store.transaction() as conn:
         assign(conn, placed)
         rewrite_summaries(conn, gone, fresh)
+        conn.executemany("DELETE FROM story_stale WHERE story = ?", [(s,) for s in settled])
 
 
 def relabel(conn: sqlite3.Connection, old: str, new: str) -> None:

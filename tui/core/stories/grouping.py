@@ -148,7 +148,8 @@ def _settle(store: Store, limit: int | None, deadline: float | None,
     affected: set[str] = set()
     noted = _key_noted(store, affected, report, limit, deadline, keep)
     keep()
-    affected.update(cache.take_stale(store))
+    stale = cache.stale_stories(store)      # those keyed just now among them
+    affected.update(stale)
     merges: dict[str, str] = {}
     touched: set[str] = set()
     parsed: dict[int, frozenset[str]] = {}
@@ -163,7 +164,7 @@ def _settle(store: Store, limit: int | None, deadline: float | None,
     affected = {_final(label, merges) for label in affected}
     touched |= _split(store, affected, report, keep)
     keep()
-    _canonical_ids(store, touched | affected, set(merges), report)
+    _canonical_ids(store, touched | affected, set(merges), report, settled=stale)
     return report
 
 
@@ -383,9 +384,11 @@ def _linked_parts(members: list[cache.Member], keysets: list[frozenset[str]],
     return parts
 
 
-def _canonical_ids(store: Store, labels: set[str], gone: set[str], report: SettleReport) -> None:
+def _canonical_ids(store: Store, labels: set[str], gone: set[str], report: SettleReport,
+                   settled: Iterable[str] = ()) -> None:
     """Give every touched story the uid of its first stored item as its id, and rewrite the
-    summary rows the Stories view reads."""
+    summary rows the Stories view reads (their stale notes, `settled`, go in the same
+    transaction)."""
     members = cache.members_of(store, sorted(labels))
     first: dict[str, tuple[int, str]] = {}
     for m in members:
@@ -394,5 +397,5 @@ def _canonical_ids(store: Store, labels: set[str], gone: set[str], report: Settl
     final = {label: uid for label, (_, uid) in first.items()}
     cache.write_ids(store, [(final[m.story], m.row_id) for m in members
                             if m.story is not None and final[m.story] != m.story],
-                    labels | gone, sorted(set(final.values())))
+                    labels | gone, sorted(set(final.values())), settled)
     report.stories = set(final.values())
