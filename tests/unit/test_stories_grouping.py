@@ -85,12 +85,13 @@ def test_a_story_splits_when_the_report_that_joined_it_is_rewritten(cache):
     assert story_of(cache, bridge) not in (cache.uid(a1), cache.uid(b1))
 
 
-def test_a_settle_killed_after_taking_a_report_out_leaves_its_story_to_the_next(
-        cache, monkeypatch):
-    """A settle takes an edited report out of its story in one transaction and looks at the
-    story again in later ones. Killed in between (or taken over), it used to leave the story
-    unsplit and its summary row stale for good: the next settle no longer knew the report had
-    been in it. The story is noted with the change, and the next settle splits it."""
+@pytest.mark.parametrize("where", ["_place", "_canonical_ids"])
+def test_a_settle_killed_partway_leaves_its_stories_to_the_next(cache, monkeypatch, where):
+    """A settle takes an edited report out of its story, splits the story and gives the parts
+    their ids and summary rows, in several transactions. Killed in between (or taken over),
+    it used to leave the story unsplit, or its parts under temporary labels with no summary
+    row, for good: the next settle no longer knew. Each story is noted with the change, and
+    the next settle finishes the work."""
     a1 = cache("Harbor Wire", GENEVA_EN)
     a2 = cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")
     bridge = cache("Tageskompass", BRIDGE, hours=2, key="urn:bridge")
@@ -103,15 +104,15 @@ def test_a_settle_killed_after_taking_a_report_out_leaves_its_story_to_the_next(
     def killed(*args, **kwargs):
         raise KeyboardInterrupt("killed after the report was taken out")
 
-    monkeypatch.setattr(grouping, "_place", killed)
+    monkeypatch.setattr(grouping, where, killed)
     with pytest.raises(KeyboardInterrupt):
         settle(cache.store)
     monkeypatch.undo()
     taken_out = cache.store.connection.execute(
         "SELECT story FROM story_items WHERE item_id = ?", (bridge,)).fetchone()[0]
-    assert taken_out is None                                        # and then
+    assert taken_out is None or where == "_canonical_ids"           # and then
     report = settle(cache.store)                                    # ... the next settle
-    assert report.split >= 1
+    assert report.split >= 1 or where == "_canonical_ids"
     assert story_of(cache, a1) == story_of(cache, a2) == cache.uid(a1)
     assert story_of(cache, b1) == story_of(cache, b2) == cache.uid(b1)
     sizes = dict(cache.store.connection.execute("SELECT id, size FROM stories"))

@@ -209,9 +209,12 @@ def write_placement(store: Store, merged: Sequence[tuple[str, str]],
 
 
 def write_stories(store: Store, placed: Sequence[tuple[str, int]]) -> None:
-    """Items moved to other stories (a split), in one transaction."""
+    """Items moved to other stories (a split), in one transaction; the stories are noted
+    stale with it, until `write_ids` gives them their final ids and summary rows."""
     with store.transaction() as conn:
         assign(conn, placed)
+        conn.executemany("INSERT OR IGNORE INTO story_stale VALUES (?)",
+                         [(story,) for story in {story for story, _ in placed}])
 
 
 def write_ids(store: Store, placed: Sequence[tuple[str, int]], gone: Iterable[str],

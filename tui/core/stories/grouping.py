@@ -162,9 +162,10 @@ def _settle(store: Store, limit: int | None, deadline: float | None,
         _place(store, noted[start:end], merges, touched, report, parsed, keep)
         start = end
     affected = {_final(label, merges) for label in affected}
-    touched |= _split(store, affected, report, keep)
+    split = _split(store, affected, report, keep)
+    touched |= split
     keep()
-    _canonical_ids(store, touched | affected, set(merges), report, settled=stale)
+    _canonical_ids(store, touched | affected, set(merges), report, settled={*stale, *split})
     return report
 
 
