@@ -133,7 +133,7 @@ def store_keys(store: Store, row_ids: Sequence[int],
         write_keys(conn, keyed)
         # Noted with the change: a settle that stops before it has looked at them again (a
         # kill, a lease taken over) leaves them to the next one, not stale for good.
-        conn.executemany("INSERT OR IGNORE INTO story_stale VALUES (?)", [(s,) for s in old])
+        note_stale(conn, old)
     return old
 
 
@@ -200,12 +200,14 @@ def assign(conn: sqlite3.Connection, placed: Iterable[tuple[str, int]]) -> None:
 def write_placement(store: Store, merged: Sequence[tuple[str, str]],
                     placed: Sequence[tuple[str, int]], done: Sequence[int]) -> None:
     """One stretch of grouping, in one transaction: stories merged (old, new label), items
-    placed (story, row id), and their notes cleared."""
+    placed (story, row id), and their notes cleared; the stories they went to are noted stale
+    instead, until `write_ids` gives them their final ids and summary rows."""
     with store.transaction() as conn:
         for old, new in merged:
             relabel(conn, old, new)
         assign(conn, placed)
         clear_dirty(conn, done)
+        note_stale(conn, {story for story, _ in placed} | {new for _, new in merged})
 
 
 def write_stories(store: Store, placed: Sequence[tuple[str, int]]) -> None:
@@ -213,8 +215,13 @@ def write_stories(store: Store, placed: Sequence[tuple[str, int]]) -> None:
     stale with it, until `write_ids` gives them their final ids and summary rows."""
     with store.transaction() as conn:
         assign(conn, placed)
-        conn.executemany("INSERT OR IGNORE INTO story_stale VALUES (?)",
-                         [(story,) for story in {story for story, _ in placed}])
+        note_stale(conn, {story for story, _ in placed})
+
+
+def note_stale(conn: sqlite3.Connection, stories: Iterable[str]) -> None:
+    """Note stories whose final ids and summary rows a settle still owes (it may be killed
+    before it writes them: the next one then does)."""
+    conn.executemany("INSERT OR IGNORE INTO story_stale VALUES (?)", [(s,) for s in stories])
 
 
 def write_ids(store: Store, placed: Sequence[tuple[str, int]], gone: Iterable[str],

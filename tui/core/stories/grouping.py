@@ -162,10 +162,11 @@ def _settle(store: Store, limit: int | None, deadline: float | None,
         _place(store, noted[start:end], merges, touched, report, parsed, keep)
         start = end
     affected = {_final(label, merges) for label in affected}
-    split = _split(store, affected, report, keep)
-    touched |= split
+    touched |= _split(store, affected, report, keep)
     keep()
-    _canonical_ids(store, touched | affected, set(merges), report, settled={*stale, *split})
+    # The stale notes this settle read or wrote (cache.note_stale) go with its last write.
+    settled = {*stale, *(_final(label, merges) for label in touched)}
+    _canonical_ids(store, touched | affected, set(merges), report, settled=settled)
     return report
 
 
