@@ -20,6 +20,7 @@ from tests.support.storycache import (
     WITKOFF_MOSCOW,
     StoryCache,
 )
+from tui.core.cache import stories as cache_rows
 from tui.core.cache.lease import holder
 from tui.core.cache.store import Store
 from tui.core.stories import grouping
@@ -67,6 +68,7 @@ def test_a_bridging_report_merges_two_stories_under_the_older_id(cache):
     report = settle(cache.store)
     assert report.merged == 1
     assert {story_of(cache, r) for r in (a1, a2, b1, b2, bridge)} == {cache.uid(a1)}
+    assert not cache_rows.has_dirty(cache.store)    # nothing noted is left owing (story_stale)
 
 
 def test_a_story_splits_when_the_report_that_joined_it_is_rewritten(cache):

@@ -165,7 +165,7 @@ def _settle(store: Store, limit: int | None, deadline: float | None,
     touched |= _split(store, affected, report, keep)
     keep()
     # The stale notes this settle read or wrote (cache.note_stale) go with its last write.
-    settled = {*stale, *(_final(label, merges) for label in touched)}
+    settled = {*stale, *touched, *merges, *(_final(label, merges) for label in touched)}
     _canonical_ids(store, touched | affected, set(merges), report, settled=settled)
     return report
 
