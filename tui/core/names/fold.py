@@ -43,6 +43,15 @@ __all__ = ["WORD_SEPARATORS", "ascii_fold", "scan_view", "search_view", "skeleto
 # --------------------------------------------------------------------------- the text to scan
 
 
+def plain_view(text: str) -> str | None:
+    """``search_view``'s fast path: ``text.lower()`` when its offsets are the text's (NFC, and
+    lower-cased to the same length), else None (the view needs maps)."""
+    low = text.lower()
+    if len(low) == len(text) and (text.isascii() or unicodedata.is_normalized("NFC", text)):
+        return low
+    return None
+
+
 def search_view(text: str) -> tuple[str, list[int] | None, list[int] | None]:
     """Return ``(view, starts, ends)``: the lower-cased, NFC text the matcher scans.
 
@@ -51,8 +60,8 @@ def search_view(text: str) -> tuple[str, list[int] | None, list[int] | None]:
     accents, Turkish dotted I) the view is built cluster by cluster, and ``starts[i]`` /
     ``ends[i]`` give the span of the original text that view character ``i`` came from.
     """
-    low = text.lower()
-    if len(low) == len(text) and (text.isascii() or unicodedata.is_normalized("NFC", text)):
+    low = plain_view(text)
+    if low is not None:
         return low, None, None
     chars: list[str] = []
     starts: list[int] = []

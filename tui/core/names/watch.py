@@ -31,7 +31,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -382,47 +381,33 @@ class Watcher:
     def find_rows(self, fields: Mapping[str, str]) -> list[tuple[str, int, int, str, str, str]]:
         """``find_fields`` as plain tuples (field, start, end, name, category, text), the
         columns the cache stores: a whole-cache re-match finds 150,000 mentions, and a Match
-        object each costs a fifth of its time."""
+        object each costs a fifth of its time.
+
+        The fields are scanned as one string (joined by NUL, which no word, gap or exception
+        phrase crosses): one lower-casing and one automaton pass per item, not one per field.
+        """
         if self._scan is None:
             return []
-        names: list[str] = []
-        texts: list[str] = []
-        for name, text in fields.items():
-            if text:
-                names.append(name)
-                texts.append(text)
+        names = [name for name, text in fields.items() if text]
+        texts = [text for text in fields.values() if text]
         if not texts:
             return []
-        labels = self._labels
-        if len(texts) == 1:
-            text, field = texts[0], names[0]
-            return [(field, s, e, *labels[i], text[s:e]) for s, e, i in self._spans(text)]
+        offsets = list(accumulate((len(text) + 1 for text in texts), initial=0))
         joined = "\x00".join(texts)
-        spans = self._spans(joined)
-        if not spans:
-            return []
-        out: list[tuple[str, int, int, str, str, str]] = []
-        k, offset, limit = 0, 0, len(texts[0])
-        for s, e, i in spans:
-            while s >= limit:
-                k += 1
-                offset = limit + 1
-                limit = offset + len(texts[k])
-            out.append((names[k], s - offset, e - offset, *labels[i], joined[s:e]))
-        return out
+        view, starts, ends = fold.search_view(joined)
+        return self._rows(self._hits(view, joined, starts, ends), joined, offsets, names, ())
 
     def find_row_lists(self, items: Sequence[Sequence], fields: Sequence[str]) -> list[list[tuple]]:
         """The mentions of many items at once. Each item is a key followed by its texts, one per
         name in ``fields`` (None or "" when it has none); each item gets back the rows
-        ``(key, field, start, end, name, category, text)``, as ``find_rows`` gives them with
-        the key in front (the columns of the cache's matches).
+        ``(key, field, start, end, name, category, text)``: ``find_rows`` with the key in front
+        (the columns of the cache's matches).
 
         A whole-cache re-match runs 100,000 items through the matcher, and per item the calls,
         the lower-casing and starting the automaton cost about as much as the item's mentions
-        do. So a block of items is joined by NUL (which no word, gap or exception phrase
-        crosses, as between the fields of one item), lower-cased and scanned as one string,
-        and the mentions are then handed back to their items (tests/unit/test_watch.py
-        compares the two ways on every kind of text).
+        do. So a block of items is scanned as one string, as the fields of one item are, and
+        the mentions are then handed back to their items (tests/unit/test_watch.py compares
+        the two ways on every kind of text).
         """
         out: list[list[tuple]] = []
         for begin in range(0, len(items), BATCH_ITEMS):
@@ -444,24 +429,34 @@ class Watcher:
                     owners.append(k)
                     names.append(name)
                     offsets.append(offsets[-1] + len(text) + 1)
+        if not texts:
+            return out
         joined = "\x00".join(texts)
-        view = joined.lower()
-        if len(view) != len(joined) or not (joined.isascii() or unicodedata.is_normalized("NFC", joined)):
-            # Decomposed accents or a dotted capital I somewhere: each item maps its offsets.
-            return [[(item[0], *row) for row in self.find_rows(dict(zip(fields, item[1:])))]
-                    for item in items]
-        found = self._hits(view, joined, None, None)
+        view, starts, ends = fold.plain_view(joined), None, None
+        if view is None:
+            if len(items) > 1:
+                # Decomposed accents or a dotted capital I somewhere: each item maps its offsets.
+                return [self._find_block([item], fields)[0] for item in items]
+            view, starts, ends = fold.search_view(joined)
         by_item: dict[int, list[tuple[int, int, int]]] = {}
-        for hit in found:
+        for hit in self._hits(view, joined, starts, ends):
             by_item.setdefault(owners[bisect_right(offsets, hit[0]) - 1], []).append(hit)
-        labels = self._labels
         for k, hits in by_item.items():
-            key, rows = items[k][0], out[k]
-            for s, e, i in _longest_first(hits):
-                piece = bisect_right(offsets, s) - 1
-                start = offsets[piece]
-                rows.append((key, names[piece], s - start, e - start, *labels[i], joined[s:e]))
+            out[k] = self._rows(hits, joined, offsets, names, (items[k][0],))
         return out
+
+    def _rows(self, hits: list[tuple[int, int, int]], joined: str, offsets: list[int],
+              names: list[str], key: tuple) -> list[tuple]:
+        """The rows of the mentions `hits` in `joined`, texts joined by NUL that start at
+        `offsets` and are the fields `names`: `key`, then field, start and end in the field,
+        name, category and the text found; overlapping mentions settled longest first."""
+        labels = self._labels
+        rows = []
+        for s, e, i in _longest_first(hits):
+            piece = bisect_right(offsets, s) - 1
+            start = offsets[piece]
+            rows.append((*key, names[piece], s - start, e - start, *labels[i], joined[s:e]))
+        return rows
 
     def _spans(self, text: str) -> list[tuple[int, int, int]]:
         """(start, end, term index) of every verified mention, longest first, sorted by start."""
@@ -520,8 +515,8 @@ def _screen(scan: Callable[[str], Iterable[tuple[int, object]]], texts: Sequence
     lower-cased as ``fold.search_view`` does; each text alone where that view is not plain
     ``lower()`` (decomposed accents, a dotted capital I)."""
     joined = "\x00".join(texts)
-    view = joined.lower()
-    if len(view) != len(joined) or not (joined.isascii() or unicodedata.is_normalized("NFC", joined)):
+    view = fold.plain_view(joined)
+    if view is None:
         return [k for k, text in enumerate(texts) if any(True for _ in scan(fold.search_view(text)[0]))]
     ends = list(accumulate(len(text) + 1 for text in texts))   # where each text's NUL stands
     found: list[int] = []
