@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import combinations
 
 from tui.core.cache import stories as cache
 from tui.core.cache.store import Store
 from tui.core.stories.align import FactRow, align_reports, unit_of
 from tui.core.stories.model import Story, StoryFact
-from tui.core.text.articles import Diff, RowsOf, compare_items, get_item
+from tui.core.text.articles import Diff, RowsOf, cached_rows, get_item, report_sides
 from tui.core.text.diff import Row, diff_stats, document_rows
 
 MAX_PAIR_ITEMS = 40        # reports weighed for "differ most": 780 pairs at most
@@ -90,16 +90,16 @@ def compare_reports(store: Store, uid_a: str, uid_b: str,
     """Two reports side by side: by words in one language, by facts across languages;
     `rows_of` computes the word diff (see `compare_items`), only for reports in one language
     (across two, that diff of two long texts was computed and thrown away)."""
-    diff = compare_items(store, uid_a, uid_b, rows_of=None)
+    left, right, fields = report_sides(store, uid_a, uid_b)
     row_ids = [get_item(store, uid).row_id for uid in (uid_a, uid_b)]
     texts = cache.texts_of(store, row_ids)
     languages = tuple(texts[r].language if r in texts else "" for r in row_ids)
-    left, right = diff.left, diff.right
     if not languages_differ(languages[0], languages[1], left.text, right.text):
-        return Comparison(compare_items(store, uid_a, uid_b, rows_of), languages)  # type: ignore[arg-type]
+        return Comparison(Diff(left, right, list(cached_rows(*fields, rows_of))),
+                          languages)                                 # type: ignore[arg-type]
     aligned = align_reports(left.title, _body(left.title, left.text), languages[0] or None,
                             right.title, _body(right.title, right.text), languages[1] or None)
-    return Comparison(replace(diff, rows=aligned.rows), languages,   # type: ignore[arg-type]
+    return Comparison(Diff(left, right, aligned.rows), languages,    # type: ignore[arg-type]
                       aligned.facts, aligned.shared, by_facts=True)
 
 

@@ -247,15 +247,19 @@ def version_marks(versions: list[Version], rows_of: RowsOf = document_rows) -> l
     return marks
 
 
-def compare_items(store: Store, uid_a: str, uid_b: str,
-                  rows_of: RowsOf | None = document_rows) -> Diff:
-    """Two different items side by side (two outlets' reports of one story); with `rows_of`
-    None, without the word diff's rows (reports in two languages are aligned by their facts)."""
+def compare_items(store: Store, uid_a: str, uid_b: str, rows_of: RowsOf = document_rows) -> Diff:
+    """Two different items side by side (two outlets' reports of one story)."""
+    left, right, fields = report_sides(store, uid_a, uid_b)
+    return Diff(left=left, right=right, rows=list(cached_rows(*fields, rows_of)))
+
+
+def report_sides(store: Store, uid_a: str, uid_b: str) -> tuple[Side, Side, tuple[Fields, Fields]]:
+    """The two sides of `compare_items`, and the fields their word diff is computed from (a
+    comparison across languages aligns them by facts instead)."""
     sides, fields = [], []
     for uid in (uid_a, uid_b):
         article = load_article(store, uid)
         fields.append((article.item.title, article.text))
         sides.append(Side(article.item.uid, article.item.versions, article.item.title,
                           _document(*fields[-1]), article.item.feed))
-    rows = list(cached_rows(*fields, rows_of)) if rows_of is not None else []
-    return Diff(left=sides[0], right=sides[1], rows=rows)
+    return sides[0], sides[1], (fields[0], fields[1])
