@@ -71,7 +71,9 @@ def test_a_bridging_report_merges_two_stories_under_the_older_id(cache):
     assert not cache_rows.has_dirty(cache.store)    # nothing noted is left owing (story_stale)
 
 
-def test_a_story_splits_when_the_report_that_joined_it_is_rewritten(cache):
+def bridged_story_then_bridge_rewritten(cache: StoryCache) -> tuple[int, int, int, int, int]:
+    """Two stories joined into one by a bridging report and grouped; then the bridge edited to
+    tell neither (a1, a2, bridge, b1, b2: the rows)."""
     a1 = cache("Harbor Wire", GENEVA_EN)
     a2 = cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")
     bridge = cache("Tageskompass", BRIDGE, hours=2, key="urn:bridge")
@@ -80,6 +82,11 @@ def test_a_story_splits_when_the_report_that_joined_it_is_rewritten(cache):
     settle(cache.store)
     assert len({story_of(cache, r) for r in (a1, a2, bridge, b1, b2)}) == 1
     cache("Tageskompass", ELSEWHERE, hours=2, key="urn:bridge")     # the same item, edited
+    return a1, a2, bridge, b1, b2
+
+
+def test_a_story_splits_when_the_report_that_joined_it_is_rewritten(cache):
+    a1, a2, bridge, b1, b2 = bridged_story_then_bridge_rewritten(cache)
     report = settle(cache.store)
     assert report.split >= 1
     assert story_of(cache, a1) == story_of(cache, a2) == cache.uid(a1)
@@ -94,17 +101,10 @@ def test_a_settle_killed_partway_leaves_its_stories_to_the_next(cache, monkeypat
     it used to leave the story unsplit, or its parts under temporary labels with no summary
     row, for good: the next settle no longer knew. Each story is noted with the change, and
     the next settle finishes the work."""
-    a1 = cache("Harbor Wire", GENEVA_EN)
-    a2 = cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")
-    bridge = cache("Tageskompass", BRIDGE, hours=2, key="urn:bridge")
-    b1 = cache("Kestrel Daily", LOAN_EN, hours=3)
-    b2 = cache("Lenta", LOAN_RU, hours=4, language="ru")
-    settle(cache.store)
-    assert len({story_of(cache, r) for r in (a1, a2, bridge, b1, b2)}) == 1
-    cache("Tageskompass", ELSEWHERE, hours=2, key="urn:bridge")     # the same item, edited
+    a1, a2, bridge, b1, b2 = bridged_story_then_bridge_rewritten(cache)
 
     def killed(*args, **kwargs):
-        raise KeyboardInterrupt("killed after the report was taken out")
+        raise KeyboardInterrupt(f"killed at {where}")
 
     monkeypatch.setattr(grouping, where, killed)
     with pytest.raises(KeyboardInterrupt):
@@ -121,6 +121,7 @@ def test_a_settle_killed_partway_leaves_its_stories_to_the_next(cache, monkeypat
     sizes = dict(cache.store.connection.execute("SELECT id, size FROM stories"))
     assert sizes[cache.uid(a1)] == sizes[cache.uid(b1)] == 2 and sizes[cache.uid(bridge)] == 1
     assert not cache.store.connection.execute("SELECT count(*) FROM story_stale").fetchone()[0]
+
 
 def test_an_edited_report_moves_to_the_story_it_now_tells(cache):
     a1 = cache("Harbor Wire", GENEVA_EN)
