@@ -340,9 +340,9 @@ def test_random_rewrites_keep_both_columns_complete_and_in_order(seed):
 TOKEN_POOL = ["talks", "Geneva", "28-point", "plan", ",", ".", "«", "»", "Kyiv's", "1,500", "the", "a", "—"]
 
 
-@pytest.mark.parametrize("seed", range(40))
-def test_highlights_are_whole_tokens_and_the_rest_is_common(seed):
-    """Outside the highlights both sides read the same tokens, and no token is cut in two."""
+def _token_edit(seed: int) -> tuple[str, str]:
+    """One line of pool tokens and the same line with one to three tokens replaced, inserted
+    or deleted at random (one line: one row)."""
     rng = random.Random(seed)
     words = [rng.choice(TOKEN_POOL) for _ in range(rng.randint(1, 14))]
     edited = list(words)
@@ -355,7 +355,13 @@ def test_highlights_are_whole_tokens_and_the_rest_is_common(seed):
             edited.insert(position, rng.choice(TOKEN_POOL))
         elif edited:
             del edited[min(position, len(edited) - 1)]
-    old, new = "X " + " ".join(words), "X " + " ".join(edited)  # one line: one row
+    return "X " + " ".join(words), "X " + " ".join(edited)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_highlights_are_whole_tokens_and_the_rest_is_common(seed):
+    """Outside the highlights both sides read the same tokens, and no token is cut in two."""
+    old, new = _token_edit(seed)
     rows = diff_texts(old, new)
     token = re.compile(r"\S+")
     for row in rows:

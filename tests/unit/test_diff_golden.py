@@ -30,9 +30,9 @@ from tests.bench.bench_diff_extract import article, diff_cases, edit, render, se
 from tests.bench.bench_diff_screen import versions_of
 from tests.unit.test_diff import (
     ARTICLE,
-    TOKEN_POOL,
     _generated_article,
     _randomly_rewritten,
+    _token_edit,
 )
 from tui.core.text.diff import Row, diff_texts, document_rows, word_changes
 
@@ -281,19 +281,7 @@ def text_cases() -> Iterator[tuple[str, str, str]]:
         edited = _randomly_rewritten(rng, generated)
         yield f"test_diff random rewrite {seed}", *("\n\n".join(" ".join(p) for p in ps) for ps in (generated, edited))
     for seed in range(40):
-        rng = random.Random(seed)
-        words = [rng.choice(TOKEN_POOL) for _ in range(rng.randint(1, 14))]
-        changed = list(words)
-        for _ in range(rng.randint(1, 3)):
-            position = rng.randrange(len(changed) + 1)
-            roll = rng.random()
-            if roll < 0.4 and changed:
-                changed[min(position, len(changed) - 1)] = rng.choice(TOKEN_POOL)
-            elif roll < 0.7:
-                changed.insert(position, rng.choice(TOKEN_POOL))
-            elif changed:
-                del changed[min(position, len(changed) - 1)]
-        yield f"test_diff tokens {seed}", "X " + " ".join(words), "X " + " ".join(changed)
+        yield f"test_diff tokens {seed}", *_token_edit(seed)
     rng = random.Random(2)
     huge = [f"{rng.choice(['talks', 'plan', 'envoy', 'front'])}{rng.randint(0, 50)}" for _ in range(30_000)]
     changed = list(huge)
