@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.feedgen import config_text, item, rss
+from tui.core.cache.pages import TRACKED_PAGES_SQL, tracked_pages
 from tui.core.cache.query import find_item
 from tui.core.cache.store import make_uid
 from tui.core.session import Session
@@ -579,5 +580,20 @@ def test_due_jobs_pick_tracked_items_when_due_and_never_after_keep_days(tmp_path
         # A fresh id the policy does not select is no job either; a tracked one always is.
         assert due_text_jobs(store, config, fresh_ids=[row_id(session, OTHER_ID)],
                              now=now) == []
+    finally:
+        session.close()
+
+
+def test_tracked_pages_are_found_from_their_own_index_not_by_walking_every_item(tmp_path, site):
+    """Every refresh asks for the tracked pages: the lookup must read those items alone (a
+    partial index), or it costs a walk over every item of the last keep_days each time."""
+    session = open_wirewatch(tmp_path, site, "matches")
+    try:
+        refresh(session, wait=0)
+        store = session.store
+        plan = " ".join(row[3] for row in store.connection.execute(
+            "EXPLAIN QUERY PLAN " + TRACKED_PAGES_SQL, (0.0, 10)))
+        assert "items_page_tracked" in plan, plan
+        assert [p.row_id for p in tracked_pages(store, since=0.0)] == [row_id(session)]
     finally:
         session.close()

@@ -34,12 +34,17 @@ def fresh_candidates(store: Store, row_ids: Sequence[int]) -> list[PageCandidate
     return found
 
 
+TRACKED_PAGES_SQL = (
+    "SELECT id, link, feed, sort_time, text_checked, 1 AS matched FROM items "
+    "WHERE text_checked IS NOT NULL AND link IS NOT NULL AND sort_time > ? "
+    "ORDER BY sort_time DESC LIMIT ?")
+"""Read from the partial index items_page_tracked (its WHERE repeated here is what lets
+SQLite use it)."""
+
+
 def tracked_pages(store: Store, *, since: float, limit: int = 5000) -> list[PageCandidate]:
     """Items whose page has been read before and that are newer than `since`, newest first."""
-    return [_candidate(row) for row in store.connection.execute(
-        "SELECT id, link, feed, sort_time, text_checked, 1 AS matched FROM items "
-        "WHERE text_checked IS NOT NULL AND link IS NOT NULL AND sort_time > ? "
-        "ORDER BY sort_time DESC LIMIT ?", (since, limit))]
+    return [_candidate(row) for row in store.connection.execute(TRACKED_PAGES_SQL, (since, limit))]
 
 
 def _candidate(row: sqlite3.Row) -> PageCandidate:

@@ -248,6 +248,13 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TRIGGER IF EXISTS stories_item_insert;
     DROP TRIGGER IF EXISTS mentions_item_insert;
     """,
+    # 10: the items whose article page is tracked (read before, re-checked as they age), found
+    # at every refresh without walking every item of the last `keep_days` (`pages.tracked_pages`:
+    # 20 ms a refresh at 15,000 items, and growing with the cache, for what is usually none).
+    """
+    CREATE INDEX IF NOT EXISTS items_page_tracked ON items (sort_time DESC)
+        WHERE text_checked IS NOT NULL;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
