@@ -16,6 +16,7 @@ from pathlib import Path
 
 from platformdirs import user_cache_dir, user_config_dir
 
+from tui import data_file
 from tui.core.config.model import CACHE_ENV, CONFIG_ENV, ConfigError
 
 APP_NAME = "wirewatch"
@@ -86,9 +87,7 @@ def init_target(option: str | None) -> Path:
 
 def starter_text() -> str:
     """The shipped starter feeds.toml (tui/data/feeds.toml, the repository's feeds.toml)."""
-    from importlib import resources     # not at import: it costs ~5 ms at every start
-
-    return resources.files("tui").joinpath("data", CONFIG_NAME).read_text(encoding="utf-8")
+    return data_file(CONFIG_NAME).read_text(encoding="utf-8")
 
 
 def write_starter(path: Path, *, force: bool = False) -> None:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from tui import __version__
+from tui import __version__, data_file
 from tui.core.names.exceptions import Exceptions, Phrase
 from tui.core.names.inflect import shared_endings
 from tui.core.names.watch import ENGINE_VERSION, Term, Watcher, families_of
@@ -93,9 +93,8 @@ def _code_and_data() -> str:
     digest = hashlib.sha256(f"{FORMAT}:{ENGINE_VERSION}:{__version__}".encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    data = Path(__file__).resolve().parents[2] / "data"    # tui/data, as the loaders read it
     for name in ("gazetteer.toml", "exceptions.toml"):
-        digest.update(name.encode() + b"\0" + (data / name).read_bytes())
+        digest.update(name.encode() + b"\0" + data_file(name).read_bytes())
     return digest.hexdigest()
 
 

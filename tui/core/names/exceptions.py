@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from os.path import commonprefix
 
+from tui import data_file
 from tui.core.names.fold import ascii_fold
 
 _GAP = r"[\s\-\u2010\u2011\u2013]+"
@@ -184,9 +185,7 @@ def parse_exceptions(data: Mapping[str, object], source: str = "exceptions") -> 
 @cache
 def load_exceptions() -> dict[str, tuple[Phrase, ...]]:
     """The shipped exceptions (tui/data/exceptions.toml) by gazetteer name, parsed once."""
-    from importlib import resources     # not at import: a kept watcher never reads the file
-
-    text = resources.files("tui").joinpath("data", "exceptions.toml").read_text(encoding="utf-8")
+    text = data_file("exceptions.toml").read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

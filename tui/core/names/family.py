@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
+from tui import data_file
 from tui.core.names.translit import has_cyrillic
 
 # Languages by script, cheapest dictionary first, and what reading one costs (ms, measured on
@@ -129,9 +130,8 @@ tests/support/make_family_seed.py, taken only with the simplemma it was made wit
 
 
 def load_seed() -> set[str]:
-    """Take the shipped forms (see SEED_FILE); returns the words taken. Read beside the
-    package (importlib.resources would cost every command its import)."""
-    return load_memo(Path(__file__).resolve().parents[2] / "data" / SEED_FILE)
+    """Take the shipped forms (see SEED_FILE); returns the words taken."""
+    return load_memo(data_file(SEED_FILE))
 
 
 def _take(text: str) -> set[str]:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
+from tui import data_file
 from tui.core.names import fold
 
 CORE_LANGUAGES = ("en", "de", "fr", "uk", "ru")
@@ -116,7 +117,5 @@ def _parse_entry(raw: object, where: str) -> Entry:
 @cache
 def load_gazetteer() -> Gazetteer:
     """The gazetteer shipped in the package (tui/data/gazetteer.toml), parsed once."""
-    from importlib import resources     # not at import: a kept watcher never reads the file
-
-    text = resources.files("tui").joinpath("data", "gazetteer.toml").read_text(encoding="utf-8")
+    text = data_file("gazetteer.toml").read_text(encoding="utf-8")
     return Gazetteer.from_toml(text, "tui/data/gazetteer.toml")
