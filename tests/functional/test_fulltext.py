@@ -547,6 +547,27 @@ def test_an_item_opened_without_text_is_fetched_on_demand(tmp_path, site):
         session.close()
 
 
+def test_under_never_an_opened_item_is_read_again_when_its_entry_changes(tmp_path, site):
+    """"never" fetches no page by itself, but a page the user opened is tracked: when its
+    feed entry is edited, the page is read again (the body likely changed too); the other
+    item's edit fetches nothing."""
+    import asyncio
+
+    session = open_wirewatch(tmp_path, site, "never")
+    try:
+        refresh(session, wait=0)
+        asyncio.run(session.fetch_text(row_id(session, OTHER_ID)))
+        assert (site.page_requests(STORY), site.page_requests(OTHER)) == (0, 1)
+        site.other["summary"] = OTHER_SUMMARY + " The loss was the largest on record."
+        site.story["summary"] = SUMMARY + " Talks resume on Monday."
+        site.publish()
+        report = refresh(session, wait=1)
+        assert len(report.changed) == 2
+        assert (site.page_requests(STORY), site.page_requests(OTHER)) == (0, 2)
+    finally:
+        session.close()
+
+
 # --- the re-check schedule ------------------------------------------------------------------
 
 def test_recheck_intervals_grow_with_age():

@@ -22,15 +22,18 @@ class PageCandidate:
     matched: bool                # it mentions a watched name
 
 
-def fresh_candidates(store: Store, row_ids: Sequence[int]) -> list[PageCandidate]:
-    """These items, where they have a link to fetch."""
+def fresh_candidates(store: Store, row_ids: Sequence[int], *,
+                     tracked_only: bool = False) -> list[PageCandidate]:
+    """These items, where they have a link to fetch (and with `tracked_only`, only those
+    whose page was read before)."""
+    tracked = " AND i.text_checked IS NOT NULL" if tracked_only else ""
     found: list[PageCandidate] = []
     for chunk in chunks(row_ids, 500):
         marks = ",".join("?" * len(chunk))
         found += [_candidate(row) for row in store.connection.execute(
             f"SELECT i.id, i.link, i.feed, i.sort_time, i.text_checked, "
             f"EXISTS (SELECT 1 FROM matches m WHERE m.item_id = i.id) AS matched "
-            f"FROM items i WHERE i.id IN ({marks}) AND i.link IS NOT NULL", chunk)]
+            f"FROM items i WHERE i.id IN ({marks}) AND i.link IS NOT NULL{tracked}", chunk)]
     return found
 
 
