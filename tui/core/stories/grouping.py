@@ -136,7 +136,8 @@ def _waiting(store: Store) -> bool:
 def _settle(store: Store, limit: int | None, deadline: float | None,
             report: SettleReport, keep: Callable[[], None]) -> SettleReport:
     """The settle itself. `keep()` renews the lease between its steps and makes sure it is
-    still this process's before each of its writes (LeaseLost: it is not)."""
+    still this process's before each of its writes (LeaseLost: it is not). What `_waiting`
+    read is read again: another process may have settled between that look and the lease."""
     grouped_by, keyed_by = cache.versions(store, VERSION_KEY, KEYS_VERSION_KEY)
     if (grouped_by, keyed_by) != (GROUPING_VERSION, KEYS_VERSION):
         cache.reset(store, rekey=keyed_by != KEYS_VERSION,
