@@ -1,5 +1,5 @@
 """`python -m tui` runs the same command line as the `wirewatch` script."""
 
-from tui.cli import main
+from tui.cli import run
 
-raise SystemExit(main())
+run()

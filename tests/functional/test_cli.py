@@ -149,6 +149,31 @@ def test_python_dash_m_tui_is_the_same_program(site):
     assert proc.returncode == 0 and "3 feeds" in proc.stdout
 
 
+def test_the_program_leaves_at_once_with_all_its_output_and_its_status(tmp_path):
+    """The program ends with os._exit once a command is done (tui.cli.run): what is still
+    buffered must be out first (a file is block-buffered: 8 kB), and the status must be the
+    command's."""
+    config = tmp_path / "feeds.toml"
+    config.write_text(config_text([(f"Feed {n}", f"http://127.0.0.1:9/{n}.xml")
+                                   for n in range(2_000)]), encoding="utf-8")
+    opml = tmp_path / "feeds.opml"
+    with opml.open("wb") as out:
+        proc = subprocess.run([sys.executable, "-m", "tui", "--config", str(config),
+                               "export-opml"], stdout=out, stderr=subprocess.PIPE, cwd=ROOT,
+                              timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    text = opml.read_text(encoding="utf-8")
+    assert len(text) > 100_000 and text.rstrip().endswith("</opml>")
+    assert text.count('text="Feed ') == 2_000
+    proc = subprocess.run([sys.executable, "-m", "tui", "--config", str(config), "check"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 0 and "2000 feeds" in proc.stdout     # a few lines: all buffered
+    proc = subprocess.run([sys.executable, "-m", "tui", "--config", str(tmp_path / "none.toml"),
+                           "check"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert len(proc.stderr.splitlines()) == 1 and "none.toml" in proc.stderr
+
+
 def test_unknown_item_is_exit_1_one_line(capsys, site):
     code, _, err = run(capsys, "--config", str(site), "article", "zzzzzzzzzz")
     assert code == 1 and len(err.strip().splitlines()) == 1

@@ -13,7 +13,7 @@ import importlib
 import os
 import sqlite3
 import sys
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from tui import __version__
 from tui.cli.errors import ExitStatus, RuntimeFailure, UsageError
@@ -77,6 +77,22 @@ def named_command(argv: Sequence[str]) -> str | None:
         elif token != "--offline" and not token.startswith(("--config=", "--cache=")):
             return token if token in COMMANDS else None
     return None
+
+
+def run() -> NoReturn:
+    """The program (the `wirewatch` script and `python -m tui`): `main`, then out at once.
+
+    By then the answer is written and the cache closed (each command closes its session, every
+    write committed; the dashboard has restored the terminal). What is left is the interpreter
+    unwinding: joining threads, freeing every module and object one by one, 30-100 ms after
+    each command's answer (a few hundred after the dashboard), for nothing."""
+    status = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):       # a reader gone, a stream closed: nothing to keep
+            pass
+    os._exit(status)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,11 +4,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 import threading
-from typing import NoReturn
 
 from tui.cli.errors import ExitStatus, RuntimeFailure, UsageError
 from tui.cli.session import open_session
@@ -36,16 +34,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         run_dashboard(session, offline=args.offline)
     finally:
         session.close()
-    leave_now()
-
-
-def leave_now() -> NoReturn:
-    """End the process as soon as the dashboard is gone. The terminal is restored and the
-    cache closed (every write committed) by now; what is left is the interpreter unwinding
-    threads and modules, a few hundred milliseconds the user would wait for nothing."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(ExitStatus.OK)
+    return ExitStatus.OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -56,7 +45,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from tui.app import run_demo
 
     run_demo()
-    leave_now()
+    return ExitStatus.OK
 
 
 def serve_demo_site(port: int) -> int:
