@@ -148,8 +148,12 @@ def first_paint(self, y):
         self.app.call_later(self.app.exit)
     return strip
 HeadlineTable.render_line = first_paint
-from tui.cli import main
-raise SystemExit(main(sys.argv[1:]))
+try:
+    from tui.cli import run
+except ImportError:     # a baseline from before tui.cli.run
+    from tui.cli import main
+    run = lambda: sys.exit(main(sys.argv[1:]))
+run()
 """
 
 

@@ -53,7 +53,7 @@ class Watcher:
         ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored \
             else None
         start = ["-m", "tui"] if prelude is None else [
-            "-c", f"{prelude}\nimport sys\nfrom tui.cli import main\nsys.exit(main(sys.argv[1:]))"]
+            "-c", f"{prelude}\nfrom tui.cli import run\nrun()"]
         self.proc = subprocess.Popen(
             [sys.executable, *start, "--config", str(config), "--cache",
              str(config.parent / "cache"), "watch", "--json", *extra],
