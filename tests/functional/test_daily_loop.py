@@ -449,8 +449,10 @@ async def dashboard_screens(pilot, visit) -> None:
 
 
 async def story_screens(pilot, visit) -> None:
-    """Article, diff (a change picked), related."""
+    """Article (a watched name in focus too), diff (a change picked), related."""
     await visit("article")
+    await pilot.press("n")          # the match in focus: its own background under the name
+    await visit("article, a match in focus")
     await pilot.press("d", "n")
     await visit("diff")
     await pilot.press("escape", "R")
