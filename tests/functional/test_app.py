@@ -489,3 +489,33 @@ async def test_a_failing_feeds_mark_takes_the_themes_error_colour(session):
             app.theme = theme
             await pilot.pause()
             assert mark_colour(app) == Color.parse(app.theme_variables["text-error"]), theme
+
+
+@pytest.mark.parametrize("size", [(80, 24), (64, 24)])
+async def test_a_narrow_footer_shows_whole_keys_only(session, size):
+    """At 80 columns the main screen's keys do not all fit: those that do not are left out
+    whole. The cut used to leave a key without its word ("s Star  a ▏^p Commands")."""
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(session)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        footer = screen_text(app).rstrip("\n").splitlines()[-1]
+        left = footer.split("▏")[0].rstrip()
+        words = [key.description for key in app.screen.query(FooterKey)
+                 if "-command-palette" not in key.classes]
+        assert left and any(left.endswith(word) for word in words), footer
+        assert footer.rstrip().endswith("Commands")
+        await pilot.press("tab")                       # other keys, fewer of them: refitted
+        await pilot.pause()
+        await pilot.pause()
+        footer = screen_text(app).rstrip("\n").splitlines()[-1]
+        left = footer.split("▏")[0].rstrip()
+        assert any(left.endswith(word) for word in words), footer
+        await pilot.resize_terminal(200, 30)           # wide again: every key shows
+        await pilot.pause()
+        await pilot.pause()
+        footer = screen_text(app).rstrip("\n").splitlines()[-1]
+        words = [key.description for key in app.screen.query(FooterKey)]
+        assert len(words) > 8 and all(word in footer for word in words), footer

@@ -206,6 +206,19 @@ def test_invalid_edits_are_refused_and_leave_the_file_and_cache_alone(tmp_path, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["feeds.toml"]   # no temporary left
 
 
+@pytest.mark.parametrize(("argv", "flag"), [
+    (["--all", "ab*"], "--all"), (["--any", "Kyiv", "--any", ""], "--any"),
+    (["--none", "Cri*"], "--none"), ([], "--all")])
+def test_a_refused_edit_names_its_option_once(tmp_path, capsys, argv, flag):
+    """The option at fault leads the line, once: the rule check words its message with the
+    option's name already, and the line read "--all: --all: 'ab*': ..." """
+    config = commented(tmp_path)
+    assert run(config, "alert", "add", "X", *argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"wirewatch: {flag}"), err
+    assert not err.startswith(f"wirewatch: {flag}: {flag}"), err
+
+
 def test_a_broken_config_is_refused_before_any_edit(tmp_path, capsys):
     config = commented(tmp_path)
     broken = config.read_bytes().replace(b'timeout_seconds = 5', b'timeout_seconds = "5"')

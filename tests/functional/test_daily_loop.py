@@ -180,6 +180,29 @@ async def test_at_the_top_new_items_arrive_in_view_and_the_status_counts_them(tm
     session.close()
 
 
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_at_80_and_100_columns_the_header_still_points_up(tmp_path, http_server, size):
+    """A narrow header keeps "↑ N new" and leaves out the rest first: it dropped the whole
+    note (the count too) when "↑ 4 new · g goes there · 64 items" did not fit."""
+    serve(http_server, older(60))
+    session = site_session(tmp_path, http_server)
+    await session.refresh(force=True)
+    app = RecordingApp(session)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        t = table(app)
+        await pilot.press("pagedown", "j", "j")
+        assert round(t.scroll_y) > 0
+        serve(http_server, [item(200 + n, title=f"Breaking {n}", hours_ago=0.05 * (n + 1))
+                            for n in range(4)] + older(60))
+        await pilot.press("r")
+        await refreshed(app, pilot)
+        header = region_text(app, t)[0]
+        assert "↑ 4 new" in header, header
+        assert "Title" in header
+    session.close()
+
+
 async def test_scrolled_down_the_cursor_keeps_its_item_and_the_header_points_up(tmp_path,
                                                                                http_server):
     serve(http_server, older(60))
@@ -449,8 +472,10 @@ async def dashboard_screens(pilot, visit) -> None:
 
 
 async def story_screens(pilot, visit) -> None:
-    """Article, diff (a change picked), related."""
+    """Article (a watched name in focus too), diff (a change picked), related."""
     await visit("article")
+    await pilot.press("n")          # the match in focus: its own background under the name
+    await visit("article, a match in focus")
     await pilot.press("d", "n")
     await visit("diff")
     await pilot.press("escape", "R")

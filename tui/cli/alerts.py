@@ -92,7 +92,9 @@ def cmd_alert_add(args: argparse.Namespace) -> int:
                            taken=[r.name for r in config.alerts if r.name != args.name],
                            label=_FLAGS.__getitem__)
     if problem is not None:     # refused before anything is written or opened
-        raise UsageError(f"{_FLAGS[problem.field]}: {problem.message}")
+        flag = _FLAGS[problem.field]    # named once: some messages start with it already
+        raise UsageError(problem.message if problem.message.startswith(flag)
+                         else f"{flag}: {problem.message}")
     session = open_session(args, config=config)
     try:
         applied = session.apply(session.save_rule(rule, replace=args.name if existing else None))

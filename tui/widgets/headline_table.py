@@ -456,13 +456,17 @@ class HeadlineTable(RowTable):
     def _header(self, width: int) -> Text:
         time_width, feed_width = self._columns(width)
         count = "counting…" if self.counting else f"{self.total:,} items"
+        notes = [count]
         if self.new_count and round(self.scroll_y) > 0:
-            count = f"↑ {self.new_count:,} new · g goes there · " + count
+            new = f"↑ {self.new_count:,} new"     # what a narrow header keeps longest
+            notes = [f"{new} · g goes there · {count}", f"{new} · {count}", new]
         text = Text(" " + "Time".ljust(time_width + 1) + " " + "Feed".ljust(feed_width)
                     + "      Title", no_wrap=True, end="")
-        gap = width - text.cell_len - len(count) - 1
-        if gap > 1:
-            text.append(" " * gap + count)
+        for note in notes:
+            gap = width - text.cell_len - len(note) - 1
+            if gap > 1:
+                text.append(" " * gap + note)
+                break
         return text
 
     def _row(self, headline: Item, width: int, marked: bool, cursor: bool) -> Text:
