@@ -403,3 +403,43 @@ all = ["Kherson"]
     report = refresh(tmp_path, config)
     assert [f.status for f in report.feeds] == ["ok"] and report.alerts == []
     assert [a for a, *_ in stored_hits(tmp_path, config)] == ["Crimea recognition", "Kherson"]
+
+
+def test_a_feed_renamed_in_feeds_toml_keeps_its_items_marks_and_hits(tmp_path, http_server):
+    """Feeds are named in feeds.toml; a new name for the same URL is the same feed. Its items
+    move to the new name with their read marks and hits: the next fetch stores no copies and
+    fires nothing again. A new feed at another URL is not taken for a rename."""
+    http_server.route("/feed.xml", rss([
+        item(1, title="US weighs recognition of Crimea as Russian"),
+        item(2, title="Kherson: talks on the new line"),
+    ]), content_type=FEED_TYPE)
+    http_server.route("/other.xml", rss([item(7, title="Glaciers lose a record share")]),
+                      content_type=FEED_TYPE)
+    feed = http_server.url("/feed.xml")
+    config = write_config(tmp_path, [("Wire", feed, ["en"])], RECOGNITION)
+    assert len(refresh(tmp_path, config).alerts) == 1
+    session = Session.open(str(config), str(tmp_path / "cache"))
+    try:
+        first = [tuple(r) for r in session.store.connection.execute(
+            "SELECT id, uid FROM items ORDER BY id")]
+        session.store.set_read([first[0][0]])
+    finally:
+        session.close()
+
+    config = write_config(tmp_path, [("Wire World", feed, ["en"]),
+                                     ("Other", http_server.url("/other.xml"), ["en"])],
+                          RECOGNITION)
+    report = refresh(tmp_path, config)
+    assert report.alerts == [] and {(f.name, f.new) for f in report.feeds} == {
+        ("Wire World", 0), ("Other", 1)}
+    session = Session.open(str(config), str(tmp_path / "cache"))
+    try:
+        rows = [tuple(r) for r in session.store.connection.execute(
+            "SELECT id, uid, feed, read FROM items WHERE feed != 'Other' ORDER BY id")]
+        assert rows == [(first[0][0], first[0][1], "Wire World", 1),
+                        (first[1][0], first[1][1], "Wire World", 0)]
+        assert set(session.store.feed_states()) == {"Wire World", "Other"}
+    finally:
+        session.close()
+    assert [(a, t) for a, t, *_ in stored_hits(tmp_path, config)] == [
+        ("Crimea recognition", "US weighs recognition of Crimea as Russian")]

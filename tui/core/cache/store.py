@@ -269,9 +269,17 @@ class Store:
 
     def sync_feeds(self, feeds: Iterable[tuple[str, str, str | None]]) -> None:
         """Make sure every configured (name, url, language) has a row; a changed URL resets
-        its state, a changed language its items' counts in trends."""
+        its state, a changed language its items' counts in trends. A feed renamed in
+        feeds.toml (a new name for the URL of a name no longer there) takes its items along:
+        else the next fetch would store them all again under the new name, and fire their
+        alerts again."""
+        feeds = list(feeds)
         with self.transaction() as conn:
+            renamed = self._renamed_feeds(conn, feeds)
             for name, url, language in feeds:
+                if name in renamed:
+                    conn.execute("UPDATE feeds SET name = ? WHERE name = ?", (name, renamed[name]))
+                    conn.execute("UPDATE items SET feed = ? WHERE feed = ?", (name, renamed[name]))
                 row = conn.execute("SELECT config_url, config_language FROM feeds "
                                    "WHERE name = ?", (name,)).fetchone()
                 if row is None:
@@ -286,6 +294,20 @@ class Store:
                 if row[1] != language:
                     conn.execute("UPDATE feeds SET config_language = ? WHERE name = ?",
                                  (language, name))
+
+    @staticmethod
+    def _renamed_feeds(conn: sqlite3.Connection,
+                       feeds: list[tuple[str, str, str | None]]) -> dict[str, str]:
+        """New name -> old name, for each configured name the cache does not know whose URL
+        is that of a stored feed no longer configured (each old feed taken once)."""
+        names = {name for name, _, _ in feeds}
+        stored = {row[0]: row[1] for row in conn.execute("SELECT name, config_url FROM feeds")}
+        orphans: dict[str, list[str]] = {}
+        for old, url in stored.items():
+            if old not in names:
+                orphans.setdefault(url, []).append(old)
+        return {name: orphans[url].pop(0) for name, url, _ in feeds
+                if name not in stored and orphans.get(url)}
 
     def feed_states(self) -> dict[str, FeedState]:
         """Columns by name: a newer wirewatch may have added some to a cache this process
