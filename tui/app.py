@@ -26,6 +26,7 @@ from tui.core.alerts.plan import NotificationPlan, count_by_rule, summarize_hits
 from tui.core.cache.hits import AlertHit
 from tui.core.collector import keep_start_up_objects
 from tui.core.session import Applied, Reloaded
+from tui.core.text.counted import counted
 from tui.screens.base import Context
 from tui.screens.main import MainScreen
 from tui.widgets.palette import readable_variables
@@ -256,7 +257,7 @@ class WirewatchApp(App[None]):
         announced by the outbox, in one summary)."""
         counts = count_by_rule(hits)
         if counts:
-            parts = [f"{name}: {count} cached item" + ("" if count == 1 else "s")
+            parts = [f"{name}: {counted(count, 'cached item')}"
                      for name, count in counts.items()]
             self.notify("; ".join(parts), title="Alerts matched", markup=False, timeout=6)
 

@@ -126,7 +126,7 @@ def test_opml_round_trip_keeps_comments(capsys, tmp_path, site):
     target = tmp_path / "mine.toml"
     target.write_text("# my feeds\n" + site.read_text(encoding="utf-8"), encoding="utf-8")
     code, out, err = run(capsys, "--config", str(target), "import-opml", str(opml))
-    assert code == 0 and "1 feeds added" in out
+    assert code == 0 and "1 feed added" in out
     assert err == (f'{opml}: skipped "bad" (javascript:alert(1)): not an http(s) URL '
                    "(scheme javascript)\n")
     text = target.read_text(encoding="utf-8")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from tui.cli.errors import ExitStatus
 from tui.cli.render import local_stamp, print_json, shown
 from tui.cli.session import open_session
+from tui.core.text.counted import counted
 
 if TYPE_CHECKING:
     from tui.core.alerts.plan import NotificationPlan
@@ -135,8 +136,8 @@ def _take_config_changes(session: Session) -> None:
     if reloaded.error is not None:
         _say(f"{reloaded.error} (the previous configuration stays in force)")
     else:
-        _say(f"configuration reloaded: {len(session.config.feeds)} feeds, "
-             f"{len(session.config.alerts)} alerts")
+        _say(f"configuration reloaded: {counted(len(session.config.feeds), 'feed')}, "
+             f"{counted(len(session.config.alerts), 'alert')}")
 
 
 def _group_stories(session: Session, pause: float) -> bool:
@@ -159,7 +160,8 @@ def _watch(args: argparse.Namespace) -> int:
     show = partial(_show, as_json=args.json)
     try:
         config = session.config
-        _say(f"watching {len(config.feeds)} feeds for {len(config.alerts)} alerts, every "
+        _say(f"watching {counted(len(config.feeds), 'feed')} for "
+             f"{counted(len(config.alerts), 'alert')}, every "
              f"{config.settings.refresh_minutes:g} min (Ctrl+C stops)")
         while True:
             _take_config_changes(session)

@@ -9,6 +9,7 @@ import sys
 
 from tui.cli.errors import ExitStatus, UsageError
 from tui.cli.render import note
+from tui.core.text.counted import counted
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -65,8 +66,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     config = load_config(path)
     terms = sum(len(c.terms) for c in config.watch)
     print(f"{path}: ok")
-    print(f"  {len(config.feeds)} feeds, {len(config.watch)} watch categories ({terms} terms), "
-          f"{len(config.alerts)} alerts, {len(config.keys)} key bindings")
+    print(f"  {counted(len(config.feeds), 'feed')}, "
+          f"{counted(len(config.watch), 'watch category', 'watch categories')} "
+          f"({counted(terms, 'term')}), {counted(len(config.alerts), 'alert')}, "
+          f"{counted(len(config.keys), 'key binding')}")
     languages = sorted({f.language for f in config.feeds if f.language})
     if languages:
         print(f"  languages: {', '.join(languages)}")
@@ -93,7 +96,7 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
     for problem in found.problems:
         print(f"{args.file}: {problem}", file=sys.stderr)
     added, skipped = add_feeds(path, found)
-    print(f"{args.file}: {len(added)} feeds added to {path}"
+    print(f"{args.file}: {counted(len(added), 'feed')} added to {path}"
           + (f", {skipped} already there" if skipped else ""))
     return 0
 

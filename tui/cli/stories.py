@@ -10,6 +10,7 @@ from tui.cli.errors import RuntimeFailure, UsageError
 from tui.cli.render import local_stamp, note, print_json, shown
 from tui.cli.session import group_stories_first, open_session, watched_or_usage_error
 from tui.core.ingest.sanitize import printable
+from tui.core.text.counted import counted, plural
 
 if TYPE_CHECKING:
     from tui.core.stories.model import Story, StoryFact
@@ -84,13 +85,14 @@ def _story_line(story: Story) -> str:
     alerted = " !" if story.alerted else ""
     languages = ",".join(story.languages) or "-"
     return (f"{story.id}  {local_stamp(story.last.timestamp())}  "
-            f"{len(story.items):>3} items {story.outlets:>2} outlets  {languages:<11} "
+            f"{len(story.items):>3} {plural(len(story.items), 'item'):<5} "
+            f"{story.outlets:>2} {plural(story.outlets, 'outlet'):<7}  {languages:<11} "
             f"{printable(story.title, one_line=True)}{printable(names, one_line=True)}{alerted}")
 
 
 def _print_story(story: Story, facts: list[StoryFact]) -> None:
     print(f"{printable(story.title, one_line=True)}  [{story.id}]")
-    print(f"{len(story.items)} reports from {story.outlets} outlets in "
+    print(f"{counted(len(story.items), 'report')} from {counted(story.outlets, 'outlet')} in "
           f"{', '.join(story.languages) or 'unknown languages'}, "
           f"{local_stamp(story.first.timestamp())} – {local_stamp(story.last.timestamp())}")
     if story.names:

@@ -31,6 +31,7 @@ from tui.core.cache.hits import AlertHit, hit_counts, list_hits, mark_seen, unse
 from tui.core.config.model import AlertRule, ConfigError
 from tui.core.ingest.dates import to_datetime
 from tui.core.names.watch import Watcher
+from tui.core.text.counted import counted
 from tui.core.trends import hit_timelines, spark
 from tui.screens.base import Context, saved
 from tui.widgets.highlight import category_styles, highlighted, plain, safe
@@ -210,8 +211,8 @@ class AlertsScreen(Screen[None]):
         if unseen:
             head.append(f"  {NEW_MARK} {unseen} unseen", style=tone(self, "warning") + BOLD)
         rules = len(view.rules)
-        head.append(f"  ·  {rules} rule" + ("" if rules == 1 else "s")
-                    + f" · {total} hit" + ("" if total == 1 else "s"), style=tone(self, "muted"))
+        head.append(f"  ·  {counted(rules, 'rule')} · {counted(total, 'hit')}",
+                    style=tone(self, "muted"))
         head.append("  ·  enter on a hit opens it, on a rule shows its hits",
                     style=tone(self, "muted"))
         self.query_one("#alerts-head", Static).update(head)
@@ -407,7 +408,7 @@ class ConfirmDelete(ModalScreen[bool]):
         question = Text("Delete the alert ")
         question.append(safe(self.rule_name), style="bold")
         if self.hits:
-            question.append(f" and its {self.hits} hit" + ("" if self.hits == 1 else "s"))
+            question.append(f" and its {counted(self.hits, 'hit')}")
         question.append("?\n")
         question.append("It is taken out of feeds.toml; the rest of the file is kept as it "
                         "is.", style=tone(self, "muted"))

@@ -26,6 +26,7 @@ from tui import messages
 from tui.bindings import bind
 from tui.core.names.watch import Match
 from tui.core.text.articles import Article, load_article
+from tui.core.text.counted import counted
 from tui.core.text.diff import split_paragraphs
 from tui.screens.base import Context, SubScreen
 from tui.widgets.article_text import ArticleText
@@ -194,7 +195,7 @@ class ArticleScreen(SubScreen):
         title = highlighted(item.title, item.matches, self._styles, field="title",
                             base="bold")
         title.no_wrap = False
-        versions = f"{item.versions} version" + ("" if item.versions == 1 else "s")
+        versions = counted(item.versions, "version")
         when = self.context.local(item.when)
         stamp = when.strftime("%Y-%m-%d %H:%M") + ("" if item.date_known else " (first seen)")
         if self.fetching:

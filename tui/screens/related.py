@@ -27,6 +27,7 @@ from tui.core.ingest.dates import to_datetime
 from tui.core.names.watch import Watcher
 from tui.core.stories.related import RelatedItem, find_related
 from tui.core.text.articles import get_item
+from tui.core.text.counted import counted
 from tui.screens.base import Context, SubScreen
 from tui.widgets.highlight import category_styles, highlighted, plain
 from tui.widgets.palette import tone
@@ -122,7 +123,7 @@ class RelatedScreen(SubScreen):
         stamp = self.context.local(item.when).strftime("%Y-%m-%d %H:%M")
         count = len(result.related)
         reports = "no other outlet's report" if not count else (
-            f"{count} report" + ("" if count == 1 else "s") + " from other outlets")
+            f"{counted(count, 'report')} from other outlets")
         head.append("\n")
         head.append_text(plain(f"{item.feed} · {stamp} · {reports} · "
                                "enter compares one with this item", tone(self, "muted")))

@@ -25,6 +25,7 @@ from tui import messages
 from tui.bindings import bind
 from tui.core.stories.catalog import get_story, story_facts
 from tui.core.stories.compare import Comparison, compare_reports, most_different_pair
+from tui.core.text.counted import counted
 from tui.screens.base import NOT_SAVED, Context, SubScreen, saved
 from tui.widgets.diff_lines import DiffLines
 from tui.widgets.facts_table import FactsTable
@@ -179,7 +180,8 @@ class StoryScreen(SubScreen):
         last = self.context.local(story.last).strftime("%m-%d %H:%M")
         reports = len(story.items)
         head.append("\n")
-        head.append_text(plain(f"{reports} reports · {story.outlets} outlets · "
+        head.append_text(plain(f"{counted(reports, 'report')} · "
+                               f"{counted(story.outlets, 'outlet')} · "
                                f"{' '.join(story.languages) or 'language unknown'} · "
                                f"{first} → {last}", tones.muted))
         if story.names:
