@@ -273,7 +273,7 @@ def test_alerts_json_lists_rules_with_hit_counts_and_the_hits(tmp_path, http_ser
     # A new rule is applied at once to what is cached; the next fetch does not repeat it.
     assert run(config, "alert", "add", "Witkoff in German media", "--all", "Witkoff",
                "--feed", "de") == 0
-    assert "1 cached items newly match it" in capsys.readouterr().out
+    assert "1 cached item newly matches it" in capsys.readouterr().out
     assert run(config, "alerts", "--json") == 0
     counts = {r["name"]: r["hits"] for r in json.loads(capsys.readouterr().out)["alerts"]}
     assert counts == {"Crimea recognition": 1, "Lavrov": 2, "Witkoff in German media": 1}

@@ -10,6 +10,7 @@ import argparse
 from tui.cli.errors import UsageError
 from tui.cli.render import local_stamp, print_json, shown
 from tui.cli.session import open_session
+from tui.core.text.counted import counted
 
 _FLAGS = {"all": "--all", "any": "--any", "none": "--none", "categories": "--category",
           "feeds": "--feed", "notify": "--notify", "command": "--command", "name": "NAME"}
@@ -62,7 +63,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     for rule in rules:
         parts = [f"{key}={'|'.join(getattr(rule, key))}"
                  for key in ("all", "any", "none", "categories", "feeds") if getattr(rule, key)]
-        print(f"{rule.name}: {counts.get(rule.name, 0)} hits  ({'; '.join(parts)})")
+        print(f"{rule.name}: {counted(counts.get(rule.name, 0), 'hit')}  ({'; '.join(parts)})")
     if hits:
         print()
     for hit in hits:
@@ -103,8 +104,8 @@ def cmd_alert_add(args: argparse.Namespace) -> int:
     finally:
         session.close()
     verb = "updated in" if existing else "added to"
-    print(f"alert {args.name!r} {verb} {config.path}; {len(new)} cached items newly match it"
-          f" ({total} hits in all)")
+    print(f"alert {args.name!r} {verb} {config.path}; {counted(len(new), 'cached item')} newly "
+          f"match{'es' if len(new) == 1 else ''} it ({counted(total, 'hit')} in all)")
     return 0
 
 

@@ -14,6 +14,7 @@ from tui.cli.session import (
     watched_or_usage_error,
 )
 from tui.core.ingest.sanitize import printable
+from tui.core.text.counted import plural
 
 if TYPE_CHECKING:
     from tui.core.cache.query import Item
@@ -132,8 +133,8 @@ def _nothing_found(args: argparse.Namespace, watched: Watched | None, cached: in
         says.append(f"contains {shown(args.search)}")
     if args.alerted:
         says.append("fired an alert")
-    items = "item" if cached == 1 else "items"
-    return " ".join([subject, " and ".join(says)]).rstrip() + f" (the cache has {cached:,} {items})"
+    return (" ".join([subject, " and ".join(says)]).rstrip()
+            + f" (the cache has {cached:,} {plural(cached, 'item')})")
 
 
 def cmd_article(args: argparse.Namespace) -> int:

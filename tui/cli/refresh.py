@@ -68,7 +68,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     for hit in report.alerts:
         print(f"ALERT {hit.alert}: {shown(hit.title, quote=False)} [{hit.uid}]")
     failed = len(report.failed)
-    print(f"{len(report.feeds)} feeds in {report.seconds:.2f} s"
+    print(f"{counted(len(report.feeds), 'feed')} in {report.seconds:.2f} s"
           + (f", {failed} failed" if failed else ""))
     return _status(report)
 

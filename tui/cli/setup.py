@@ -9,7 +9,7 @@ import sys
 
 from tui.cli.errors import ExitStatus, UsageError
 from tui.cli.render import note
-from tui.core.text.counted import counted
+from tui.core.text.counted import counted, plural
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -75,7 +75,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"  languages: {', '.join(languages)}")
     s = config.settings
     print(f"  refresh every {s.refresh_minutes:g} min, timeout {s.timeout_seconds:g} s, "
-          f"concurrency {s.concurrency}, full text: {s.full_text}, keep {s.keep_days} days")
+          f"concurrency {s.concurrency}, full text: {s.full_text}, "
+          f"keep {counted(s.keep_days, 'day')}")
     for category in config.watch:
         names = ", ".join(t.name for t in category.terms)
         print(f"  watch.{category.name}: {names}")
@@ -123,5 +124,5 @@ def cmd_repair(args: argparse.Namespace) -> int:
         print(f"integrity: {problem}")
     state = "was damaged, rebuilt" if report.index_was_damaged else "rebuilt"
     print(f"{session.store.path}: {'ok' if not report.problems else 'problems above'}; "
-          f"search index {state} ({report.items_indexed:,} items)")
+          f"search index {state} ({report.items_indexed:,} {plural(report.items_indexed, 'item')})")
     return ExitStatus.FAILURE if report.problems else ExitStatus.OK

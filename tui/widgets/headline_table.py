@@ -39,6 +39,7 @@ from tui.core.cache.query import (
     more_items_than,
 )
 from tui.core.cache.store import Store
+from tui.core.text.counted import plural
 from tui.widgets.highlight import highlighted, plain
 from tui.widgets.read_overlay import ReadOverlay, overlaid
 from tui.widgets.row_table import HEADER_LINES, UNDERLINED, RowTable
@@ -455,7 +456,7 @@ class HeadlineTable(RowTable):
 
     def _header(self, width: int) -> Text:
         time_width, feed_width = self._columns(width)
-        count = "counting…" if self.counting else f"{self.total:,} items"
+        count = "counting…" if self.counting else f"{self.total:,} {plural(self.total, 'item')}"
         notes = [count]
         if self.new_count and round(self.scroll_y) > 0:
             new = f"↑ {self.new_count:,} new"     # what a narrow header keeps longest

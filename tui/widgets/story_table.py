@@ -27,6 +27,7 @@ from tui.core.cache.store import Store
 from tui.core.names.watch import Match
 from tui.core.stories.model import Story
 from tui.core.stories.view import PAGE_SIZE, StoryList
+from tui.core.text.counted import plural
 from tui.widgets.highlight import highlighted, plain
 from tui.widgets.row_table import HEADER_LINES, UNDERLINED, RowTable
 
@@ -204,7 +205,7 @@ class StoryTable(RowTable):
         text = Text(" " * 5 + "Updated".ljust(time_width) + " " + "Src".rjust(3) + " "
                     + ("Languages" if lang_width > 2 else "Ln").ljust(lang_width)
                     + "  Story", no_wrap=True, end="")
-        count = f"{self.total:,} stories"
+        count = f"{self.total:,} {plural(self.total, 'story', 'stories')}"
         gap = width - text.cell_len - len(count) - 1
         if gap > 1:
             text.append(" " * gap + count)
