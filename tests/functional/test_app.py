@@ -8,6 +8,7 @@ refresh cycle has its own tests against a loopback server).
 from __future__ import annotations
 
 from datetime import timezone
+from pathlib import Path
 
 import pytest
 
@@ -519,3 +520,18 @@ async def test_a_narrow_footer_shows_whole_keys_only(session, size):
         footer = screen_text(app).rstrip("\n").splitlines()[-1]
         words = [key.description for key in app.screen.query(FooterKey)]
         assert len(words) > 8 and all(word in footer for word in words), footer
+
+
+def test_every_screen_uses_the_footer_that_shows_whole_keys():
+    """Textual's own Footer cuts a key in half at 80 columns (and rebuilds on every focus
+    change): every screen yields tui.widgets.footer.Footer. The alerts and related screens
+    once used Textual's."""
+    import re
+
+    import tui
+
+    root = Path(tui.__file__).parent
+    stock = re.compile(r"^from textual\.widgets import [^\n]*\bFooter\b", re.M)
+    offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
+                 if path.name != "footer.py" and stock.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []

@@ -21,7 +21,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, OptionList, Static
+from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -34,6 +34,7 @@ from tui.core.names.watch import Watcher
 from tui.core.text.counted import counted
 from tui.core.trends import hit_timelines, spark
 from tui.screens.base import Context, saved
+from tui.widgets.footer import Footer
 from tui.widgets.highlight import category_styles, highlighted, plain, safe
 from tui.widgets.palette import BOLD, Tones, tone
 from tui.widgets.pane_list import PaneList

@@ -16,7 +16,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -29,6 +29,7 @@ from tui.core.stories.related import RelatedItem, find_related
 from tui.core.text.articles import get_item
 from tui.core.text.counted import counted
 from tui.screens.base import Context, SubScreen
+from tui.widgets.footer import Footer
 from tui.widgets.highlight import category_styles, highlighted, plain
 from tui.widgets.palette import tone
 from tui.widgets.pane_list import PaneList
