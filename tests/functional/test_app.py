@@ -321,6 +321,19 @@ async def test_help_lists_every_key_with_its_name(session):
         assert isinstance(app.screen, MainScreen)
 
 
+async def test_help_shows_its_own_keys_at_the_bottom_not_those_beneath(session):
+    """A modal's footer is its own: under help, the main screen's keys (dimmed, and dead
+    while help is up) used to fill the bottom line."""
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Star" in screen_text(app).rstrip("\n").splitlines()[-1]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        bottom = screen_text(app).rstrip("\n").splitlines()[-1]
+        assert "Close" in bottom and "Star" not in bottom, bottom
+
+
 async def test_keys_can_be_rebound_in_feeds_toml(tmp_path):
     config = parse_config(config_text(keys='star = "f"\nmatches_only = "M"'))
     session = make_session(tmp_path / "cache", config=config)

@@ -30,6 +30,7 @@ from tui.core.alerts.edit import config_path
 from tui.core.config.load import load_config
 from tui.core.config.model import NOTIFY_KINDS, AlertRule, Config, ConfigError
 from tui.core.config.rules import rule_problem
+from tui.widgets.footer import Footer
 from tui.widgets.highlight import safe
 from tui.widgets.tick_box import TickBox
 
@@ -222,6 +223,7 @@ class AlertForm(ModalScreen[AlertRule | None]):
             with Horizontal(id="alert-buttons"):
                 yield Button("Save", variant="primary", id="alert-save", compact=True)
                 yield Button("Cancel", id="alert-cancel", compact=True)
+        yield Footer()      # the form's keys, not the dimmed ones of the screen beneath
 
     def on_mount(self) -> None:
         self._show_hint("name")

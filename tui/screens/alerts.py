@@ -419,6 +419,7 @@ class ConfirmDelete(ModalScreen[bool]):
                 yield Button("Delete (y)", variant="error", id="confirm-delete",
                              compact=True)
                 yield Button("Keep (n)", id="confirm-cancel", compact=True)
+        yield Footer()      # its own keys, not the dimmed ones of the screen beneath
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -21,6 +21,7 @@ from textual.widgets import Input, Static
 
 from tui.bindings import bind
 from tui.commands import ActionInfo, catalogue, key_display
+from tui.widgets.footer import Footer
 from tui.widgets.palette import tone
 
 # The keys a newcomer needs on the first day, in the order they will use them.
@@ -72,6 +73,7 @@ class HelpScreen(ModalScreen[None]):
                         id="help-filter", select_on_focus=False)
             with VerticalScroll(id="help-body", can_focus=True):
                 yield Static(id="help-table")
+        yield Footer()      # its own keys, not the dimmed ones of the screen beneath
 
     def on_mount(self) -> None:
         self._show("")
