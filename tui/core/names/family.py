@@ -39,24 +39,25 @@ COST_MS = {"en": 110, "it": 165, "fr": 160, "ro": 185, "cs": 190, "uk": 295, "es
 BUDGET_MS = 1_800
 
 # Letters and endings that make a language likely (tried first); letters a language alone
-# uses make it the only candidate.
+# uses make it the only candidate. Patterns compiled at first use (by re's own cache): only a
+# dictionary lookup needs them, and compiling the twenty at import cost every command ~4 ms.
 _LIKELY = {
-    "de": re.compile(r"(?:ung|heit|keit|schaft|ieren|en|ern|eln)$|sch|[äöüß]"),
-    "fr": re.compile(r"(?:tion|ment|eur|ité|ir|re)$|[àâçèêëîïôûùœ]"),
-    "es": re.compile(r"(?:ción|dad|ar|er|ir)$|[ñáíóú]"),
-    "it": re.compile(r"(?:zione|ità|are|ere|ire)$"),
-    "pt": re.compile(r"(?:ção|ões|dade|ar|er|ir)$|[ãõ]"),
-    "ro": re.compile(r"(?:ție|are)$|[ăâîșşțţ]"),
-    "pl": re.compile(r"(?:ać|ić|yć|ość|anie|enie)$|sz|cz|rz|[ąęłńśźż]"),
-    "cs": re.compile(r"(?:ovat|ost|ání|ení)$|[ěřů]"),
-    "sk": re.compile(r"(?:ovať|osť|anie|enie)$|[ľĺŕôä]"),
-    "uk": re.compile(r"(?:ти|ння|ість)$|[іїєґ'’ʼ]"),
-    "ru": re.compile(r"(?:ть|ие|ия|ость)$|[ыэъё]"),
+    "de": r"(?:ung|heit|keit|schaft|ieren|en|ern|eln)$|sch|[äöüß]",
+    "fr": r"(?:tion|ment|eur|ité|ir|re)$|[àâçèêëîïôûùœ]",
+    "es": r"(?:ción|dad|ar|er|ir)$|[ñáíóú]",
+    "it": r"(?:zione|ità|are|ere|ire)$",
+    "pt": r"(?:ção|ões|dade|ar|er|ir)$|[ãõ]",
+    "ro": r"(?:ție|are)$|[ăâîșşțţ]",
+    "pl": r"(?:ać|ić|yć|ość|anie|enie)$|sz|cz|rz|[ąęłńśźż]",
+    "cs": r"(?:ovat|ost|ání|ení)$|[ěřů]",
+    "sk": r"(?:ovať|osť|anie|enie)$|[ľĺŕôä]",
+    "uk": r"(?:ти|ння|ість)$|[іїєґ'’ʼ]",
+    "ru": r"(?:ть|ие|ия|ость)$|[ыэъё]",
 }
 _ONLY = {
-    "pl": re.compile("[ąćęłńśźż]"), "cs": re.compile("[ěřů]"), "sk": re.compile("[ľĺŕô]"),
-    "ro": re.compile("[ășşțţ]"), "pt": re.compile("[ãõ]"), "de": re.compile("[ß]"),
-    "uk": re.compile("[іїєґ]"), "ru": re.compile("[ыэъё]"),
+    "pl": "[ąćęłńśźż]", "cs": "[ěřů]", "sk": "[ľĺŕô]",
+    "ro": "[ășşțţ]", "pt": "[ãõ]", "de": "[ß]",
+    "uk": "[іїєґ]", "ru": "[ыэъё]",
 }
 _PLAIN_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)?")
 _MIN_LETTERS = 4
@@ -74,10 +75,10 @@ def candidate_languages(word: str) -> tuple[str, ...]:
     """The languages to look ``word`` up in, most likely first, as many as ``BUDGET_MS`` allows
     (the likeliest is always tried)."""
     pool = CYRILLIC if has_cyrillic(word) else LATIN
-    only = tuple(lang for lang in pool if lang in _ONLY and _ONLY[lang].search(word))
+    only = tuple(lang for lang in pool if lang in _ONLY and re.search(_ONLY[lang], word))
     if only:
         return only
-    likely = [lang for lang in pool if lang in _LIKELY and _LIKELY[lang].search(word)]
+    likely = [lang for lang in pool if lang in _LIKELY and re.search(_LIKELY[lang], word)]
     if pool is LATIN and word.isascii():
         likely.insert(0, "en")  # the cheapest dictionary, and the language of most terms
     chosen: list[str] = []
