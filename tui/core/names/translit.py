@@ -159,19 +159,21 @@ SYSTEM_LANGUAGES: dict[str, str] = {name: system.lang for name, system in _SYSTE
 and scholarly (ISO 9-like), each for Russian and for Ukrainian."""
 _TRANSLATE = {name: str.maketrans({**LETTERS, **system.letters}) for name, system in _SYSTEMS.items()}
 _INNER_IOTATION = str.maketrans({"є": "ie", "ї": "i", "й": "i", "ю": "iu", "я": "ia"})
-_IOTA = re.compile(r"(?:^|(?<=[ьъ]))е")
-_IOTA_AFTER_VOWEL = re.compile(r"(?:^|(?<=[ьъаеёиіїоуыэюяє]))е")
-_INTERVOCALIC_S = re.compile(r"(?<=[аеёиіїоуыэюяє])с(?=[аеёиіїоуыэюяє])")
-_G_BEFORE_FRONT = re.compile(r"г(?=[еиіыэє])")
+# The patterns below are strings, compiled at first use (re's own cache): only compiling a
+# watchlist romanises names, and compiling them all at import cost every command ~4 ms.
+_IOTA = r"(?:^|(?<=[ьъ]))е"
+_IOTA_AFTER_VOWEL = r"(?:^|(?<=[ьъаеёиіїоуыэюяє]))е"
+_INTERVOCALIC_S = r"(?<=[аеёиіїоуыэюяє])с(?=[аеёиіїоуыэюяє])"
+_G_BEFORE_FRONT = r"г(?=[еиіыэє])"
 
-_UKRAINIAN_MARKS = re.compile("[іїєґ'\u2019\u02bc]|[сцз]ьк")
+_UKRAINIAN_MARKS = "[іїєґ'\u2019\u02bc]|[сцз]ьк"
 
 
 @lru_cache(maxsize=8192)
 def cyrillic_languages(word: str) -> frozenset[str]:
     """Which of Russian and Ukrainian a Cyrillic word can be, judged by its letters."""
     low = word.lower()
-    uk = _UKRAINIAN_MARKS.search(low) is not None
+    uk = re.search(_UKRAINIAN_MARKS, low) is not None
     ru = any(ch in "ыэёъ" for ch in low)
     if uk and not ru:
         return frozenset({"uk"})
@@ -198,11 +200,11 @@ def romanize(word: str, system: str) -> tuple[str, ...]:
             stem, tails = word[:-2], spec.final_in
     # Context rules first, on the Cyrillic, through placeholder characters; then one translate.
     if spec.lang == "ru":
-        stem = (_IOTA_AFTER_VOWEL if spec.iota_after_vowel else _IOTA).sub("\x01", stem)
+        stem = re.sub(_IOTA_AFTER_VOWEL if spec.iota_after_vowel else _IOTA, "\x01", stem)
     if spec.double_s:
-        stem = _INTERVOCALIC_S.sub("\x02", stem)
+        stem = re.sub(_INTERVOCALIC_S, "\x02", stem)
     if spec.gu:
-        stem = _G_BEFORE_FRONT.sub("\x03", stem)
+        stem = re.sub(_G_BEFORE_FRONT, "\x03", stem)
     if spec.inner_iotation and len(stem) > 1:
         stem = stem[0] + stem[1:].translate(_INNER_IOTATION)
     for pattern, latin in spec.context:
@@ -219,26 +221,25 @@ def _context_pattern(pattern: str) -> re.Pattern[str]:
 
 # --------------------------------------------------------------------------- Latin -> Cyrillic
 
-_LAT_UNITS = re.compile(
-    r"schtsch|shch|chtch|tsch|tch|sch|šč|zh|sh|kh|ch|ts|tz|ck|ph|th|gh|iou|"
-    r"ya|yu|ye|yo|yi|ja|ju|je|jo|ji|ia|iu|ie|io|ou|.",
-    re.S,
+_LAT_UNITS = (
+    r"(?s)schtsch|shch|chtch|tsch|tch|sch|šč|zh|sh|kh|ch|ts|tz|ck|ph|th|gh|iou|"
+    r"ya|yu|ye|yo|yi|ja|ju|je|jo|ji|ia|iu|ie|io|ou|."
 )
 # The final -y / -yi / -ij ... of an adjectival name (Medinsky, Syrskyi, Zaluzhny) is -ий / -ый.
-_FINAL_ADJ = re.compile(r"(?<=[kgh])(?:yy|yi|iy|ij|yj|yï|ii|y|i)$|(?<=[nl])(?:yy|yi|yj|yï|iy|y)$")
+_FINAL_ADJ = r"(?<=[kgh])(?:yy|yi|iy|ij|yj|yï|ii|y|i)$|(?<=[nl])(?:yy|yi|yj|yï|iy|y)$"
 
 
 _READING_CUES = {
-    "en": re.compile(r"zh|kh|sh|yu|ya|ye|y$"),
-    "de": re.compile(r"sch|w|j[aeiou]"),
-    "fr": re.compile(r"ou|tch|ï|j(?![aeiou])|^j"),
+    "en": r"zh|kh|sh|yu|ya|ye|y$",
+    "de": r"sch|w|j[aeiou]",
+    "fr": r"ou|tch|ï|j(?![aeiou])|^j",
 }
-_UK_SOFT_K = re.compile(r"([сцз])к(?=ий$|$)")
+_UK_SOFT_K = r"([сцз])к(?=ий$|$)"
 
 
 def _reading_of(word: str) -> tuple[str, ...]:
     """Guess which romanisation a Latin spelling follows, from its telltale letter groups."""
-    score = {reading: len(cues.findall(word)) for reading, cues in _READING_CUES.items()}
+    score = {reading: len(re.findall(cues, word)) for reading, cues in _READING_CUES.items()}
     best = max(score.values())
     return tuple(k for k, v in score.items() if v == best) if best else ("en", "de", "fr")
 
@@ -335,9 +336,9 @@ def cyrillicize(word: str) -> tuple[str, ...]:
     and language, twice that in all.
     """
     low = word.lower()
-    adj = _FINAL_ADJ.search(low)
+    adj = re.search(_FINAL_ADJ, low)
     body = low[: adj.start()] if adj else low
-    units = _LAT_UNITS.findall(body)
+    units = re.findall(_LAT_UNITS, body)
     results: dict[str, None] = {}
     for reading in _reading_of(low):
         for style in ("ru", "uk"):
@@ -352,6 +353,6 @@ def cyrillicize(word: str) -> tuple[str, ...]:
             for combo in itertools.islice(itertools.product(*options), _MAX_PARSES):
                 cyr = "".join(combo)
                 if style == "uk":
-                    cyr = _UK_SOFT_K.sub(r"\1ьк", cyr)
+                    cyr = re.sub(_UK_SOFT_K, r"\1ьк", cyr)
                 results.setdefault(cyr, None)
     return tuple(itertools.islice(results, _MAX_PARSES * 2))
