@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 
 # C0 controls but tab and newline, DEL, C1 controls; bidi embeddings, overrides and isolates;
 # the implicit direction marks; zero-width joiners used to smuggle look-alike text; BOM.
@@ -92,41 +91,6 @@ def clean_text(text: str | None, limit: int = TEXT_MAX) -> str:
     return truncate(text.strip(), limit)
 
 
-class _TextCollector(HTMLParser):
-    """Collects the text of an HTML fragment, with block elements as line breaks."""
-
-    _BLOCKS = frozenset(
-        "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre tr table section article header "
-        "footer figure figcaption hr dt dd".split()
-    )
-    _SKIP = frozenset(("script", "style", "template", "noscript", "iframe", "object", "svg"))
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in self._SKIP:
-            self._skipping += 1
-        elif tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_startendtag(self, tag: str, attrs: list) -> None:
-        if tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
-
-
 _LOOKS_LIKE_HTML = re.compile(r"<[a-zA-Z/!]|&[#a-zA-Z0-9]+;")
 
 
@@ -139,7 +103,10 @@ def html_to_text(fragment: str | None, limit: int = TEXT_MAX) -> str:
         return clean_text(fragment, limit)      # neither a tag nor an entity: plain text
     if not _LOOKS_LIKE_HTML.search(fragment):
         return clean_text(fragment, limit)
-    collector = _TextCollector()
+    # Imported here: a command that only reads the cache never parses HTML.
+    from tui.core.ingest.html_text import TextCollector
+
+    collector = TextCollector()
     try:
         collector.feed(fragment)
         collector.close()
