@@ -97,3 +97,26 @@ def test_progress_is_reported_per_feed(tmp_path, http_server):
     seen = []
     engine.refresh_sync(force=True, on_progress=lambda done, total, r: seen.append((done, total)))
     assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_an_all_304_refresh_records_every_feed_as_checked(tmp_path, http_server):
+    """304s are recorded together once every feed is in: each still gets its check time, its
+    next due time and its failures cleared, exactly as a feed that changed."""
+    for name in ("a", "b", "c"):
+        http_server.conditional(f"/{name}.xml", rss([item(1)]), etag=f'"{name}1"')
+    engine = make_engine(tmp_path, [(name.upper(), http_server.url(f"/{name}.xml"))
+                                    for name in ("a", "b", "c")])
+    engine.refresh_sync(force=True)
+    http_server.route("/b.xml", "down", status=503)
+    engine.refresh_sync(force=True)
+    assert engine.store.feed_states()["B"].failures == 1
+    http_server.conditional("/b.xml", rss([item(1)]), etag='"b1"')
+    before = time.time()
+    report = engine.refresh_sync(force=True)
+    assert [f.status for f in report.feeds] == ["not_modified"] * 3 and report.problems == []
+    period = engine.config.settings.refresh_minutes * 60
+    for name, state in engine.store.feed_states().items():
+        assert state.last_checked >= before and state.last_success >= before, name
+        assert state.next_due == state.last_checked + period, name
+        assert (state.failures, state.last_error, state.last_status) == (0, None, 304), name
+    engine.close()

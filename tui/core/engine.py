@@ -145,6 +145,10 @@ class Engine:
         loop = asyncio.get_running_loop()
         done = 0
         batches = _Batches(loop, writer, self._store_batch)
+        # A 304 changes nothing but the feed's times: those are written together once every
+        # feed is in, not one writer round trip each (a sixth of an all-304 refresh). Cut
+        # short, the feeds are only asked again.
+        unchanged: list[tuple[str, dict]] = []
         # A big refresh parses in worker processes, so the writer thread only writes; they
         # start with the first body to parse (none at all when every feed answers 304).
         parsers = ParserPool() if len(chosen) >= MIN_FEEDS else None
@@ -159,6 +163,10 @@ class Engine:
                     fetched = await fetcher.get(
                         url, etag=state.etag if state else None,
                         last_modified=state.last_modified if state else None)
+                    if fetched.not_modified and fetched.error is None:
+                        unchanged.append((feed.name, _checked(config, feed, fetched)))
+                        return FeedReport(name=feed.name, url=url, status="not_modified",
+                                          http_status=fetched.status, seconds=fetched.seconds)
                     parsed = None
                     if parsers is not None and fetched.error is None and fetched.body:
                         parsed = await parsers.parse(fetched.body, fetched.headers, fetched.url,
@@ -179,6 +187,11 @@ class Engine:
             finally:
                 if parsers is not None:
                     await parsers.close()
+            if unchanged:
+                try:
+                    await loop.run_in_executor(writer, self.store.record_fetches, unchanged)
+                except Exception as error:
+                    report.problems.append(f"feeds not recorded as checked: {_describe(error)}")
             touched = report.touched_ids()
             text_changed: list[int] = []
             try:
@@ -284,13 +297,7 @@ class Engine:
                           seconds=fetched.seconds)
         if fetched.error is not None:
             return self._fail(base, fetched.error, now, period, failures)
-        common = dict(ok=True, now=now, next_due=now + period, status=fetched.status,
-                      etag=fetched.etag, last_modified=fetched.last_modified,
-                      new_url=fetched.permanent_url)
-        if fetched.not_modified:
-            self.store.record_fetch(feed.name, **common)
-            base.status = "not_modified"
-            return base
+        common = _checked(config, feed, fetched, now)
         parse_started = time.perf_counter()
         if parsed is None:
             try:
@@ -381,6 +388,15 @@ class _Batches:
                 done.set_result(result)
         if self._waiting:
             self._next()
+
+
+def _checked(config: Config, feed: FeedConfig, fetched: FetchResult,
+             now: float | None = None) -> dict:
+    """What a successful fetch records of its feed (Store.record_fetch's fields)."""
+    now = time.time() if now is None else now
+    return dict(ok=True, now=now, next_due=now + config.refresh_minutes(feed) * 60,
+                status=fetched.status, etag=fetched.etag, last_modified=fetched.last_modified,
+                new_url=fetched.permanent_url)
 
 
 def _failed_fetch(url: str, error: str) -> FetchResult:

@@ -345,6 +345,12 @@ class Store:
 
     # --- items ------------------------------------------------------------------------------
 
+    def record_fetches(self, records: Sequence[tuple[str, dict]]) -> None:
+        """Several feeds' `record_fetch` (name, its keywords) in one transaction."""
+        with self.transaction() as conn:
+            for name, fields in records:
+                self.record_fetch(name, conn=conn, **fields)
+
     def ingest(self, feed: str, parsed: ParsedFeed, *, now: float, matcher: Matcher | None,
                record: dict | None = None) -> IngestResult:
         """Store a parsed feed in one transaction: new items, new versions, fresh matches.
