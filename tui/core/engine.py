@@ -14,7 +14,7 @@ import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Protocol, TypeVar
+from typing import TYPE_CHECKING, Callable, Protocol, TypeVar
 
 from tui.core.alerts.rules import RuleSet, evaluate
 from tui.core.cache.hits import AlertHit, StaleRules
@@ -22,13 +22,14 @@ from tui.core.cache.mentions import settle as settle_mentions
 from tui.core.cache.query import item_link
 from tui.core.cache.store import IngestResult, Store
 from tui.core.config.model import Config, FeedConfig
-from tui.core.ingest.feeds import FeedError, ParsedFeed, parse_feed
 from tui.core.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from tui.core.ingest.sanitize import one_line
 from tui.core.ingest.workers import MIN_FEEDS, ParserPool
 from tui.core.names.watch import Watcher
-from tui.core.stories.grouping import settle_after_refresh
 from tui.core.text.fulltext import PAGE_ACCEPT, TextJob, apply_page, due_text_jobs
+
+if TYPE_CHECKING:   # the parser and the grouper load when a refresh brings something
+    from tui.core.ingest.feeds import FeedError, ParsedFeed
 
 T = TypeVar("T")
 
@@ -217,11 +218,14 @@ class Engine:
             await loop.run_in_executor(writer, settle_mentions, self.store)
         except Exception as error:
             report.problems.append(f"mention counts not updated: {_describe(error)}")
-        try:        # the new and edited items join their stories (a few ms per feed; a
+        if report.changed or report.pruned:
+            try:    # the new and edited items join their stories (a few ms per feed; a
                     # backlog of thousands is left to idle time: Session.group_stories_step)
-            await loop.run_in_executor(writer, settle_after_refresh, self.store)
-        except Exception as error:
-            report.problems.append(f"stories not grouped: {_describe(error)}")
+                from tui.core.stories.grouping import settle_after_refresh
+
+                await loop.run_in_executor(writer, settle_after_refresh, self.store)
+            except Exception as error:
+                report.problems.append(f"stories not grouped: {_describe(error)}")
         order = {f.name: i for i, f in enumerate(chosen)}
         report.feeds.sort(key=lambda r: order.get(r.name, 0))
         report.seconds = time.perf_counter() - started
@@ -291,6 +295,7 @@ class Engine:
     def _store_result(self, config: Config, feed: FeedConfig, url: str, fetched: FetchResult,
                       failures: int, parsed: ParsedFeed | FeedError | None = None) -> FeedReport:
         """Parse (unless a worker did) and store one fetch result (runs on the writer thread)."""
+        from tui.core.ingest.feeds import FeedError, parse_feed
         now = time.time()
         period = config.refresh_minutes(feed) * 60
         base = FeedReport(name=feed.name, url=url, status="ok", http_status=fetched.status,

@@ -22,8 +22,10 @@ import struct
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tui.core.ingest.feeds import FeedError, ParsedFeed, parse_feed
+if TYPE_CHECKING:   # the parser (lxml) loads in the worker, and here with the first answer
+    from tui.core.ingest.feeds import FeedError, ParsedFeed
 
 #: Fewer feeds than this are parsed on the writer thread: starting a worker costs about a
 #: tenth of a second of CPU, more than parsing a few dozen feeds.
@@ -39,6 +41,8 @@ def worker_count() -> int:
 def parse_outcome(body: bytes, headers: Mapping[str, str], base_url: str | None,
                   language: str | None) -> ParsedFeed | FeedError:
     """`parse_feed` for a worker: its FeedError is an answer, returned rather than raised."""
+    from tui.core.ingest.feeds import FeedError, parse_feed
+
     try:
         return parse_feed(body, headers, base_url=base_url, language=language)
     except FeedError as error:
@@ -91,6 +95,8 @@ class ParserPool:
             self._idle.put_nowait(worker)   # a dead worker answers the next caller at once
             return None
         self._idle.put_nowait(worker)
+        from tui.core.ingest.feeds import FeedError, ParsedFeed  # unpickling loaded it
+
         return answer if isinstance(answer, (ParsedFeed, FeedError)) else None
 
     async def close(self) -> None:
@@ -138,4 +144,6 @@ def serve(reader, writer) -> None:
 
 
 if __name__ == "__main__":
+    import tui.core.ingest.feeds  # noqa: F401  (the parser loads while the first feed downloads)
+
     serve(sys.stdin.buffer, sys.stdout.buffer)
