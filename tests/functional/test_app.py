@@ -548,3 +548,31 @@ def test_every_screen_uses_the_footer_that_shows_whole_keys():
     offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
                  if path.name != "footer.py" and stock.search(path.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+async def test_a_counts_read_that_fails_off_the_loop_leaves_the_dashboard_up(session,
+                                                                            monkeypatch):
+    """The panes' counts are read on the reader thread in a big cache. A read that fails (or
+    lands while the screen is being taken down) must not end the dashboard: it once did,
+    with 'No nodes match #feed-list' at the end of a test."""
+    import sqlite3
+
+    monkeypatch.setattr(HeadlineTable, "counting_is_cheap", lambda self: False)
+    failures = [sqlite3.OperationalError("disk I/O error")]
+    real = MainScreen._read_counts
+
+    def flaky(self):
+        if failures:
+            raise failures.pop()
+        return real(self)
+
+    monkeypatch.setattr(MainScreen, "_read_counts", flaky)
+    app = make_app(session)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert not failures and app.is_running and isinstance(app.screen, MainScreen)
+        app.screen.load_counts()                       # the next read shows the counts
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "⚑ 5 unseen" in screen_text(app)

@@ -293,8 +293,11 @@ class MainScreen(Screen[None]):
         else:
             self._counts_worker()
 
-    @work(group="counts", exclusive=True)
+    @work(group="counts", exclusive=True, exit_on_error=False)
     async def _counts_worker(self) -> None:
+        """Counts read off the event loop. A read that fails, or lands while the screen is
+        being taken down (its panes already emptied), leaves the counts as they were: it
+        never takes the dashboard down."""
         loop = asyncio.get_running_loop()
         self._show_counts(await loop.run_in_executor(self.reader, self._read_counts))
 
