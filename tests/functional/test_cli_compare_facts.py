@@ -73,10 +73,12 @@ def test_only_reports_in_one_language_get_a_word_diff(cache) -> None:
     not computed at all (it was, and thrown away)."""
     from tui.core.cache.store import Store
     from tui.core.stories.compare import compare_reports
+    from tui.core.text.articles import cached_rows
     from tui.core.text.diff import document_rows
 
     argv, uids = cache
     diffed: list[tuple] = []
+    cached_rows.cache_clear()       # another test in this process may have diffed this pair
 
     def rows_of(old, new):
         diffed.append((old, new))

@@ -253,6 +253,15 @@ def test_diff_of_an_unedited_item_has_one_version(before, capsys):
     assert (data["left"]["version"], data["right"]["version"]) == (1, 1)
 
 
+def test_diff_text_of_an_unedited_item_says_it_has_one_version(before, capsys):
+    """As the diff screen says it: "no changes" read as if the item had been checked against
+    an older version and found unchanged."""
+    uid = before.ids(capsys)[demo_title("harbor-wire/lavrov-plan")]
+    status, out, _ = before.run(capsys, "diff", uid)
+    assert status == 0
+    assert out.splitlines()[-1] == "one version so far: nothing to compare it with yet"
+
+
 # --- compare --------------------------------------------------------------------------------
 
 def test_compare_json_puts_two_outlets_side_by_side(before, capsys):

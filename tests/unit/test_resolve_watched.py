@@ -64,3 +64,15 @@ def test_watched_names_lists_each_category_in_the_files_order(watcher):
     assert list(names) == ["regions", "negotiators"]
     assert names["regions"] == ("Crimea", "Donetsk", "Luhansk", "Kherson", "Zaporizhzhia")
     assert names["negotiators"][-1] == "Dmitriev"
+
+
+@pytest.mark.parametrize("typed", ["Witkoff's", "Witkoff’s", "witkoff's", "Witkoffs'"])
+def test_a_possessive_names_the_term_as_the_highlighting_does(watcher, typed):
+    """The matcher highlights "Witkoff's" in a text as Witkoff (the mention ends before the
+    apostrophe), so `--match "Witkoff's"` names Witkoff: it was refused as no watched name."""
+    assert resolve_watched(watcher, typed) == Watched("Witkoff", "negotiators")
+
+
+def test_a_possessive_does_not_let_other_words_through(watcher):
+    assert resolve_watched(watcher, "Witkoff's plan") is None
+    assert resolve_watched(watcher, "Witkoff'x") is None

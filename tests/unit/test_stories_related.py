@@ -126,3 +126,23 @@ def test_the_result_is_limited_and_ordered(cache):
     assert len(found) == 5
     assert [r.score for r in found] == sorted((r.score for r in found), reverse=True)
     assert found[0].feed == "Outlet 0"                         # the closest in time
+
+
+ABU_DHABI_UK = ("Віткофф і Кушнер зустрілися з Умєровим в Абу-Дабі: план із 28 пунктів скорочують",
+                ("Спецпосланець США Стів Віткофф і Джаред Кушнер провели зустріч із Рустемом "
+                "Умєровим та Андрієм Єрмаком в Абу-Дабі після переговорів у Женеві щодо плану з "
+                "28 пунктів."))
+ABU_DHABI_RU = ("Уиткофф и Кушнер встретились с Умеровым в Абу-Даби",
+                ("Спецпосланник США Стив Уиткофф и Джаред Кушнер встретились в Абу-Даби с Рустемом "
+                "Умеровым и Андреем Ермаком после переговоров в Женеве по плану из 28 пунктов."))
+
+
+def test_a_report_in_another_language_is_never_wire_copy(cache):
+    """The same facts told in Ukrainian and in Russian share most of their evidence keys
+    (names, places and numbers are keyed alike in every language): that is one story, not one
+    text copied by two outlets."""
+    base = cache("Stepova Khronika", ABU_DHABI_UK, language="uk")
+    cache("Svobodnyi Bereg", ABU_DHABI_RU, hours=0.3, language="ru")
+    (found,) = find_related(cache.store, base)
+    assert found.title == ABU_DHABI_RU[0] and found.score > 0.9
+    assert found.wire_copy is False

@@ -104,3 +104,21 @@ def test_number_key_format():
 
 def test_the_first_word_of_a_lede_under_its_headline_is_not_a_name():
     assert keys("Talks end in Geneva\nShipments resumed on Monday", "en", "name") == set()
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Спецпосланець США Стів Віткофф прилетів до Абу-Дабі", "uk"),
+    ("Спецпосланник США Стив Уиткофф прилетел в Абу-Даби", "ru"),
+    ("Госсекретарь США Марко Рубио прилетел в Женеву", "ru"),
+    ("Envoys EU and US met in Geneva", "en"),
+], ids=["uk", "ru", "ru-rubio", "en"])
+def test_a_word_opening_a_sentence_before_a_place_is_not_a_name(text, language):
+    """A lone capitalised word opening a sentence is not a name, also when a country follows
+    it ("Спецпосланець США", the US special envoy): the story screen listed the envoy as a name."""
+    assert keys(text, language, "name") <= {"Steve Witkoff", "Marco Rubio"}
+    assert "United States" in keys(text, language, "place")
+
+
+def test_a_name_after_a_place_in_one_run_is_still_a_name():
+    assert keys("talks in Geneva with Qatar Stefanchuk", "en", "name") == \
+        keys("talks with Stefanchuk", "en", "name")

@@ -175,7 +175,8 @@ def cmd_article(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_diff(diff: Diff, args: argparse.Namespace) -> int:
+def _print_diff(diff: Diff, args: argparse.Namespace, *, one_version: bool = False) -> int:
+    from tui.core.text.articles import ONE_VERSION
     from tui.core.text.diff import diff_stats
 
     if args.json:
@@ -186,7 +187,7 @@ def _print_diff(diff: Diff, args: argparse.Namespace) -> int:
     else:
         left, right = (f"{side.feed} [{side.uid}]" for side in (diff.left, diff.right))
     print(side_by_side(diff.rows, left, right))
-    print(diff_stats(diff.rows).describe())
+    print(ONE_VERSION if one_version else diff_stats(diff.rows).describe())
     return 0
 
 
@@ -195,7 +196,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     with reading_items(args) as session:
         diff = diff_versions(session.store, args.id, older=args.from_, newer=args.to)
-    return _print_diff(diff, args)
+    # The last two versions, and they are one: say so, as the diff screen does.
+    one_version = args.from_ is None and args.to is None and \
+        diff.left.version == diff.right.version
+    return _print_diff(diff, args, one_version=one_version)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

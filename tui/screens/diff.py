@@ -31,6 +31,7 @@ from tui.core.helper import HelperClosed, NotWanted
 from tui.core.stories.compare import Comparison, compare_reports
 from tui.core.stories.related import find_related
 from tui.core.text.articles import (
+    ONE_VERSION,
     Diff,
     NotFound,
     Version,
@@ -298,7 +299,7 @@ class DiffScreen(SubScreen):
             return text
         numbers = [v.number for v in result.versions]
         if len(numbers) < 2:
-            text.append("one version so far: nothing to compare it with yet", style=tones.muted)
+            text.append(ONE_VERSION, style=tones.muted)
             return text
         text.append("versions ", style=tones.muted)
         shown = numbers

@@ -9,6 +9,7 @@ user typed must be one mention of one term and nothing else: `Crimea bridge` is 
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from tui.core.names.watch import Match, Watcher
@@ -73,19 +74,24 @@ def watched_names(watcher: Watcher) -> dict[str, tuple[str, ...]]:
     return {category: tuple(names) for category, names in out.items()}
 
 
+_POSSESSIVE = re.compile(r"['’]s(?![^\W_])", re.IGNORECASE)
+
+
 def _capitalised(text: str) -> str:
     return " ".join(word[:1].upper() + word[1:] for word in text.split(" "))
 
 
 def _one_whole_mention(matches: list[Match], text: str) -> Watched | None:
     """The term when `matches` are mentions of one term only and cover every letter and
-    digit of `text`; None otherwise."""
+    digit of `text` (a possessive 's after a mention counts as the mention's: the matcher's
+    mention of "Witkoff's" ends before the apostrophe); None otherwise."""
     if not matches or len({m.name for m in matches}) != 1:
         return None
     rest, last = [], 0
     for match in matches:
         rest.append(text[last:match.start])
-        last = match.end
+        possessive = _POSSESSIVE.match(text, match.end)
+        last = possessive.end() if possessive else match.end
     rest.append(text[last:])
     if any(char.isalnum() for char in "".join(rest)):
         return None

@@ -305,13 +305,15 @@ def _names(text: str, taken: _Taken, language: str | None) -> list[FactMention]:
             if place:
                 found.append(FactMention(Fact("place", place, shown), start, end))
         elif len(words) > 1 or not at_start:
-            # A lone capitalised word opening a sentence may be any word: not a name. Known
-            # places inside a run stand alone; the words between them are names.
+            # A lone capitalised word opening a sentence may be any word: not a name, also
+            # when a place follows it ("Спецпосланець США", the US envoy). Known places inside
+            # a run stand alone; the words between them are names.
             part: list[tuple[str, int, int]] = []
             for word, word_start, word_end in [*run, ("", -1, -1)]:
                 place = (known_places.get(stem(word)) or known_orgs.get(word)) if word else None
                 if place or not word:
-                    found += _name(text, part, known_places)
+                    opening = at_start and len(part) == 1 and part[0][1] == start
+                    found += [] if opening else _name(text, part, known_places)
                     part = []
                 if place:
                     found.append(FactMention(Fact("place", place, text[word_start:word_end]),

@@ -37,7 +37,7 @@ from tui.core.stories.facts import find_facts
 from tui.core.stories.links import WINDOW_SECONDS, Rarity, candidates, link
 
 GROUPING_VERSION = "2"         # bump when the linking rules change: every item is regrouped
-KEYS_VERSION = "3"             # bump when the evidence changes: every item is read afresh
+KEYS_VERSION = "4"             # bump when the evidence changes: every item is read afresh
 LEASE = "stories"               # the cache's lease on grouping (one process at a time)
 VERSION_KEY = "stories_version"
 KEYS_VERSION_KEY = "stories_keys_version"

@@ -4,7 +4,8 @@ reasons it belongs (the names, places and numbers both reports have, shared word
 The story already says which reports belong together; this orders them by how directly each
 links to the item, weighing shared keys by their rarity in the item's time window (read from
 the cache's id span of that window, so a lookup costs about the same at 100,000 items as at
-1,000). Near-identical evidence is wire copy.
+1,000). Near-identical evidence of a report in the same language is wire copy: names, places
+and numbers are keyed alike in every language, so a translation shares them as a copy would.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 
 from tui.core.cache import stories as cache
 from tui.core.cache.store import Store
+from tui.core.stories.compare import languages_differ
 from tui.core.stories.evidence import parse_keys, shown_forms
 from tui.core.stories.grouping import READ_LIMIT, settle
 from tui.core.stories.links import LINK_SCORE, WINDOW_SECONDS, Rarity, link, reasons
@@ -53,7 +55,8 @@ def find_related(store: Store, row_id: int, *, limit: int = 20,
     rarity = Rarity(parse_keys(m.keys) for m in window)
     keys = parse_keys(me.keys)
     mine = shown_forms(me.keys)
-    texts = cache.texts_of(store, [m.row_id for m in others])
+    texts = cache.texts_of(store, [me.row_id, *(m.row_id for m in others)])
+    own = texts.get(me.row_id)
     found: list[tuple[float, float, RelatedItem]] = []
     for other in others:
         their = parse_keys(other.keys)
@@ -61,6 +64,9 @@ def find_related(store: Store, row_id: int, *, limit: int = 20,
         found_link = link(keys, their, apart, rarity)
         overlap = len(keys & their) / len(keys | their) if keys and their else 0.0
         text = texts.get(other.row_id)
+        if own is not None and text is not None and languages_differ(
+                own.language, text.language, own.title, text.title):
+            overlap = 0.0                   # a translation, however faithful, is not a copy
         score = 1 - math.exp(-found_link.score / LINK_SCORE)
         shown = {**shown_forms(other.keys), **mine}
         found.append((score, abs(apart), RelatedItem(

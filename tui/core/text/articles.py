@@ -85,6 +85,9 @@ class Side:
         return {"id": self.uid, "version": self.version, "title": self.title, "text": self.text}
 
 
+ONE_VERSION = "one version so far: nothing to compare it with yet"
+
+
 @dataclass
 class Diff:
     """Two texts side by side, aligned into rows (`diff` of versions, `compare` of items)."""
