@@ -5,6 +5,11 @@ so that load from other processes hits both alike; the figures are medians.
 
     .venv/bin/python tests/bench/bench_fetch.py [--feeds 300 1000] [--items 50]
                                                 [--concurrency 16] [--rounds 3]
+                                                [--baseline COMMIT]
+
+With --baseline, that commit's wirewatch runs too, in the same rounds ("before"): newsboat's
+times move with the machine's load more than ours do, so the ratio to newsboat alone does
+not say what a change did.
 
 Goals (issue 15): cold refresh <= 0.5x newsboat's wall time; a refresh where every feed
 answers 304 <= 0.1x newsboat's. newsboat: `apt-get install newsboat` (Debian 2.21).
@@ -25,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench.bench_scale import compile_tree, env_for  # noqa: E402
+from tests.bench.bench_scale import compile_tree, env_for, extract  # noqa: E402
 from tests.support.feedgen import item, rss  # noqa: E402
 from tui.core.ingest.feeds import _parse_strict, _parse_tolerant, strip_doctype  # noqa: E402
 
@@ -92,8 +97,7 @@ class Run:
         for n, url in enumerate(urls):
             lines += ["[[feeds]]", f'name = "feed {n}"', f'url = "{url}"', ""]
         config.write_text("\n".join(lines), encoding="utf-8")
-        self.wirewatch = [sys.executable, "-m", "tui", "--config", str(config), "--cache",
-                          str(self.work / "cache"), "fetch", "--json"]
+        self.config = config
         (self.work / "urls").write_text("\n".join(urls) + "\n", encoding="utf-8")
         (self.work / "newsboat.conf").write_text(
             f"reload-threads {concurrency}\nshow-read-feeds yes\n", encoding="utf-8")
@@ -102,13 +106,16 @@ class Run:
             newsboat, "-x", "reload", "-u", str(self.work / "urls"), "-c",
             str(self.work / "newsboat.db"), "-C", str(self.work / "newsboat.conf")]
 
-    def wirewatch_pair(self) -> tuple[tuple, tuple, int]:
-        """A cold refresh into an empty cache, then the all-304 one, (wall, MB, CPU) each; and
-        the items stored."""
-        shutil.rmtree(self.work / "cache", ignore_errors=True)
-        cold = timed(self.wirewatch, env=env_for(ROOT), cwd=str(ROOT))
-        warm = timed(self.wirewatch, env=env_for(ROOT), cwd=str(ROOT))
-        return cold, warm, count_items(self.work / "cache" / "wirewatch.sqlite3")
+    def wirewatch_pair(self, tree: Path = ROOT) -> tuple[tuple, tuple, int]:
+        """The code of `tree`: a cold refresh into an empty cache, then the all-304 one,
+        (wall, MB, CPU) each; and the items stored."""
+        cache = self.work / f"cache-{tree.name}"
+        shutil.rmtree(cache, ignore_errors=True)
+        argv = [sys.executable, "-m", "tui", "--config", str(self.config), "--cache", str(cache),
+                "fetch", "--json"]
+        cold = timed(argv, env=env_for(tree), cwd=str(tree))
+        warm = timed(argv, env=env_for(tree), cwd=str(tree))
+        return cold, warm, count_items(cache / "wirewatch.sqlite3")
 
     def newsboat_pair(self) -> tuple[tuple, tuple]:
         for name in ("newsboat.db", "newsboat.db.lock"):
@@ -127,6 +134,9 @@ def note(figures: dict[str, list[float]], cpu: dict[str, list[float]], rss: dict
         rss[who] = max(rss.get(who, 0.0), peak)
 
 
+WHO = ("wirewatch", "before", "newsboat")
+
+
 def report(feeds: int, items: int, figures: dict[str, list[float]], cpu: dict[str, list[float]],
            rss: dict[str, float], stored: int) -> None:
     print(f"\n{feeds} feeds x {items} items ({stored} items stored), medians of "
@@ -141,12 +151,15 @@ def report(feeds: int, items: int, figures: dict[str, list[float]], cpu: dict[st
             line += (f"   newsboat {theirs:6.2f} s   ratio {ratio:5.2f}x newsboat's time"
                      f"   goal <= {GOALS[label]}x: {verdict}")
         print(line)
+        if figures.get(f"before {label}") and figures.get(f"newsboat {label}"):
+            before = statistics.median(figures[f"before {label}"])
+            print(f"        before (--baseline) {before:6.2f} s   ratio {before / theirs:5.2f}x")
         print("        runs: " + "  ".join(
             f"{who} " + " ".join(f"{s:.2f}" for s in figures.get(f"{who} {label}", []))
-            for who in ("wirewatch", "newsboat") if figures.get(f"{who} {label}")))
+            for who in WHO if figures.get(f"{who} {label}")))
         print("        CPU (median): " + "  ".join(
             f"{who} {statistics.median(cpu[f'{who} {label}']):.2f} s"
-            for who in ("wirewatch", "newsboat") if cpu.get(f"{who} {label}")))
+            for who in WHO if cpu.get(f"{who} {label}")))
     print("  peak RSS: " + ", ".join(f"{who} {mb:.0f} MB" for who, mb in rss.items()))
 
 
@@ -156,10 +169,13 @@ def main() -> None:
     options.add_argument("--items", type=int, default=50)
     options.add_argument("--concurrency", type=int, default=16)
     options.add_argument("--rounds", type=int, default=3)
+    options.add_argument("--baseline", metavar="COMMIT", help="also run this commit's code")
     args = options.parse_args()
 
-    compile_tree(ROOT)      # as installed: byte code compiled once, not at every start
     work = Path(tempfile.mkdtemp(prefix="wirewatch-bench-"))
+    trees = [ROOT] + ([extract(args.baseline, work / "before")] if args.baseline else [])
+    for tree in trees:
+        compile_tree(tree)  # as installed: byte code compiled once, not at every start
     site = work / "site"
     newsboat = shutil.which("newsboat")
     largest = max(args.feeds)
@@ -186,8 +202,10 @@ def main() -> None:
             rss: dict[str, float] = {}
             stored = 0
             for _ in range(args.rounds):
-                cold, warm, stored = run.wirewatch_pair()
-                note(figures, cpu, rss, "wirewatch", cold, warm)
+                for tree in trees:
+                    cold, warm, stored = run.wirewatch_pair(tree)
+                    note(figures, cpu, rss, "wirewatch" if tree == ROOT else "before", cold,
+                         warm)
                 if run.newsboat is not None:
                     note(figures, cpu, rss, "newsboat", *run.newsboat_pair())
             report(size, args.items, figures, cpu, rss, stored)
