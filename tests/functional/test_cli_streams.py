@@ -4,6 +4,7 @@ stdout a script closed (`wirewatch fetch >&-` in cron), never end in a traceback
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -54,3 +55,16 @@ def test_a_closed_stdout_does_not_end_in_a_traceback(config, closed):
     proc = _wirewatch(config, "check", shell_tail=closed)
     assert b"Traceback" not in proc.stderr and b"Error" not in proc.stderr, proc.stderr
     assert proc.returncode == 0
+
+
+def test_json_stays_whole_in_a_locale_that_cannot_spell_it(tmp_path):
+    """JSON is for programs: where the locale cannot carry a character it is escaped
+    (\\uXXXX, still the same JSON), never replaced by '?'."""
+    path = tmp_path / "feeds.toml"
+    path.write_text('[[feeds]]\nname = "Хроніка"\nurl = "http://127.0.0.1:9/x"\n'
+                    '[[alerts]]\nname = "Лавров у Москві"\nall = ["Лавров"]\n', encoding="utf-8")
+    proc = _wirewatch(path, "alerts", "--json", env={"PYTHONIOENCODING": "latin-1"})
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout.decode("latin-1"))
+    assert data["alerts"][0]["name"] == "Лавров у Москві"
+    assert data["alerts"][0]["all"] == ["Лавров"]

@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from tui.cli.errors import ExitStatus
-from tui.cli.render import local_stamp, print_json, shown
+from tui.cli.render import json_ascii, local_stamp, print_json, shown
 from tui.cli.session import open_session
 from tui.core.text.counted import counted
 
@@ -80,7 +80,7 @@ def _status(report: RefreshReport) -> int:
 
 def _print_hit(hit: AlertHit, as_json: bool) -> None:
     if as_json:
-        sys.stdout.write(json.dumps(hit.to_json(), ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(hit.to_json(), ensure_ascii=json_ascii()) + "\n")
     else:
         title, link = shown(hit.title, quote=False), shown(hit.link or "", quote=False)
         sys.stdout.write(f"{local_stamp(hit.fired_at, '%H:%M')} {hit.alert}: {title} "
