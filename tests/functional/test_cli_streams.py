@@ -30,14 +30,14 @@ def config(tmp_path) -> Path:
     return path
 
 def _wirewatch(config: Path, *argv: str, env: dict[str, str] | None = None,
-               shell_tail: str = "") -> subprocess.CompletedProcess:
+               shell_tail: str = "", timeout: float = 60) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "tui", "--config", str(config), "--cache",
                str(config.parent / "cache"), *argv]
     environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     if shell_tail:        # a redirection only a shell can make (closing a descriptor)
         command = ["sh", "-c", 'exec "$@" ' + shell_tail, "sh", *command]
     return subprocess.run(command, capture_output=True, cwd=ROOT, env=environment,
-                          timeout=60, check=False)
+                          timeout=timeout, check=False)
 
 
 @pytest.mark.parametrize("encoding", ["latin-1", "ascii"])
@@ -68,3 +68,22 @@ def test_json_stays_whole_in_a_locale_that_cannot_spell_it(tmp_path):
     data = json.loads(proc.stdout.decode("latin-1"))
     assert data["alerts"][0]["name"] == "Лавров у Москві"
     assert data["alerts"][0]["all"] == ["Лавров"]
+
+
+@pytest.mark.parametrize(("argv", "redirect"), [
+    (["--offline"], "</dev/null >/dev/null"),     # a cron line or `wirewatch > log`
+    (["--offline"], "<&-"),                       # stdin closed
+    (["demo"], "</dev/null"),
+])
+def test_the_dashboard_without_a_terminal_says_so_in_one_line(config, argv, redirect):
+    """It would draw into a file and wait for keys that never come (until killed), or end in
+    Textual's traceback when stdin is closed."""
+    try:
+        proc = _wirewatch(config, *argv, shell_tail=redirect, timeout=20)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the dashboard ran with {redirect!r} instead of refusing")
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.decode().splitlines() == [
+        ("wirewatch: the dashboard needs a terminal (its stdin and stdout); "
+         "`wirewatch watch` runs without one")]
+    assert not (config.parent / "cache").exists()      # nothing opened, nothing written
