@@ -111,3 +111,25 @@ def test_port_without_serve_is_a_usage_error(capsys):
     assert main(["demo", "--port", "8080"]) == 2
     assert capsys.readouterr().err == ("wirewatch: --port goes with --serve (the demo dashboard "
                                        "picks a free port)\n")
+
+
+def test_a_client_that_resets_its_connection_leaves_no_traceback(tmp_path):
+    """A `watch` stopped mid-request resets its connection; socketserver printed its
+    traceback for each one on the terminal `demo --serve` runs in."""
+    import struct
+    import time
+
+    served = Served(tmp_path)
+    try:
+        port = int(re.search(r"127\.0\.0\.1:(\d+)", served.first_line()).group(1))
+        for _ in range(3):
+            client = socket.create_connection(("127.0.0.1", port))
+            client.sendall(b"GET /feeds/harbor-wire.xml HTTP/1.1\r\n")    # half a request
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            client.close()                                                # RST, not FIN
+        time.sleep(1.0)                     # the handlers meet the reset
+        status, rest = served.stop(signal.SIGTERM)
+    finally:
+        served.kill()
+    assert status == 0
+    assert rest == "wirewatch: stopped\n"

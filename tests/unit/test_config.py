@@ -161,6 +161,16 @@ def test_names_differing_only_in_surrounding_spaces_are_duplicates():
     assert "duplicate feed name" in refused(text).message
 
 
+def test_a_url_listed_twice_points_at_the_second_one_and_names_the_first():
+    """Two names for one URL stored every item twice and fired every alert twice; dropping
+    one of them later left its copies behind under the other name (the cache knows a feed's
+    history by its URL when it is renamed)."""
+    text = BASE.replace('url = "http://127.0.0.1:9/kestrel.xml"',
+                        'url = " http://127.0.0.1:9/harbor.xml"')
+    assert_located(refused(text), line_of(text, 'url = " http://127.0.0.1:9/harbor.xml"'),
+                   "feed 'Kestrel Daily': the same URL as feed 'Harbor Wire'")
+
+
 @pytest.mark.parametrize(("url", "problem"), [
     ("ftp://127.0.0.1/feed.xml", "not an http(s) URL (scheme ftp)"),
     ("javascript:alert(1)", "not an http(s) URL (scheme javascript)"),

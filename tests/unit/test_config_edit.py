@@ -299,6 +299,21 @@ def test_a_windows_file_gives_the_same_bytes_back_after_add_and_remove(tmp_path)
     assert path.read_bytes() == crlf
 
 
+def test_a_file_with_a_byte_order_mark_is_edited_and_keeps_it(tmp_path):
+    """Windows editors save feeds.toml with a BOM; it loads, so it must edit too (an `alert
+    add` or OPML import on one ended in tomlkit's 'Empty key at line 1 col 0')."""
+    original = ("\ufeff" + DESK.replace("\n", "\r\n")).encode("utf-8")
+    path = tmp_path / "feeds.toml"
+    path.write_bytes(original)
+    upsert_alert(path, AlertRule("Kherson news", all=("Kherson",)))
+    remove_alert(path, "Kherson news")
+    assert path.read_bytes() == original
+    add_feeds(path, [OpmlFeed("New", "https://new.example/rss", ("x",))])
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\xef\xbb\xbf") == 1
+    assert load_config(path).feed("New") is not None
+
+
 def test_a_symlinked_file_is_edited_where_it_lives(tmp_path):
     dotfiles = tmp_path / "dotfiles"
     dotfiles.mkdir()

@@ -13,7 +13,8 @@ import importlib
 import os
 import sqlite3
 import sys
-from typing import NoReturn, Sequence
+from collections.abc import Sequence
+from typing import NoReturn
 
 from tui import __version__
 from tui.cli.errors import ExitStatus, RuntimeFailure, UsageError
@@ -86,6 +87,7 @@ def run() -> NoReturn:
     write committed; the dashboard has restored the terminal). What is left is the interpreter
     unwinding: joining threads, freeing every module and object one by one, 30-100 ms after
     each command's answer (a few hundred after the dashboard), for nothing."""
+    _usable_streams()
     status = main()
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -93,6 +95,19 @@ def run() -> NoReturn:
         except (OSError, ValueError):       # a reader gone, a stream closed: nothing to keep
             pass
     os._exit(status)
+
+
+def _usable_streams() -> None:
+    """Output that cannot fail on what it is given: a character the locale's encoding cannot
+    spell (Cyrillic under Latin-1 or ASCII) is printed as "?" instead of ending the command
+    in a UnicodeEncodeError, and a stream the shell closed (`wirewatch fetch >&-`) writes
+    to /dev/null instead of being None, which every print and flush would trip over."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+        elif name == "stdout" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")   # stderr already has backslashreplace
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -63,12 +63,14 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     for rule in rules:
         parts = [f"{key}={'|'.join(getattr(rule, key))}"
                  for key in ("all", "any", "none", "categories", "feeds") if getattr(rule, key)]
-        print(f"{rule.name}: {counted(counts.get(rule.name, 0), 'hit')}  ({'; '.join(parts)})")
+        print(f"{shown(rule.name, quote=False)}: {counted(counts.get(rule.name, 0), 'hit')}  "
+              f"({shown('; '.join(parts), quote=False)})")
     if hits:
         print()
     for hit in hits:
         new = "*" if (hit.alert, hit.row_id) in unseen else " "
-        print(f"{local_stamp(hit.fired_at)}{new} {hit.alert}: {shown(hit.title, quote=False)}"
+        print(f"{local_stamp(hit.fired_at)}{new} {shown(hit.alert, quote=False)}: "
+              f"{shown(hit.title, quote=False)}"
               f"  [{hit.uid}]")
     return 0
 

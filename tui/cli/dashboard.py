@@ -26,9 +26,24 @@ def register(commands: argparse._SubParsersAction) -> None:
     demo.set_defaults(run=cmd_demo)
 
 
+def _need_terminal() -> None:
+    """The dashboard draws on a terminal and reads its keys there: started without one (a
+    cron line, `wirewatch > log`, stdin closed) it drew into the file and waited for keys
+    until killed, or ended in Textual's traceback. Asked before the cache is opened."""
+    for stream in (sys.stdin, sys.stdout):
+        try:
+            ok = stream is not None and stream.isatty()
+        except ValueError:              # a closed stream
+            ok = False
+        if not ok:
+            raise UsageError("the dashboard needs a terminal (its stdin and stdout); "
+                             "`wirewatch watch` runs without one")
+
+
 def cmd_dashboard(args: argparse.Namespace) -> int:
     from tui.app import run_dashboard
 
+    _need_terminal()
     session = open_session(args, read_only_ok=args.offline)
     try:
         run_dashboard(session, offline=args.offline)
@@ -42,6 +57,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return serve_demo_site(args.port or 0)
     if args.port is not None:
         raise UsageError("--port goes with --serve (the demo dashboard picks a free port)")
+    _need_terminal()
     from tui.app import run_demo
 
     run_demo()

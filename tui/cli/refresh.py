@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from tui.cli.errors import ExitStatus
-from tui.cli.render import local_stamp, print_json, shown
+from tui.cli.render import json_ascii, local_stamp, print_json, shown
 from tui.cli.session import open_session
 from tui.core.text.counted import counted
 
@@ -52,7 +52,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
             "seconds": round(report.seconds, 3),
         })
         return _status(report)
-    width = max((len(f.name) for f in report.feeds), default=4)
+    names = {feed.name: shown(feed.name, quote=False) for feed in report.feeds}
+    width = max(map(len, names.values()), default=4)
     for feed in report.feeds:
         if feed.status == "error":
             detail = f"error: {shown(feed.error or '', quote=False)}"
@@ -62,11 +63,12 @@ def cmd_fetch(args: argparse.Namespace) -> int:
             detail = f"{feed.new} new, {feed.updated} updated"
         if feed.warning:
             detail += f" (warning: {shown(feed.warning, quote=False)})"
-        print(f"{feed.name:<{width}}  {detail}  ({feed.seconds:.2f} s)")
+        print(f"{names[feed.name]:<{width}}  {detail}  ({feed.seconds:.2f} s)")
     for problem in report.problems:
         print(f"problem: {shown(problem, quote=False)}")
     for hit in report.alerts:
-        print(f"ALERT {hit.alert}: {shown(hit.title, quote=False)} [{hit.uid}]")
+        print(f"ALERT {shown(hit.alert, quote=False)}: {shown(hit.title, quote=False)} "
+              f"[{hit.uid}]")
     failed = len(report.failed)
     print(f"{counted(len(report.feeds), 'feed')} in {report.seconds:.2f} s"
           + (f", {failed} failed" if failed else ""))
@@ -80,11 +82,12 @@ def _status(report: RefreshReport) -> int:
 
 def _print_hit(hit: AlertHit, as_json: bool) -> None:
     if as_json:
-        sys.stdout.write(json.dumps(hit.to_json(), ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(hit.to_json(), ensure_ascii=json_ascii()) + "\n")
     else:
-        title, link = shown(hit.title, quote=False), shown(hit.link or "", quote=False)
-        sys.stdout.write(f"{local_stamp(hit.fired_at, '%H:%M')} {hit.alert}: {title} "
-                         f"({hit.feed}) {link}  [{hit.uid}]\n")
+        alert, title, feed, link = (shown(text, quote=False) for text in
+                                    (hit.alert, hit.title, hit.feed, hit.link or ""))
+        sys.stdout.write(f"{local_stamp(hit.fired_at, '%H:%M')} {alert}: {title} "
+                         f"({feed}) {link}  [{hit.uid}]\n")
     sys.stdout.flush()
 
 

@@ -8,12 +8,13 @@ readable and greppable. Text from feeds passes `printable` on its way out.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import shutil
 import sys
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from tui.core.ingest.sanitize import printable
 
@@ -45,8 +46,19 @@ def shown(text: str, *, quote: bool = True) -> str:
     return f"'{clean}'" if quote else clean
 
 
+def json_ascii() -> bool:
+    """JSON in \\uXXXX escapes when stdout's encoding is not UTF-8 (a Latin-1 or ASCII
+    locale), which would otherwise turn every Cyrillic name into '?': the same JSON to a
+    parser, and nothing lost."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        return codecs.lookup(encoding).name != "utf-8"
+    except LookupError:
+        return True
+
+
 def print_json(data: object) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    json.dump(data, sys.stdout, ensure_ascii=json_ascii(), indent=2)
     sys.stdout.write("\n")
 
 

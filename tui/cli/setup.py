@@ -8,7 +8,7 @@ import shlex
 import sys
 
 from tui.cli.errors import ExitStatus, UsageError
-from tui.cli.render import note
+from tui.cli.render import note, shown
 from tui.core.text.counted import counted, plural
 
 
@@ -79,7 +79,7 @@ def cmd_check(args: argparse.Namespace) -> int:
           f"keep {counted(s.keep_days, 'day')}")
     for category in config.watch:
         names = ", ".join(t.name for t in category.terms)
-        print(f"  watch.{category.name}: {names}")
+        print(f"  watch.{shown(category.name, quote=False)}: {shown(names, quote=False)}")
     return 0
 
 

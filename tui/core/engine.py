@@ -14,6 +14,7 @@ import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Callable, Protocol, TypeVar
 
 from tui.core.alerts.rules import RuleSet, evaluate
@@ -84,6 +85,16 @@ class RefreshReport:
 ProgressCallback = Callable[[int, int, FeedReport], None]
 
 
+@dataclass
+class _Evaluated:
+    """Alert hits recorded in the transaction that stored their items, so that a refresh
+    stopped before its end (Ctrl+C, SIGTERM, a crash while it fetches pages) never leaves
+    items stored whose alerts nobody will evaluate: the next run finds their feed unchanged."""
+    hits: list[AlertHit] = field(default_factory=list)
+    ids: set[int] = field(default_factory=set)
+    stale: bool = False          # the rules changed on disk: left to the end of the refresh
+
+
 def backoff_seconds(period_seconds: float, failures: int) -> float:
     """After n consecutive failures wait period * 2^n, capped: a dead feed costs little."""
     return min(period_seconds * (2 ** min(failures, 10)), max(MAX_BACKOFF_SECONDS, period_seconds))
@@ -146,7 +157,8 @@ class Engine:
         writer = self._writer
         loop = asyncio.get_running_loop()
         done = 0
-        batches = _Batches(loop, writer, self._store_batch)
+        evaluated = _Evaluated()
+        batches = _Batches(loop, writer, partial(self._store_batch, evaluated=evaluated))
         # A 304 changes nothing but the feed's times: those are written together once every
         # feed is in, not one writer round trip each (a sixth of an all-304 refresh). Cut
         # short, the feeds are only asked again.
@@ -203,11 +215,13 @@ class Engine:
             except Exception as error:
                 report.problems.append(f"article pages: {_describe(error)}")
         report.changed = touched + text_changed
+        report.alerts = list(evaluated.hits)
+        pending = [i for i in touched if i not in evaluated.ids] + text_changed
         try:
-            report.alerts = await loop.run_in_executor(
-                writer, lambda: evaluate(self.store, self.running.rules, touched + text_changed))
+            report.alerts += await loop.run_in_executor(
+                writer, lambda: evaluate(self.store, self.running.rules, pending))
         except StaleRules as stale:     # evaluated again once the new rules are read
-            report.alerts = stale.hits
+            report.alerts += stale.hits
         except Exception as error:
             report.problems.append(f"alerts not evaluated: {_describe(error)}")
         try:
@@ -278,8 +292,10 @@ class Engine:
                     self._writer, lambda: evaluate(self.store, self.running.rules, changed))
         return next(iter(outcomes), "error")
 
-    def _store_batch(self, jobs: list[tuple]) -> list[FeedReport | Exception]:
-        """Parse and store fetched feeds in one transaction (runs on the writer thread).
+    def _store_batch(self, jobs: list[tuple], *,
+                     evaluated: _Evaluated | None = None) -> list[FeedReport | Exception]:
+        """Parse and store fetched feeds in one transaction (runs on the writer thread), and
+        record the alert hits of what they brought in that same transaction (`evaluated`).
 
         A commit per feed cost more than storing a small feed; each feed is still all or
         nothing (a savepoint), and a feed that fails is its own report, not the batch's.
@@ -291,7 +307,26 @@ class Engine:
                     reports.append(self._store_result(*job))
                 except Exception as error:          # handed back to its feed's task
                     reports.append(error)
+            if evaluated is not None:
+                self._evaluate_stored(reports, evaluated)
         return reports
+
+    def _evaluate_stored(self, reports: list[FeedReport | Exception],
+                         evaluated: _Evaluated) -> None:
+        """The alerts of a batch's new and changed items; what cannot be evaluated now (the
+        rules changed on disk, a failure) is left to the evaluation at the refresh's end."""
+        ids = [i for r in reports if isinstance(r, FeedReport) for i in r.new_ids + r.updated_ids]
+        if not ids or evaluated.stale:
+            return
+        try:
+            evaluated.hits += evaluate(self.store, self.running.rules, ids)
+        except StaleRules as stale:
+            evaluated.hits += stale.hits
+            evaluated.stale = True
+            return
+        except Exception:       # evaluated again at the end, where a failure is reported
+            return
+        evaluated.ids.update(ids)
 
     def _store_result(self, config: Config, feed: FeedConfig, url: str, fetched: FetchResult,
                       failures: int, parsed: ParsedFeed | FeedError | None = None) -> FeedReport:

@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import json
 import socket
+import sys
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -132,8 +133,7 @@ class DemoSite:
         class Handler(_Handler):
             demo = site
 
-        server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        server.daemon_threads = True
+        server = _Server(("127.0.0.1", self.port), Handler)
         self._server = server
         self._stopping.clear()
         with self._lock:
@@ -326,6 +326,19 @@ class DemoSite:
         for alert in ALERTS:
             lines += ["", "[[alerts]]"] + [f"{key} = {_toml_value(value)}" for key, value in alert.items()]
         return "\n".join(lines) + "\n"
+
+
+class _Server(ThreadingHTTPServer):
+    """A client that hangs up mid-request (a `watch` stopped while it fetched, a reset
+    connection) is the client's business: socketserver printed a traceback for each one on
+    the terminal `demo --serve` runs in. Anything else is still reported."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):   # reset, aborted, broken pipe
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -8,22 +8,41 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import tomlkit
+import tomlkit.exceptions
 from tomlkit.items import AoT, Array, Comment, Table, Whitespace
 
 from tui.core.config.load import parse_config
 from tui.core.config.model import AlertRule, ConfigError
 
+BOM = "\ufeff"
+
 
 def _load(path: Path) -> tomlkit.TOMLDocument:
+    """The file as tomlkit reads it: without the byte-order mark a Windows editor may have
+    written (the loader accepts one; tomlkit takes it for an empty key), which
+    `save_document` puts back."""
     try:
         with open(path, encoding="utf-8", newline="") as handle:  # keep \r\n as written
-            return tomlkit.parse(handle.read())
+            text = handle.read()
     except FileNotFoundError:
         return tomlkit.document()
+    try:
+        return tomlkit.parse(text.removeprefix(BOM))
+    except tomlkit.exceptions.ParseError as error:
+        raise ConfigError(f"cannot be edited: {error}", file=path.name,
+                          line=error.line, col=error.col) from None
+
+
+def _has_bom(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(3) == BOM.encode("utf-8")
+    except OSError:
+        return False
 
 
 def save_document(path: Path, document: tomlkit.TOMLDocument) -> None:
@@ -33,6 +52,8 @@ def save_document(path: Path, document: tomlkit.TOMLDocument) -> None:
         text = text.replace("\r\n", "\n").replace("\n", "\r\n")
     parse_config(text, path=path, file=path.name)  # raises ConfigError; nothing is written
     target = path.resolve()
+    if _has_bom(target):
+        text = BOM + text
     handle, temporary = tempfile.mkstemp(prefix=".feeds.", suffix=".toml", dir=target.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:

@@ -181,6 +181,7 @@ def _feeds(check: _Checker, raw: Any) -> tuple[FeedConfig, ...]:
         raise check.fail(("feeds",), "feeds must be an array of tables ([[feeds]])")
     feeds: list[FeedConfig] = []
     seen: set[str] = set()
+    by_url: dict[str, str] = {}
     for index, entry in enumerate(raw):
         base = ("feeds", index)
         check.table(entry, base, _FEED_KEYS)
@@ -194,6 +195,10 @@ def _feeds(check: _Checker, raw: Any) -> tuple[FeedConfig, ...]:
         url = check.string(entry["url"], base + ("url",))
         if (problem := feed_url_problem(url)) is not None:
             raise check.fail(base + ("url",), f"feed {name!r}: {problem} ({url!r})")
+        if url in by_url:    # a feed is one URL: two names would store each item twice
+            raise check.fail(base + ("url",),
+                             f"feed {name!r}: the same URL as feed {by_url[url]!r}")
+        by_url[url] = name
         feeds.append(FeedConfig(
             name=name,
             url=url,
