@@ -5,6 +5,7 @@ spec, the text chart, and the mistakes a user can make."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -17,12 +18,26 @@ HOUR_START = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=
 EARLIER = HOUR_START - timedelta(hours=3) + timedelta(minutes=10)
 
 
+def clear_of_the_hour() -> None:
+    """Date the items in the hour the test will ask about: items are dated in this hour and
+    `trends` says "this hour" seconds later, so a test that started a moment before the hour
+    turned counted them in the previous one. With under a minute left, wait for the next."""
+    global HOUR_START, EARLIER
+    now = datetime.now(timezone.utc)
+    left = 3600 - (now.minute * 60 + now.second)
+    if left < 60:
+        time.sleep(left + 1)
+    HOUR_START = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    EARLIER = HOUR_START - timedelta(hours=3) + timedelta(minutes=10)
+
+
 def dated(n: int, title: str, when: datetime) -> dict:
     return item(n, title=title, summary="", published=format_datetime(when))
 
 
 @pytest.fixture
 def desk(tmp_path, http_server, capsys):
+    clear_of_the_hour()
     http_server.route("/en.xml", rss([
         dated(1, "Crimea bridge reopens", HOUR_START),
         dated(2, "Crimea: talks go on", EARLIER),
