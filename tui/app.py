@@ -275,6 +275,10 @@ class WirewatchApp(App[None]):
             return                  # (no screen: the app is closing)
         if isinstance(self.screen, ModalScreen):
             return                  # never over a form or a question: next tick, once it closes
+        main = self.screen_stack[0]
+        if isinstance(main, MainScreen) and main.refreshing:
+            return                  # its hits are recorded as its feeds come in: announced
+                                    # once it ends, in one summary, not a toast per tick
         self._delivering = True
         self.run_worker(self._claim_hits, thread=True, group="alert-outbox",
                         exit_on_error=False, description="announce new alert hits")

@@ -16,8 +16,9 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 from contextlib import redirect_stderr, redirect_stdout
-from datetime import timedelta, timezone
+from datetime import timezone
 from pathlib import Path
 
 import pytest
@@ -26,24 +27,16 @@ from textual.widgets import Input
 
 from tests.functional.test_screens_article_diff import build_session, settle
 from tests.support.apps import RecordingApp
-from tests.support.cachegen import (
-    FEEDS as CACHE_FEEDS,
-    FIXED_NOW,
-    config_text as cache_config,
-    entry,
-    fail_feed,
-    fill,
-    make_session,
-    screen_text,
-)
+from tests.support.cachegen import FEEDS as CACHE_FEEDS
+from tests.support.cachegen import config_text as cache_config
+from tests.support.cachegen import fail_feed, fill, make_session, screen_text
 from tests.support.contrast import below
 from tests.support.feedgen import item, rss
 from tui.app import WirewatchApp
 from tui.cli import main as cli
-from tui.core.config.keys import BY_ID
 from tui.core.cache.query import ItemFilter, count_items, find_item
+from tui.core.config.keys import BY_ID
 from tui.core.config.load import load_config, parse_config
-from tui.core.ingest.feeds import ParsedFeed
 from tui.screens.alert_form import AlertForm
 from tui.screens.alerts import AlertsScreen
 from tui.screens.article import ArticleScreen
@@ -284,6 +277,35 @@ async def test_alert_hits_make_one_summary_toast_and_one_bell_per_refresh(tmp_pa
         await refreshed(app, pilot)
         await pilot.pause(0.3)
         assert len(alert_toasts(toasts)) == 1 and bells == [1]
+    session.close()
+
+
+async def test_a_refresh_whose_feeds_come_in_over_seconds_makes_one_toast(tmp_path,
+                                                                         http_server):
+    """A refresh records its hits as its feeds come in (one cut short loses none): the outbox's
+    tick, falling while a slow feed is still out, must not announce the first feeds' hits on
+    their own, or one refresh made two toasts and rang twice."""
+    from tests.support.httpserver import Reply
+    from tui.app import ALERT_TICK_SECONDS
+
+    serve(http_server, older(5))
+    session = site_session(tmp_path, http_server, extra=LAVROV_RULE)
+    await session.refresh(force=True)
+    app, toasts, bells = alerting_app(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        serve(http_server, HITS[:2] + older(5))
+
+        def slowly(_request) -> Reply:
+            time.sleep(ALERT_TICK_SECONDS * 1.5)
+            return Reply(200, rss([HITS[2]]), {"Content-Type": FEED_TYPE})
+
+        http_server.route(PATHS["Kestrel Daily"], slowly)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: alert_toasts(toasts), timeout=20, what="the toast")
+        await pilot.pause(ALERT_TICK_SECONDS + 0.5)
+        [(title, text, _)] = alert_toasts(toasts)
+        assert title == "3 alert hits" and "Lavrov" in text and bells == [1]
     session.close()
 
 
