@@ -247,6 +247,15 @@ def alerting_app(session) -> tuple[WirewatchApp, list, list]:
     return app, toasts, bells
 
 
+async def alerting_site(tmp_path: Path, server):
+    """A session over the site with the Lavrov rule, refreshed once with nothing that fires,
+    and an app that records its toasts and bells: (session, app, toasts, bells)."""
+    serve(server, older(5))
+    session = site_session(tmp_path, server, extra=LAVROV_RULE)
+    await session.refresh(force=True)
+    return (session, *alerting_app(session))
+
+
 HITS = [item(100, title="US weighs recognition of Crimea",
              link="https://tracker.example/a?u=1&session=abc"),
         item(101, title="Crimea recognition debated again"),
@@ -255,10 +264,7 @@ HITS = [item(100, title="US weighs recognition of Crimea",
 
 async def test_alert_hits_make_one_summary_toast_and_one_bell_per_refresh(tmp_path,
                                                                         http_server):
-    serve(http_server, older(5))
-    session = site_session(tmp_path, http_server, extra=LAVROV_RULE)
-    await session.refresh(force=True)                 # nothing that fires
-    app, toasts, bells = alerting_app(session)
+    session, app, toasts, bells = await alerting_site(tmp_path, http_server)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert alert_toasts(toasts) == [] and bells == []
@@ -288,10 +294,7 @@ async def test_a_refresh_whose_feeds_come_in_over_seconds_makes_one_toast(tmp_pa
     from tests.support.httpserver import Reply
     from tui.app import ALERT_TICK_SECONDS
 
-    serve(http_server, older(5))
-    session = site_session(tmp_path, http_server, extra=LAVROV_RULE)
-    await session.refresh(force=True)
-    app, toasts, bells = alerting_app(session)
+    session, app, toasts, bells = await alerting_site(tmp_path, http_server)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         serve(http_server, HITS[:2] + older(5))
@@ -311,10 +314,7 @@ async def test_a_refresh_whose_feeds_come_in_over_seconds_makes_one_toast(tmp_pa
 
 async def test_no_alert_toast_over_the_alert_form_it_shows_once_the_form_closes(tmp_path,
                                                                               http_server):
-    serve(http_server, older(5))
-    session = site_session(tmp_path, http_server, extra=LAVROV_RULE)
-    await session.refresh(force=True)
-    app, toasts, bells = alerting_app(session)
+    session, app, toasts, bells = await alerting_site(tmp_path, http_server)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("A")
