@@ -293,7 +293,7 @@ class Engine:
         return next(iter(outcomes), "error")
 
     def _store_batch(self, jobs: list[tuple], *,
-                     evaluated: _Evaluated | None = None) -> list[FeedReport | Exception]:
+                     evaluated: _Evaluated) -> list[FeedReport | Exception]:
         """Parse and store fetched feeds in one transaction (runs on the writer thread), and
         record the alert hits of what they brought in that same transaction (`evaluated`).
 
@@ -307,8 +307,7 @@ class Engine:
                     reports.append(self._store_result(*job))
                 except Exception as error:          # handed back to its feed's task
                     reports.append(error)
-            if evaluated is not None:
-                self._evaluate_stored(reports, evaluated)
+            self._evaluate_stored(reports, evaluated)
         return reports
 
     def _evaluate_stored(self, reports: list[FeedReport | Exception],
