@@ -182,23 +182,39 @@ async def test_demo_runs_on_the_bundled_site_and_cleans_up():
     assert not folder.exists()
 
 
-async def test_the_story_backlog_a_refresh_leaves_is_grouped_after_it_and_shown(
-        tmp_path, http_server, monkeypatch):
-    """A first refresh of many feeds leaves its thousands of items ungrouped (REFRESH_LIMIT,
-    one item here): the dashboard groups them after the refresh, a slice at a time on the
-    refresh's writer thread, and the stories view shows the story once they are."""
+def route_the_geneva_story(http_server, held: threading.Event | None = None) -> None:
+    """The Geneva story in three languages (three outlets), and a fourth feed's other news
+    (answered once `held` is set, if given)."""
     from tests.support.storycache import GENEVA_DE, GENEVA_EN, GENEVA_UK
-    from tui.core.stories import grouping
-    from tui.widgets.story_table import StoryTable
 
-    monkeypatch.setattr(grouping, "REFRESH_LIMIT", 1)
     for path, (title, summary), language in (("/harbor.xml", GENEVA_EN, "en"),
                                              ("/tages.xml", GENEVA_DE, "de"),
                                              ("/stepova.xml", GENEVA_UK, "uk")):
         http_server.route(path, rss([item(len(path), title=title, summary=summary)],
                                     language=language), content_type="application/rss+xml")
-    http_server.route("/kestrel.xml", rss([item(9, title="Markets calm")]),
-                      content_type="application/rss+xml")
+    other = rss([item(9, title="Markets calm")])
+    if held is None:
+        http_server.route("/kestrel.xml", other, content_type="application/rss+xml")
+        return
+
+    def when_released(_request) -> Reply:
+        held.wait(20)
+        return Reply(200, other, {"Content-Type": "application/rss+xml"})
+
+    http_server.route("/kestrel.xml", when_released)
+
+
+async def test_the_story_backlog_a_refresh_leaves_is_grouped_after_it(
+        tmp_path, http_server, monkeypatch):
+    """A first refresh of many feeds leaves its thousands of items ungrouped (REFRESH_LIMIT,
+    one item here): the dashboard groups them after the refresh, a slice at a time on the
+    refresh's writer thread, says so (StoriesGrouped), and the stories view then shows the
+    story. (The stories view is not open meanwhile: opened, its own read groups what waits.)"""
+    from tui.core.stories import grouping
+    from tui.widgets.story_table import StoryTable
+
+    monkeypatch.setattr(grouping, "REFRESH_LIMIT", 1)
+    route_the_geneva_story(http_server)
     session = session_for(tmp_path, http_server)
     grouped: list[RefreshCycle.StoriesGrouped] = []
 
@@ -208,14 +224,44 @@ async def test_the_story_backlog_a_refresh_leaves_is_grouped_after_it_and_shown(
 
     app = WirewatchApp(session, timezone=timezone.utc)
     async with app.run_test(size=(120, 30), message_hook=hook) as pilot:
-        await pilot.press("v")                             # the stories view, empty so far
         await wait_for_refresh(app, pilot)
         # Grouping loads the story rules' data on first use: seconds on a busy machine.
         await wait_until(pilot, lambda: grouped, timeout=30)
+        assert not session.group_stories_step().more       # nothing left waiting
+        await pilot.press("v")
         stories = app.screen.query_one(StoryTable)
         await wait_until(pilot, lambda: stories.total == 1, timeout=10)
         assert stories.story_at(0).outlets == 3
-        assert not session.group_stories_step().more       # nothing left waiting
+    session.close()
+
+
+async def test_the_open_stories_view_shows_the_backlog_once_grouped(
+        tmp_path, http_server, monkeypatch):
+    """The stories view open while the refresh runs shows the story its backlog makes, with
+    no key pressed: grouped after the refresh by the dashboard (StoriesGrouped reloads the
+    view) or by the view's own read after the refresh, whichever takes the grouping first."""
+    from tui.core.stories import grouping
+    from tui.widgets.story_table import StoryTable
+
+    monkeypatch.setattr(grouping, "REFRESH_LIMIT", 1)
+    release = threading.Event()
+    route_the_geneva_story(http_server, held=release)
+    session = session_for(tmp_path, http_server)
+    app = WirewatchApp(session, timezone=timezone.utc)
+    try:
+        async with app.run_test(size=(120, 30)) as pilot:
+            await pilot.press("v")                         # the stories view, empty so far
+            stories = app.screen.query_one(StoryTable)
+            status = app.screen.query_one("#status")
+            await wait_until(pilot, lambda: status.progress == (3, 4))  # the story's feeds in
+            assert stories.total == 0
+            release.set()                                  # the last feed: the refresh ends
+            await wait_for_refresh(app, pilot)
+            await wait_until(pilot, lambda: stories.total == 1, timeout=30)
+            assert stories.story_at(0).outlets == 3
+            assert not session.group_stories_step().more   # nothing left waiting
+    finally:
+        release.set()
     session.close()
 
 
