@@ -18,6 +18,7 @@ from typing import NoReturn
 
 from tui import __version__
 from tui.cli.errors import ExitStatus, RuntimeFailure, UsageError
+from tui.core.collector import pause_for_start_up
 
 COMMAND_MODULES = ("dashboard", "setup", "refresh", "items", "stories", "trends", "alerts")
 """The modules of tui.cli that add subcommands, in the order `--help` lists them."""
@@ -87,6 +88,7 @@ def run() -> NoReturn:
     write committed; the dashboard has restored the terminal). What is left is the interpreter
     unwinding: joining threads, freeing every module and object one by one, 30-100 ms after
     each command's answer (a few hundred after the dashboard), for nothing."""
+    pause_for_start_up()        # until the command's session is open (tui.cli.session)
     _usable_streams()
     status = main()
     for stream in (sys.stdout, sys.stderr):

@@ -68,8 +68,10 @@ def serve_demo_site(port: int) -> int:
     """`demo --serve`: the sample site on 127.0.0.1 until Ctrl+C or SIGTERM; its feeds.toml on
     stdout (redirect it to a file), how to use and stop it on stderr. Neither the dashboard
     nor the cache is touched: the site alone is what a second terminal or a script needs."""
+    from tui.core.collector import start_up_done
     from tui.demo.server import DemoSite
 
+    start_up_done()                 # it serves until stopped: the collector back on
     if not 0 <= port <= 65535:
         raise UsageError(f"--port must be between 1 and 65535, not {port}")
     site = DemoSite(port=port)

@@ -20,9 +20,13 @@ def open_session(args: argparse.Namespace, *, config: Config | None = None,
                  read_only_ok: bool = False) -> Session:
     """The session of `--config` / `--cache` (or of `config`, already loaded). Commands that
     only read pass `read_only_ok`: they work on a cache they cannot write."""
+    from tui.core.collector import start_up_done
     from tui.core.session import Session
 
-    return Session.open(args.config, args.cache, config=config, read_only_ok=read_only_ok)
+    try:
+        return Session.open(args.config, args.cache, config=config, read_only_ok=read_only_ok)
+    finally:
+        start_up_done()
 
 
 @contextmanager
