@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import json
 import os
-import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -20,7 +19,7 @@ from tui.core.ingest.sanitize import printable
 
 if TYPE_CHECKING:
     from tui.core.config.model import Config
-    from tui.core.names.watch import Match
+    from tui.core.names.model import Match
     from tui.core.text.diff import Row
 
 MATCH_OPEN, MATCH_CLOSE = "\u27e6", "\u27e7"      # ⟦ ⟧: a watched name, when piped
@@ -130,7 +129,8 @@ def marked_matches(text: str, matches: Sequence[Match], config: Config) -> str:
 def side_by_side(rows: Sequence[Row], left_label: str, right_label: str,
                  width: int | None = None) -> str:
     """Two columns, one block per aligned unit, changed words marked."""
-    import textwrap  # here: only `diff` and `compare` draw columns (~1.6 ms of every start)
+    import shutil  # here: only `diff` and `compare` draw columns (~6 ms of every start)
+    import textwrap
 
     width = width or shutil.get_terminal_size((120, 24)).columns
     column = max(20, (width - 5) // 2)

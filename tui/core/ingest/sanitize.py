@@ -8,7 +8,6 @@ long enough to choke a widget. Every stored text field passes through `clean_tex
 
 from __future__ import annotations
 
-import html
 import re
 
 # C0 controls but tab and newline, DEL, C1 controls; bidi embeddings, overrides and isolates;
@@ -112,6 +111,8 @@ def html_to_text(fragment: str | None, limit: int = TEXT_MAX) -> str:
         collector.close()
         text = "".join(collector.parts)
     except Exception:  # HTMLParser is tolerant, but a malformed fragment must not lose the item
+        import html
+
         text = html.unescape(re.sub(r"<[^>]*>", " ", fragment))
     return clean_text(text, limit)
 
