@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tests.support.feedgen import config_text, item, rss
 from tui.core.cache.query import ItemFilter, count_items, list_items
+from tui.core.cache.store import WATCH_FINGERPRINT
 from tui.core.session import Session
 
 
@@ -31,9 +32,9 @@ def test_watchlist_change_rematches_the_whole_cache(tmp_path, http_server):
     assert {h.title for h in found} == {"Ушаков прокомментировал переговоры",
                                          "Uschakow: Moskau prüft den Plan"}
     assert {m.text for h in found for m in h.matches if m.name == "Ushakov"} == {"Ушаков", "Uschakow"}
-    before = session.store.meta("watch_fingerprint")
+    before = session.store.meta(WATCH_FINGERPRINT)
     session.close()
     session = Session.open(str(config), str(cache))
-    assert session.store.meta("watch_fingerprint") == before
+    assert session.store.meta(WATCH_FINGERPRINT) == before
     assert session.store.ensure_matches(session.watcher) == 0  # unchanged: nothing redone
     session.close()

@@ -16,8 +16,9 @@ from tests.support.cachegen import entry
 from tests.support.configs import settings_table
 from tui.core.alerts.rules import evaluate_all
 from tui.core.cache import rematch
+from tui.core.cache.fields import fields_to_match
 from tui.core.cache.mentions import settle
-from tui.core.cache.store import Store, fields_to_match
+from tui.core.cache.store import Store
 from tui.core.config.load import parse_config
 from tui.core.ingest.feeds import ParsedFeed
 from tui.core.names.watch import Term, Watcher

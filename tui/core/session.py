@@ -5,6 +5,11 @@ The session is the only owner of the running configuration: the config, the watc
 matcher and the compiled alert rules change together in `apply`, whoever changed the file
 (`wirewatch alert add`, the dashboard's form, a hand edit picked up by `reload_if_changed`).
 The engine reads them from here.
+
+The matcher and the rules are built on first use. Opening checks that the cache's matches and
+hits are the config's by one hash of what they depend on (`_inputs_key`): when it is the one
+the cache noted, a command that only reads (`headlines`, `article`) loads neither the matcher
+nor the rules, which was a fifth of its time.
 """
 
 from __future__ import annotations
@@ -18,20 +23,32 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.core.alerts.rules import RuleSet, evaluate_all
-from tui.core.cache.hits import RULES_FINGERPRINT, AlertHit, StaleRules
-from tui.core.cache.store import CacheUnavailable, Store, is_read_only_error
+from tui.core.cache.store import (
+    RULES_FINGERPRINT,
+    WATCH_FINGERPRINT,
+    CacheUnavailable,
+    Store,
+    is_read_only_error,
+)
 from tui.core.config.load import load_config, resolve_cache_dir, resolve_config_path
 from tui.core.config.model import AlertRule, Config, ConfigError, FeedConfig
 from tui.core.names import family
-from tui.core.names.compiled import CompiledWatchers
-from tui.core.names.resolve import Watched, resolve_watched
-from tui.core.names.watch import Term, Watcher
+from tui.core.names.compiled import CompiledWatchers, code_and_data
+from tui.core.names.model import Term
 
-if TYPE_CHECKING:   # the engine (HTTP client, parsers) and alert writing load on first use
+if TYPE_CHECKING:   # the engine (HTTP client, parsers), the matcher, the rules load on first use
     from tui.core.alerts.delivery import Delivery
+    from tui.core.alerts.rules import RuleSet
+    from tui.core.cache.hits import AlertHit
     from tui.core.engine import Engine, ProgressCallback, RefreshReport
+    from tui.core.names.resolve import Watched
+    from tui.core.names.watch import Watcher
     from tui.core.stories.grouping import SettleReport
+
+INPUTS_META = "session_inputs"
+"""The cache's meta key for `_inputs_key` of the config whose matches and hits it holds."""
+_RULES_CODE = Path(__file__).parent / "alerts" / "rules.py"
+"""How rule terms are layered into matchers (part of what the hits depend on)."""
 
 
 @dataclass(frozen=True)
@@ -50,23 +67,50 @@ class Reloaded:
     error: ConfigError | None = None
 
 
+def watch_terms(config: Config) -> list[Term]:
+    """The terms of the config's watch categories, in order."""
+    return [Term(name=term.name, category=category.name, aliases=term.aliases,
+                 exceptions=term.exceptions)
+            for category in config.watch for term in category.terms]
+
+
 def build_watcher(config: Config, compiled: CompiledWatchers | None = None) -> Watcher:
     """The watch categories of feeds.toml as one matcher (gazetteer spellings included);
     taken from `compiled` when it keeps one for them."""
-    terms = [Term(name=term.name, category=category.name, aliases=term.aliases,
-                  exceptions=term.exceptions)
-             for category in config.watch for term in category.terms]
-    return compiled.watcher(terms) if compiled is not None else Watcher(terms)
+    if compiled is not None:
+        return compiled.watcher(watch_terms(config))
+    from tui.core.names.watch import Watcher
+
+    return Watcher(watch_terms(config))
 
 
 def _rule_set(config: Config, stamp: tuple[int, int] | None,
               compiled: CompiledWatchers) -> RuleSet:
     """The config's rules, knowing whether their file is still as it was read (`stamp`)."""
+    from tui.core.alerts.rules import RuleSet
+
     path = config.path
     if path is None:
         return RuleSet(config, compile_terms=compiled.watcher)
     return RuleSet(config, current=lambda: _file_stamp(path) == stamp,
                    compile_terms=compiled.watcher)
+
+
+def _inputs_key(config: Config) -> str:
+    """A hash of everything the matches and hits of a cache depend on: the watchlist, the
+    rules and the feeds they name, the word families of their terms, the matcher's code and
+    data, the rules' layering code. Wider than the fingerprints (a rule's notify changes it
+    too): when it differs, opening compiles and compares the fingerprints as before."""
+    alert_terms = [Term(name=t, category="") for rule in config.alerts
+                   for t in (*rule.all, *rule.any, *rule.none)]
+    families = family.families_of([*watch_terms(config), *alert_terms])
+    try:
+        rules_code = hashlib.sha256(_RULES_CODE.read_bytes()).hexdigest()
+    except OSError:
+        rules_code = ""
+    payload = repr((config.watch, config.alerts, [(f.name, f.tags) for f in config.feeds],
+                    sorted(families.items()), code_and_data(), rules_code))
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _file_stamp(path: Path | None) -> tuple[int, int] | None:
@@ -93,12 +137,11 @@ class Session:
         kept = family.load_seed() | family.load_memo(families)
         # So are the compiled watchlists (of the watch categories and of the alert rules).
         self._compiled = CompiledWatchers(Path(store.cache_dir))
-        self.watcher = build_watcher(config, self._compiled)
+        self._families_kept, self._families_file = kept, families
         self._config_stamp = _file_stamp(config.path)
-        self.rules = _rule_set(config, self._config_stamp, self._compiled)
-        if not set(family.memo) <= kept:
-            family.save_memo(families)
-        self._compiled.save()
+        self._watcher: Watcher | None = None        # built on first use (`watcher`)
+        self._rules: RuleSet | None = None          # the same (`rules`)
+        self._building = threading.Lock()
         self._engine: Engine | None = None
         self._delivery: Delivery | None = None
         # One apply at a time: an older rule set can never record its hits after a newer one.
@@ -133,8 +176,52 @@ class Session:
 
     def _bring_up_to_date(self) -> None:
         self.store.sync_feeds((f.name, f.url, f.language) for f in self.config.feeds)
+        inputs = _inputs_key(self.config)
+        if self.store.meta(INPUTS_META) == self._inputs_record(inputs):
+            return              # matches and hits are this config's: nothing to compile
         self.store.ensure_matches(self.watcher)
         self.evaluate_if_rules_changed()
+        self._note_inputs(inputs)
+
+    def _inputs_record(self, inputs: str) -> str:
+        """`inputs` with the fingerprints the cache holds now: the note stands only while
+        no one (another process with another config, a StaleRules reset) changed them."""
+        fingerprints = (self.store.meta(WATCH_FINGERPRINT), self.store.meta(RULES_FINGERPRINT))
+        return f"{inputs}:{fingerprints[0]}:{fingerprints[1]}"
+
+    def _note_inputs(self, inputs: str) -> None:
+        """Note that the cache's matches and hits are those of the config whose
+        `_inputs_key` is `inputs`, if they are (the rules' hits may be left for later)."""
+        if self.store.meta(RULES_FINGERPRINT) == self._rules_fingerprint():
+            self.store.set_meta(INPUTS_META, self._inputs_record(inputs))
+
+    @property
+    def watcher(self) -> Watcher:
+        """The watchlist's matcher (compiled, or taken from the cache folder, on first use)."""
+        if self._watcher is None:
+            with self._building:
+                if self._watcher is None:
+                    self._watcher = build_watcher(self.config, self._compiled)
+                    self._keep_compiled()
+        return self._watcher
+
+    @property
+    def rules(self) -> RuleSet:
+        """The alert rules in force, compiled (or taken from the cache folder) on first use."""
+        if self._rules is None:
+            with self._building:
+                if self._rules is None:
+                    self._rules = _rule_set(self.config, self._config_stamp, self._compiled)
+                    self._keep_compiled()
+        return self._rules
+
+    def _keep_compiled(self) -> None:
+        """Keep what was just compiled (and the word families looked up for it) for the next
+        run."""
+        if not set(family.memo) <= self._families_kept:
+            family.save_memo(self._families_file)
+            self._families_kept = set(family.memo)
+        self._compiled.save()
 
     def close(self) -> None:
         if self._delivery is not None:
@@ -172,6 +259,9 @@ class Session:
         """Every cached item against the rules in force, remembered as done by their
         fingerprint; unless feeds.toml changed meanwhile: then the next session, or this one
         once it reloads, evaluates again (see StaleRules)."""
+        from tui.core.alerts.rules import evaluate_all
+        from tui.core.cache.hits import StaleRules
+
         try:
             hits = evaluate_all(self.store, self.rules)
         except StaleRules as stale:
@@ -189,14 +279,15 @@ class Session:
             if watch_changed:
                 watcher = build_watcher(config, self._compiled)
                 self.store.ensure_matches(watcher)
-                self.watcher = watcher
+                self._watcher = watcher
             if config.feeds != self.config.feeds:
                 self.store.sync_feeds((f.name, f.url, f.language) for f in config.feeds)
             self._config_stamp = stamp if stamp is not None else _file_stamp(config.path)
-            self.config, self.rules = config, _rule_set(config, self._config_stamp,
-                                                        self._compiled)
-            self._compiled.save()
+            self.config, self._rules = config, _rule_set(config, self._config_stamp,
+                                                         self._compiled)
+            self._keep_compiled()
             hits = self._evaluate_all(self._rules_fingerprint())
+            self._note_inputs(_inputs_key(config))
             return Applied(hits=hits, watch_changed=watch_changed)
 
     def config_changed_on_disk(self) -> bool:
@@ -243,6 +334,8 @@ class Session:
         """The watched term or category `text` names, in any case, spelling, script or alias
         the watchlist in force knows (see names/resolve.py); None when it names none. Its
         `filter_key` is what `ItemFilter.match` takes."""
+        from tui.core.names.resolve import resolve_watched
+
         return resolve_watched(self.watcher, text)
 
     # --- alerts -----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from textual.worker import Worker, WorkerState
 
 from tui import messages
 from tui.bindings import bind
-from tui.core.names.watch import Match
+from tui.core.names.model import Match
 from tui.core.text.articles import Article, load_article
 from tui.core.text.counted import counted
 from tui.core.text.diff import split_paragraphs

@@ -23,7 +23,7 @@ from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.strip import Strip
 
-from tui.core.names.watch import Match
+from tui.core.names.model import Match
 from tui.core.text.diff import Row
 from tui.widgets.highlight import highlighted, plain, safe
 from tui.widgets.line_scroll import LineScrollView

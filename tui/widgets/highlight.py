@@ -22,7 +22,7 @@ from rich.text import Text
 from textual.color import Color as TextualColor
 
 from tui.core.config.model import FALLBACK_COLOURS, Config, category_colours
-from tui.core.names.watch import Match
+from tui.core.names.model import Match
 from tui.widgets.palette import parse, readable
 
 # C0 (tab and newline too: a table row is one line), DEL, C1, bidi embeddings, overrides and

@@ -24,7 +24,7 @@ from textual.strip import Strip
 
 from tui.core.cache.query import ItemFilter
 from tui.core.cache.store import Store
-from tui.core.names.watch import Match
+from tui.core.names.model import Match
 from tui.core.stories.model import Story
 from tui.core.stories.view import PAGE_SIZE, StoryList
 from tui.core.text.counted import plural

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from tui.core.cache.store import Store, chunks, match_fields
+from tui.core.cache.store import RULES_FINGERPRINT, Store, chunks, match_fields
 from tui.core.ingest.dates import iso, to_datetime
 
 
@@ -73,7 +73,6 @@ def all_item_ids(store: Store) -> list[int]:
 
 
 #: meta key: the fingerprint of the rules every cached item was last evaluated against.
-RULES_FINGERPRINT = "rules_fingerprint"
 
 
 class StaleRules(Exception):

@@ -8,8 +8,12 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from tui.core.cache.store import Matcher, Store, chunks, content_digest
+from tui.core.cache.store import Store, chunks, content_digest
+
+if TYPE_CHECKING:
+    from tui.core.cache.rematch import Matcher
 
 
 @dataclass(frozen=True)

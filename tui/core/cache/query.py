@@ -17,7 +17,7 @@ from datetime import datetime
 from tui.core.cache.paging import common_hits, common_match, walk_search
 from tui.core.cache.store import Store, at_least, chunks
 from tui.core.ingest.dates import iso, to_datetime
-from tui.core.names.watch import Match
+from tui.core.names.model import Match
 
 _WORD = re.compile(r"\w[\w'’\-.&@+]*", re.UNICODE)
 

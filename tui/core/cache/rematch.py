@@ -48,9 +48,10 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Protocol
 
+from tui.core.cache.fields import MATCHED_FIELDS
 from tui.core.cache.schema import MENTION_MATCH_TRIGGERS
 from tui.core.collector import cycle_collection_paused
-from tui.core.names.watch import Match
+from tui.core.names.model import Match
 
 # Below this many items forking costs more than it saves (a pool starts in ~30 ms; 20,000
 # items match in ~0.2 s).
@@ -82,18 +83,6 @@ class Matcher(Protocol):
 
     def find_row_lists(self, items: Sequence[Sequence], fields: Sequence[str]
                        ) -> Sequence[list[tuple]]: ...
-
-
-MATCHED_FIELDS = ("title", "summary", "text")
-"""The fields of an item that names and rule terms are looked for in, in that order."""
-
-
-def fields_to_match(title: str, summary: str, text: str | None) -> dict[str, str]:
-    """The fields of an item that names and rule terms are looked for in, in that order."""
-    fields = {"title": title, "summary": summary}
-    if text:
-        fields["text"] = text
-    return fields
 
 
 @dataclass(frozen=True)

@@ -21,21 +21,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.cache.bulk_delete import delete_items
-from tui.core.cache.rematch import (
-    TERMS_META,
-    Matcher,
-    Rematched,
-    fields_to_match,
-    record_terms,
-    rematch_all,
-)
+from tui.core.cache.fields import fields_to_match
 from tui.core.cache.schema import SCHEMA_VERSION, migrate, register_functions
-from tui.core.names.watch import Match
+from tui.core.names.model import Match
 
-if TYPE_CHECKING:   # the parser (lxml) is not needed to read the cache
+if TYPE_CHECKING:   # the parser (lxml) is not needed to read the cache, nor the re-match
+    from tui.core.cache.rematch import Matcher, Rematched
     from tui.core.ingest.feeds import Entry, ParsedFeed
 
 DB_NAME = "wirewatch.sqlite3"
+WATCH_FINGERPRINT = "watch_fingerprint"
+"""Meta key: the fingerprint of the watchlist the stored matches were made with."""
+RULES_FINGERPRINT = "rules_fingerprint"
+"""Meta key: the fingerprint of the rules (and watchlist) every stored item was evaluated by."""
 BUSY_TIMEOUT_MS = 60_000
 
 
@@ -503,7 +501,9 @@ class Store:
                       processes: int | None = None) -> Rematched | None:
         """`ensure_matches` with what it did: None when the matches were already the
         watchlist's. Only the items whose matches changed are written, in one transaction."""
-        if self.meta("watch_fingerprint") == matcher.fingerprint:
+        from tui.core.cache.rematch import TERMS_META, record_terms, rematch_all
+
+        if self.meta(WATCH_FINGERPRINT) == matcher.fingerprint:
             if self.meta(TERMS_META) is None and hasattr(matcher, "term_fingerprints"):
                 # Matches made before terms were noted (an older wirewatch): they are this
                 # watchlist's, so the next edit need not match every item again.
@@ -512,7 +512,7 @@ class Store:
             return None
         with self.transaction() as conn:
             done = rematch_all(conn, matcher, processes=processes)
-            self.set_meta("watch_fingerprint", matcher.fingerprint, conn)
+            self.set_meta(WATCH_FINGERPRINT, matcher.fingerprint, conn)
         return done
 
     def matches_for(self, row_ids: Sequence[int]) -> dict[int, list[Match]]:

@@ -17,11 +17,14 @@ import os
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui import __version__, data_file
-from tui.core.names.exceptions import Exceptions, Phrase
-from tui.core.names.inflect import shared_endings
-from tui.core.names.watch import ENGINE_VERSION, Term, Watcher, families_of
+from tui.core.names.family import families_of
+from tui.core.names.model import Term
+
+if TYPE_CHECKING:   # the matcher loads when a watcher is first decoded or compiled
+    from tui.core.names.watch import Watcher
 
 FILE = "compiled_watchlists.json"
 """The file in the cache folder that keeps the watchers compiled for the config in use."""
@@ -53,6 +56,8 @@ class CompiledWatchers:
             if found is not None:
                 self._used.setdefault(key, record)
                 return found
+        from tui.core.names.watch import Watcher
+
         built = Watcher(terms)
         self._used[key] = _encode(built)
         self._changed = True
@@ -87,10 +92,11 @@ class CompiledWatchers:
 
 
 @cache
-def _code_and_data() -> str:
+def code_and_data() -> str:
     """A hash of what every compiled watcher depends on besides its terms: this package's
-    code (inflection tables, folding, transliteration) and the shipped data it reads."""
-    digest = hashlib.sha256(f"{FORMAT}:{ENGINE_VERSION}:{__version__}".encode())
+    code (inflection tables, folding, transliteration; watch.py's ENGINE_VERSION with it)
+    and the shipped data it reads."""
+    digest = hashlib.sha256(f"{FORMAT}:{__version__}".encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for name in ("gazetteer.toml", "exceptions.toml"):
@@ -102,7 +108,7 @@ def _key(terms: tuple[Term, ...]) -> str:
     """The hash a watcher of `terms` is kept under (their word families included: those come
     from the dictionaries, remembered in the family memo)."""
     families = families_of(terms)
-    payload = json.dumps([_code_and_data(),
+    payload = json.dumps([code_and_data(),
                           [[t.name, t.category, list(t.aliases), list(t.exceptions)] for t in terms],
                           sorted(families.items())], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
@@ -126,6 +132,10 @@ def _rest_out(rest: tuple) -> list:
 
 def _decode(terms: tuple[Term, ...], record: dict) -> Watcher:
     """The watcher `record` holds; ValueError, TypeError ... when it is not a sound one."""
+    from tui.core.names.exceptions import Exceptions, Phrase
+    from tui.core.names.inflect import shared_endings
+    from tui.core.names.watch import Watcher
+
     exceptions = [None if phrases is None else Exceptions(Phrase(str(text), bool(initial))
                                                           for text, initial in phrases)
                   for phrases in record["exceptions"]]
@@ -148,5 +158,7 @@ def _decode(terms: tuple[Term, ...], record: dict) -> Watcher:
 
 
 def _rest_in(rest: list) -> tuple:
+    from tui.core.names.inflect import shared_endings
+
     return tuple(tuple((str(stem), shared_endings(endings), bool(cap)) for stem, endings, cap in word)
                  for word in rest)

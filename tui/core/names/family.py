@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 
 from tui import data_file
-from tui.core.names.translit import has_cyrillic
+from tui.core.names.model import Term
 
 # Languages by script, cheapest dictionary first, and what reading one costs (ms, measured on
 # simplemma 2.0). A word is looked up until one language has it, within BUDGET_MS: a word no
@@ -74,6 +74,8 @@ def is_plain_word(term: str) -> bool:
 def candidate_languages(word: str) -> tuple[str, ...]:
     """The languages to look ``word`` up in, most likely first, as many as ``BUDGET_MS`` allows
     (the likeliest is always tried)."""
+    from tui.core.names.translit import has_cyrillic
+
     pool = CYRILLIC if has_cyrillic(word) else LATIN
     only = tuple(lang for lang in pool if lang in _ONLY and re.search(_ONLY[lang], word))
     if only:
@@ -89,6 +91,17 @@ def candidate_languages(word: str) -> tuple[str, ...]:
         chosen.append(lang)
         spent += COST_MS[lang]
     return tuple(chosen)
+
+
+def own_spellings(term: Term) -> list[str]:
+    """The spellings a term's user wrote: its name and aliases, trimmed, the empty left out."""
+    return [s.strip() for s in (term.name, *term.aliases) if s and s.strip()]
+
+
+def families_of(terms: Iterable[Term]) -> dict[str, tuple[str, ...]]:
+    """The word families the terms' own spellings bring in, looked up for all terms at once:
+    one pass per dictionary."""
+    return word_families(s for term in terms for s in own_spellings(term))
 
 
 def word_families(words: Iterable[str]) -> dict[str, tuple[str, ...]]:

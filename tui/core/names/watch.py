@@ -41,7 +41,7 @@ import ahocorasick
 
 from tui.core.names import fold
 from tui.core.names.exceptions import Exceptions, Phrase, load_exceptions
-from tui.core.names.family import word_families
+from tui.core.names.family import families_of, own_spellings
 from tui.core.names.gazetteer import Entry, Gazetteer, GazetteerError, load_gazetteer
 from tui.core.names.inflect import (
     ANY_ENDING,
@@ -51,45 +51,15 @@ from tui.core.names.inflect import (
     shared_endings,
     split_words,
 )
+from tui.core.names.model import Match, Term
 from tui.core.names.translit import APOSTROPHES, has_cyrillic, is_cyrillic, romanize
 
-__all__ = ["Entry", "Gazetteer", "GazetteerError", "Match", "Term", "Watcher", "load_gazetteer"]
+__all__ = ["Entry", "Gazetteer", "GazetteerError", "Match", "Term", "Watcher", "families_of",
+           "load_gazetteer"]
 
 ENGINE_VERSION = 2
 """Bump when matching rules change in a way that alters results, so stored matches are redone."""
 
-
-
-# --------------------------------------------------------------------------- public values
-
-
-@dataclass(frozen=True)
-class Term:
-    """One watched name: what the user wrote in feeds.toml."""
-
-    name: str
-    """Canonical name, what every output reports."""
-    category: str
-    """Watch category, e.g. "regions"; alerts use "" or their own."""
-    aliases: tuple[str, ...] = ()
-    exceptions: tuple[str, ...] = ()
-    """Phrases that contain the name but are not about it (feeds.toml's ``not``)."""
-
-
-@dataclass(frozen=True)
-class Match:
-    """One mention of a term in one field of an item."""
-
-    start: int
-    """Offset of the first character, into the original text (Python str index)."""
-    end: int
-    field: str
-    """"title", "summary" or "text"."""
-    name: str
-    """Canonical name of the term."""
-    category: str
-    text: str
-    """The matched text as it appears: ``original[start:end]``."""
 
 
 # --------------------------------------------------------------------------- compiled patterns
@@ -130,21 +100,11 @@ _is_cyrillic = is_cyrillic
 BATCH_ITEMS = 128
 
 
-def _own_spellings(term: Term) -> list[str]:
-    return [s.strip() for s in (term.name, *term.aliases) if s and s.strip()]
-
-
-def families_of(terms: Iterable[Term]) -> dict[str, tuple[str, ...]]:
-    """The word families the terms' own spellings bring in (``family``), looked up for all
-    terms at once: one pass per dictionary."""
-    return word_families(s for term in terms for s in _own_spellings(term))
-
-
 def _resolve(
     term: Term, gazetteer: Gazetteer, families: Mapping[str, tuple[str, ...]]
 ) -> tuple[list[_Spelling], list[Entry]]:
     """The spellings a term compiles to, and the gazetteer entries it names."""
-    own = _own_spellings(term)
+    own = own_spellings(term)
     prefixes = [s for s in own if s.endswith("*")]
     own = [s for s in own if not s.endswith("*")]
     entries = list(dict.fromkeys(e for s in own for e in gazetteer.lookup(s)))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from tui.core.cache.query import Item, find_item, item_texts, stored_versions
 from tui.core.cache.store import Store
 from tui.core.ingest.dates import iso, to_datetime
-from tui.core.names.watch import Match
+from tui.core.names.model import Match
 from tui.core.text.diff import Row, diff_stats, document_row_tuples, document_rows
 
 if TYPE_CHECKING:

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tui.core.cache.pages import fresh_candidates, page_record, tracked_pages
-from tui.core.cache.store import Matcher, Store
+from tui.core.cache.store import Store
+
+if TYPE_CHECKING:
+    from tui.core.cache.rematch import Matcher
 from tui.core.config.model import Config
 from tui.core.ingest.fetch import FetchResult
 from tui.core.ingest.sanitize import clean_text
