@@ -115,6 +115,21 @@ def test_headlines_text_output(capsys, site):
     assert "*" in line and "Deutsch" in line
 
 
+def test_export_opml_of_a_feed_named_with_an_escaped_control_character(capsys, tmp_path, site):
+    """A bell typed into feeds.toml as an escape: the export is still a file OPML readers
+    (wirewatch's own import included) open."""
+    from tui.core.ingest.opml import read_opml
+
+    text = site.read_text(encoding="utf-8")
+    first = text.split('name = "', 1)[1].split('"', 1)[0]
+    rung = tmp_path / "rung.toml"
+    rung.write_text(text.replace(f'name = "{first}"', f'name = "{first}\\u0007"', 1),
+                    encoding="utf-8")
+    code, out, _ = run(capsys, "--config", str(rung), "export-opml")
+    assert code == 0 and "\x07" not in out
+    assert first in [feed.name for feed in read_opml(out.encode())]
+
+
 def test_opml_round_trip_keeps_comments(capsys, tmp_path, site):
     code, out, _ = run(capsys, "--config", str(site), "export-opml")
     assert code == 0 and out.count("<outline") == 3

@@ -153,6 +153,19 @@ def test_tags_round_trip_through_write_opml() -> None:
     assert read_opml(write_opml(feeds).encode()).feeds == feeds
 
 
+def test_a_control_character_in_feeds_toml_does_not_break_the_exported_file() -> None:
+    """feeds.toml can spell a bell or an escape as "\\u0007"; XML 1.0 cannot hold one at
+    all, so written as it was, the export was a file no reader (this one included) opens."""
+    feeds = [OpmlFeed("Bell\x07 Wire\x1b[31m", "https://bell.example/rss", ("alarm\x00",)),
+             OpmlFeed("Plain", "https://plain.example/rss")]
+
+    text = write_opml(feeds)
+
+    assert "\x07" not in text and "\x1b" not in text and "\x00" not in text
+    assert read_opml(text.encode()).feeds == [
+        OpmlFeed("Bell Wire[31m", "https://bell.example/rss", ("alarm",)), feeds[1]]
+
+
 def test_category_paths_and_lists_merge_with_enclosing_outlines() -> None:
     data = opml(
         '<outline text="Europe" category="/World/EU">'

@@ -20,7 +20,7 @@ from lxml import etree
 
 from tui.core.config.urls import feed_url_problem
 from tui.core.ingest.feeds import strip_doctype
-from tui.core.ingest.sanitize import one_line
+from tui.core.ingest.sanitize import one_line, strip_unsafe
 
 #: Deepest nesting of outlines read. Real files use one or two levels of folders.
 MAX_DEPTH = 50
@@ -143,15 +143,18 @@ def _recovered_errors(parser) -> list[str]:
 
 
 def write_opml(feeds: Iterable) -> str:
-    """OPML 2.0 text of feeds (anything with name, url and tags)."""
+    """OPML 2.0 text of feeds (anything with name, url and tags). A control character typed
+    into feeds.toml as an escape ("\\u0007") is left out: XML 1.0 cannot hold it, even as a
+    character reference, so every reader would refuse the whole file."""
     root = ElementTree.Element("opml", version="2.0")
     head = ElementTree.SubElement(root, "head")
     ElementTree.SubElement(head, "title").text = "wirewatch feeds"
     body = ElementTree.SubElement(root, "body")
     for feed in feeds:
-        attributes = {"type": "rss", "text": feed.name, "title": feed.name, "xmlUrl": feed.url}
+        name = strip_unsafe(feed.name)
+        attributes = {"type": "rss", "text": name, "title": name, "xmlUrl": strip_unsafe(feed.url)}
         if feed.tags:
-            attributes["category"] = ",".join(feed.tags)
+            attributes["category"] = ",".join(strip_unsafe(tag) for tag in feed.tags)
         ElementTree.SubElement(body, "outline", attributes)
     ElementTree.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(
