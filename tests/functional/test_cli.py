@@ -192,3 +192,25 @@ def test_the_program_leaves_at_once_with_all_its_output_and_its_status(tmp_path)
 def test_unknown_item_is_exit_1_one_line(capsys, site):
     code, _, err = run(capsys, "--config", str(site), "article", "zzzzzzzzzz")
     assert code == 1 and len(err.strip().splitlines()) == 1
+
+
+def test_columns_line_up_whatever_script_a_feed_is_named_in(capsys, tmp_path, http_server):
+    """A Japanese feed name takes two terminal cells a character: padded by characters, the
+    titles after it started further right than those of the other feeds (and a long name
+    cut at 18 characters took 36 cells)."""
+    from tui.cli.render import cells
+
+    http_server.route("/ja.xml", rss([item(1, title="Witkoff in Tokyo")]),
+                      content_type="application/rss+xml")
+    http_server.route("/en.xml", rss([item(2, title="Witkoff in Geneva", hours_ago=2)]),
+                      content_type="application/rss+xml")
+    config = tmp_path / "feeds.toml"
+    config.write_text(config_text([("東京新聞ワールドニュース速報版", http_server.url("/ja.xml")),
+                                   ("English", http_server.url("/en.xml"))]), encoding="utf-8")
+    code, out, _ = run(capsys, "--config", str(config), "fetch")
+    assert code == 0
+    fetched = [line for line in out.splitlines() if "new," in line]
+    assert len({cells(line.split("new,")[0].rsplit("  ", 1)[0]) for line in fetched}) == 1
+    code, out, _ = run(capsys, "--config", str(config), "headlines")
+    starts = [cells(line.split("Witkoff")[0]) for line in out.splitlines() if "Witkoff" in line]
+    assert len(starts) == 2 and starts[0] == starts[1]

@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from tui.cli.errors import UsageError
-from tui.cli.render import marked_matches, note, print_json, shown, side_by_side
+from tui.cli.render import fit, marked_matches, note, print_json, shown, side_by_side
 from tui.cli.session import (
     group_stories_first,
     open_session,
@@ -99,8 +99,8 @@ def _print_headlines(items: list[Item]) -> None:
         when = item.when.astimezone().strftime("%Y-%m-%d %H:%M")
         mark = "!" if item.alerts else ("*" if item.matches else " ")
         estimated = " " if item.date_known else "~"
-        feed, title = printable(item.feed[:18], one_line=True), printable(item.title, one_line=True)
-        print(f"{when}{estimated}{mark} {feed:<18} {title}  [{item.uid}]")
+        feed, title = printable(item.feed, one_line=True), printable(item.title, one_line=True)
+        print(f"{when}{estimated}{mark} {fit(feed, 18)} {title}  [{item.uid}]")
 
 
 def _selected_feeds(config: Config, wanted: list[str]) -> tuple[str, ...]:
@@ -255,8 +255,8 @@ def cmd_related(args: argparse.Namespace) -> int:
         print("no related coverage in the cache")
     for related in found:
         label = " (wire copy)" if related.wire_copy else ""
-        feed = printable(related.feed[:18], one_line=True)
-        print(f"{related.score:4.2f}  {feed:<18} {printable(related.title, one_line=True)}"
+        feed = fit(printable(related.feed, one_line=True), 18)
+        print(f"{related.score:4.2f}  {feed} {printable(related.title, one_line=True)}"
               f"{label}  [{related.uid}]")
         print(f"{'':6}{printable(' · '.join(related.reasons), one_line=True)}")
     return 0

@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from tui.cli.errors import ExitStatus
-from tui.cli.render import json_ascii, local_stamp, print_json, shown
+from tui.cli.render import cells, fit, json_ascii, local_stamp, print_json, shown
 from tui.cli.session import open_session
 from tui.core.text.counted import counted
 
@@ -53,7 +53,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         })
         return _status(report)
     names = {feed.name: shown(feed.name, quote=False) for feed in report.feeds}
-    width = max(map(len, names.values()), default=4)
+    width = max(map(cells, names.values()), default=4)
     for feed in report.feeds:
         if feed.status == "error":
             detail = f"error: {shown(feed.error or '', quote=False)}"
@@ -63,7 +63,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
             detail = f"{feed.new} new, {feed.updated} updated"
         if feed.warning:
             detail += f" (warning: {shown(feed.warning, quote=False)})"
-        print(f"{names[feed.name]:<{width}}  {detail}  ({feed.seconds:.2f} s)")
+        print(f"{fit(names[feed.name], width)}  {detail}  ({feed.seconds:.2f} s)")
     for problem in report.problems:
         print(f"problem: {shown(problem, quote=False)}")
     for hit in report.alerts:

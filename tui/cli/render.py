@@ -61,6 +61,32 @@ def print_json(data: object) -> None:
     sys.stdout.write("\n")
 
 
+def cells(text: str) -> int:
+    """Terminal cells `text` takes: two for a wide character (CJK, most emoji), none for a
+    combining mark, one for the rest."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(ch) else
+               2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut to `width` terminal cells and padded to exactly that many, so that the
+    columns after it line up whatever script a feed's name is written in."""
+    if text.isascii():
+        return f"{text[:width]:<{width}}"
+    out, used = [], 0
+    for ch in text:
+        size = cells(ch)
+        if used + size > width:
+            break
+        out.append(ch)
+        used += size
+    return "".join(out) + " " * (width - used)
+
+
 def local_stamp(stamp: float | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """Epoch seconds as local time (the terminal's zone), "" when unknown."""
     from datetime import datetime

@@ -7,7 +7,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from tui.cli.errors import RuntimeFailure, UsageError
-from tui.cli.render import local_stamp, note, print_json, shown
+from tui.cli.render import fit, local_stamp, note, print_json, shown
 from tui.cli.session import group_stories_first, open_session, watched_or_usage_error
 from tui.core.ingest.sanitize import printable
 from tui.core.text.counted import counted, plural
@@ -102,9 +102,9 @@ def _print_story(story: Story, facts: list[StoryFact]) -> None:
     for n, item in enumerate(story.items, 1):
         number[item.uid] = n
         when = local_stamp(item.published.timestamp()) if item.published else "no date"
-        feed = printable(item.feed[:FEED_WIDTH], one_line=True)
+        feed = fit(printable(item.feed, one_line=True), FEED_WIDTH)
         edited = " Δ" if item.versions > 1 else ""
-        print(f"{n:>3}  {when}  {feed:<{FEED_WIDTH}} {item.language or '--':<3}"
+        print(f"{n:>3}  {when}  {feed} {item.language or '--':<3}"
               f"{printable(item.title, one_line=True)}{edited}  [{item.uid}]")
     if not facts:
         return
