@@ -41,3 +41,34 @@ def test_feed_and_alert_names_with_control_characters_are_shown_not_obeyed(tmp_p
     listed = wirewatch(config, "alerts")
     for proc in (checked, fetched, watched, listed):
         assert not UNSAFE.search(proc.stdout + proc.stderr), repr(proc.stdout + proc.stderr)
+
+
+CAFE_COMPOSED, CAFE_DECOMPOSED = "Caf\u00e9 Wire", "Cafe\u0301 Wire"
+
+
+def test_a_feed_name_is_one_name_however_its_accent_was_typed(tmp_path, http_server, capsys):
+    """"Café" typed on one keyboard is one character é, pasted from another an e and a
+    combining accent: the same name to a reader, so one feed to wirewatch (a duplicate when
+    listed twice, found by `--feed` typed either way)."""
+    from tui.cli import main
+
+    http_server.route("/cafe.xml", rss([item(1, title="Witkoff stops for coffee")]),
+                      content_type="application/rss+xml")
+    http_server.route("/other.xml", rss([item(2, title="Markets calm")]),
+                      content_type="application/rss+xml")
+    twice = tmp_path / "twice.toml"
+    twice.write_text(config_text([(CAFE_COMPOSED, http_server.url("/cafe.xml")),
+                                  (CAFE_DECOMPOSED, http_server.url("/other.xml"))]),
+                     encoding="utf-8")
+    assert main(["--config", str(twice), "check"]) == 2
+    assert "duplicate feed name" in capsys.readouterr().err
+
+    config = tmp_path / "feeds.toml"
+    config.write_text(config_text([(CAFE_DECOMPOSED, http_server.url("/cafe.xml")),
+                                   ("Other", http_server.url("/other.xml"))]), encoding="utf-8")
+    assert main(["--config", str(config), "fetch"]) == 0
+    capsys.readouterr()
+    for typed in (CAFE_COMPOSED, CAFE_DECOMPOSED):
+        assert main(["--config", str(config), "headlines", "--feed", typed]) == 0
+        out = capsys.readouterr().out
+        assert "Witkoff stops for coffee" in out and "Markets calm" not in out

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -188,7 +189,8 @@ def _feeds(check: _Checker, raw: Any) -> tuple[FeedConfig, ...]:
         for required in ("name", "url"):
             if required not in entry:
                 raise check.fail(base, f"feed #{index + 1} has no {required!r}")
-        name = check.string(entry["name"], base + ("name",))
+        # One spelling of a name: "Café" typed precomposed and pasted decomposed are one feed.
+        name = unicodedata.normalize("NFC", check.string(entry["name"], base + ("name",)))
         if name in seen:
             raise check.fail(base + ("name",), f"duplicate feed name {name!r}")
         seen.add(name)
@@ -202,7 +204,8 @@ def _feeds(check: _Checker, raw: Any) -> tuple[FeedConfig, ...]:
         feeds.append(FeedConfig(
             name=name,
             url=url,
-            tags=check.strings(entry.get("tags", []), base + ("tags",)),
+            tags=tuple(unicodedata.normalize("NFC", tag)
+                       for tag in check.strings(entry.get("tags", []), base + ("tags",))),
             language=check.string(entry["language"], base + ("language",))
             if "language" in entry else None,
             full_text=check.choice(entry["full_text"], base + ("full_text",), FULL_TEXT_POLICIES)

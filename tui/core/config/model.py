@@ -124,10 +124,13 @@ class Config:
         return next((f for f in self.feeds if f.name == name), None)
 
     def feeds_matching(self, names_or_tags: tuple[str, ...]) -> set[str]:
-        """Feed names selected by a list of feed names or tags (empty = all)."""
+        """Feed names selected by a list of feed names or tags (empty = all), however their
+        accents were composed (names and tags are NFC, see load.py)."""
         if not names_or_tags:
             return {f.name for f in self.feeds}
-        wanted = set(names_or_tags)
+        import unicodedata
+
+        wanted = {unicodedata.normalize("NFC", name) for name in names_or_tags}
         return {f.name for f in self.feeds if f.name in wanted or wanted & set(f.tags)}
 
     def full_text_policy(self, feed: FeedConfig) -> str:
