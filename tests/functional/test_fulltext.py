@@ -484,6 +484,34 @@ def test_a_per_feed_policy_overrides_the_global_one(tmp_path, site):
         session.close()
 
 
+def test_pages_a_refresh_did_not_get_to_are_fetched_by_the_next_and_fire_their_alerts(
+        tmp_path, site, monkeypatch):
+    """A refresh fetches at most MAX_PAGES_PER_REFRESH pages (and one cut short fetches
+    fewer): the pages it left are fetched by the next refreshes, so an alert on a name only
+    the article page holds ("Austria", in the glaciers page) still fires. They were never
+    fetched: pages were only looked for among the items new in the refresh at hand."""
+    from tui.core.text import fulltext
+
+    monkeypatch.setattr(fulltext, "MAX_PAGES_PER_REFRESH", 1)
+    config = tmp_path / "feeds.toml"
+    config.write_text(config_text([("Harbor Wire", site.server.url("/feed.xml"))],
+                                  settings='full_text = "all"',
+                                  extra='[[alerts]]\nname = "Alps"\nany = ["Austria"]\n'),
+                      encoding="utf-8")
+    session = Session.open(str(config), str(tmp_path / "cache"))
+    try:
+        first = refresh(session, wait=0)
+        assert site.page_requests(STORY) + site.page_requests(OTHER) == 1
+        second = refresh(session, wait=5)      # the page read first is not due for 15 minutes
+        assert (site.page_requests(STORY), site.page_requests(OTHER)) == (1, 1)
+        assert [hit.alert for hit in first.alerts + second.alerts] == ["Alps"]
+        assert load_article(session.store, OTHER_ID).text_source == "page"
+        refresh(session, wait=5)               # nothing left behind, nothing due
+        assert (site.page_requests(STORY), site.page_requests(OTHER)) == (1, 1)
+    finally:
+        session.close()
+
+
 # --- falling back to the feed ---------------------------------------------------------------
 
 def test_a_failed_page_falls_back_to_the_feeds_content_then_its_summary(ww, site):

@@ -54,6 +54,26 @@ def tracked_pages(store: Store, *, since: float, limit: int = 5000) -> list[Page
     return [_candidate(row) for row in store.connection.execute(TRACKED_PAGES_SQL, (since, limit))]
 
 
+def untried_pages(store: Store, *, since: float, every_item: Sequence[str],
+                  matched_items: Sequence[str], limit: int) -> list[PageCandidate]:
+    """Items first seen after `since` whose page was never fetched though their feed's policy
+    wants it (every item of the feeds `every_item`, those naming a watched name of the feeds
+    `matched_items`), newest first: what an interrupted refresh, or one that had more pages
+    than it may fetch, left behind."""
+    if not every_item and not matched_items:
+        return []
+    every = ",".join("?" * len(every_item)) or "NULL"
+    matched = ",".join("?" * len(matched_items)) or "NULL"
+    return [_candidate(row) for row in store.connection.execute(
+        "SELECT i.id, i.link, i.feed, i.sort_time, i.text_checked, "
+        "EXISTS (SELECT 1 FROM matches m WHERE m.item_id = i.id) AS matched FROM items i "
+        "WHERE i.first_seen > ? AND i.text_checked IS NULL AND i.link IS NOT NULL "
+        f"AND (i.feed IN ({every}) OR (i.feed IN ({matched}) "
+        "AND EXISTS (SELECT 1 FROM matches m WHERE m.item_id = i.id))) "
+        "ORDER BY i.first_seen DESC LIMIT ?",
+        (since, *every_item, *matched_items, limit))]
+
+
 def _candidate(row: sqlite3.Row) -> PageCandidate:
     return PageCandidate(row["id"], row["link"], row["feed"], row["sort_time"],
                          row["text_checked"], bool(row["matched"]))

@@ -13,14 +13,19 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tui.core.cache.pages import fresh_candidates, page_record, tracked_pages
+from tui.core.cache.pages import (
+    fresh_candidates,
+    page_record,
+    tracked_pages,
+    untried_pages,
+)
 from tui.core.cache.store import Store
-
-if TYPE_CHECKING:
-    from tui.core.cache.rematch import Matcher
 from tui.core.config.model import Config
 from tui.core.ingest.fetch import FetchResult
 from tui.core.ingest.sanitize import clean_text
+
+if TYPE_CHECKING:
+    from tui.core.cache.rematch import Matcher
 
 # (article age below, re-check every): seconds
 RECHECK_SCHEDULE: tuple[tuple[float, float], ...] = (
@@ -31,6 +36,10 @@ RECHECK_SCHEDULE: tuple[tuple[float, float], ...] = (
     (float("inf"), 7 * 86_400),
 )
 MAX_PAGES_PER_REFRESH = 200
+# Pages a refresh did not get to (interrupted, or more than MAX_PAGES_PER_REFRESH) are fetched
+# by the next refreshes while their items are this young: an alert on a name only the page
+# holds still fires, and the backlog cannot grow without end.
+PAGE_BACKLOG_SECONDS = 2 * 86_400
 PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 
 
@@ -57,7 +66,8 @@ def _feed_policies(config: Config) -> dict[str, str]:
 
 def due_text_jobs(store: Store, config: Config, *, fresh_ids: list[int],
                   now: float | None = None) -> list[TextJob]:
-    """Pages to fetch now: fresh items the policy selects, and tracked items due a re-check."""
+    """Pages to fetch now: fresh items the policy selects, tracked items due a re-check,
+    then the pages earlier refreshes left unfetched (`untried_pages`), newest first."""
     now = now or time.time()
     jobs: dict[int, TextJob] = {}
     policies = _feed_policies(config)
@@ -75,6 +85,14 @@ def due_text_jobs(store: Store, config: Config, *, fresh_ids: list[int],
             continue
         if item.text_checked + recheck_interval(now - item.sort_time) <= now:
             jobs[item.row_id] = TextJob(item.row_id, item.link, item.feed)
+    room = MAX_PAGES_PER_REFRESH - len(jobs)
+    if room > 0 and not tracked_only:
+        by_policy = {policy: [name for name, p in policies.items() if p == policy]
+                     for policy in ("all", "matches")}
+        for item in untried_pages(store, since=now - PAGE_BACKLOG_SECONDS,
+                                  every_item=by_policy["all"], matched_items=by_policy["matches"],
+                                  limit=room + len(jobs)):
+            jobs.setdefault(item.row_id, TextJob(item.row_id, item.link, item.feed))
     return list(jobs.values())[:MAX_PAGES_PER_REFRESH]
 
 
