@@ -15,6 +15,8 @@ from tests.support.cachegen import config_text, fill, make_session
 from tests.support.processes import ROOT
 from tui.cli import COMMAND_MODULES, COMMANDS, build_parser, named_command
 
+MATCHING = {"tui.core.names.watch", "tui.core.alerts.rules", "ahocorasick"}
+"""The matcher (its spelling tables and automaton) and the alert rules."""
 HEAVY = ("textual", "rich", "httpx", "trafilatura", "dateparser", "feedparser", "lxml",
          "tomlkit", "asyncio")
 
@@ -80,6 +82,11 @@ def test_a_cached_read_imports_nothing_heavy(desk, command):
     # Only the module of the command itself: not the dashboard's, the setup's, the others'.
     others = {f"tui.cli.{name}" for name in COMMAND_MODULES} - {"tui.cli.items"}
     assert not others & modules, sorted(others & modules)
+    # Stored matches are read, not found again: on an up-to-date cache neither the matcher
+    # nor the rules load (a fifth of such a command's time). `article` marks the names in
+    # the page text, which has no stored matches of its own, so it needs the matcher.
+    if "article" not in command:
+        assert not MATCHING & modules, sorted(MATCHING & modules)
 
 
 def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -118,3 +125,22 @@ def test_the_probe_sees_heavy_imports_where_a_command_needs_them(desk):
     config, _ = desk
     done, modules = imported(config, "fetch", "--json")
     assert {"httpx", "lxml"} <= roots(modules), done.stderr
+
+
+def test_a_refresh_where_every_feed_answers_304_loads_no_parser_matcher_or_rules(
+        tmp_path, http_server):
+    """Nothing new: nothing to parse, match or evaluate, so none of it is loaded (the
+    refresh a user runs most, every few minutes)."""
+    from tests.support.feedgen import config_text as feeds_text
+    from tests.support.feedgen import item, rss
+
+    http_server.conditional("/en.xml", rss([item(1, title="Witkoff in Geneva")]), etag='"e1"')
+    config = tmp_path / "feeds.toml"
+    config.write_text(feeds_text([("English", http_server.url("/en.xml"))]), encoding="utf-8")
+    first, modules = imported(config, "fetch", "--json")
+    assert first.returncode == 0 and '"new": 1' in first.stdout, first.stderr
+    assert MATCHING <= modules                      # the first fetch did match its item
+    again, modules = imported(config, "fetch", "--json")
+    assert again.returncode == 0 and '"not_modified"' in again.stdout, again.stderr
+    assert not (MATCHING | {"lxml", "feedparser"}) & modules, \
+        sorted((MATCHING | {"lxml", "feedparser"}) & modules)

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Callable, Protocol, TypeVar
 
-from tui.core.alerts.rules import RuleSet, evaluate
 from tui.core.cache.hits import AlertHit, StaleRules
 from tui.core.cache.mentions import settle as settle_mentions
 from tui.core.cache.query import item_link
@@ -26,11 +25,12 @@ from tui.core.config.model import Config, FeedConfig
 from tui.core.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from tui.core.ingest.sanitize import one_line
 from tui.core.ingest.workers import MIN_FEEDS, ParserPool
-from tui.core.names.watch import Watcher
 from tui.core.text.fulltext import PAGE_ACCEPT, TextJob, apply_page, due_text_jobs
 
-if TYPE_CHECKING:   # the parser and the grouper load when a refresh brings something
+if TYPE_CHECKING:   # the parser, the grouper, the matcher and the rules load when a refresh brings something
+    from tui.core.alerts.rules import RuleSet
     from tui.core.ingest.feeds import FeedError, ParsedFeed
+    from tui.core.names.watch import Watcher
 
 T = TypeVar("T")
 
@@ -219,7 +219,7 @@ class Engine:
         pending = [i for i in touched if i not in evaluated.ids] + text_changed
         try:
             report.alerts += await loop.run_in_executor(
-                writer, lambda: evaluate(self.store, self.running.rules, pending))
+                writer, lambda: self._hits_of(pending))
         except StaleRules as stale:     # evaluated again once the new rules are read
             report.alerts += stale.hits
         except Exception as error:
@@ -289,8 +289,18 @@ class Engine:
         if changed:
             with contextlib.suppress(StaleRules):   # evaluated again with the new rules
                 await asyncio.get_running_loop().run_in_executor(
-                    self._writer, lambda: evaluate(self.store, self.running.rules, changed))
+                    self._writer, lambda: self._hits_of(changed))
         return next(iter(outcomes), "error")
+
+    def _hits_of(self, row_ids: list[int]) -> list[AlertHit]:
+        """Record the alert hits among these items; the new ones. The rules are compiled (and
+        their module loaded) on first need: a refresh where every feed answered 304 has no
+        item to evaluate."""
+        if not row_ids:
+            return []
+        from tui.core.alerts.rules import evaluate
+
+        return evaluate(self.store, self.running.rules, row_ids)
 
     def _store_batch(self, jobs: list[tuple], *,
                      evaluated: _Evaluated) -> list[FeedReport | Exception]:
@@ -318,7 +328,7 @@ class Engine:
         if not ids or evaluated.stale:
             return
         try:
-            evaluated.hits += evaluate(self.store, self.running.rules, ids)
+            evaluated.hits += self._hits_of(ids)
         except StaleRules as stale:
             evaluated.hits += stale.hits
             evaluated.stale = True
