@@ -277,15 +277,17 @@ class Session:
         with self._applying:
             watch_changed = config.watch != self.config.watch
             if watch_changed:
-                watcher = build_watcher(config, self._compiled)
+                with self._building:        # the compiled watchers are not for two threads
+                    watcher = build_watcher(config, self._compiled)
                 self.store.ensure_matches(watcher)
                 self._watcher = watcher
             if config.feeds != self.config.feeds:
                 self.store.sync_feeds((f.name, f.url, f.language) for f in config.feeds)
             self._config_stamp = stamp if stamp is not None else _file_stamp(config.path)
-            self.config, self._rules = config, _rule_set(config, self._config_stamp,
-                                                         self._compiled)
-            self._keep_compiled()
+            with self._building:
+                rules = _rule_set(config, self._config_stamp, self._compiled)
+                self._keep_compiled()
+            self.config, self._rules = config, rules
             hits = self._evaluate_all(self._rules_fingerprint())
             self._note_inputs(_inputs_key(config))
             return Applied(hits=hits, watch_changed=watch_changed)
