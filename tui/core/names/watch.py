@@ -434,7 +434,8 @@ class Watcher:
                 # Decomposed accents or a dotted capital I somewhere: each item maps its offsets.
                 return [self._find_block([item], fields)[0] for item in items]
             view, starts, ends = fold.search_view(joined)
-        offsets = list(accumulate((len(text) + 1 for text in texts), initial=0))
+        # Where each slot starts (and the end): each text and its NUL.
+        offsets = list(accumulate(map((1).__add__, map(len, texts)), initial=0))
         labels = self._labels
         for s, e, i in _settled(self._hits(view, joined, starts, ends)):
             slot = bisect_right(offsets, s) - 1
@@ -469,6 +470,7 @@ class Watcher:
         assert scan is not None
         size = len(view)
         found: list[tuple[int, int, int]] = []
+        tail = _TAIL.match
         # The scanned string has one leading space: a key ending at ``stop`` there is a stem
         # ending right before ``stop`` in the view.
         for stop, (length, heads) in scan(fold.scan_view(view)):
@@ -478,10 +480,15 @@ class Watcher:
             if start > 1 and view[start - 1] in _APOSTROPHES and _is_cyrillic(view[start - 2]):
                 continue
             ending = ""
-            if stop < size and (view[stop].isalnum() or view[stop] in _APOSTROPHES):
-                stem_end = stop
-                stop = _word_end(view, stem_end)
-                ending = view[stem_end:stop]
+            if stop < size:
+                after = view[stop]
+                if after.isalnum() or after in _APOSTROPHES:
+                    # The rest of the word, as ``_word_end`` finds it (inlined: once per hit).
+                    stem_end = stop
+                    stop = tail(view, stem_end).end()  # type: ignore[union-attr]
+                    if view.endswith(_POSSESSIVE, stem_end, stop):
+                        stop -= 2
+                    ending = view[stem_end:stop]
             upper = None
             for endings, cap, index, words_before, words_after in heads:
                 if ending not in endings:
