@@ -227,6 +227,7 @@ def test_chunks_matched_in_several_workers_come_back_in_order(tmp_path, monkeypa
     """More chunks than workers: each is matched by a worker started as it is read, and the
     new matches are written in the order of the items, as one process writes them."""
     monkeypatch.setattr(rematch, "CHUNKS_PER_PROCESS", 9)
+    monkeypatch.setattr(rematch, "CHUNK_MIN_ITEMS", 1)
     store = make_store(tmp_path / "cache")
     after = Watcher(WATCHLIST)
     done = store.rematch_cache(after, processes=2)

@@ -28,7 +28,7 @@ edit (a term added) changes the matches of a few dozen of them. So:
    items whose matches are, as one list, the rows stored (in the order written) is passed
    over without looking at each item: after a matcher upgrade that is nearly every run.
 4. Only those items are rewritten (their new matches wait in a temporary table until every
-   block is done). Their hours are marked for the mention recount in one statement while
+   chunk is done). Their hours are marked for the mention recount in one statement while
    the per-row mention triggers are set aside (they cost more than the rows themselves);
    when most items changed, the matches' indexes are dropped and rebuilt once.
 
@@ -70,6 +70,7 @@ REBUILD_INDEXES_SHARE = 0.25
 COMPARE_ITEMS = 256
 # Chunks of the cache per worker process when matching in several (see `_Forked`).
 CHUNKS_PER_PROCESS = 4
+CHUNK_MIN_ITEMS = 2_500
 
 _COLUMNS = 'item_id, field, start, "end", name, category, text'
 _ItemRow = tuple[int, str, str, "str | None"]
@@ -362,9 +363,10 @@ def _match_chunks(conn: sqlite3.Connection, matcher: Matcher, listed: str, count
     examined = changed = 0
     processes_now = process_count(count, processes)
     # In several processes: chunks small enough that this process reads the next while the
-    # workers match the last, and that each worker gets a few.
-    chunk = (min(-(-count // (processes_now * CHUNKS_PER_PROCESS)), BLOCK_ITEMS)
-             if processes_now > 1 else BLOCK_ITEMS)
+    # workers match the last, and that each worker gets a few; but one per worker when there
+    # are few items (a fork costs more than they do).
+    chunks = max(processes_now, min(processes_now * CHUNKS_PER_PROCESS, count // CHUNK_MIN_ITEMS))
+    chunk = min(-(-count // chunks), BLOCK_ITEMS) if processes_now > 1 else BLOCK_ITEMS
 
     def record(different: list) -> None:
         nonlocal changed
