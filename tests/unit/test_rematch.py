@@ -5,6 +5,8 @@ those a fresh cache finds, and only the items whose matches changed are written.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import random
 import unicodedata
 from datetime import UTC, datetime, timedelta
@@ -194,6 +196,48 @@ def test_stored_matches_in_another_order_are_the_same_matches(tmp_path):
     done = store.rematch_cache(watcher)
     assert done is not None and done.changed == 1
     assert stored(store) == table
+
+class FailingWatcher(Watcher):
+    """A matcher that fails in the workers: with an error, or by ending its process."""
+
+    how = "raise"
+
+    def find_row_lists(self, items, fields):
+        if self.how == "exit":
+            os._exit(3)
+        raise ValueError("the matcher failed")
+
+
+@pytest.mark.parametrize(("how", "error"), [("raise", ValueError), ("exit", RuntimeError)])
+def test_a_worker_that_fails_fails_the_rematch_and_leaves_no_process(tmp_path, how, error):
+    """Several chunks matched in forked workers: a worker's error is raised here (one that
+    ended without its result too), nothing is written, and no worker is left running."""
+    store = make_store(tmp_path / "cache")
+    store.ensure_matches(Watcher(WATCHLIST))
+    table = stored(store)
+    failing = FailingWatcher(WATCHLIST + [Term("Ushakov", "negotiators")])
+    failing.how = how
+    with pytest.raises(error):
+        store.rematch_cache(failing, processes=2)
+    assert multiprocessing.active_children() == []
+    assert stored(store) == table
+    assert store.meta("watch_fingerprint") == Watcher(WATCHLIST).fingerprint
+
+
+def test_chunks_matched_in_several_workers_come_back_in_order(tmp_path, monkeypatch):
+    """More chunks than workers: each is matched by a worker started as it is read, and the
+    new matches are written in the order of the items, as one process writes them."""
+    monkeypatch.setattr(rematch, "CHUNKS_PER_PROCESS", 9)
+    monkeypatch.setattr(rematch, "CHUNK_MIN_ITEMS", 1)
+    store = make_store(tmp_path / "cache")
+    after = Watcher(WATCHLIST)
+    done = store.rematch_cache(after, processes=2)
+    assert done is not None and done.processes == 2 and done.changed > 0
+    in_order = [tuple(row) for row in store.connection.execute(
+        f"SELECT {rematch._COLUMNS} FROM matches ORDER BY rowid")]
+    assert in_order == sorted(in_order, key=lambda row: row[0])
+    assert sorted(in_order) == fresh(store, after)
+
 
 def test_most_items_changing_rebuilds_the_indexes_and_keeps_them(tmp_path):
     store = make_store(tmp_path / "cache")

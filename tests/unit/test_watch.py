@@ -8,6 +8,7 @@ import subprocess
 import sys
 import unicodedata
 from collections import defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -442,6 +443,29 @@ def test_many_items_at_once_give_each_item_what_it_gives_alone(watcher: Watcher)
     assert Watcher([]).find_row_lists(items[:5], fields) == [[]] * 5
 
 
+def test_mentions_of_many_texts_settled_at_once_keep_what_each_text_keeps_alone() -> None:
+    """``find_row_lists`` settles the overlapping mentions of a whole block of texts at once,
+    run of overlapping mentions by run: it must keep exactly what settling each text's
+    mentions alone keeps (longest first, then leftmost, then the earlier term)."""
+    import random
+
+    from tui.core.names.watch import _longest_first, _settled
+
+    rng = random.Random(11)
+    for _ in range(500):
+        texts, base = [], 0
+        for _ in range(rng.randrange(1, 8)):
+            size = rng.randrange(1, 40)
+            spans = []
+            for _ in range(rng.randrange(0, 12)):
+                start = rng.randrange(size)
+                spans.append((base + start, base + rng.randrange(start + 1, size + 1), rng.randrange(4)))
+            texts.append(spans)
+            base += size + 1                       # the NUL between two texts
+        alone = [hit for spans in texts for hit in _longest_first(list(spans))]
+        assert _settled([hit for spans in rng.sample(texts, len(texts)) for hit in spans]) == alone
+
+
 # --------------------------------------------------------------------------- fingerprint
 
 
@@ -488,4 +512,4 @@ def test_any_text_gives_sorted_disjoint_spans_of_itself(watcher: Watcher) -> Non
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 30)))
         found = watcher.find(text)
         assert all(text[m.start : m.end] == m.text and m.text for m in found)
-        assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
+        assert all(a.end <= b.start for a, b in pairwise(found))

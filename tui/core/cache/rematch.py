@@ -12,20 +12,23 @@ edit (a term added) changes the matches of a few dozen of them. So:
    text, one automaton pass over all the texts). Ties between overlapping mentions go to the
    earlier term, so when the kept terms changed order, or most terms changed, or nothing is
    known of the stored matches (a matcher upgrade), every item is matched again.
-2. Items are read a block of 100,000 at a time, as plain tuples, inside one write
-   transaction taken first (no fetch stores items in between; readers see the old matches or
-   the new, never a mix), and matched in forked worker processes when there are many and
-   more than one core is idle (the workers inherit the matcher and the items, nothing is
-   pickled to them, and send back plain tuples), else in this process. A child only runs
-   the matcher, never SQLite, so a thread of the parent holding a lock in it cannot hang it.
+2. Items are read as plain tuples inside one write transaction taken first (no fetch stores
+   items in between; readers see the old matches or the new, never a mix). When there are
+   many and more than one core is idle they are matched in forked worker processes, in
+   chunks, a few per worker (``_Forked``): a worker is started on a chunk as soon as it
+   is read, and inherits the matcher and the chunk (nothing is pickled to it) while this
+   process reads the next one, so the reading (a quarter of the work) overlaps the matching
+   instead of coming before it; workers send back plain tuples. Otherwise the items are
+   matched here, a block of 100,000 at a time. A child only runs the matcher, never SQLite,
+   so a thread of the parent holding a lock in it cannot hang it.
 3. Each item's new matches are compared with its stored ones where they are made: the
-   stored matches of a block are read before the block is matched (the workers inherit them
+   stored matches of a chunk are read before the chunk is matched (its worker inherits them
    too), and only the items whose matches differ, as a set, are sent back. The matcher
    scans a few hundred items as one string (``Watcher.find_row_lists``), and a run of
    items whose matches are, as one list, the rows stored (in the order written) is passed
    over without looking at each item: after a matcher upgrade that is nearly every run.
 4. Only those items are rewritten (their new matches wait in a temporary table until every
-   block is done). Their hours are marked for the mention recount in one statement while
+   chunk is done). Their hours are marked for the mention recount in one statement while
    the per-row mention triggers are set aside (they cost more than the rows themselves);
    when most items changed, the matches' indexes are dropped and rebuilt once.
 
@@ -41,12 +44,13 @@ import os
 import signal
 import sqlite3
 from bisect import bisect_left, bisect_right
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
-from typing import Protocol
+from typing import Protocol, Self
 
 from tui.core.cache.fields import MATCHED_FIELDS
 from tui.core.cache.schema import MENTION_MATCH_TRIGGERS
@@ -65,6 +69,9 @@ REBUILD_INDEXES_SHARE = 0.25
 # Items whose matches are compared with the stored ones as one list (when any differ, item by
 # item): after a matcher upgrade nearly every such list is the same.
 COMPARE_ITEMS = 256
+# Chunks of the cache per worker process when matching in several (see `_Forked`).
+CHUNKS_PER_PROCESS = 4
+CHUNK_MIN_ITEMS = 2_500
 
 _COLUMNS = 'item_id, field, start, "end", name, category, text'
 _ItemRow = tuple[int, str, str, "str | None"]
@@ -160,6 +167,80 @@ def run_in_processes(work: _Work, rows: Sequence[_ItemRow], processes: int) -> l
     return [value for part in parts for value in part]
 
 
+class _Forked:
+    """Work run in forked children while this process goes on (it reads the next chunk of
+    the cache meanwhile), at most `processes` at once. A child inherits the work and its
+    rows when it is started (nothing is pickled to it) and sends back its result; results
+    come back in the order the work was started. Leaving the block ends any child still
+    running (on an error here)."""
+
+    def __init__(self, processes: int) -> None:
+        self._limit = max(processes, 1)
+        self._running: deque[tuple] = deque()
+        self._context = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        while self._running:
+            process, receiver = self._running.popleft()
+            receiver.close()
+            process.kill()
+            process.join()
+
+    def start(self, work: _Work, rows: Sequence[_ItemRow]) -> list[list]:
+        """Start `work(rows)` in a child; returns the results of the children it first waited
+        for, so that no more than `processes` run at once."""
+        done = []
+        while len(self._running) >= self._limit:
+            done.append(self._collect())
+        if self._context is None:
+            import multiprocessing  # here, not at import: a command that starts saves ~5 ms
+
+            self._context = multiprocessing.get_context("fork")
+        receiver, sender = self._context.Pipe(duplex=False)
+        process = self._context.Process(target=_run_forked, args=(work, rows, sender), daemon=True)
+        process.start()
+        sender.close()
+        self._running.append((process, receiver))
+        return done
+
+    def finish(self) -> list[list]:
+        """The results of the children still running, in the order they were started."""
+        return [self._collect() for _ in range(len(self._running))]
+
+    def _collect(self) -> list:
+        process, receiver = self._running.popleft()
+        try:
+            status, value = receiver.recv()
+        except EOFError:
+            status, value = "lost", None
+        finally:
+            receiver.close()
+            process.join()
+        if status == "error":
+            raise value
+        if status != "ok":
+            raise RuntimeError(f"a matching process ended without its result "
+                               f"(exit code {process.exitcode})")
+        return value
+
+
+def _run_forked(work: _Work, rows: Sequence[_ItemRow], sender) -> None:
+    """A child of `_Forked`: run the work, send back its result or its error."""
+    _quiet_child()
+    try:
+        result: tuple = ("ok", work(rows))
+    except Exception as error:          # noqa: BLE001 - raised again in the parent
+        result = ("error", error)
+    try:
+        sender.send(result)
+    except Exception as error:          # noqa: BLE001 - an error that does not pickle
+        sender.send(("error", RuntimeError(f"{result[1]!r} ({error})")))
+    sender.close()
+
+
 # --- which items to look at again ---------------------------------------------------------
 
 TERMS_META = "watch_terms"
@@ -246,40 +327,70 @@ def _rematch_all(conn: sqlite3.Connection, matcher: Matcher, processes: int | No
     total = conn.execute("SELECT count(*) FROM items").fetchone()[0]
     edit = _edit(conn, matcher)
     listed = ""
-    examined = used = changed = 0
+    used = 0
     if edit is not None:
         used = _list_items_to_look_at(conn, matcher, edit, processes)
         listed = "AND {} IN (SELECT item_id FROM temp.rematch_items)"
-    last_id = -1
-    while True:
-        cursor = conn.cursor()
-        cursor.row_factory = None          # plain tuples: a third of the time of sqlite3.Row
-        rows = cursor.execute(
-            f"SELECT id, title, summary, text FROM items WHERE id > ? {listed.format('id')} "
-            "ORDER BY id LIMIT ?", (last_id, BLOCK_ITEMS)).fetchall()
-        if not rows:
-            break
-        # By item, each item's in the order written (the order found, as a rule).
-        stored = cursor.execute(
-            f"SELECT {_COLUMNS} FROM matches WHERE item_id BETWEEN ? AND ? "
-            f"{listed.format('item_id')} ORDER BY item_id, rowid", (rows[0][0], rows[-1][0])
-        ).fetchall()
-        processes_now = process_count(len(rows), processes)
-        used = max(used, processes_now)
-        different = run_in_processes(_match_and_compare(matcher, stored), rows, processes_now)
-        conn.executemany("INSERT INTO temp.rematch_changed VALUES (?)",
-                         [(item_id,) for item_id, _ in different])
-        conn.executemany("INSERT INTO temp.rematch_new VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         [match for _, found in different for match in found])
-        examined += len(rows)
-        changed += len(different)
-        last_id = rows[-1][0]
+    count = (conn.execute("SELECT count(*) FROM temp.rematch_items").fetchone()[0]
+             if edit is not None else total)
+    examined, changed, processes_now = _match_chunks(conn, matcher, listed, count, processes)
+    used = max(used, processes_now)
     if changed:
         _rewrite_changed(conn, rebuild_indexes=changed > REBUILD_INDEXES_SHARE * total)
     for table in ("rematch_new", "rematch_items", "rematch_changed"):
         conn.execute(f"DROP TABLE temp.{table}")
     record_terms(conn, matcher)
     return Rematched(items=examined, changed=changed, processes=max(used, 1))
+
+
+def _match_chunks(conn: sqlite3.Connection, matcher: Matcher, listed: str, count: int,
+                  processes: int | None) -> tuple[int, int, int]:
+    """Match the `count` items (those `listed`, when an edit names them) chunk by chunk, and
+    put the new matches of those that changed in temp.rematch_new (their ids in
+    temp.rematch_changed). Returns the items matched, the items changed and the processes
+    that matched them."""
+    examined = changed = 0
+    processes_now = process_count(count, processes)
+    # In several processes: chunks small enough that this process reads the next while the
+    # workers match the last, and that each worker gets a few; but one per worker when there
+    # are few items (a fork costs more than they do).
+    chunks = max(processes_now, min(processes_now * CHUNKS_PER_PROCESS, count // CHUNK_MIN_ITEMS))
+    chunk = min(-(-count // chunks), BLOCK_ITEMS) if processes_now > 1 else BLOCK_ITEMS
+
+    def record(different: list) -> None:
+        nonlocal changed
+        conn.executemany("INSERT INTO temp.rematch_changed VALUES (?)",
+                         [(item_id,) for item_id, _ in different])
+        conn.executemany("INSERT INTO temp.rematch_new VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         [match for _, found in different for match in found])
+        changed += len(different)
+
+    last_id = -1
+    with _Forked(processes_now) as workers:
+        while True:
+            cursor = conn.cursor()
+            cursor.row_factory = None          # plain tuples: a third of the time of sqlite3.Row
+            rows = cursor.execute(
+                f"SELECT id, title, summary, text FROM items WHERE id > ? {listed.format('id')} "
+                "ORDER BY id LIMIT ?", (last_id, chunk)).fetchall()
+            if not rows:
+                break
+            # By item, each item's in the order written (the order found, as a rule).
+            stored = cursor.execute(
+                f"SELECT {_COLUMNS} FROM matches WHERE item_id BETWEEN ? AND ? "
+                f"{listed.format('item_id')} ORDER BY item_id, rowid", (rows[0][0], rows[-1][0])
+            ).fetchall()
+            work = _match_and_compare(matcher, stored)
+            if processes_now > 1:
+                for different in workers.start(work, rows):
+                    record(different)
+            else:
+                record(work(rows))
+            examined += len(rows)
+            last_id = rows[-1][0]
+        for different in workers.finish():
+            record(different)
+    return examined, changed, processes_now if examined else 1
 
 
 def _match_and_compare(matcher: Matcher, stored: list[tuple]) -> _Work:

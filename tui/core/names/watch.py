@@ -375,22 +375,18 @@ class Watcher:
         return out
 
     def _find_block(self, items: Sequence[Sequence], fields: Sequence[str]) -> list[list[tuple]]:
+        """``find_row_lists`` for one block: every field of every item has its slot in the
+        joined string (an empty one when the item has no such text), so a mention's slot
+        says its item and field, and the block's mentions are settled at once (no mention
+        crosses a NUL, so settling them together settles each item's apart)."""
         out: list[list[tuple]] = [[] for _ in items]
         if self._scan is None:
             return out
-        texts: list[str] = []
-        owners: list[int] = []          # the item of each text
-        names: list[str] = []           # its field
-        offsets: list[int] = [0]        # where each text starts in the joined string (and the end)
-        for k, item in enumerate(items):
-            for name, text in zip(fields, item[1:]):
-                if text:
-                    texts.append(text)
-                    owners.append(k)
-                    names.append(name)
-                    offsets.append(offsets[-1] + len(text) + 1)
-        if not texts:
-            return out
+        width = len(fields)
+        texts = [text or "" for item in items for text in item[1 : width + 1]]
+        if len(texts) != width * len(items):      # an item short of texts: the rest are empty
+            texts = [(item[f] if f < len(item) else None) or "" for item in items
+                     for f in range(1, width + 1)]
         joined = "\x00".join(texts)
         view, starts, ends = fold.plain_view(joined), None, None
         if view is None:
@@ -398,11 +394,14 @@ class Watcher:
                 # Decomposed accents or a dotted capital I somewhere: each item maps its offsets.
                 return [self._find_block([item], fields)[0] for item in items]
             view, starts, ends = fold.search_view(joined)
-        by_item: dict[int, list[tuple[int, int, int]]] = {}
-        for hit in self._hits(view, joined, starts, ends):
-            by_item.setdefault(owners[bisect_right(offsets, hit[0]) - 1], []).append(hit)
-        for k, hits in by_item.items():
-            out[k] = self._rows(hits, joined, offsets, names, (items[k][0],))
+        # Where each slot starts (and the end): each text and its NUL.
+        offsets = list(accumulate(map((1).__add__, map(len, texts)), initial=0))
+        labels = self._labels
+        for s, e, i in _settled(self._hits(view, joined, starts, ends)):
+            slot = bisect_right(offsets, s) - 1
+            start = offsets[slot]
+            k, f = divmod(slot, width)
+            out[k].append((items[k][0], fields[f], s - start, e - start, *labels[i], joined[s:e]))
         return out
 
     def _rows(self, hits: list[tuple[int, int, int]], joined: str, offsets: list[int],
@@ -431,6 +430,7 @@ class Watcher:
         assert scan is not None
         size = len(view)
         found: list[tuple[int, int, int]] = []
+        tail = _TAIL.match
         # The scanned string has one leading space: a key ending at ``stop`` there is a stem
         # ending right before ``stop`` in the view.
         for stop, (length, heads) in scan(fold.scan_view(view)):
@@ -440,10 +440,15 @@ class Watcher:
             if start > 1 and view[start - 1] in _APOSTROPHES and _is_cyrillic(view[start - 2]):
                 continue
             ending = ""
-            if stop < size and (view[stop].isalnum() or view[stop] in _APOSTROPHES):
-                stem_end = stop
-                stop = _word_end(view, stem_end)
-                ending = view[stem_end:stop]
+            if stop < size:
+                after = view[stop]
+                if after.isalnum() or after in _APOSTROPHES:
+                    # The rest of the word, as ``_word_end`` finds it (inlined: once per hit).
+                    stem_end = stop
+                    stop = tail(view, stem_end).end()  # type: ignore[union-attr]
+                    if view.endswith(_POSSESSIVE, stem_end, stop):
+                        stop -= 2
+                    ending = view[stem_end:stop]
             upper = None
             for endings, cap, index, words_before, words_after in heads:
                 if ending not in endings:
@@ -553,3 +558,32 @@ def _longest_first(found: list[tuple[int, int, int]]) -> list[tuple[int, int, in
             chosen.append((start, end, index))
     chosen.sort()
     return chosen
+
+
+def _settled(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """``_longest_first`` over the mentions of many texts at once: each run of mentions that
+    overlap one another is settled on its own (a mention can only lose to one it overlaps,
+    so this is the same choice), and a long list costs no more than its runs."""
+    if len(found) < 2:
+        return found
+    found.sort()
+    previous_end = -1
+    for start, end, _ in found:
+        if start < previous_end:
+            break
+        previous_end = end
+    else:
+        return found  # the usual case: nothing overlaps
+    settled: list[tuple[int, int, int]] = []
+    run: list[tuple[int, int, int]] = []
+    run_end = -1
+    for hit in found:
+        if hit[0] < run_end:
+            run.append(hit)
+            run_end = max(run_end, hit[1])
+        else:
+            settled += _longest_first(run) if len(run) > 1 else run
+            run = [hit]
+            run_end = hit[1]
+    settled += _longest_first(run) if len(run) > 1 else run
+    return settled
