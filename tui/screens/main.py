@@ -56,11 +56,11 @@ from tui.widgets.preview import Preview
 from tui.widgets.read_overlay import ReadOverlay
 from tui.widgets.refresh_cycle import RefreshCycle
 from tui.widgets.status_line import StatusLine
-from tui.widgets.story_table import StoryTable
 from tui.widgets.watch_pane import SPARK_DAYS, WatchChoice, WatchPane
 
 if TYPE_CHECKING:
     from tui.core.session import Session
+    from tui.widgets.story_table import StoryTable
 
 T = TypeVar("T")
 
@@ -177,6 +177,7 @@ class MainScreen(Screen[None]):
         self._writes_pending = 0
         self._styles: dict = {}
         self._counts = _Counts()
+        self._stories: StoryTable | None = None     # built on the first `v` (self.stories)
         self._search_timer: Timer | None = None
         self._reload_timer: Timer | None = None
         # One long-lived thread for counts that are slow on a big cache (one connection,
@@ -201,9 +202,6 @@ class MainScreen(Screen[None]):
                 yield HeadlineTable(self.session.store, self._styles, timezone=self.timezone,
                                     reader=self.reader, marked=self.context.is_marked,
                                     id="headlines")
-                yield StoryTable(self.session.store, self._styles,
-                                 lambda text: self.session.watcher.find(text, "title"),
-                                 timezone=self.timezone, id="stories")
                 yield Preview(self._styles, self._excerpt, id="preview")
         yield Input(id="search", placeholder="search headlines and article text",
                     compact=True)
@@ -257,7 +255,8 @@ class MainScreen(Screen[None]):
         self.query_one(FeedsPane).reconfigure(config.feeds)
         self.query_one(WatchPane).reconfigure(config.watch, self._styles)
         self.table.set_category_styles(self._styles)
-        self.stories.set_category_styles(self._styles)
+        if self._stories is not None:
+            self._stories.set_category_styles(self._styles)
         self.query_one(Preview).set_category_styles(self._styles)
         self.table.feed_name_width = max((len(f.name) for f in config.feeds), default=8)
         feeds = {f.name for f in config.feeds} | {t for f in config.feeds for t in f.tags}
@@ -347,7 +346,17 @@ class MainScreen(Screen[None]):
 
     @property
     def stories(self) -> StoryTable:
-        return self.query_one(StoryTable)
+        """The stories view's table, built and mounted (hidden until the view shows) when
+        first asked for: the dashboard's first paint does not wait for its imports and
+        styles."""
+        if self._stories is None:
+            from tui.widgets.story_table import StoryTable
+
+            self._stories = StoryTable(self.session.store, self._styles,
+                                       lambda text: self.session.watcher.find(text, "title"),
+                                       timezone=self.timezone, id="stories")
+            self.query_one("#centre").mount(self._stories, after=self.table)
+        return self._stories
 
     def _describe(self) -> str:
         """The filters in force, for the status line, and the view when it is the stories."""
@@ -366,14 +375,15 @@ class MainScreen(Screen[None]):
         self.show_view("headlines" if self.view == "stories" else "stories")
 
     def show_view(self, view: str, *, story: str | None = None) -> None:
-        refocus = self.app.focused in (self.table, self.stories)
+        focused = self.app.focused
+        refocus = focused is None or focused in (self.table, self._stories)
         self.view = view
         self.query_one("#centre").set_class(view == "stories", "-stories")
         self.status.filters = self._describe()
         if view == "stories":
             self.stories.new_since = self.last_looked
             self.stories.set_filter(self._headline_filter(), keep=story)
-        if refocus or self.app.focused is None:
+        if refocus:
             self.centre.focus()
         self.refresh_bindings()
 
@@ -382,8 +392,7 @@ class MainScreen(Screen[None]):
             return False
         return True
 
-    @on(StoryTable.Opened)
-    def _story_opened(self, event: StoryTable.Opened) -> None:
+    def on_story_table_opened(self, event: StoryTable.Opened) -> None:
         self.post_message(messages.OpenStory(event.story.id))
 
     def _headline_filter(self) -> ItemFilter:
