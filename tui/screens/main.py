@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, TypeVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
@@ -178,6 +179,7 @@ class MainScreen(Screen[None]):
         self._styles: dict = {}
         self._counts = _Counts()
         self._stories: StoryTable | None = None     # built on the first `v` (self.stories)
+        self._resumed = False           # the first ScreenResume is the start
         self._search_timer: Timer | None = None
         self._reload_timer: Timer | None = None
         # One long-lived thread for counts that are slow on a big cache (one connection,
@@ -269,8 +271,15 @@ class MainScreen(Screen[None]):
         self.show_filters(filters)
         self._reload_now()
 
-    def on_screen_resume(self) -> None:
-        """Back from another screen: items were read, hits seen, rules changed."""
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        """Back from another screen: items were read, hits seen, rules changed.
+
+        The first resume is the dashboard's start, where every widget was styled as it was
+        mounted: Textual's restyle of the whole screen (it runs after this handler) would do
+        it all again before the first paint (~15 ms at start), so it is skipped then."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
         if self.is_mounted:
             self._reload_now()
 
