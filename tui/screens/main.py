@@ -179,6 +179,7 @@ class MainScreen(Screen[None]):
         self._styles: dict = {}
         self._counts = _Counts()
         self._stories: StoryTable | None = None     # built on the first `v` (self.stories)
+        self._search: Input | None = None          # mounted on the first `/` (search_box)
         self._resumed = False           # the first ScreenResume is the start
         self._search_timer: Timer | None = None
         self._reload_timer: Timer | None = None
@@ -205,8 +206,6 @@ class MainScreen(Screen[None]):
                                     reader=self.reader, marked=self.context.is_marked,
                                     id="headlines")
                 yield Preview(self._styles, self._excerpt, id="preview")
-        yield Input(id="search", placeholder="search headlines and article text",
-                    compact=True)
         yield RefreshCycle(self.session, automatic=self.context.auto_refresh)
         yield StatusLine(id="status")
         yield Footer()
@@ -433,8 +432,18 @@ class MainScreen(Screen[None]):
     def action_starred_only(self) -> None:
         self.set_filters(starred_only=not self.filters.starred_only)
 
+    @property
+    def search_box(self) -> Input:
+        """The search box, mounted below the panes on the first `/`: Input's styles are not
+        part of the dashboard's start."""
+        if self._search is None:
+            self._search = Input(id="search", placeholder="search headlines and article text",
+                                 compact=True)
+            self.mount(self._search, after=self.query_one("#body"))
+        return self._search
+
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
+        search = self.search_box
         search.value = self.filters.search
         # The box takes the status line's place: the same height, so opening and closing it
         # never resizes (and so repaints) the table and panes above.
@@ -460,14 +469,14 @@ class MainScreen(Screen[None]):
         self._close_search()
 
     def _close_search(self) -> None:
-        self.query_one("#search", Input).remove_class("-shown")
+        self.search_box.remove_class("-shown")
         self.status.display = True
         self.centre.focus()
 
     def action_back(self) -> None:
         """Escape: close the search box (dropping its text), else lift every filter."""
-        search = self.query_one("#search", Input)
-        if search.has_class("-shown"):
+        search = self._search
+        if search is not None and search.has_class("-shown"):
             if self._search_timer is not None:
                 self._search_timer.stop()
             self._close_search()
