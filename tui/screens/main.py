@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, TypeVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.timer import Timer
@@ -885,7 +886,10 @@ class MainScreen(Screen[None]):
 
     @property
     def refreshing(self) -> bool:
-        return self.refresh_cycle.running
+        try:
+            return self.refresh_cycle.running
+        except NoMatches:   # not composed yet (the App's first outbox tick can come first)
+            return False    # or closing: no refresh either way
 
     def action_refresh(self) -> None:
         if not self.refresh_cycle.start(True):
