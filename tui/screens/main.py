@@ -32,7 +32,6 @@ from textual.widgets import Input
 
 from tui import messages
 from tui.bindings import bind
-from tui.commands import DashboardCommands
 from tui.core.cache.hits import hit_count
 from tui.core.cache.query import (
     Item,
@@ -61,6 +60,8 @@ from tui.widgets.status_line import StatusLine
 from tui.widgets.watch_pane import SPARK_DAYS, WatchChoice, WatchPane
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from tui.core.session import Session
     from tui.widgets.story_table import StoryTable
 
@@ -139,12 +140,19 @@ def _after(event: threading.Event, write: Callable[[], T]) -> Callable[[], T]:
     return run
 
 
+def _dashboard_commands() -> type[Provider]:
+    """The command palette's commands, imported when the palette first opens."""
+    from tui.commands import DashboardCommands
+
+    return DashboardCommands
+
+
 class MainScreen(Screen[None]):
     """The dashboard screen."""
 
     AUTO_FOCUS = "HeadlineTable"
 
-    COMMANDS = {DashboardCommands}
+    COMMANDS = {_dashboard_commands}
 
     BINDINGS = [
         bind("quit"), bind("back", show=False), bind("next_pane", "app.focus_next", show=False),
