@@ -235,6 +235,7 @@ class MainScreen(Screen[None]):
             self._restore(self.context.remembered)
         self.status.state = "offline" if self.offline else ""
         self.call_after_refresh(self.load_counts)
+        self.call_after_refresh(self._mount_search_box)     # once the first screen is up
         self.context.alerts_changed.subscribe(self, lambda _: self._reload_now())
         self.context.mark_changed.subscribe(self, lambda _: self.table.refresh())
         self.context.config_changed.subscribe(self, lambda _: self.reconfigure())
@@ -443,13 +444,18 @@ class MainScreen(Screen[None]):
 
     @property
     def search_box(self) -> Input:
-        """The search box, mounted below the panes on the first `/`: Input's styles are not
-        part of the dashboard's start."""
+        """The search box, mounted below the panes once the first screen is up (or by a `/`
+        before then): Input's styles are not part of the dashboard's start, and the first
+        `/` does not wait for them either."""
         if self._search is None:
             self._search = Input(id="search", placeholder="search headlines and article text",
                                  compact=True)
             self.mount(self._search, after=self.query_one("#body"))
         return self._search
+
+    def _mount_search_box(self) -> None:
+        if self.is_attached:        # (not when the app quit at once: the screen is gone)
+            _ = self.search_box
 
     def action_search(self) -> None:
         search = self.search_box
