@@ -32,6 +32,7 @@ from tui.screens.main import MainScreen
 from tui.widgets.palette import readable_variables
 
 if TYPE_CHECKING:
+    from tui.core.alerts.delivery import Delivery
     from tui.core.session import Session
 
 
@@ -48,6 +49,8 @@ class WirewatchApp(App[None]):
         super().__init__()
         self.context = Context(self, session, timezone=timezone, offline=offline,
                                clock=clock or time.time)
+        self._announcing = False                    # whether it announces hits (on_mount)
+        self._delivery: Delivery | None = None      # the outbox, made on its first tick
 
     @property
     def session(self) -> Session:
@@ -69,9 +72,8 @@ class WirewatchApp(App[None]):
         if self.context.remembered_note:
             self.notify(self.context.remembered_note, severity="warning", markup=False)
         self._delivering = self._applying = False
-        if self.context.announce and not self.session.store.read_only:
-            self._delivery = self.session.delivery(
-                on_error=partial(self.call_from_thread, self.context.problem.publish))
+        self._announcing = self.context.announce and not self.session.store.read_only
+        if self._announcing:
             self.set_interval(ALERT_TICK_SECONDS, self._deliver, name="alert outbox")
             self.call_after_refresh(self._deliver)
         self.set_interval(CONFIG_TICK_SECONDS, self._check_config_file, name="feeds.toml")
@@ -271,7 +273,7 @@ class WirewatchApp(App[None]):
     def _deliver(self) -> None:
         """Claim the cache's unannounced hits on a thread (the claim may wait for another
         process's write) and announce them here."""
-        if self._delivering or not hasattr(self, "_delivery") or not self.screen_stack:
+        if self._delivering or not self._announcing or not self.screen_stack:
             return                  # (no screen: the app is closing)
         if isinstance(self.screen, ModalScreen):
             return                  # never over a form or a question: next tick, once it closes
@@ -279,6 +281,9 @@ class WirewatchApp(App[None]):
         if isinstance(main, MainScreen) and main.refreshing:
             return                  # its hits are recorded as its feeds come in: announced
                                     # once it ends, in one summary, not a toast per tick
+        if self._delivery is None:  # on the first tick, after the first paint (its imports)
+            self._delivery = self.session.delivery(
+                on_error=partial(self.call_from_thread, self.context.problem.publish))
         self._delivering = True
         self.run_worker(self._claim_hits, thread=True, group="alert-outbox",
                         exit_on_error=False, description="announce new alert hits")

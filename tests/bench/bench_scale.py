@@ -137,6 +137,11 @@ def cli_ms(tree: Path, folder: Path, runs: int) -> dict[str, tuple[float, float]
 PAINT_PROBE = """
 import sys, time
 report = sys.argv.pop(1)
+try:        # as `run` does first (its imports below come before run's own call)
+    from tui.core.collector import pause_for_start_up
+    pause_for_start_up()
+except ImportError:     # a baseline from before the pause
+    pass
 from tui.widgets.headline_table import HeadlineTable
 original = HeadlineTable.render_line
 def first_paint(self, y):

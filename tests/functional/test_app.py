@@ -125,6 +125,16 @@ async def test_enter_on_a_feed_a_tag_and_all_feeds_filters(session):
         assert table(app).total == ITEMS
 
 
+async def test_the_outbox_asking_before_the_dashboard_is_composed_finds_no_refresh(session):
+    """The App's first outbox tick can come before the dashboard has composed its refresh
+    cycle (it asks whether a refresh runs): no refresh, rather than NoMatches."""
+    app = make_app(session)
+    async with app.run_test(size=(100, 30)):
+        composing = MainScreen(app.context)           # its widgets not there yet
+        assert composing.refreshing is False
+        assert app.screen.refreshing is False         # the composed one: none running offline
+
+
 async def test_a_failing_feed_shows_its_last_error_when_highlighted(session):
     app = make_app(session)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -24,13 +24,14 @@ from typing import TYPE_CHECKING, TypeVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
+from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
 from tui import messages
 from tui.bindings import bind
-from tui.commands import DashboardCommands
 from tui.core.cache.hits import hit_count
 from tui.core.cache.query import (
     Item,
@@ -56,11 +57,13 @@ from tui.widgets.preview import Preview
 from tui.widgets.read_overlay import ReadOverlay
 from tui.widgets.refresh_cycle import RefreshCycle
 from tui.widgets.status_line import StatusLine
-from tui.widgets.story_table import StoryTable
 from tui.widgets.watch_pane import SPARK_DAYS, WatchChoice, WatchPane
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from tui.core.session import Session
+    from tui.widgets.story_table import StoryTable
 
 T = TypeVar("T")
 
@@ -137,12 +140,19 @@ def _after(event: threading.Event, write: Callable[[], T]) -> Callable[[], T]:
     return run
 
 
+def _dashboard_commands() -> type[Provider]:
+    """The command palette's commands, imported when the palette first opens."""
+    from tui.commands import DashboardCommands
+
+    return DashboardCommands
+
+
 class MainScreen(Screen[None]):
     """The dashboard screen."""
 
     AUTO_FOCUS = "HeadlineTable"
 
-    COMMANDS = {DashboardCommands}
+    COMMANDS = {_dashboard_commands}
 
     BINDINGS = [
         bind("quit"), bind("back", show=False), bind("next_pane", "app.focus_next", show=False),
@@ -177,6 +187,9 @@ class MainScreen(Screen[None]):
         self._writes_pending = 0
         self._styles: dict = {}
         self._counts = _Counts()
+        self._stories: StoryTable | None = None     # built on the first `v` (self.stories)
+        self._search: Input | None = None          # mounted on the first `/` (search_box)
+        self._resumed = False           # the first ScreenResume is the start
         self._search_timer: Timer | None = None
         self._reload_timer: Timer | None = None
         # One long-lived thread for counts that are slow on a big cache (one connection,
@@ -201,12 +214,7 @@ class MainScreen(Screen[None]):
                 yield HeadlineTable(self.session.store, self._styles, timezone=self.timezone,
                                     reader=self.reader, marked=self.context.is_marked,
                                     id="headlines")
-                yield StoryTable(self.session.store, self._styles,
-                                 lambda text: self.session.watcher.find(text, "title"),
-                                 timezone=self.timezone, id="stories")
                 yield Preview(self._styles, self._excerpt, id="preview")
-        yield Input(id="search", placeholder="search headlines and article text",
-                    compact=True)
         yield RefreshCycle(self.session, automatic=self.context.auto_refresh)
         yield StatusLine(id="status")
         yield Footer()
@@ -227,6 +235,7 @@ class MainScreen(Screen[None]):
             self._restore(self.context.remembered)
         self.status.state = "offline" if self.offline else ""
         self.call_after_refresh(self.load_counts)
+        self.call_after_refresh(self._mount_search_box)     # once the first screen is up
         self.context.alerts_changed.subscribe(self, lambda _: self._reload_now())
         self.context.mark_changed.subscribe(self, lambda _: self.table.refresh())
         self.context.config_changed.subscribe(self, lambda _: self.reconfigure())
@@ -257,7 +266,8 @@ class MainScreen(Screen[None]):
         self.query_one(FeedsPane).reconfigure(config.feeds)
         self.query_one(WatchPane).reconfigure(config.watch, self._styles)
         self.table.set_category_styles(self._styles)
-        self.stories.set_category_styles(self._styles)
+        if self._stories is not None:
+            self._stories.set_category_styles(self._styles)
         self.query_one(Preview).set_category_styles(self._styles)
         self.table.feed_name_width = max((len(f.name) for f in config.feeds), default=8)
         feeds = {f.name for f in config.feeds} | {t for f in config.feeds for t in f.tags}
@@ -270,8 +280,15 @@ class MainScreen(Screen[None]):
         self.show_filters(filters)
         self._reload_now()
 
-    def on_screen_resume(self) -> None:
-        """Back from another screen: items were read, hits seen, rules changed."""
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        """Back from another screen: items were read, hits seen, rules changed.
+
+        The first resume is the dashboard's start, where every widget was styled as it was
+        mounted: Textual's restyle of the whole screen (it runs after this handler) would do
+        it all again before the first paint (~15 ms at start), so it is skipped then."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
         if self.is_mounted:
             self._reload_now()
 
@@ -347,7 +364,17 @@ class MainScreen(Screen[None]):
 
     @property
     def stories(self) -> StoryTable:
-        return self.query_one(StoryTable)
+        """The stories view's table, built and mounted (hidden until the view shows) when
+        first asked for: the dashboard's first paint does not wait for its imports and
+        styles."""
+        if self._stories is None:
+            from tui.widgets.story_table import StoryTable
+
+            self._stories = StoryTable(self.session.store, self._styles,
+                                       lambda text: self.session.watcher.find(text, "title"),
+                                       timezone=self.timezone, id="stories")
+            self.query_one("#centre").mount(self._stories, after=self.table)
+        return self._stories
 
     def _describe(self) -> str:
         """The filters in force, for the status line, and the view when it is the stories."""
@@ -366,14 +393,15 @@ class MainScreen(Screen[None]):
         self.show_view("headlines" if self.view == "stories" else "stories")
 
     def show_view(self, view: str, *, story: str | None = None) -> None:
-        refocus = self.app.focused in (self.table, self.stories)
+        focused = self.app.focused
+        refocus = focused is None or focused in (self.table, self._stories)
         self.view = view
         self.query_one("#centre").set_class(view == "stories", "-stories")
         self.status.filters = self._describe()
         if view == "stories":
             self.stories.new_since = self.last_looked
             self.stories.set_filter(self._headline_filter(), keep=story)
-        if refocus or self.app.focused is None:
+        if refocus:
             self.centre.focus()
         self.refresh_bindings()
 
@@ -382,8 +410,7 @@ class MainScreen(Screen[None]):
             return False
         return True
 
-    @on(StoryTable.Opened)
-    def _story_opened(self, event: StoryTable.Opened) -> None:
+    def on_story_table_opened(self, event: StoryTable.Opened) -> None:
         self.post_message(messages.OpenStory(event.story.id))
 
     def _headline_filter(self) -> ItemFilter:
@@ -415,8 +442,23 @@ class MainScreen(Screen[None]):
     def action_starred_only(self) -> None:
         self.set_filters(starred_only=not self.filters.starred_only)
 
+    @property
+    def search_box(self) -> Input:
+        """The search box, mounted below the panes once the first screen is up (or by a `/`
+        before then): Input's styles are not part of the dashboard's start, and the first
+        `/` does not wait for them either."""
+        if self._search is None:
+            self._search = Input(id="search", placeholder="search headlines and article text",
+                                 compact=True)
+            self.mount(self._search, after=self.query_one("#body"))
+        return self._search
+
+    def _mount_search_box(self) -> None:
+        if self.is_attached:        # (not when the app quit at once: the screen is gone)
+            _ = self.search_box
+
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
+        search = self.search_box
         search.value = self.filters.search
         # The box takes the status line's place: the same height, so opening and closing it
         # never resizes (and so repaints) the table and panes above.
@@ -442,14 +484,14 @@ class MainScreen(Screen[None]):
         self._close_search()
 
     def _close_search(self) -> None:
-        self.query_one("#search", Input).remove_class("-shown")
+        self.search_box.remove_class("-shown")
         self.status.display = True
         self.centre.focus()
 
     def action_back(self) -> None:
         """Escape: close the search box (dropping its text), else lift every filter."""
-        search = self.query_one("#search", Input)
-        if search.has_class("-shown"):
+        search = self._search
+        if search is not None and search.has_class("-shown"):
             if self._search_timer is not None:
                 self._search_timer.stop()
             self._close_search()
@@ -858,7 +900,10 @@ class MainScreen(Screen[None]):
 
     @property
     def refreshing(self) -> bool:
-        return self.refresh_cycle.running
+        try:
+            return self.refresh_cycle.running
+        except NoMatches:   # not composed yet (the App's first outbox tick can come first)
+            return False    # or closing: no refresh either way
 
     def action_refresh(self) -> None:
         if not self.refresh_cycle.start(True):

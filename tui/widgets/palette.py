@@ -71,6 +71,8 @@ _TEXT_ON = {
 
 def parse(value: str, over: Color | None = None) -> Color | None:
     """A theme variable's colour ("#0178D44C", "auto 60%" is left to Textual: None)."""
+    if value.startswith("auto"):
+        return None             # not a colour (Textual would look for a colour name like it)
     try:
         color = Color.parse(value)
     except Exception:
