@@ -350,6 +350,8 @@ def test_matches_of_an_older_wirewatch_are_noted_and_the_next_edit_is_short(tmp_
 
 @pytest.mark.parametrize(("cores", "load", "items", "expected"), [
     (2, 0.2, 100_000, 2),          # an idle pair of cores: both
+    (2, 1.3, 100_000, 2),          # this process's own load a moment ago: the other is idle
+    (2, 1.6, 100_000, 1),          # most of the other core is taken
     (2, 2.5, 100_000, 1),          # busy cores: a second worker would only wait its turn
     (8, 1.0, 100_000, 5),          # one worker per 20,000 items
     (8, 1.0, 1_000_000, 8),

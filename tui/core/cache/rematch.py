@@ -117,7 +117,10 @@ def process_count(items: int, requested: int | None = None) -> int:
             idle = cores - os.getloadavg()[0]     # this process counts in the load: + 1
         except OSError:
             idle = cores - 1
-        wanted = min(cores, int(max(idle, 0)) + 1, MAX_PROCESSES, items // PARALLEL_MIN_ITEMS)
+        # Rounded: the one-minute load lags, and the command's own work of a moment ago
+        # (reading the cache, say) keeps it near 1.2 on an otherwise idle pair of cores.
+        wanted = min(cores, int(max(idle, 0) + 0.5) + 1, MAX_PROCESSES,
+                     items // PARALLEL_MIN_ITEMS)
     import multiprocessing
 
     if wanted > 1 and "fork" not in multiprocessing.get_all_start_methods():
