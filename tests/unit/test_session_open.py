@@ -30,6 +30,13 @@ def ingest(session, title: str, n: int = 1) -> None:
     evaluate_all(session.store, session.rules)           # as a refresh does for new items
 
 
+def cache_with(tmp_path, title: str):
+    """A cache made by a session of the default config that stored one item titled `title`."""
+    first = make_session(tmp_path)
+    ingest(first, title)
+    first.close()
+
+
 def compiled_anything(session) -> bool:
     return session._watcher is not None or session._rules is not None
 
@@ -49,9 +56,7 @@ def test_a_cache_up_to_date_is_opened_without_compiling(tmp_path):
 
 
 def test_an_edited_watchlist_is_matched_again_at_the_next_open(tmp_path):
-    first = make_session(tmp_path)
-    ingest(first, "Talks in Geneva go on")
-    first.close()
+    cache_with(tmp_path, "Talks in Geneva go on")
     edited = config_text() + '\n[watch.cities]\nterms = ["Geneva"]\n'
     second = make_session(tmp_path, text=edited)
     try:
@@ -66,9 +71,7 @@ def test_an_edited_watchlist_is_matched_again_at_the_next_open(tmp_path):
 
 
 def test_a_new_rule_is_evaluated_over_the_cache_at_the_next_open(tmp_path):
-    first = make_session(tmp_path)
-    ingest(first, "Talks in Geneva go on")
-    first.close()
+    cache_with(tmp_path, "Talks in Geneva go on")
     with_rule = config_text() + '\n[[alerts]]\nname = "Geneva"\nany = ["Geneva"]\n'
     second = make_session(tmp_path, text=with_rule)
     try:

@@ -540,17 +540,20 @@ def _rest_record(rest: _Rest) -> list:
     return [sorted([stem, sorted(endings), cap] for stem, endings, cap in word) for word in rest]
 
 
-def _longest_first(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """Keep non-overlapping spans, longest first (then leftmost, then earlier term); sort by start."""
-    if len(found) < 2:
-        return found
+def _sorted_apart(found: list[tuple[int, int, int]]) -> bool:
+    """Sort the spans by start; whether none of them overlaps another."""
     found.sort()
     previous_end = -1
     for start, end, _ in found:
         if start < previous_end:
-            break
+            return False
         previous_end = end
-    else:
+    return True
+
+
+def _longest_first(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Keep non-overlapping spans, longest first (then leftmost, then earlier term); sort by start."""
+    if _sorted_apart(found):
         return found  # the usual case: nothing overlaps
     chosen: list[tuple[int, int, int]] = []
     for start, end, index in sorted(set(found), key=lambda h: (h[0] - h[1], h[0], h[2])):
@@ -564,15 +567,7 @@ def _settled(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     """``_longest_first`` over the mentions of many texts at once: each run of mentions that
     overlap one another is settled on its own (a mention can only lose to one it overlaps,
     so this is the same choice), and a long list costs no more than its runs."""
-    if len(found) < 2:
-        return found
-    found.sort()
-    previous_end = -1
-    for start, end, _ in found:
-        if start < previous_end:
-            break
-        previous_end = end
-    else:
+    if _sorted_apart(found):
         return found  # the usual case: nothing overlaps
     settled: list[tuple[int, int, int]] = []
     run: list[tuple[int, int, int]] = []
