@@ -81,7 +81,7 @@ class Watcher:
                 dump_and_kill(self.proc, read=False)
                 time.sleep(0.5)                 # the reader thread takes the stacks
                 pytest.fail(f"watch did not stop on signal {signum}; where it was:\n"
-                            + "\n".join(self.errors)[-6000:])
+                            + "".join(line for line in self.errors if line)[-6000:])
         return self.proc.returncode
 
     def printed(self) -> list[str]:
