@@ -12,6 +12,7 @@ import codecs
 import json
 import os
 import sys
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -61,15 +62,16 @@ def print_json(data: object) -> None:
     sys.stdout.write("\n")
 
 
-def cells(text: str) -> int:
-    """Terminal cells `text` takes: two for a wide character (CJK, most emoji), none for a
-    combining mark, one for the rest."""
-    if text.isascii():
-        return len(text)
-    import unicodedata
+def _char_cells(ch: str) -> int:
+    """Two for a wide character (CJK, most emoji), none for a combining mark, one else."""
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
-    return sum(0 if unicodedata.combining(ch) else
-               2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+def cells(text: str) -> int:
+    """Terminal cells `text` takes."""
+    return len(text) if text.isascii() else sum(map(_char_cells, text))
 
 
 def fit(text: str, width: int) -> str:
@@ -79,7 +81,7 @@ def fit(text: str, width: int) -> str:
         return f"{text[:width]:<{width}}"
     out, used = [], 0
     for ch in text:
-        size = cells(ch)
+        size = _char_cells(ch)
         if used + size > width:
             break
         out.append(ch)

@@ -27,7 +27,8 @@ from tui.core.ingest.sanitize import one_line
 from tui.core.ingest.workers import MIN_FEEDS, ParserPool
 from tui.core.text.fulltext import PAGE_ACCEPT, TextJob, apply_page, due_text_jobs
 
-if TYPE_CHECKING:   # the parser, the grouper, the matcher and the rules load when a refresh brings something
+# The parser, the grouper, the matcher and the rules load when a refresh brings something.
+if TYPE_CHECKING:
     from tui.core.alerts.rules import RuleSet
     from tui.core.ingest.feeds import FeedError, ParsedFeed
     from tui.core.names.watch import Watcher

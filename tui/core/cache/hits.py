@@ -72,9 +72,6 @@ def all_item_ids(store: Store) -> list[int]:
     return [row[0] for row in store.connection.execute("SELECT id FROM items ORDER BY id")]
 
 
-#: meta key: the fingerprint of the rules every cached item was last evaluated against.
-
-
 class StaleRules(Exception):
     """The rules being evaluated are no longer those in feeds.toml (another process edited
     it: `alert rm` took a rule out and its hits with it). Nothing more was recorded, and the
