@@ -252,6 +252,36 @@ def test_a_story_reads_as_json_with_its_timeline_and_facts(cache):
     assert facts[("number", "19 point")] == both
 
 
+def test_a_story_keeps_its_headline_when_an_older_report_joins_it_later(cache):
+    """The title is the story's own report (the item its id is), as the id: a report
+    published earlier but fetched later (a profile that mentions the talks) joins the story
+    without retitling it in the list."""
+    seed = cache("Harbor Wire", GENEVA_EN, hours=2)
+    settle(cache.store)
+    earlier = cache("Kestrel Daily", ("Witkoff and Zelensky to meet in Geneva on the 19-point plan",
+                                      GENEVA_EN[1]), hours=0)
+    settle(cache.store)
+    story = get_story(cache.store, cache.uid(earlier))
+    assert story.id == cache.uid(seed) and len(story.items) == 2
+    assert story.items[0].uid == cache.uid(earlier)             # the timeline stays in time order
+    assert story.title == GENEVA_EN[0]
+    [listed] = [s for s in list_stories(cache.store, min_items=2)]
+    assert listed.title == GENEVA_EN[0]
+
+
+def test_a_story_told_mostly_in_another_language_takes_that_language_s_headline(cache):
+    seed = cache("Harbor Wire", GENEVA_EN)
+    uk = cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")
+    settle(cache.store)
+    assert get_story(cache.store, cache.uid(seed)).title == GENEVA_EN[0]   # one each: its own
+    cache("Kyiv Daily", (GENEVA_UK[0] + " — деталі", GENEVA_UK[1]), hours=2, language="uk")
+    settle(cache.store)
+    story = get_story(cache.store, cache.uid(seed))
+    assert story.id == cache.uid(seed) and story.languages == ["en", "uk"]
+    assert story.title == cache.store.connection.execute(
+        "SELECT title FROM items WHERE id = ?", (uk,)).fetchone()[0]
+
+
 def test_an_unknown_id_is_no_story(cache):
     cache("Harbor Wire", GENEVA_EN)
     assert get_story(cache.store, "nosuchid00") is None

@@ -74,8 +74,7 @@ def _build(store: Store, story_ids: list[str]) -> list[Story]:
                            to_datetime(r.published if r.published is not None else r.sort_time),
                            r.versions, r.read, r.alerted) for r in rows]
         languages = Counter(r.language for r in rows if r.language)
-        main = languages.most_common(1)[0][0] if languages else ""
-        lead = next((r for r in rows if r.language == main), rows[0])
+        lead = _lead(story_id, rows, languages)
         watched = sorted({n for r in rows for n in names.get(r.row_id, ())})
         stories.append(Story(
             id=story_id, title=lead.title, items=items,
@@ -84,6 +83,20 @@ def _build(store: Store, story_ids: list[str]) -> list[Story]:
             names=watched, unread=sum(1 for r in rows if not r.read),
             alerted=any(r.alerted for r in rows)))
     return stories
+
+
+def _lead(story_id: str, rows: list[cache.MemberRow], languages: Counter[str]
+          ) -> cache.MemberRow:
+    """The report whose headline names the story: its own (the item its id is), so that the
+    title stays put as reports arrive, as the id does (an older report fetched later, such as
+    a profile that mentions the talks, does not retitle it); unless more reports are in
+    another language than in its own: then that language's first."""
+    most = max(languages.values(), default=0)
+    own = next((r for r in rows if r.uid == story_id), None)
+    if own is not None and languages.get(own.language, 0) == most:
+        return own
+    main = languages.most_common(1)[0][0] if languages else ""
+    return next((r for r in rows if r.language == main), rows[0])
 
 
 def story_facts(store: Store, story: Story) -> list[StoryFact]:
