@@ -209,7 +209,7 @@ async def test_the_story_backlog_a_refresh_leaves_is_grouped_after_it(
     """A first refresh of many feeds leaves its thousands of items ungrouped (REFRESH_LIMIT,
     one item here): the dashboard groups them after the refresh, a slice at a time on the
     refresh's writer thread, says so (StoriesGrouped), and the stories view then shows the
-    story. (The stories view is not open meanwhile: opened, its own read groups what waits.)"""
+    story. (The stories view is not open meanwhile.)"""
     from tui.core.stories import grouping
     from tui.widgets.story_table import StoryTable
 
@@ -238,8 +238,8 @@ async def test_the_story_backlog_a_refresh_leaves_is_grouped_after_it(
 async def test_the_open_stories_view_shows_the_backlog_once_grouped(
         tmp_path, http_server, monkeypatch):
     """The stories view open while the refresh runs shows the story its backlog makes, with
-    no key pressed: grouped after the refresh by the dashboard (StoriesGrouped reloads the
-    view) or by the view's own read after the refresh, whichever takes the grouping first."""
+    no key pressed: grouped after the refresh by the dashboard, in the background
+    (StoriesGrouped reloads the view)."""
     from tui.core.stories import grouping
     from tui.widgets.story_table import StoryTable
 

@@ -299,3 +299,67 @@ async def test_hostile_titles_are_shown_as_text_in_the_stories_view_and_the_stor
             assert app.is_running
     finally:
         cache.close()
+
+
+async def test_a_backlog_is_grouped_in_the_background_and_shown_as_it_goes(tmp_path,
+                                                                           monkeypatch) -> None:
+    """An offline dashboard on a cache whose items wait to be grouped (met for the first
+    time, new grouping rules): `v` shows the view at once and the stories fill in as the
+    dashboard groups them, a slice at a time, with no key pressed. The view's read used to
+    group 2,000 items on the interface's thread first: one to two seconds per `v` at 100,000
+    items."""
+    import threading
+
+    from tui.core.stories import grouping
+    from tui.widgets import refresh_cycle
+
+    cache = StoryCache(tmp_path / "cache")
+    for feed, report, hours, language in (
+            ("Harbor Wire", GENEVA_EN, 0, "en"), ("Stepova Khronika", GENEVA_UK, 1, "uk"),
+            ("Tageskompass", GENEVA_DE, 2, "de"), ("Kestrel Daily", LOAN_EN, 3, "en"),
+            ("Svobodnyi Bereg", LOAN_RU, 4, "ru"), ("Harbor Wire", ELSEWHERE, 5, "en")):
+        cache(feed, report, hours=hours, language=language)
+    assert grouping.has_waiting(cache.store)           # nothing grouped yet
+    on_interface_thread: list[bool] = []
+    real_settle = grouping._settle
+
+    def recorded(*args, **kwargs):
+        on_interface_thread.append(threading.current_thread() is threading.main_thread())
+        return real_settle(*args, **kwargs)
+
+    monkeypatch.setattr(grouping, "_settle", recorded)
+    # One item per slice, each slice's stories shown: the backlog takes several.
+    def one_item_a_slice(store):
+        report = grouping.settle(store, limit=1)
+        report.more = grouping.has_waiting(store)
+        return report
+
+    monkeypatch.setattr(grouping, "settle_step", one_item_a_slice)
+    monkeypatch.setattr(refresh_cycle, "GROUP_SHOW_SECONDS", 0.0)
+    monkeypatch.setattr(refresh_cycle, "GROUP_PAUSE_SECONDS", 0.2)   # a second in all
+    shown: list[refresh_cycle.RefreshCycle.StoriesGrouped] = []
+
+    def hook(message) -> None:
+        if isinstance(message, refresh_cycle.RefreshCycle.StoriesGrouped) \
+                and message not in shown:
+            shown.append(message)
+
+    app = RecordingApp(cache.session)
+    try:
+        async with app.run_test(size=(120, 30), message_hook=hook) as pilot:
+            await pilot.pause()
+            await pilot.press("v")
+            table = app.screen.query_one(StoryTable)
+            assert table.display and table.grouping
+            for _ in range(200):
+                if not grouping.has_waiting(cache.store) and \
+                        sorted(story_titles(table)) == sorted([GENEVA_EN[0], LOAN_EN[0]]):
+                    break
+                await pilot.pause(0.05)
+            assert sorted(story_titles(table)) == sorted([GENEVA_EN[0], LOAN_EN[0]])
+            assert len(shown) >= 2                                 # shown as it went
+            await pilot.pause()
+            assert not table.grouping                              # and the view says so
+            assert on_interface_thread and not any(on_interface_thread)
+    finally:
+        cache.close()

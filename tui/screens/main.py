@@ -401,6 +401,8 @@ class MainScreen(Screen[None]):
         if view == "stories":
             self.stories.new_since = self.last_looked
             self.stories.set_filter(self._headline_filter(), keep=story)
+            if self.stories.grouping:
+                self.refresh_cycle.group_backlog()      # shown as it goes (StoriesGrouped)
         if refocus:
             self.centre.focus()
         self.refresh_bindings()

@@ -11,6 +11,7 @@ engine parses and stores on its own writer thread, so input is never blocked.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -30,6 +31,8 @@ GROUP_PAUSE_SECONDS = 0.1
 #: ... and while another process (a `watch`, `wirewatch stories`) groups them: looked at again
 #: now and then, not ten times a second.
 GROUP_BUSY_PAUSE_SECONDS = 2.0
+#: How often a long grouping shows what it has grouped so far (the Stories view is read again).
+GROUP_SHOW_SECONDS = 2.0
 
 
 class RefreshCycle(Widget):
@@ -62,8 +65,8 @@ class RefreshCycle(Widget):
             self.error = error
 
     class StoriesGrouped(Message):
-        """The items a refresh left ungrouped (a first refresh of many feeds) have joined
-        their stories."""
+        """Items that waited to be grouped (a first refresh of many feeds, a cache met for
+        the first time) have joined their stories: all of them, or some of a long backlog."""
 
     def __init__(self, session: Session, *, automatic: bool = True,
                  id: str | None = None) -> None:
@@ -121,16 +124,30 @@ class RefreshCycle(Widget):
         elif event.state == WorkerState.ERROR and event.worker.error is not None:
             self.post_message(self.Failed(event.worker.error))
 
+    def group_backlog(self) -> None:
+        """Group the items that wait (the Stories view opened on a cache with a backlog), in
+        the background as after a refresh; nothing new while that grouping or a refresh runs
+        (a refresh's end starts it again)."""
+        if not self.running and not any(worker.group == "stories" and not worker.is_finished
+                                         for worker in self.workers):
+            self._group_stories()
+
     @work(group="stories", exclusive=True, exit_on_error=False, description="group stories")
     async def _group_stories(self) -> None:
         """Group the backlog a refresh left, a slice at a time, until none waits; a refresh
-        that starts meanwhile takes over (its end starts this again)."""
+        that starts meanwhile takes over (its end starts this again). What is grouped is
+        shown every few seconds, not only at the end: a backlog of a whole cache takes
+        minutes."""
         changed = False
+        shown = time.monotonic()
         while not self.running:
             report = await self.session.group_stories()
             changed |= bool(report.stories)
             if not report.more:
                 break
+            if changed and time.monotonic() - shown >= GROUP_SHOW_SECONDS:
+                self.post_message(self.StoriesGrouped())
+                changed, shown = False, time.monotonic()
             await asyncio.sleep(GROUP_BUSY_PAUSE_SECONDS if report.busy else GROUP_PAUSE_SECONDS)
         if changed:
             self.post_message(self.StoriesGrouped())

@@ -100,6 +100,7 @@ class StoryTable(RowTable):
         self.find_matches = find_matches
         self.timezone = timezone
         self.stories: StoryList | None = None
+        self.grouping = False       # items wait to be grouped: the list is what is grouped so far
         self.new_since: float | None = None
         self._pages: LRUCache[int, list[Story]] = LRUCache(16)
         self._new: set[str] = set()
@@ -117,6 +118,7 @@ class StoryTable(RowTable):
                 and self.stories.flt == flt:
             keep = self.current.id
         self.stories = StoryList.read(self.store, flt)
+        self.grouping = StoryList.waiting(self.store)
         self._pages.clear()
         self._new.clear()
         position = self.stories.position(keep) or 0
@@ -174,9 +176,10 @@ class StoryTable(RowTable):
         index = round(self.scroll_y) + y - HEADER_LINES
         if self.total == 0:
             if y == HEADER_LINES:
-                return self._strip(plain("  no story passes the filters (a story is two or "
-                                         "more reports of one event)", styles["empty"]),
-                                   width, base)
+                why = ("  grouping the cache's items into stories: they show as they are found"
+                       if self.grouping else "  no story passes the filters (a story is two or "
+                       "more reports of one event)")
+                return self._strip(plain(why, styles["empty"]), width, base)
             return Strip.blank(width, base)
         story = self.story_at(index)
         if story is None:

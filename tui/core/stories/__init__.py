@@ -25,7 +25,10 @@ The API both faces use (import from the modules named):
 - tui.core.stories.grouping: `settle(store, *, limit=None, seconds=None) -> SettleReport`;
   `settle_after_refresh(store)` (the engine, after each refresh: a refresh's worth of items,
   `REFRESH_LIMIT`), `settle_step(store)` (one idle-time slice; its report's `more` says
-  whether items still wait); reads settle up to `READ_LIMIT` items first, `settle_limit=None`
-  groups everything waiting. A report's `busy` says another thread or process was grouping.
+  whether items still wait), `has_waiting(store)`; the catalog's reads settle up to
+  `READ_LIMIT` items first (`settle_limit=None`: everything waiting; 0: nothing). The
+  dashboard's Stories view (tui.core.stories.view) groups nothing on its own thread: it reads
+  what is grouped and has the backlog grouped in the background, shown as it goes. A
+  report's `busy` says another thread or process was grouping.
 - tui.core.stories.links: how two reports are weighed (`link`, `Rarity`, `reasons`).
 """

@@ -89,8 +89,8 @@ def settle(store: Store, *, limit: int | None = None,
     a `watch` beside the dashboard), nothing is done here (`busy`): a reader does not wait, it
     reads the stories as they are. Nothing waiting, the lease is not taken."""
     report = SettleReport()
-    if store.read_only or not _waiting(store):
-        return report
+    if limit == 0 or store.read_only or not has_waiting(store):
+        return report           # (a limit of 0: a read that asks for no grouping at all)
     if not _SETTLING.acquire(blocking=False):
         report.busy = True
         return report
@@ -127,7 +127,7 @@ def settle_step(store: Store, seconds: float = STEP_SECONDS) -> SettleReport:
     return report
 
 
-def _waiting(store: Store) -> bool:
+def has_waiting(store: Store) -> bool:
     """Whether a settle has anything to do (items noted, or other rules to regroup by)."""
     return cache.versions(store, VERSION_KEY, KEYS_VERSION_KEY) != (
         GROUPING_VERSION, KEYS_VERSION) or cache.has_dirty(store)
@@ -136,7 +136,7 @@ def _waiting(store: Store) -> bool:
 def _settle(store: Store, limit: int | None, deadline: float | None,
             report: SettleReport, keep: Callable[[], None]) -> SettleReport:
     """The settle itself. `keep()` renews the lease between its steps and makes sure it is
-    still this process's before each of its writes (LeaseLost: it is not). What `_waiting`
+    still this process's before each of its writes (LeaseLost: it is not). What `has_waiting`
     read is read again: another process may have settled between that look and the lease."""
     grouped_by, keyed_by = cache.versions(store, VERSION_KEY, KEYS_VERSION_KEY)
     if (grouped_by, keyed_by) != (GROUPING_VERSION, KEYS_VERSION):
