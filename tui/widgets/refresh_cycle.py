@@ -65,6 +65,14 @@ class RefreshCycle(Widget):
         """The items a refresh left ungrouped (a first refresh of many feeds) have joined
         their stories."""
 
+    class GroupingFailed(Message):
+        """Grouping that backlog broke (a worker process killed, say); it is tried again
+        after the next refresh."""
+
+        def __init__(self, error: Exception) -> None:
+            super().__init__()
+            self.error = error
+
     def __init__(self, session: Session, *, automatic: bool = True,
                  id: str | None = None) -> None:
         super().__init__(id=id)
@@ -124,13 +132,18 @@ class RefreshCycle(Widget):
     @work(group="stories", exclusive=True, exit_on_error=False, description="group stories")
     async def _group_stories(self) -> None:
         """Group the backlog a refresh left, a slice at a time, until none waits; a refresh
-        that starts meanwhile takes over (its end starts this again)."""
+        that starts meanwhile takes over (its end starts this again). A failure is reported
+        (GroupingFailed), not left to end the worker unseen."""
         changed = False
-        while not self.running:
-            report = await self.session.group_stories()
-            changed |= bool(report.stories)
-            if not report.more:
-                break
-            await asyncio.sleep(GROUP_BUSY_PAUSE_SECONDS if report.busy else GROUP_PAUSE_SECONDS)
+        try:
+            while not self.running:
+                report = await self.session.group_stories()
+                changed |= bool(report.stories)
+                if not report.more:
+                    break
+                await asyncio.sleep(GROUP_BUSY_PAUSE_SECONDS if report.busy
+                                    else GROUP_PAUSE_SECONDS)
+        except Exception as error:      # noqa: BLE001 - said in the status line
+            self.post_message(self.GroupingFailed(error))
         if changed:
             self.post_message(self.StoriesGrouped())
