@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -299,7 +299,7 @@ async def test_a_grouping_worker_that_dies_is_said_in_one_line_and_the_dashboard
             finished.append(message)
 
     said = "a worker process ended without its result (exit code 3)"
-    app = WirewatchApp(session, timezone=timezone.utc)
+    app = WirewatchApp(session, timezone=UTC)
     async with app.run_test(size=(120, 30), message_hook=hook) as pilot:
         await wait_until(pilot, lambda: finished, timeout=30)
         problems = finished[0].report.problems
