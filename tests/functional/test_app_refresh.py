@@ -7,8 +7,11 @@ feeds are slow, and new items slide in without taking the cursor off its item.
 
 from __future__ import annotations
 
+import os
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
 
 from tests.support.cachegen import config_text, fill, make_session, screen_text
 from tests.support.feedgen import item, rss
@@ -262,6 +265,54 @@ async def test_the_open_stories_view_shows_the_backlog_once_grouped(
             assert not session.group_stories_step().more   # nothing left waiting
     finally:
         release.set()
+    session.close()
+
+
+@pytest.mark.parametrize("grouped_by", ["the refresh", "idle time"])
+async def test_a_grouping_worker_that_dies_is_said_in_one_line_and_the_dashboard_goes_on(
+        tmp_path, http_server, monkeypatch, grouped_by):
+    """Many items are keyed for their stories in forked workers. One killed meanwhile (the
+    out-of-memory killer, say) used to leave the grouping waiting for ever on the refresh's
+    writer thread, and the refresh with it; the grouping of a backlog after the refresh failed
+    unseen. Either way the status line now says it in one line, the refresh ends, and the
+    dashboard goes on (the grouping is tried again after the next refresh)."""
+    from tui.core.stories import grouping
+
+    if grouped_by == "idle time":
+        monkeypatch.setattr(grouping, "REFRESH_LIMIT", 1)    # left to the dashboard's slices
+    parent = os.getpid()
+
+    def dying(rows):
+        if os.getpid() != parent:
+            os._exit(3)
+        raise AssertionError("keyed in the dashboard's process, not in a worker")
+
+    monkeypatch.setattr(grouping, "KEY_PARALLEL_MIN", 1)
+    monkeypatch.setattr(grouping, "process_count", lambda items: 2)
+    monkeypatch.setattr(grouping, "_key_rows", dying)
+    route_the_geneva_story(http_server)
+    session = session_for(tmp_path, http_server)
+    finished: list[RefreshCycle.Finished] = []
+
+    def hook(message) -> None:
+        if isinstance(message, RefreshCycle.Finished) and message not in finished:
+            finished.append(message)
+
+    said = "a worker process ended without its result (exit code 3)"
+    app = WirewatchApp(session, timezone=UTC)
+    async with app.run_test(size=(120, 30), message_hook=hook) as pilot:
+        await wait_until(pilot, lambda: finished, timeout=30)
+        problems = finished[0].report.problems
+        assert problems == ([f"stories not grouped: RuntimeError: {said}"]
+                            if grouped_by == "the refresh" else [])
+        status = app.screen.query_one("#status")
+        await wait_until(pilot, lambda: status.last_error == f"stories not grouped: {said}",
+                         timeout=30)
+        await app.workers.wait_for_complete()
+        await pilot.press("down")
+        await pilot.pause()
+        assert app.is_running and "stories not grouped" in screen_text(app)
+        assert "Markets calm" in screen_text(app)             # the refresh's items are in
     session.close()
 
 

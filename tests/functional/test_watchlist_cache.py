@@ -3,6 +3,8 @@ watchlist changes, through the same session both faces open."""
 
 from __future__ import annotations
 
+import os
+
 from tests.support.feedgen import config_text, item, rss
 from tui.core.cache.query import ItemFilter, count_items, list_items
 from tui.core.cache.store import WATCH_FINGERPRINT
@@ -37,4 +39,64 @@ def test_watchlist_change_rematches_the_whole_cache(tmp_path, http_server):
     session = Session.open(str(config), str(cache))
     assert session.store.meta(WATCH_FINGERPRINT) == before
     assert session.store.ensure_matches(session.watcher) == 0  # unchanged: nothing redone
+    session.close()
+
+
+async def test_a_hand_edit_whose_rematch_worker_dies_is_said_once_and_taken_when_saved_again(
+        tmp_path, monkeypatch):
+    """The dashboard open, a term added to feeds.toml by hand: the items it may be in are
+    screened in forked workers (many items, idle cores). One killed (the out-of-memory killer,
+    say) used to hang the reload for ever; now it fails it, said in one line, once: the same
+    file is not tried again at every look (a re-match forked again and a note every two
+    seconds), the configuration in force stays, and the file saved again is taken."""
+    from tests.support.apps import RecordingApp
+    from tests.support.cachegen import config_text, fill
+    from tui import app as dashboard
+    from tui.core.cache import rematch
+    from tui.core.names.watch import Watcher
+
+    config = tmp_path / "feeds.toml"
+    config.write_text(config_text(), encoding="utf-8")
+    session = Session.open(str(config), str(tmp_path / "cache"))
+    fill(session, 60)
+    parent = os.getpid()
+    screen = Watcher.screen
+    screened: list[int] = []
+
+    def dying_screen(self, indexes):
+        test = screen(self, indexes)
+        screened.append(os.getpid())
+
+        def dying(texts):
+            if os.getpid() != parent:
+                os._exit(3)
+            return test(texts)
+        return dying
+
+    monkeypatch.setattr(Watcher, "screen", dying_screen)
+    monkeypatch.setattr(rematch, "process_count", lambda items, requested=None: 2)
+    monkeypatch.setattr(dashboard, "CONFIG_TICK_SECONDS", 0.1)
+    said = ("Configuration not applied: a worker process ended without its result "
+            "(exit code 3)")
+    app = RecordingApp(session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause(0.3)
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text.replace('"Crimea", ', '"Crimea", "Miami", '), encoding="utf-8")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app.notes:
+                break
+        await pilot.pause(1.0)                      # ten more looks at the file
+        assert app.notes == [("error", said)] and len(screened) == 1
+        assert not session.watcher.find("Talks in Miami", "title")      # the old watchlist
+        assert app.is_running
+        monkeypatch.setattr(Watcher, "screen", screen)
+        config.write_text(text.replace('"Crimea", ', '"Crimea", "Miami",  '), encoding="utf-8")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if session.watcher.find("Talks in Miami", "title"):
+                break
+        assert session.watcher.find("Talks in Miami", "title")
+        assert app.notes == [("error", said)]
     session.close()

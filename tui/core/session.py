@@ -300,7 +300,8 @@ class Session:
     def reload_if_changed(self) -> Reloaded | None:
         """Re-read feeds.toml when it changed on disk and put it in force; a bad edit is
         returned as its error once (not again until the file changes) and the config in
-        force stays. None when nothing changed."""
+        force stays; a failure to put it in force is raised once, likewise. None when nothing
+        changed."""
         if not self.config_changed_on_disk():
             return None
         path = self.config.path
@@ -314,7 +315,14 @@ class Session:
         if config == self.config:
             self._config_stamp = stamp
             return None
-        return Reloaded(applied=self.apply(config, stamp))
+        try:
+            return Reloaded(applied=self.apply(config, stamp))
+        except Exception:
+            # Raised once, like a bad edit: tried again when the file changes, not at every
+            # look (a re-match whose worker the out-of-memory killer ends would be forked
+            # again, and said again, every two seconds).
+            self._config_stamp = stamp
+            raise
 
     def save_rule(self, rule: AlertRule, *, replace: str | None = None) -> Config:
         """Write a rule into the config's file (the one rule-write path); returns the file as

@@ -943,6 +943,12 @@ class MainScreen(Screen[None]):
         if self.view == "stories":
             self.stories.reload()
 
+    @on(RefreshCycle.GroupingFailed)
+    def _grouping_failed(self, event: RefreshCycle.GroupingFailed) -> None:
+        event.stop()
+        said = str(event.error) or type(event.error).__name__
+        self.status.last_error = f"stories not grouped: {said}"     # as `watch` says it
+
     @on(RefreshCycle.Failed)
     def _refresh_failed(self, event: RefreshCycle.Failed) -> None:
         event.stop()

@@ -68,6 +68,14 @@ class RefreshCycle(Widget):
         """Items that waited to be grouped (a first refresh of many feeds, a cache met for
         the first time) have joined their stories: all of them, or some of a long backlog."""
 
+    class GroupingFailed(Message):
+        """Grouping that backlog broke (a worker process killed, say); it is tried again
+        after the next refresh, or when the Stories view opens."""
+
+        def __init__(self, error: Exception) -> None:
+            super().__init__()
+            self.error = error
+
     def __init__(self, session: Session, *, automatic: bool = True,
                  id: str | None = None) -> None:
         super().__init__(id=id)
@@ -137,17 +145,21 @@ class RefreshCycle(Widget):
         """Group the backlog a refresh left, a slice at a time, until none waits; a refresh
         that starts meanwhile takes over (its end starts this again). What is grouped is
         shown every few seconds, not only at the end: a backlog of a whole cache takes
-        minutes."""
+        minutes. A failure is reported (GroupingFailed), not left to end the worker unseen."""
         changed = False
         shown = time.monotonic()
-        while not self.running:
-            report = await self.session.group_stories()
-            changed |= bool(report.stories)
-            if not report.more:
-                break
-            if changed and time.monotonic() - shown >= GROUP_SHOW_SECONDS:
-                self.post_message(self.StoriesGrouped())
-                changed, shown = False, time.monotonic()
-            await asyncio.sleep(GROUP_BUSY_PAUSE_SECONDS if report.busy else GROUP_PAUSE_SECONDS)
+        try:
+            while not self.running:
+                report = await self.session.group_stories()
+                changed |= bool(report.stories)
+                if not report.more:
+                    break
+                if changed and time.monotonic() - shown >= GROUP_SHOW_SECONDS:
+                    self.post_message(self.StoriesGrouped())
+                    changed, shown = False, time.monotonic()
+                await asyncio.sleep(GROUP_BUSY_PAUSE_SECONDS if report.busy
+                                    else GROUP_PAUSE_SECONDS)
+        except Exception as error:      # noqa: BLE001 - said in the status line
+            self.post_message(self.GroupingFailed(error))
         if changed:
             self.post_message(self.StoriesGrouped())

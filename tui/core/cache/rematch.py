@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import sqlite3
 from bisect import bisect_left, bisect_right
@@ -57,8 +58,8 @@ from tui.core.cache.schema import MENTION_MATCH_TRIGGERS
 from tui.core.collector import cycle_collection_paused
 from tui.core.names.model import Match
 
-# Below this many items forking costs more than it saves (a pool starts in ~30 ms; 20,000
-# items match in ~0.2 s).
+# Below this many items forking costs more than it saves (two workers forked from a process
+# of 400 MB cost ~25 ms; 20,000 items match in ~0.2 s).
 PARALLEL_MIN_ITEMS = 20_000
 MAX_PROCESSES = 8
 # Items read, matched and compared per pass: bounds the memory a million-item cache needs.
@@ -72,6 +73,8 @@ COMPARE_ITEMS = 256
 # Chunks of the cache per worker process when matching in several (see `_Forked`).
 CHUNKS_PER_PROCESS = 4
 CHUNK_MIN_ITEMS = 2_500
+# Slices per worker process in `run_in_processes`.
+SLICES_PER_PROCESS = 3
 
 _COLUMNS = 'item_id, field, start, "end", name, category, text'
 _ItemRow = tuple[int, str, str, "str | None"]
@@ -129,14 +132,12 @@ def process_count(items: int, requested: int | None = None) -> int:
 
 
 _Work = Callable[[Sequence[_ItemRow]], list]
-# What the forked workers inherit: set just before the fork, read only in the children.
-_INHERITED: tuple[_Work, Sequence[_ItemRow]] | None = None
 
 
 def _quiet_child() -> None:
-    """A worker leaves signals to its parent: Ctrl+C stops the parent, which ends the pool
-    (no traceback from each worker), and a terminal resize is not the worker's to report
-    (the parent's event loop wakes on a byte written to a descriptor the child shares)."""
+    """A worker leaves signals to its parent: Ctrl+C stops the parent, which ends its workers
+    (no traceback from each), and a terminal resize is not the worker's to report (the
+    parent's event loop wakes on a byte written to a descriptor the child shares)."""
     signal.set_wakeup_fd(-1)
     for name in ("SIGINT", "SIGWINCH", "SIGTERM"):
         number = getattr(signal, name, None)
@@ -144,38 +145,57 @@ def _quiet_child() -> None:
             signal.signal(number, signal.SIG_DFL if name == "SIGTERM" else signal.SIG_IGN)
 
 
-def _run_slice(bounds: tuple[int, int]) -> list:
-    assert _INHERITED is not None
-    work, rows = _INHERITED
-    return work(rows[bounds[0]:bounds[1]])
-
-
 def run_in_processes(work: _Work, rows: Sequence[_ItemRow], processes: int) -> list:
-    """`work(rows)`, split over `processes` forked workers (in this process when 1); the
-    workers inherit `work` and `rows` (neither is pickled) and send back their lists."""
-    global _INHERITED
+    """`work(rows)`, split over `processes` forked workers (in this process when 1), their
+    lists joined in the order of the rows. The rows are cut into a few slices per worker,
+    which the workers take one at a time, so that a slow slice does not leave the other cores
+    idle. Through `_Forked`: nothing is pickled to a worker, a worker's error is raised here,
+    and a worker that dies fails the call (a multiprocessing Pool waited for it for ever)."""
     if processes <= 1 or len(rows) < 2:
         return work(rows)
-    # A few slices per worker, so one slow slice does not leave the other cores idle.
-    step = -(-len(rows) // (processes * 3))
-    slices = [(start, min(start + step, len(rows))) for start in range(0, len(rows), step)]
-    import multiprocessing  # here, not at import: a command that starts saves ~5 ms
-
-    _INHERITED = (work, rows)
+    # Every slice number and a stop for each worker go in one write to a pipe: at most
+    # PIPE_BUF bytes, so that it neither blocks nor is split.
+    processes = min(processes, len(rows), select.PIPE_BUF // (4 * (SLICES_PER_PROCESS + 1)))
+    step = -(-len(rows) // (processes * SLICES_PER_PROCESS))
+    starts = range(0, len(rows), step)
+    taken, offered = os.pipe()
     try:
-        with multiprocessing.get_context("fork").Pool(processes, initializer=_quiet_child) as pool:
-            parts = pool.map(_run_slice, slices, chunksize=1)
+        os.write(offered, b"".join(number.to_bytes(4, "little") for number in
+                                   [*range(len(starts)), *[len(starts)] * processes]))
     finally:
-        _INHERITED = None
-    return [value for part in parts for value in part]
+        os.close(offered)
+
+    def take(rows: Sequence[_ItemRow]) -> list[tuple[int, list]]:
+        """In a worker: (number, result) of each slice it takes. A read of four bytes from a
+        pipe is atomic: there is no lock that a worker could die holding, leaving the others
+        waiting."""
+        done = []
+        while len(read := os.read(taken, 4)) == 4:
+            number = int.from_bytes(read, "little")
+            if number >= len(starts):
+                break
+            done.append((number, work(rows[starts[number]:starts[number] + step])))
+        return done
+
+    try:
+        with _Forked(processes) as workers:
+            for _ in range(processes):
+                workers.start(take, rows)
+            parts = workers.finish()
+    finally:
+        os.close(taken)
+    slices = sorted((pair for part in parts for pair in part), key=itemgetter(0))
+    return [value for _, part in slices for value in part]
 
 
 class _Forked:
-    """Work run in forked children while this process goes on (it reads the next chunk of
-    the cache meanwhile), at most `processes` at once. A child inherits the work and its
-    rows when it is started (nothing is pickled to it) and sends back its result; results
-    come back in the order the work was started. Leaving the block ends any child still
-    running (on an error here)."""
+    """Work run in forked children while this process goes on (the whole-cache re-match
+    reads the next chunk of the cache meanwhile), at most `processes` at once. A child
+    inherits the work and its rows when it is started (nothing is pickled to it) and sends
+    back its result; results come back in the order the work was started. A child's error
+    is raised here, and a child that ends without its result (killed, os._exit, a crash)
+    raises a RuntimeError that says how it ended: its end of the pipe closes, so nothing
+    waits for it. Leaving the block ends any child still running (on an error here)."""
 
     def __init__(self, processes: int) -> None:
         self._limit = max(processes, 1)
@@ -225,9 +245,20 @@ class _Forked:
         if status == "error":
             raise value
         if status != "ok":
-            raise RuntimeError(f"a matching process ended without its result "
-                               f"(exit code {process.exitcode})")
+            raise RuntimeError(f"a worker process ended without its result "
+                               f"({_how_it_ended(process.exitcode)})")
         return value
+
+
+def _how_it_ended(exitcode: int | None) -> str:
+    """A child's end in words: its exit code, or the signal that killed it (SIGKILL: the
+    out-of-memory killer, as a rule)."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            pass
+    return f"exit code {exitcode}"
 
 
 def _run_forked(work: _Work, rows: Sequence[_ItemRow], sender) -> None:
