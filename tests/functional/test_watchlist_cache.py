@@ -100,3 +100,75 @@ async def test_a_hand_edit_whose_rematch_worker_dies_is_said_once_and_taken_when
         assert session.watcher.find("Talks in Miami", "title")
         assert app.notes == [("error", said)]
     session.close()
+
+
+def test_watch_says_an_edit_it_could_not_put_in_force_once_and_goes_on(tmp_path, monkeypatch,
+                                                                       capsys):
+    """`wirewatch watch`'s look at feeds.toml between refreshes: an edit whose re-match fails
+    (its worker process killed) is said once, on one line, and the watch goes on with the
+    configuration it had. It used to end the watch (with a traceback, once the dead worker
+    stopped hanging it)."""
+    from tests.support.cachegen import config_text, fill
+    from tui.cli.refresh import _take_config_changes
+    from tui.core.cache import rematch
+    from tui.core.names.watch import Watcher
+
+    config = tmp_path / "feeds.toml"
+    config.write_text(config_text(), encoding="utf-8")
+    session = Session.open(str(config), str(tmp_path / "cache"))
+    fill(session, 60)
+    parent = os.getpid()
+    screen = Watcher.screen
+
+    def dying_screen(self, indexes):
+        test = screen(self, indexes)
+        return lambda texts: os._exit(3) if os.getpid() != parent else test(texts)
+
+    monkeypatch.setattr(Watcher, "screen", dying_screen)
+    monkeypatch.setattr(rematch, "process_count", lambda items, requested=None: 2)
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('"Crimea", ', '"Crimea", "Miami", '), encoding="utf-8")
+    for _ in range(3):                                  # three looks at the file
+        _take_config_changes(session)
+    said = capsys.readouterr().err.splitlines()
+    assert said == ["wirewatch: configuration not applied: a worker process ended without its "
+                    "result (exit code 3) (the previous configuration stays in force)"]
+    assert not session.watcher.find("Talks in Miami", "title")          # the old watchlist
+    session.close()
+
+
+def test_a_command_whose_rematch_worker_dies_fails_with_one_line(tmp_path, monkeypatch, capsys):
+    """A command that opens the cache after feeds.toml's watchlist changed re-matches it
+    first; its worker process killed, the command says so in one line and exits 1 (no
+    traceback), and the cache keeps the matches it had."""
+    from tests.support.cachegen import config_text, fill
+    from tui.cli import main
+    from tui.core.cache import rematch
+    from tui.core.names.watch import Watcher
+
+    config = tmp_path / "feeds.toml"
+    config.write_text(config_text(), encoding="utf-8")
+    session = Session.open(str(config), str(tmp_path / "cache"))
+    fill(session, 60)
+    before = session.store.meta(WATCH_FINGERPRINT)
+    session.close()
+    parent = os.getpid()
+    screen = Watcher.screen
+
+    def dying_screen(self, indexes):
+        test = screen(self, indexes)
+        return lambda texts: os._exit(3) if os.getpid() != parent else test(texts)
+
+    monkeypatch.setattr(Watcher, "screen", dying_screen)
+    monkeypatch.setattr(rematch, "process_count", lambda items, requested=None: 2)
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('"Crimea", ', '"Crimea", "Miami", '), encoding="utf-8")
+    status = main(["--config", str(config), "--cache", str(tmp_path / "cache"), "headlines"])
+    assert status == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "wirewatch: a worker process ended without its result (exit code 3)"]
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "cache" / "wirewatch.sqlite3") as conn:   # the old matches
+        assert conn.execute("SELECT value FROM meta WHERE key = ?",
+                            (WATCH_FINGERPRINT,)).fetchone()[0] == before

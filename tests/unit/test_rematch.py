@@ -8,8 +8,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import random
-import signal
-import threading
 import unicodedata
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -348,93 +346,3 @@ def test_matches_of_an_older_wirewatch_are_noted_and_the_next_edit_is_short(tmp_
     done = store.rematch_cache(edited)
     assert done is not None and done.items < 240
     assert stored(store) == fresh(store, edited)
-
-
-@pytest.mark.parametrize(("cores", "load", "items", "expected"), [
-    (2, 0.2, 100_000, 2),          # an idle pair of cores: both
-    (2, 1.3, 100_000, 2),          # this process's own load a moment ago: the other is idle
-    (2, 1.6, 100_000, 1),          # most of the other core is taken
-    (2, 2.5, 100_000, 1),          # busy cores: a second worker would only wait its turn
-    (8, 1.0, 100_000, 5),          # one worker per 20,000 items
-    (8, 1.0, 1_000_000, 8),
-    (16, 0.0, 1_000_000, rematch.MAX_PROCESSES),
-    (4, 0.0, 10_000, 1),           # a small cache is matched here
-])
-def test_processes_follow_the_idle_cores_and_the_cache_size(monkeypatch, cores, load, items,
-                                                            expected):
-    monkeypatch.setattr(rematch.os, "sched_getaffinity", lambda pid: set(range(cores)),
-                        raising=False)
-    monkeypatch.setattr(rematch.os, "getloadavg", lambda: (load, load, load))
-    assert rematch.process_count(items) == expected
-    assert rematch.process_count(items, requested=3) == 3     # asked for: as asked
-
-
-# --- work in forked workers (run_in_processes: the screen of an edit, the stories' keying) ----
-
-def with_owner(rows):
-    """Each row with the process that worked on it."""
-    return [(row, os.getpid()) for row in rows]
-
-
-def bounded(call, seconds: float = 60.0):
-    """`call()` on a thread: its result, or its error raised here; fails if it has not
-    returned in `seconds` (a worker that died used to leave the call waiting for ever)."""
-    outcome: dict = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = call()
-        except BaseException as error:      # noqa: BLE001 - raised again below
-            outcome["error"] = error
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still waiting after {seconds:g} s"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
-
-
-def test_work_split_over_processes_comes_back_in_order():
-    rows = [(n, f"text {n}") for n in range(50)]
-    done = bounded(lambda: rematch.run_in_processes(with_owner, rows, 2))
-    assert [row for row, _ in done] == rows
-    assert os.getpid() not in {owner for _, owner in done}       # in forked workers
-    assert multiprocessing.active_children() == []
-    # One process, or too little to split: here.
-    assert rematch.run_in_processes(with_owner, rows, 1) == [(row, os.getpid()) for row in rows]
-    assert rematch.run_in_processes(with_owner, rows[:1], 4) == [(rows[0], os.getpid())]
-    assert rematch.run_in_processes(with_owner, [], 4) == []
-
-
-def test_a_workers_error_is_raised_by_the_call():
-    def failing(rows):
-        if any(n == 30 for n, _ in rows):
-            raise ValueError(f"no good: {rows[0][0]}")
-        return with_owner(rows)
-
-    rows = [(n, f"text {n}") for n in range(50)]
-    with pytest.raises(ValueError, match="no good"):
-        bounded(lambda: rematch.run_in_processes(failing, rows, 2))
-    assert multiprocessing.active_children() == []
-
-
-@pytest.mark.parametrize("how", ["exit", "kill"])
-def test_a_worker_that_dies_fails_the_call_at_once(how):
-    """A worker killed (the out-of-memory killer, a user's kill -9) or ended by os._exit:
-    the call fails with a RuntimeError that says so, and no worker is left. A pool of workers
-    used to wait for the lost slice for ever, and the add of a term or a refresh's grouping
-    of stories with it."""
-    def dying(rows):
-        if any(n == 30 for n, _ in rows):
-            if how == "exit":
-                os._exit(3)
-            os.kill(os.getpid(), signal.SIGKILL)
-        return with_owner(rows)
-
-    rows = [(n, f"text {n}") for n in range(50)]
-    expected = "exit code 3" if how == "exit" else "SIGKILL"
-    with pytest.raises(RuntimeError, match=expected):
-        bounded(lambda: rematch.run_in_processes(dying, rows, 2))
-    assert multiprocessing.active_children() == []

@@ -139,6 +139,7 @@ def _run(argv: Sequence[str] | None) -> int:
     from tui.core.cache.schema import SchemaTooNew
     from tui.core.cache.store import CacheUnavailable
     from tui.core.config.model import ConfigError
+    from tui.core.forked import WorkerLost
 
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(named_command(argv))
@@ -154,7 +155,7 @@ def _run(argv: Sequence[str] | None) -> int:
     except UsageError as error:
         print(f"wirewatch: {error}", file=sys.stderr)
         return ExitStatus.USAGE
-    except (RuntimeFailure, SchemaTooNew, CacheUnavailable) as error:
+    except (RuntimeFailure, SchemaTooNew, CacheUnavailable, WorkerLost) as error:
         print(f"wirewatch: {error}", file=sys.stderr)
         return ExitStatus.FAILURE
     except sqlite3.Error as error:

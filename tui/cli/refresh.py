@@ -132,8 +132,14 @@ def _say(line: str) -> None:
 
 
 def _take_config_changes(session: Session) -> None:
-    """feeds.toml edited while watching: in force at once, or refused with its line."""
-    reloaded = session.reload_if_changed()
+    """feeds.toml edited while watching: in force at once, or refused with its line; an edit
+    that could not be put in force (its re-match failed) is said once and the watch goes on
+    with the configuration it had, as the dashboard does."""
+    try:
+        reloaded = session.reload_if_changed()
+    except Exception as error:      # noqa: BLE001 - said; the file saved again is tried again
+        _say(f"configuration not applied: {error} (the previous configuration stays in force)")
+        return
     if reloaded is None:
         return
     if reloaded.error is not None:

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 
 from tui.core.cache import stories as cache
 from tui.core.cache.lease import LeaseLost, held
-from tui.core.cache.rematch import process_count, run_in_processes
 from tui.core.cache.store import Store
+from tui.core.forked import process_count, run_in_processes
 from tui.core.stories.evidence import item_keys, parse_keys
 from tui.core.stories.facts import find_facts
 from tui.core.stories.links import WINDOW_SECONDS, Rarity, candidates, link
