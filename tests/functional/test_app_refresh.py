@@ -303,7 +303,7 @@ async def test_a_grouping_worker_that_dies_is_said_in_one_line_and_the_dashboard
     async with app.run_test(size=(120, 30), message_hook=hook) as pilot:
         await wait_until(pilot, lambda: finished, timeout=30)
         problems = finished[0].report.problems
-        assert problems == ([f"stories not grouped: RuntimeError: {said}"]
+        assert problems == ([f"stories not grouped: WorkerLost: {said}"]
                             if grouped_by == "the refresh" else [])
         status = app.screen.query_one("#status")
         await wait_until(pilot, lambda: status.last_error == f"stories not grouped: {said}",
