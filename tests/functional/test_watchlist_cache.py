@@ -4,12 +4,44 @@ watchlist changes, through the same session both faces open."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from tests.support.feedgen import config_text, item, rss
 from tui.core.cache.query import ItemFilter, count_items, list_items
 from tui.core.cache.store import WATCH_FINGERPRINT
 from tui.core.session import Session
 
+
+def cache_with_a_dying_screen(tmp_path, monkeypatch) -> tuple[Session, list[int], Callable]:
+    """A session over 60 cached items whose next watchlist edit is screened in two forked
+    workers that die (os._exit(3), as the out-of-memory killer would end them): the session,
+    the processes that screened, and a function that restores the screen."""
+    from tests.support.cachegen import config_text, fill
+    from tui.core.cache import rematch
+    from tui.core.names.watch import Watcher
+
+    config = tmp_path / "feeds.toml"
+    config.write_text(config_text(), encoding="utf-8")
+    session = Session.open(str(config), str(tmp_path / "cache"))
+    fill(session, 60)
+    parent = os.getpid()
+    screen = Watcher.screen
+    screened: list[int] = []
+
+    def dying_screen(self, indexes):
+        test = screen(self, indexes)
+        screened.append(os.getpid())
+        return lambda texts: os._exit(3) if os.getpid() != parent else test(texts)
+
+    monkeypatch.setattr(Watcher, "screen", dying_screen)
+    monkeypatch.setattr(rematch, "process_count", lambda items, requested=None: 2)
+    return session, screened, lambda: monkeypatch.setattr(Watcher, "screen", screen)
+
+
+def with_miami(text: str, spacing: str = " ") -> str:
+    """feeds.toml's `text` with Miami added to the watchlist by hand (another `spacing`: the
+    same edit saved again)."""
+    return text.replace('"Crimea", ', f'"Crimea", "Miami",{spacing}')
 
 def test_watchlist_change_rematches_the_whole_cache(tmp_path, http_server):
     http_server.route("/f.xml", rss([
@@ -50,31 +82,10 @@ async def test_a_hand_edit_whose_rematch_worker_dies_is_said_once_and_taken_when
     file is not tried again at every look (a re-match forked again and a note every two
     seconds), the configuration in force stays, and the file saved again is taken."""
     from tests.support.apps import RecordingApp
-    from tests.support.cachegen import config_text, fill
     from tui import app as dashboard
-    from tui.core.cache import rematch
-    from tui.core.names.watch import Watcher
 
+    session, screened, restore = cache_with_a_dying_screen(tmp_path, monkeypatch)
     config = tmp_path / "feeds.toml"
-    config.write_text(config_text(), encoding="utf-8")
-    session = Session.open(str(config), str(tmp_path / "cache"))
-    fill(session, 60)
-    parent = os.getpid()
-    screen = Watcher.screen
-    screened: list[int] = []
-
-    def dying_screen(self, indexes):
-        test = screen(self, indexes)
-        screened.append(os.getpid())
-
-        def dying(texts):
-            if os.getpid() != parent:
-                os._exit(3)
-            return test(texts)
-        return dying
-
-    monkeypatch.setattr(Watcher, "screen", dying_screen)
-    monkeypatch.setattr(rematch, "process_count", lambda items, requested=None: 2)
     monkeypatch.setattr(dashboard, "CONFIG_TICK_SECONDS", 0.1)
     said = ("Configuration not applied: a worker process ended without its result "
             "(exit code 3)")
@@ -82,7 +93,7 @@ async def test_a_hand_edit_whose_rematch_worker_dies_is_said_once_and_taken_when
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause(0.3)
         text = config.read_text(encoding="utf-8")
-        config.write_text(text.replace('"Crimea", ', '"Crimea", "Miami", '), encoding="utf-8")
+        config.write_text(with_miami(text), encoding="utf-8")
         for _ in range(100):
             await pilot.pause(0.05)
             if app.notes:
@@ -91,8 +102,8 @@ async def test_a_hand_edit_whose_rematch_worker_dies_is_said_once_and_taken_when
         assert app.notes == [("error", said)] and len(screened) == 1
         assert not session.watcher.find("Talks in Miami", "title")      # the old watchlist
         assert app.is_running
-        monkeypatch.setattr(Watcher, "screen", screen)
-        config.write_text(text.replace('"Crimea", ', '"Crimea", "Miami",  '), encoding="utf-8")
+        restore()
+        config.write_text(with_miami(text, "  "), encoding="utf-8")
         for _ in range(100):
             await pilot.pause(0.05)
             if session.watcher.find("Talks in Miami", "title"):
@@ -108,26 +119,11 @@ def test_watch_says_an_edit_it_could_not_put_in_force_once_and_goes_on(tmp_path,
     (its worker process killed) is said once, on one line, and the watch goes on with the
     configuration it had. It used to end the watch (with a traceback, once the dead worker
     stopped hanging it)."""
-    from tests.support.cachegen import config_text, fill
     from tui.cli.refresh import _take_config_changes
-    from tui.core.cache import rematch
-    from tui.core.names.watch import Watcher
 
+    session, _, _ = cache_with_a_dying_screen(tmp_path, monkeypatch)
     config = tmp_path / "feeds.toml"
-    config.write_text(config_text(), encoding="utf-8")
-    session = Session.open(str(config), str(tmp_path / "cache"))
-    fill(session, 60)
-    parent = os.getpid()
-    screen = Watcher.screen
-
-    def dying_screen(self, indexes):
-        test = screen(self, indexes)
-        return lambda texts: os._exit(3) if os.getpid() != parent else test(texts)
-
-    monkeypatch.setattr(Watcher, "screen", dying_screen)
-    monkeypatch.setattr(rematch, "process_count", lambda items, requested=None: 2)
-    text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace('"Crimea", ', '"Crimea", "Miami", '), encoding="utf-8")
+    config.write_text(with_miami(config.read_text(encoding="utf-8")), encoding="utf-8")
     for _ in range(3):                                  # three looks at the file
         _take_config_changes(session)
     said = capsys.readouterr().err.splitlines()
@@ -141,28 +137,13 @@ def test_a_command_whose_rematch_worker_dies_fails_with_one_line(tmp_path, monke
     """A command that opens the cache after feeds.toml's watchlist changed re-matches it
     first; its worker process killed, the command says so in one line and exits 1 (no
     traceback), and the cache keeps the matches it had."""
-    from tests.support.cachegen import config_text, fill
     from tui.cli import main
-    from tui.core.cache import rematch
-    from tui.core.names.watch import Watcher
 
-    config = tmp_path / "feeds.toml"
-    config.write_text(config_text(), encoding="utf-8")
-    session = Session.open(str(config), str(tmp_path / "cache"))
-    fill(session, 60)
+    session, _, _ = cache_with_a_dying_screen(tmp_path, monkeypatch)
     before = session.store.meta(WATCH_FINGERPRINT)
     session.close()
-    parent = os.getpid()
-    screen = Watcher.screen
-
-    def dying_screen(self, indexes):
-        test = screen(self, indexes)
-        return lambda texts: os._exit(3) if os.getpid() != parent else test(texts)
-
-    monkeypatch.setattr(Watcher, "screen", dying_screen)
-    monkeypatch.setattr(rematch, "process_count", lambda items, requested=None: 2)
-    text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace('"Crimea", ', '"Crimea", "Miami", '), encoding="utf-8")
+    config = tmp_path / "feeds.toml"
+    config.write_text(with_miami(config.read_text(encoding="utf-8")), encoding="utf-8")
     status = main(["--config", str(config), "--cache", str(tmp_path / "cache"), "headlines"])
     assert status == 1
     assert capsys.readouterr().err.splitlines() == [
