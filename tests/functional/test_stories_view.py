@@ -363,3 +363,68 @@ async def test_a_backlog_is_grouped_in_the_background_and_shown_as_it_goes(tmp_p
             assert on_interface_thread and not any(on_interface_thread)
     finally:
         cache.close()
+
+
+
+async def test_a_backlog_another_process_groups_shows_when_it_is_done(tmp_path,
+                                                                     monkeypatch) -> None:
+    """The view opened on a backlog while another process (a `watch`) holds the grouping:
+    the dashboard's grouping waits its turn, finds the work done, and the view shows the
+    stories that process grouped and stops saying more are coming. Its last look changed no
+    story itself, so the view was never told, and said "grouping" for good."""
+    from tests.support.processes import LeaseHolder
+    from tui.core.cache.store import Store
+    from tui.core.stories import grouping
+    from tui.widgets import refresh_cycle
+
+    cache = StoryCache(tmp_path / "cache")
+    for feed, report, hours, language in (
+            ("Harbor Wire", GENEVA_EN, 0, "en"), ("Stepova Khronika", GENEVA_UK, 1, "uk")):
+        cache(feed, report, hours=hours, language=language)
+    monkeypatch.setattr(refresh_cycle, "GROUP_BUSY_PAUSE_SECONDS", 0.1)
+    app = RecordingApp(cache.session)
+    try:
+        with LeaseHolder(tmp_path / "cache", grouping.LEASE) as other:
+            async with app.run_test(size=(120, 30)) as pilot:
+                await pilot.pause()
+                await pilot.press("v")
+                table = app.screen.query_one(StoryTable)
+                await pilot.pause(0.3)                  # the dashboard's slices: busy
+                assert table.grouping and table.total == 0
+                # What the other process does with its lease: the backlog grouped.
+                its_store = Store.open(tmp_path / "cache")
+                grouping._settle(its_store, None, None, grouping.SettleReport(), lambda: None)
+                its_store.close()
+                other.release()
+                for _ in range(100):
+                    if not table.grouping:
+                        break
+                    await pilot.pause(0.05)
+                assert not table.grouping
+                assert story_titles(table) == [GENEVA_EN[0]]
+    finally:
+        cache.close()
+
+
+async def test_a_backlog_that_makes_no_story_ends_with_the_view_saying_so(tmp_path) -> None:
+    """The view opened on items that wait to be grouped but tell no story together: once
+    they are grouped it stops saying that more are coming (the grouping's last slice changed
+    no story, and the view was not told)."""
+    cache = StoryCache(tmp_path / "cache")
+    cache("Harbor Wire", ELSEWHERE, hours=0)
+    cache("Kestrel Daily", WITKOFF_MOSCOW, hours=1)
+    app = RecordingApp(cache.session)
+    try:
+        async with app.run_test(size=(120, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("v")
+            table = app.screen.query_one(StoryTable)
+            for _ in range(200):
+                if not table.grouping:
+                    break
+                await pilot.pause(0.05)
+            assert not table.grouping and table.total == 0
+            assert "no story passes the filters" in "".join(
+                segment.text for segment in table.render_line(1))
+    finally:
+        cache.close()

@@ -153,6 +153,7 @@ class RefreshCycle(Widget):
                 report = await self.session.group_stories()
                 changed |= bool(report.stories)
                 if not report.more:
+                    changed = True      # done: an open view stops saying more are coming
                     break
                 if changed and time.monotonic() - shown >= GROUP_SHOW_SECONDS:
                     self.post_message(self.StoriesGrouped())
