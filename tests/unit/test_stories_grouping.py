@@ -156,6 +156,29 @@ def test_pruned_reports_leave_their_story(cache):
     assert list_stories(cache.store) == []                      # a story of one is not listed
 
 
+def test_notes_of_items_pruned_before_grouping_are_dropped_once_the_rest_is_keyed(
+        cache, monkeypatch):
+    """A pruned item's note is dropped when nothing else waits, not looked for at every
+    settle (a scan of every note: 0.2-0.8 s of each slice at a million waiting items)."""
+    rows = [cache("Harbor Wire", GENEVA_EN), cache("Stepova Khronika", GENEVA_UK, hours=1,
+                                                    language="uk"),
+            cache("Kestrel Daily", LOAN_EN, hours=2), cache("Lenta", LOAN_RU, hours=3,
+                                                            language="ru")]
+    with cache.store.transaction() as conn:
+        conn.execute("DELETE FROM items WHERE id = ?", (rows[1],))   # pruned, never grouped
+    scans: list[int] = []
+    real = cache_rows.drop_missing_dirty
+    monkeypatch.setattr(cache_rows, "drop_missing_dirty",
+                        lambda store: (scans.append(1), real(store)))
+    for _ in range(3):
+        settle(cache.store, limit=1)                  # a slice's worth at a time
+    assert scans == [] and grouping.has_waiting(cache.store)
+    settle(cache.store)                               # the rest, to the end
+    assert scans == [1] and not grouping.has_waiting(cache.store)
+    assert {story_of(cache, r) for r in (rows[0], rows[2], rows[3])} <= {
+        cache.uid(rows[0]), cache.uid(rows[2])}
+
+
 def test_new_grouping_rules_regroup_the_whole_cache(cache):
     a1 = cache("Harbor Wire", GENEVA_EN)
     a2 = cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")
