@@ -296,7 +296,7 @@ def test_a_story_told_mostly_in_another_language_takes_that_language_s_headline(
     seed = cache("Harbor Wire", GENEVA_EN)
     uk = cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")
     settle(cache.store)
-    assert get_story(cache.store, cache.uid(seed)).title == GENEVA_EN[0]   # one each: its own
+    assert get_story(cache.store, cache.uid(seed)).title == GENEVA_EN[0]   # one each: the first
     cache("Kyiv Daily", (GENEVA_UK[0] + " — деталі", GENEVA_UK[1]), hours=2, language="uk")
     settle(cache.store)
     story = get_story(cache.store, cache.uid(seed))

@@ -89,13 +89,15 @@ def _lead(story_id: str, rows: list[cache.MemberRow], languages: Counter[str]
           ) -> cache.MemberRow:
     """The report whose headline names the story: its own (the item its id is), so that the
     title stays put as reports arrive, as the id does (an older report fetched later, such as
-    a profile that mentions the talks, does not retitle it); unless more reports are in
-    another language than in its own: then that language's first."""
-    most = max(languages.values(), default=0)
+    a profile that mentions the talks, does not retitle it), when its language has more
+    reports than any other; else the first report of the language most reports are in (of
+    tied languages, the one that reported first)."""
+    counts = languages.most_common(2)
     own = next((r for r in rows if r.uid == story_id), None)
-    if own is not None and languages.get(own.language, 0) == most:
+    if own is not None and counts and counts[0][0] == own.language and (
+            len(counts) == 1 or counts[1][1] < counts[0][1]):
         return own
-    main = languages.most_common(1)[0][0] if languages else ""
+    main = counts[0][0] if counts else ""
     return next((r for r in rows if r.language == main), rows[0])
 
 
