@@ -143,6 +143,7 @@ class Session:
         self._rules: RuleSet | None = None          # the same (`rules`)
         self._building = threading.Lock()
         self._engine: Engine | None = None
+        self._engine_lock = threading.Lock()    # built once, whichever thread asks first
         self._delivery: Delivery | None = None
         # One apply at a time: an older rule set can never record its hits after a newer one.
         self._applying = threading.Lock()
@@ -235,9 +236,11 @@ class Session:
         """The refresh cycle, built on first use: a command that only reads the cache never
         imports the HTTP client, the feed parser or the page extractor."""
         if self._engine is None:
-            from tui.core.engine import Engine
+            with self._engine_lock:
+                if self._engine is None:
+                    from tui.core.engine import Engine
 
-            self._engine = Engine(self)
+                    self._engine = Engine(self)
         return self._engine
 
     # --- the configuration ------------------------------------------------------------------
@@ -381,8 +384,16 @@ class Session:
         return settle_step(self.store)
 
     async def group_stories(self) -> SettleReport:
-        """`group_stories_step` on the refresh's writer thread (the dashboard's way)."""
-        return await self.engine.on_writer(self.group_stories_step)
+        """`group_stories_step` on the refresh's writer thread (the dashboard's way). An
+        offline dashboard has no engine yet when its Stories view first groups a backlog: it
+        is built on a thread (its imports, the HTTP client's among them, held `v` for 0.1-0.2 s
+        on the interface's)."""
+        engine = self._engine
+        if engine is None:
+            import asyncio  # (here: a command that only reads the cache never needs it)
+
+            engine = await asyncio.to_thread(lambda: self.engine)
+        return await engine.on_writer(self.group_stories_step)
 
     def due_feeds(self) -> list[FeedConfig]:
         """The feeds whose period (or back-off) has run out."""

@@ -19,6 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
+from importlib import import_module
 from typing import TYPE_CHECKING, TypeVar
 
 from textual import on, work
@@ -458,6 +459,11 @@ class MainScreen(Screen[None]):
     def _mount_search_box(self) -> None:
         if self.is_attached:        # (not when the app quit at once: the screen is gone)
             _ = self.search_box
+            # The Stories view's code loaded meanwhile, off this thread: 65 ms of imports (16
+            # dataclasses among them) that the first `v` waited for.
+            self.run_worker(partial(import_module, "tui.widgets.story_table"), thread=True,
+                            group="preload", exit_on_error=False,
+                            description="load the Stories view's code")
 
     def action_search(self) -> None:
         search = self.search_box

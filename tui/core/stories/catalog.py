@@ -51,6 +51,12 @@ def get_story(store: Store, story_id: str, *,
     return found[0] if found else None
 
 
+def stories_by_id(store: Store, story_ids: Sequence[str]) -> list[Story]:
+    """The stories `story_ids` as the cache holds them, in that order (those gone meanwhile
+    left out), read together and without grouping first: a page of the Stories view."""
+    return _build(store, list(story_ids))
+
+
 def story_id_of(store: Store, row_id: int, *,
                 settle_limit: int | None = READ_LIMIT) -> str | None:
     """The id of the story item `row_id` belongs to (None: not grouped yet, or no such item)."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from tui.core.cache import story_view as cache
 from tui.core.cache.query import ItemFilter
 from tui.core.cache.store import Store
-from tui.core.stories.catalog import get_story
+from tui.core.stories.catalog import stories_by_id
 from tui.core.stories.grouping import has_waiting
 from tui.core.stories.model import Story
 
@@ -47,9 +47,7 @@ class StoryList:
 
     def page(self, number: int) -> list[Story]:
         """Stories `number * PAGE_SIZE` onwards (those pruned meanwhile are left out)."""
-        wanted = self.ids[number * PAGE_SIZE:(number + 1) * PAGE_SIZE]
-        return [story for story_id in wanted
-                if (story := get_story(self.store, story_id, settle_limit=0))]
+        return stories_by_id(self.store, self.ids[number * PAGE_SIZE:(number + 1) * PAGE_SIZE])
 
     def new_among(self, stories: list[Story], since: float | None) -> set[str]:
         """Which of `stories` have an item first seen after `since`."""
