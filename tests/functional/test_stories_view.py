@@ -428,3 +428,33 @@ async def test_a_backlog_that_makes_no_story_ends_with_the_view_saying_so(tmp_pa
                 segment.text for segment in table.render_line(1))
     finally:
         cache.close()
+
+
+async def test_stories_grouped_while_the_view_is_open_come_into_view_at_the_top(
+        stories) -> None:
+    """A reload (a refresh or a backlog grouped more) with the cursor at the top of the list
+    keeps it at the top, where the stories updated since now show, as new headlines do;
+    with the cursor on a story further down, it stays on that story."""
+    cache, uids = stories
+    app = RecordingApp(cache.session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settled(pilot)
+        await pilot.press("v")
+        table = app.screen.query_one(StoryTable)
+        assert [s.title for s in (table.story_at(0), table.story_at(1))] == [LOAN_EN[0],
+                                                                             GENEVA_EN[0]]
+        cache("Harbor Wire", ("Witkoff heads to Moscow for talks at the Kremlin",
+                              "Steve Witkoff will meet Yuri Ushakov at the Kremlin next week."),
+              hours=7)
+        settle(cache.store)
+        table.reload()
+        await pilot.pause()
+        assert table.cursor_row == 0 and table.current.title == WITKOFF_MOSCOW[0]
+        await pilot.press("j")                                   # on the loan story now
+        assert table.current.title == LOAN_EN[0]
+        cache("Kestrel Daily", ("Zelensky and Witkoff meet again in Geneva", GENEVA_EN[1]),
+              hours=8)
+        settle(cache.store)
+        table.reload()
+        await pilot.pause()
+        assert table.current.title == LOAN_EN[0] and table.cursor_row == 2   # moved down

@@ -117,6 +117,9 @@ class StoryTable(RowTable):
         if keep is None and self.current is not None and self.stories is not None \
                 and self.stories.flt == flt:
             keep = self.current.id
+        self._show(flt, keep)
+
+    def _show(self, flt: ItemFilter, keep: str | None) -> None:
         self.stories = StoryList.read(self.store, flt)
         self.grouping = StoryList.waiting(self.store)
         self._pages.clear()
@@ -129,9 +132,14 @@ class StoryTable(RowTable):
         self.post_message(self.Highlighted(self, self.current))
 
     def reload(self) -> None:
-        """Read the list again (a refresh grouped new items), keeping the cursor's story."""
+        """Read the list again (a refresh grouped new items), keeping the cursor's story; at
+        the top of the list, the cursor stays at the top, so that stories updated since come
+        into view above it, as new headlines do (while a backlog was grouped, the cursor
+        followed the first story found down the list as the others arrived above it)."""
         if self.stories is not None:
-            self.set_filter(self.stories.flt, keep=self.current.id if self.current else None)
+            at_top = self.cursor_row == 0 and round(self.scroll_y) == 0
+            current = self.current
+            self._show(self.stories.flt, None if at_top or current is None else current.id)
 
     def story_at(self, index: int) -> Story | None:
         if self.stories is None or not 0 <= index < self.total:
