@@ -96,15 +96,31 @@ def _interrupt(signum, frame) -> None:
     the refresh in progress, where an exception raised here could land inside any task.
 
     Started with SIGINT ignored (a script's `wirewatch watch &`), raising SIGINT does
-    nothing and asyncio.run does not catch it: then the interrupt is raised here."""
+    nothing and asyncio.run does not catch it: then the interrupt is raised here. Where it
+    lands, it may be swallowed (in a weakref callback or a __del__, Python prints "Exception
+    ignored" and goes on: a watch then ran on after SIGTERM, once in a CI run), so the stop is
+    also noted, for the watch's loop to honour (`_stop_if_asked`)."""
+    global _stop_asked
+    _stop_asked = True
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         raise KeyboardInterrupt
     signal.raise_signal(signal.SIGINT)
 
 
+_stop_asked = False
+
+
+def _stop_if_asked() -> None:
+    """A stop asked by SIGTERM whose interrupt was swallowed where it landed, done here."""
+    if _stop_asked:
+        raise KeyboardInterrupt
+
+
 def cmd_watch(args: argparse.Namespace) -> int:
     """Refresh every period; one line per new hit; notifications; Ctrl+C (or a service
     manager's SIGTERM) stops cleanly."""
+    global _stop_asked
+    _stop_asked = False
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _interrupt)
@@ -173,8 +189,10 @@ def _watch(args: argparse.Namespace) -> int:
              f"{counted(len(config.alerts), 'alert')}, every "
              f"{config.settings.refresh_minutes:g} min (Ctrl+C stops)")
         while True:
+            _stop_if_asked()
             _take_config_changes(session)
             report = session.refresh_sync(force=args.once)   # --once: every feed, now
+            _stop_if_asked()
             for feed in report.failed:
                 _say(f"{feed.name}: {feed.error}")
             for problem in report.problems:
@@ -193,6 +211,7 @@ def _watch(args: argparse.Namespace) -> int:
                     grouping = _group_stories(session, min(left, WATCH_TICK_SECONDS))
                 else:
                     time.sleep(min(left, WATCH_TICK_SECONDS))
+                _stop_if_asked()
                 _take_config_changes(session)
                 delivery.deliver(show)
     finally:
