@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from tests.support.apps import recorder
 from tests.support.cachegen import config_text, fill, make_session, screen_text
 from tests.support.feedgen import item, rss
 from tests.support.httpserver import Reply
@@ -61,11 +62,7 @@ async def wait_for_refresh(app, pilot, timeout: float = 10.0) -> None:
 async def test_refresh_on_start_reports_progress_and_errors(tmp_path, http_server):
     serve(http_server)
     session = session_for(tmp_path, http_server)
-    seen: list[RefreshCycle.Progress] = []
-
-    def hook(message) -> None:        # a message is seen at each node it bubbles through
-        if isinstance(message, RefreshCycle.Progress) and all(m is not message for m in seen):
-            seen.append(message)
+    seen, hook = recorder(RefreshCycle.Progress)
 
     app = WirewatchApp(session, timezone=timezone.utc)
     async with app.run_test(size=(120, 30), message_hook=hook) as pilot:
@@ -219,11 +216,7 @@ async def test_the_story_backlog_a_refresh_leaves_is_grouped_after_it(
     monkeypatch.setattr(grouping, "REFRESH_LIMIT", 1)
     route_the_geneva_story(http_server)
     session = session_for(tmp_path, http_server)
-    grouped: list[RefreshCycle.StoriesGrouped] = []
-
-    def hook(message) -> None:
-        if isinstance(message, RefreshCycle.StoriesGrouped) and message not in grouped:
-            grouped.append(message)
+    grouped, hook = recorder(RefreshCycle.StoriesGrouped)
 
     app = WirewatchApp(session, timezone=timezone.utc)
     async with app.run_test(size=(120, 30), message_hook=hook) as pilot:
@@ -292,11 +285,7 @@ async def test_a_grouping_worker_that_dies_is_said_in_one_line_and_the_dashboard
     monkeypatch.setattr(grouping, "_key_rows", dying)
     route_the_geneva_story(http_server)
     session = session_for(tmp_path, http_server)
-    finished: list[RefreshCycle.Finished] = []
-
-    def hook(message) -> None:
-        if isinstance(message, RefreshCycle.Finished) and message not in finished:
-            finished.append(message)
+    finished, hook = recorder(RefreshCycle.Finished)
 
     said = "a worker process ended without its result (exit code 3)"
     app = WirewatchApp(session, timezone=UTC)

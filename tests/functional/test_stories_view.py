@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.apps import RecordingApp
+from tests.support.apps import RecordingApp, recorder
 from tests.support.contrast import below
 from tests.support.multilingual import build_multilingual
 from tests.support.storycache import (
@@ -337,12 +337,7 @@ async def test_a_backlog_is_grouped_in_the_background_and_shown_as_it_goes(tmp_p
     monkeypatch.setattr(grouping, "settle_step", one_item_a_slice)
     monkeypatch.setattr(refresh_cycle, "GROUP_SHOW_SECONDS", 0.0)
     monkeypatch.setattr(refresh_cycle, "GROUP_PAUSE_SECONDS", 0.2)   # a second in all
-    shown: list[refresh_cycle.RefreshCycle.StoriesGrouped] = []
-
-    def hook(message) -> None:
-        if isinstance(message, refresh_cycle.RefreshCycle.StoriesGrouped) \
-                and message not in shown:
-            shown.append(message)
+    shown, hook = recorder(refresh_cycle.RefreshCycle.StoriesGrouped)
 
     app = RecordingApp(cache.session)
     try:

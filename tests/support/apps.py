@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timezone
+from typing import TypeVar
 
 from textual import on
 from textual.screen import Screen
@@ -17,6 +18,20 @@ from tui.app import WirewatchApp
 from tui.core.config.model import Config
 from tui.core.session import Session
 from tui.screens.base import Context
+
+M = TypeVar("M")
+
+
+def recorder(kind: type[M]) -> tuple[list[M], Callable[[object], None]]:
+    """A `message_hook` for `run_test` that keeps each message of `kind` once (a message is
+    seen at each node it bubbles through), and the list it keeps them in."""
+    seen: list[M] = []
+
+    def hook(message: object) -> None:
+        if isinstance(message, kind) and all(m is not message for m in seen):
+            seen.append(message)
+
+    return seen, hook
 
 
 class RecordingApp(WirewatchApp):
