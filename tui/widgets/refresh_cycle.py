@@ -146,21 +146,21 @@ class RefreshCycle(Widget):
         that starts meanwhile takes over (its end starts this again). What is grouped is
         shown every few seconds, not only at the end: a backlog of a whole cache takes
         minutes. A failure is reported (GroupingFailed), not left to end the worker unseen."""
-        changed = False
+        untold = False      # stories grouped that the view has not been told of
         shown = time.monotonic()
         try:
             while not self.running:
                 report = await self.session.group_stories()
-                changed |= bool(report.stories)
+                untold |= bool(report.stories)
                 if not report.more:
-                    changed = True      # done: an open view stops saying more are coming
+                    untold = True       # done: an open view stops saying more are coming
                     break
-                if changed and time.monotonic() - shown >= GROUP_SHOW_SECONDS:
+                if untold and time.monotonic() - shown >= GROUP_SHOW_SECONDS:
                     self.post_message(self.StoriesGrouped())
-                    changed, shown = False, time.monotonic()
+                    untold, shown = False, time.monotonic()
                 await asyncio.sleep(GROUP_BUSY_PAUSE_SECONDS if report.busy
                                     else GROUP_PAUSE_SECONDS)
         except Exception as error:      # noqa: BLE001 - said in the status line
             self.post_message(self.GroupingFailed(error))
-        if changed:
+        if untold:
             self.post_message(self.StoriesGrouped())
