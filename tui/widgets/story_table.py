@@ -184,7 +184,7 @@ class StoryTable(RowTable):
         index = round(self.scroll_y) + y - HEADER_LINES
         if self.total == 0:
             if y == HEADER_LINES:
-                why = ("  grouping the cache's items into stories: they show as they are found"
+                why = ("  grouping stories: they show as they are found"   # (fits at 80x24)
                        if self.grouping else "  no story passes the filters (a story is two or "
                        "more reports of one event)")
                 return self._strip(plain(why, styles["empty"]), width, base)
