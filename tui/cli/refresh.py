@@ -116,6 +116,14 @@ def _stop_if_asked() -> None:
         raise KeyboardInterrupt
 
 
+def _unraisable(unraisable) -> None:
+    """sys.unraisablehook while watching: the stop's interrupt swallowed in a callback is
+    not printed as "Exception ignored" with its traceback (the loop stops the watch); any
+    other is, as Python does."""
+    if not (_stop_asked and isinstance(unraisable.exc_value, KeyboardInterrupt)):
+        sys.__unraisablehook__(unraisable)
+
+
 def cmd_watch(args: argparse.Namespace) -> int:
     """Refresh every period; one line per new hit; notifications; Ctrl+C (or a service
     manager's SIGTERM) stops cleanly."""
@@ -124,12 +132,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _interrupt)
+    unraisable, sys.unraisablehook = sys.unraisablehook, _unraisable
     try:
         return _watch(args)
     except KeyboardInterrupt:
         print("wirewatch: stopped", file=sys.stderr)
         return 0
     finally:
+        sys.unraisablehook = unraisable
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
 
