@@ -491,6 +491,7 @@ def test_a_sigterm_whose_interrupt_is_swallowed_still_stops_the_watch(tmp_path, 
 
     monkeypatch.setattr(watch_command, "_group_stories", grouping_where_the_signal_lands)
     monkeypatch.setattr(watch_command, "WATCH_TICK_SECONDS", 0.01)
+    monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)   # Python's, not pytest's
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)    # `wirewatch watch &`
     try:
         status = main(["--config", str(config), "--cache", str(tmp_path / "cache"), "watch"])
