@@ -328,6 +328,7 @@ async def test_no_alert_toast_over_the_alert_form_it_shows_once_the_form_closes(
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
         await wait_until(pilot, lambda: alert_toasts(toasts), timeout=15, what="the toast")
+        assert len(alert_toasts(toasts)) == 1, toasts         # (which, if not: a rare CI flake)
         [(title, _, shown_over)] = alert_toasts(toasts)
         assert title == "3 alert hits" and shown_over == "MainScreen"
         assert bells == [1]
