@@ -30,6 +30,7 @@ from tui.core.text.counted import counted
 from tui.screens.base import Context
 from tui.screens.main import MainScreen
 from tui.widgets.palette import readable_variables
+from tui.workers import worker_ended
 
 if TYPE_CHECKING:
     from tui.core.alerts.delivery import Delivery
@@ -233,9 +234,9 @@ class WirewatchApp(App[None]):
 
     @on(Worker.StateChanged)
     def _config_applied(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "apply-config" or not worker.is_finished:
+        if not worker_ended(event, "apply-config"):
             return
+        worker = event.worker
         self._applying = False
         result = worker.result if event.state == WorkerState.SUCCESS else None
         if event.state == WorkerState.ERROR:
@@ -295,9 +296,9 @@ class WirewatchApp(App[None]):
 
     @on(Worker.StateChanged)
     def _hits_claimed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "alert-outbox" or not worker.is_finished:
+        if not worker_ended(event, "alert-outbox"):
             return
+        worker = event.worker
         self._delivering = False
         if event.state == WorkerState.ERROR:
             self.context.problem.publish(f"alerts not announced: {worker.error}")

@@ -20,6 +20,8 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
+from tui.workers import worker_ended
+
 if TYPE_CHECKING:   # the engine (HTTP client, parsers) loads with the first refresh
     from tui.core.engine import FeedReport, RefreshReport
     from tui.core.session import Session
@@ -122,7 +124,7 @@ class RefreshCycle(Widget):
 
     @on(Worker.StateChanged)
     def _finished(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "refresh" or not event.worker.is_finished:
+        if not worker_ended(event, "refresh"):
             return
         self.running = False
         self._schedule()
