@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.functional.test_daily_loop import style_at
 from tests.support.cachegen import (
     config_text,
     fail_feed,
@@ -92,6 +93,41 @@ async def test_movement_keys(session):
         assert t.cursor_row == ITEMS - 1
         await pilot.press("home", "k")
         assert t.cursor_row == 0                          # never above the first row
+
+
+async def test_moving_the_focus_lays_out_only_the_cursor_row_again(session):
+    """Opening and closing the search box moves the focus off the table and back, which
+    changes the cursor's colours only: the other rows are repainted from their strips, not
+    laid out again (a whole page of rows cost 10-16 ms at a million items, after every
+    search and every escape), while the cursor row takes the colours of the focus."""
+    app = make_app(session)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        t = table(app)
+        laid_out: list[int] = []
+        real_row = t._row
+
+        def row(headline, *args):
+            laid_out.append(headline.row_id)
+            return real_row(headline, *args)
+
+        t._row = row
+
+        def cursor_colour():
+            return style_at(app, t.region.x + 2, t.region.y + 1 + t.cursor_row).bgcolor
+
+        focused = cursor_colour()
+        await pilot.press("slash")
+        await pilot.pause()
+        assert app.focused is not t and cursor_colour() != focused
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is t and cursor_colour() == focused
+        first = t.current.row_id
+        assert laid_out and set(laid_out) == {first}
+        await pilot.press("j")        # the row left keeps its strip from before the cursor came
+        await pilot.pause()
+        assert set(laid_out) == {first, t.current.row_id} != {first}
 
 
 async def test_tab_and_shift_tab_cycle_the_panes(session):

@@ -8,7 +8,7 @@ what opening it means (`action_open`) and how one row and the header look (`rend
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from rich.segment import Segment
 from rich.style import Style
@@ -47,6 +47,10 @@ class RowTable(ScrollView, can_focus=True):
         self._strips: LRUCache[tuple, Strip] = LRUCache(strips)
         self._styles: dict[str, Style] = {}
         self._width = 0
+        # A number for each set of styles met (the theme's, focused or not), so that a row's
+        # strip is kept for the styles it was painted with; see `_cached_row`.
+        self._style_sets: dict[tuple, int] = {}
+        self._row_styles = self._cursor_styles = 0
 
     # --- cursor -----------------------------------------------------------------------------
 
@@ -110,10 +114,23 @@ class RowTable(ScrollView, can_focus=True):
         styles = {name.removeprefix(self.COMPONENT_PREFIX): component_style(self, name)
                   for name in self.COMPONENT_CLASSES}
         styles["base"] = self.rich_style
-        if styles != self._styles:
-            self._strips.clear()                # a theme change restyles cached rows
         self._styles = styles
         self._width = self.scrollable_content_region.width
+        rows = tuple((name, style) for name, style in styles.items() if name != "cursor")
+        self._row_styles = self._style_sets.setdefault(rows, len(self._style_sets))
+        self._cursor_styles = self._style_sets.setdefault(tuple(styles.items()),
+                                                          len(self._style_sets))
+
+    def _cached_row(self, key: tuple, cursor: bool, make: Callable[[], Strip]) -> Strip:
+        """The strip of a row that shows what `key` says, made once for the styles it is painted
+        with. Only the cursor row's strip depends on the cursor's colours, so moving the focus
+        (the search box opened or closed), which changes them, repaints the other rows from
+        here instead of laying their text out again; so does going back to an earlier theme."""
+        key = (*key, self._cursor_styles if cursor else self._row_styles)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strips[key] = make()
+        return strip
 
     def set_category_styles(self, styles: Mapping[str, Style]) -> None:
         """New colours for the watch categories (a theme or feeds.toml changed)."""

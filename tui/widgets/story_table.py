@@ -195,13 +195,9 @@ class StoryTable(RowTable):
         cursor = index == self.cursor_row
         key = (story.id, story.title, story.last, story.outlets, tuple(story.languages),
                tuple(story.names), story.unread, story.alerted, story.id in self._new,
-               width, cursor, self.has_focus)
-        strip = self._strips.get(key)
-        if strip is None:
-            strip = self._strip(self._row(story, width, cursor), width,
-                                base + styles["cursor"] if cursor else base)
-            self._strips[key] = strip
-        return strip
+               width, cursor)
+        return self._cached_row(key, cursor, lambda: self._strip(
+            self._row(story, width, cursor), width, base + styles["cursor"] if cursor else base))
 
     def _columns(self, width: int) -> tuple[int, int]:
         """(time width, languages width)."""
