@@ -255,6 +255,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX IF NOT EXISTS items_page_tracked ON items (sort_time DESC)
         WHERE text_checked IS NOT NULL;
     """,
+    # 11: the stories told by two reports or more, latest first, without walking the lone
+    # reports (every grouped item has a story; most stand alone): the Stories view's list of
+    # 162 stories among 38,748 read in 22 ms through stories_by_last (`story_size_at_least`).
+    """
+    CREATE INDEX IF NOT EXISTS stories_told ON stories (last DESC) WHERE size >= 2;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

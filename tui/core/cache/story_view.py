@@ -13,19 +13,21 @@ from collections.abc import Sequence
 
 from tui.core.cache.query import ItemFilter, _where
 from tui.core.cache.store import Store, chunks
+from tui.core.cache.stories import story_size_at_least
 
 
 def filtered_story_ids(store: Store, flt: ItemFilter, *, min_size: int = 2) -> list[str]:
     """Stories of at least `min_size` items with an item that passes `flt`, the latest
     updated first."""
     where, params = _where(flt)
+    sized = story_size_at_least(min_size, "st")
     if where:
-        sql = ("SELECT st.id FROM stories st WHERE st.size >= ? AND st.id IN ("
+        sql = (f"SELECT st.id FROM stories st WHERE {sized} AND st.id IN ("
                f"SELECT s.story FROM items i JOIN story_items s ON s.item_id = i.id{where} "
                "AND s.story IS NOT NULL) ORDER BY st.last DESC, st.id")
     else:
-        sql = "SELECT st.id FROM stories st WHERE st.size >= ? ORDER BY st.last DESC, st.id"
-    return [row[0] for row in store.connection.execute(sql, [min_size, *params])]
+        sql = f"SELECT st.id FROM stories st WHERE {sized} ORDER BY st.last DESC, st.id"
+    return [row[0] for row in store.connection.execute(sql, params)]
 
 
 def stories_with_new_items(store: Store, story_ids: Sequence[str], since: float) -> set[str]:
