@@ -110,7 +110,8 @@ def test_closing_kills_the_helper_at_once_and_ends_the_call_under_way(helper, tm
     thread.join(10)
     assert not thread.is_alive()
     assert len(outcome) == 1 and isinstance(outcome[0], HelperClosed)
-    assert gone(pid)
+    # Killed, but on a loaded machine its end can outlast close's one-second wait for it.
+    wait_until(lambda: gone(pid), "the killed helper gone")
     with pytest.raises(HelperClosed):
         helper.call(os.getpid)
     helper.close()                            # twice is fine
