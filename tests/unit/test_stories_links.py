@@ -3,7 +3,7 @@ common each key is in the time window."""
 
 from __future__ import annotations
 
-from tui.core.stories.links import Rarity, link
+from tui.core.stories.links import Rarity, link, reasons
 
 
 def window(common: dict[str, int], size: int = 2_000) -> Rarity:
@@ -39,3 +39,17 @@ def test_several_rare_words_of_one_language_link():
     keys = frozenset(rare)
     found = link(keys, keys, 3600, rarity)
     assert found.holds and found.signals == 2
+
+
+def test_reasons_name_what_the_gazetteer_knows_as_it_names_it_and_the_rest_as_written():
+    """"place: Russian" (the adjective the user's report used) said less than the place; a
+    name written as (a word of) its name or abbreviated, a name the gazetteer does not know,
+    and a number, read as the report wrote them."""
+    shared = ["u 28 point", "n Steve Witkoff", "n Rustem Umerov", "p Russia", "c Kyiv",
+              "p United States", "n barot", "w talks"]
+    shown = {"u 28 point": "28-point", "n Steve Witkoff": "Віткоффом", "n Rustem Umerov": "Umerov",
+             "p Russia": "Russian", "c Kyiv": "Києві", "p United States": "US", "n barot": "Barrot",
+             "w talks": "talks"}
+    assert reasons(shared, shown, 5400, limit=8) == [
+        "number: 28-point", "name: Steve Witkoff", "name: Umerov", "place: Russia",
+        "place: Kyiv", "place: US", "name: Barrot", "1 word", "2 h apart"]

@@ -143,15 +143,25 @@ def candidates(keys: frozenset[str], postings: dict[str, list[int]], rarity: Rar
 
 def reasons(shared: Sequence[str], shown: dict[str, str], seconds_apart: float,
             limit: int = 6) -> list[str]:
-    """Why two reports are one story, for people: "name: Umerov", "number: 28 points",
-    "3 words", "2 h apart"."""
+    """Why two reports are one story, for people: "name: Umerov", "place: Russia",
+    "number: 28 points", "3 words", "2 h apart". A number reads as the report wrote it
+    ("28-point"); so does a name or place, unless the gazetteer knows it and the report
+    wrote it otherwise than as its name, a word of it or an abbreviation: "Russian", "Києві"
+    or "Selenskyjs" say less than "Russia", "Kyiv" and "Volodymyr Zelensky" do ("Witkoff"
+    and "US" stay)."""
     out: list[str] = []
     words = 0
     for key in shared:
         if key[0] == "w":
             words += 1
             continue
-        reason = f"{KIND_NAMES.get(key[0], 'fact')}: {shown.get(key) or key[2:]}"
+        value = written = shown.get(key) or key[2:]
+        if key[0] in "npc" and key[2:3].isupper():            # a gazetteer entry's name
+            name = key[2:]
+            if not written.isupper() and written.casefold() not in {
+                    name.casefold(), *name.casefold().split()}:
+                value = name
+        reason = f"{KIND_NAMES.get(key[0], 'fact')}: {value}"
         if len(out) < limit and reason not in out:     # a number and its value read alike
             out.append(reason)
     if words:
