@@ -96,6 +96,38 @@ async def test_v_switches_the_centre_between_headlines_and_stories(stories) -> N
         assert main.view == "headlines" and main.table.display and main.table.has_focus
 
 
+async def test_the_first_v_finds_the_matcher_ready_made_off_the_interfaces_thread(
+        stories, tmp_path, monkeypatch) -> None:
+    """The story rows name the watched names in their titles with the watchlist's matcher,
+    which a dashboard showing stored matches had not needed: the first `v` built it on the
+    interface's thread (20 ms and more). It is made in the background once the first screen
+    is up."""
+    import threading
+
+    from tests.support.cachegen import make_session
+    from tui.core import session as session_module
+
+    cache, _ = stories
+    cache.session.close()
+    session = make_session(tmp_path / "cache")        # a dashboard opened on that cache
+    built: list[threading.Thread] = []
+    real_build = session_module.build_watcher
+
+    def build_watcher(*args, **kwargs):
+        built.append(threading.current_thread())
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(session_module, "build_watcher", build_watcher)
+    app = RecordingApp(session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settled(pilot)
+        assert len(built) == 1 and built[0] is not threading.main_thread()
+        await pilot.press("v")
+        await settled(pilot)
+        assert len(built) == 1 and len(story_titles(app.screen.stories)) == 2
+    session.close()
+
+
 async def test_search_and_the_feed_filter_narrow_the_stories(stories) -> None:
     cache, _ = stories
     app = RecordingApp(cache.session)
