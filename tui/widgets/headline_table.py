@@ -432,9 +432,7 @@ class HeadlineTable(RowTable):
         key = (headline.row_id, headline.title, headline.when, headline.read, headline.starred,
                headline.changed, headline.versions, bool(headline.alerts), width, cursor,
                marked, self.feed_name_width)
-        return self._cached_row(key, cursor, lambda: self._strip(
-            self._row(headline, width, marked, cursor), width,
-            base + styles["cursor"] if cursor else base))
+        return self._cached_row(key, cursor, lambda: self._row(headline, width, marked, cursor))
 
     def _columns(self, width: int) -> tuple[int, int]:
         """(time width, feed width) for a table this wide: the date stays down to ~64 cells

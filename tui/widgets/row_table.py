@@ -121,15 +121,18 @@ class RowTable(ScrollView, can_focus=True):
         self._cursor_styles = self._style_sets.setdefault(tuple(styles.items()),
                                                           len(self._style_sets))
 
-    def _cached_row(self, key: tuple, cursor: bool, make: Callable[[], Strip]) -> Strip:
-        """The strip of a row that shows what `key` says, made once for the styles it is painted
-        with. Only the cursor row's strip depends on the cursor's colours, so moving the focus
-        (the search box opened or closed), which changes them, repaints the other rows from
-        here instead of laying their text out again; so does going back to an earlier theme."""
+    def _cached_row(self, key: tuple, cursor: bool, row: Callable[[], Text]) -> Strip:
+        """The strip of a row that shows what `key` says (laid out by `row` when not cached),
+        on the table's colours or the cursor's, made once for the styles it is painted with.
+        Only the cursor row's strip depends on the cursor's colours, so moving the focus (the
+        search box opened or closed), which changes them, repaints the other rows from here
+        instead of laying their text out again; so does going back to an earlier theme."""
         key = (*key, self._cursor_styles if cursor else self._row_styles)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._strips[key] = make()
+            base = self._styles["base"]
+            strip = self._strips[key] = self._strip(
+                row(), self._width, base + self._styles["cursor"] if cursor else base)
         return strip
 
     def set_category_styles(self, styles: Mapping[str, Style]) -> None:

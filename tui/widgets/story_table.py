@@ -196,8 +196,7 @@ class StoryTable(RowTable):
         key = (story.id, story.title, story.last, story.outlets, tuple(story.languages),
                tuple(story.names), story.unread, story.alerted, story.id in self._new,
                width, cursor)
-        return self._cached_row(key, cursor, lambda: self._strip(
-            self._row(story, width, cursor), width, base + styles["cursor"] if cursor else base))
+        return self._cached_row(key, cursor, lambda: self._row(story, width, cursor))
 
     def _columns(self, width: int) -> tuple[int, int]:
         """(time width, languages width)."""
