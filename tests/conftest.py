@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 
 import pytest
 
 from tests.support.httpserver import LoopbackServer
+
+# The tests stop `wirewatch watch` children with Ctrl+C (SIGINT). A non-interactive shell
+# starts a background command (`pytest &`) with SIGINT ignored, and a child inherits that:
+# its Ctrl+C would do nothing and every such test would hang. So the tests' own processes
+# take SIGINT as Python does by default, wherever pytest was started from (a test that wants
+# it ignored says so: tests.support.processes.Watcher(sigint_ignored=True)).
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
