@@ -239,6 +239,25 @@ def test_chunks_matched_in_several_workers_come_back_in_order(tmp_path, monkeypa
     assert sorted(in_order) == fresh(store, after)
 
 
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_first_match_writes_straight_into_the_table_and_keeps_counts_and_schema(
+        tmp_path, processes):
+    store = make_store(tmp_path / "cache")
+    schema = schema_of_matches(store)
+    settle(store)
+    statements: list[str] = []
+    store.connection.set_trace_callback(statements.append)
+    done = store.rematch_cache(Watcher(WATCHLIST), processes=processes)
+    store.connection.set_trace_callback(None)
+    assert done is not None and done.changed > 0 and done.processes == processes
+    assert stored(store) == fresh(store, Watcher(WATCHLIST))
+    assert kept(store) == counted_from_items(store)     # every hour with a match recounted
+    assert schema_of_matches(store) == schema           # triggers and indexes put back
+    # Nothing was stored, so nothing went through the temporary table to be copied.
+    assert not [s for s in statements if s.startswith("INSERT INTO temp.rematch_new")]
+    assert [s for s in statements if s.startswith("INSERT INTO matches")]
+
+
 def test_most_items_changing_rebuilds_the_indexes_and_keeps_them(tmp_path):
     store = make_store(tmp_path / "cache")
     store.ensure_matches(Watcher(WATCHLIST[:1]))

@@ -30,7 +30,9 @@ edit (a term added) changes the matches of a few dozen of them. So:
 4. Only those items are rewritten (their new matches wait in a temporary table until every
    chunk is done). Their hours are marked for the mention recount in one statement while
    the per-row mention triggers are set aside (they cost more than the rows themselves);
-   when most items changed, the matches' indexes are dropped and rebuilt once.
+   when most items changed, the matches' indexes are dropped and rebuilt once. When none
+   are stored (a cache's first match), every match is new: they are written straight into
+   the table, its indexes and those triggers set aside from the start.
 
 The result is the matches table a fresh match of every item gives, row for row, with the
 mention counts and alert hits to match (tests/unit/test_rematch.py; figures:
@@ -95,7 +97,7 @@ class Rematched:
     processes: int    # processes that matched them
 
 
-_Work = Callable[[Sequence[_ItemRow]], list]
+_Work = Callable[[Sequence[_ItemRow]], tuple[list[tuple[int]], list[tuple]]]
 
 
 # --- which items to look at again ---------------------------------------------------------
@@ -190,10 +192,20 @@ def _rematch_all(conn: sqlite3.Connection, matcher: Matcher, processes: int | No
         listed = "AND {} IN (SELECT item_id FROM temp.rematch_items)"
     count = (conn.execute("SELECT count(*) FROM temp.rematch_items").fetchone()[0]
              if edit is not None else total)
-    examined, changed, processes_now = _match_chunks(conn, matcher, listed, count, processes)
+    if edit is None and conn.execute("SELECT 1 FROM matches LIMIT 1").fetchone() is None:
+        # Nothing stored (a cache's first match): every item found in something is new, so
+        # the matches go straight into their table, its indexes and mention triggers set
+        # aside until they are all written (a copy through temp.rematch_new cost a fifth).
+        with _mention_hours_marked(conn, "SELECT id FROM items"), \
+                _indexes_set_aside(conn, rebuild=True):
+            examined, changed, processes_now = _match_chunks(
+                conn, matcher, listed, count, processes, into="matches")
+    else:
+        examined, changed, processes_now = _match_chunks(
+            conn, matcher, listed, count, processes, into="temp.rematch_new")
+        if changed:
+            _rewrite_changed(conn, rebuild_indexes=changed > REBUILD_INDEXES_SHARE * total)
     used = max(used, processes_now)
-    if changed:
-        _rewrite_changed(conn, rebuild_indexes=changed > REBUILD_INDEXES_SHARE * total)
     for table in ("rematch_new", "rematch_items", "rematch_changed"):
         conn.execute(f"DROP TABLE temp.{table}")
     record_terms(conn, matcher)
@@ -201,11 +213,11 @@ def _rematch_all(conn: sqlite3.Connection, matcher: Matcher, processes: int | No
 
 
 def _match_chunks(conn: sqlite3.Connection, matcher: Matcher, listed: str, count: int,
-                  processes: int | None) -> tuple[int, int, int]:
+                  processes: int | None, *, into: str) -> tuple[int, int, int]:
     """Match the `count` items (those `listed`, when an edit names them) chunk by chunk, and
-    put the new matches of those that changed in temp.rematch_new (their ids in
-    temp.rematch_changed). Returns the items matched, the items changed and the processes
-    that matched them."""
+    write the new matches of those that changed into the table `into` (temp.rematch_new,
+    their ids then in temp.rematch_changed; or matches itself, when none are stored).
+    Returns the items matched, the items changed and the processes that matched them."""
     examined = changed = 0
     processes_now = process_count(count, processes)
     # In several processes: chunks small enough that this process reads the next while the
@@ -214,13 +226,13 @@ def _match_chunks(conn: sqlite3.Connection, matcher: Matcher, listed: str, count
     chunks = max(processes_now, min(processes_now * CHUNKS_PER_PROCESS, count // CHUNK_MIN_ITEMS))
     chunk = min(-(-count // chunks), BLOCK_ITEMS) if processes_now > 1 else BLOCK_ITEMS
 
-    def record(different: list) -> None:
+    def record(different: tuple[list[tuple[int]], list[tuple]]) -> None:
         nonlocal changed
-        conn.executemany("INSERT INTO temp.rematch_changed VALUES (?)",
-                         [(item_id,) for item_id, _ in different])
-        conn.executemany("INSERT INTO temp.rematch_new VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         [match for _, found in different for match in found])
-        changed += len(different)
+        ids, rows = different
+        if into != "matches":
+            conn.executemany("INSERT INTO temp.rematch_changed VALUES (?)", ids)
+        conn.executemany(f"INSERT INTO {into} ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        changed += len(ids)
 
     last_id = -1
     with Forked(processes_now) as workers:
@@ -251,12 +263,14 @@ def _match_chunks(conn: sqlite3.Connection, matcher: Matcher, listed: str, count
 
 
 def _match_and_compare(matcher: Matcher, stored: list[tuple]) -> _Work:
-    """Work for the workers: match each item, and keep (id, matches) of the items whose
-    matches differ from `stored` (the block's stored match rows, by item; an item's rows in
-    any order: they are a set)."""
-    def work(rows: Sequence[_ItemRow]) -> list:
+    """Work for the workers: match each item, and keep the items whose matches differ from
+    `stored` (the block's stored match rows, by item; an item's rows in any order: they are
+    a set): their ids, as 1-tuples, and their new match rows, as they are written (made
+    ready here, in the worker, rather than in the writing process)."""
+    def work(rows: Sequence[_ItemRow]) -> tuple[list[tuple[int]], list[tuple]]:
         found_lists = matcher.find_row_lists(rows, MATCHED_FIELDS)
-        different = []
+        ids: list[tuple[int]] = []
+        new_rows: list[tuple] = []
         for begin in range(0, len(rows), COMPARE_ITEMS):
             end = min(begin + COMPARE_ITEMS, len(rows))
             found = found_lists[begin:end]
@@ -269,8 +283,9 @@ def _match_and_compare(matcher: Matcher, stored: list[tuple]) -> _Work:
             for row, now in zip(rows[begin:end], found):
                 was = by_item.get(row[0], [])
                 if was != now and (len(was) != len(now) or sorted(was) != sorted(now)):
-                    different.append((row[0], now))
-        return different
+                    ids.append((row[0],))
+                    new_rows += now
+        return ids, new_rows
     return work
 
 
@@ -325,9 +340,12 @@ def _schema_sql(conn: sqlite3.Connection, kind: str, names: Sequence[str] | None
 
 
 @contextmanager
-def _mention_hours_marked(conn: sqlite3.Connection) -> Iterator[None]:
-    """Mark the changed items' hours for the mention recount in one statement, and set the
-    per-row triggers that would mark them one row at a time aside meanwhile. Only the triggers
+def _mention_hours_marked(conn: sqlite3.Connection,
+                          items: str = "SELECT item_id FROM temp.rematch_changed"
+                          ) -> Iterator[None]:
+    """Mark the hours of the changed items (the ids `items` selects) for the mention recount
+    in one statement, and set the per-row triggers that would mark them one row at a time
+    aside meanwhile. Only the triggers
     known to do just that are set aside (any other trigger on matches keeps firing); if they
     are not there as expected, the rows are written with whatever triggers there are."""
     triggers = _schema_sql(conn, "trigger", MENTION_MATCH_TRIGGERS)
@@ -335,7 +353,7 @@ def _mention_hours_marked(conn: sqlite3.Connection) -> Iterator[None]:
         yield
         return
     conn.execute("INSERT OR IGNORE INTO mention_dirty SELECT DISTINCT CAST(sort_time / 3600 AS INTEGER) "
-                 "FROM items WHERE id IN (SELECT item_id FROM temp.rematch_changed)")
+                 f"FROM items WHERE id IN ({items})")
     for name, _ in triggers:
         conn.execute(f'DROP TRIGGER "{name}"')
     yield
