@@ -204,7 +204,7 @@ def keys_child(folder: Path) -> None:
     import asyncio
     from datetime import UTC
 
-    from tests.bench.bench_tui import press_keys
+    from tests.bench.bench_tui import BACKGROUND, press_keys
     from tui.app import WirewatchApp
     from tui.core.config.load import load_config
     from tui.core.session import Session
@@ -219,7 +219,8 @@ def keys_child(folder: Path) -> None:
         # The figures first: closing the cache while the reader thread is still counting
         # has crashed older code (see `keys`).
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(json.dumps({"keys": keys, "peak_rss_mb": peak}), flush=True)
+        print(json.dumps({"keys": keys, "peak_rss_mb": peak, "background": BACKGROUND}),
+              flush=True)
         session.close()
 
     asyncio.run(run())
@@ -351,6 +352,11 @@ def report(results: dict[str, dict], items: int) -> None:
         for name in first["keys"]["keys"]:
             line(f"  {name}", [results[l]["keys"]["keys"][name][0] for l in labels],
                  KEY_GOAL_MS, "ms", cpu=[results[l]["keys"]["keys"][name][1] for l in labels])
+        for name in first["keys"].get("background", {}):
+            seconds = [results[l]["keys"].get("background", {}).get(name) for l in labels]
+            print(f"  {name:<50}" + "".join(
+                f"{'—' if v is None else f'{v:,.1f} s':>12}" for v in seconds)
+                + f"{'no goal':>12}")
         line(f"memory: dashboard peak RSS at {items:,} items",
              [results[l]["keys"]["peak_rss_mb"] for l in labels], 300, "MB")
     if "prune" in first:

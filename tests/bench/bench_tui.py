@@ -131,6 +131,7 @@ async def measure(folder: Path, size: int, keys: bool) -> dict:
         HeadlineTable.render_line = original
         if keys:
             result["keys_ms"] = await press_keys(pilot)
+            result["background_s"] = dict(BACKGROUND)
     session.close()
     return result
 
@@ -216,6 +217,19 @@ async def new_items_arrive(pilot, count: int) -> tuple[float, float]:
     return await _until_shown(pilot, announce, acted=False)
 
 
+# Figures of work the keys leave to the background (seconds; no goal: the keys answer at
+# once). Filled by press_keys.
+BACKGROUND: dict[str, float] = {}
+
+
+async def writes_done(pilot, timeout: float = 120.0) -> float:
+    """Seconds until the dashboard's queued marks are in the cache."""
+    started = time.perf_counter()
+    while pilot.app.screen.writing and time.perf_counter() - started < timeout:
+        await asyncio.sleep(0.01)
+    return time.perf_counter() - started
+
+
 async def press_keys(pilot) -> dict[str, float]:
     out: dict[str, float] = {}
     spy()
@@ -244,6 +258,10 @@ async def press_keys(pilot) -> dict[str, float]:
     out[". (next unread)"] = await timed(pilot, "full_stop", 10)
     out["X (all in view read)"] = await timed(pilot, "X")
     out["ctrl+z (unread again)"] = await timed(pilot, "ctrl+z")
+    # The two keys answer at once; their writes (every unread item of the view read, then
+    # unread again) go on in the background, and at a million items they take seconds. The
+    # new items below are timed once they are in, so that what is timed is the new items.
+    BACKGROUND["X and ctrl+z written (background), s"] = await writes_done(pilot)
     await timed(pilot, "pagedown", 3)
     out["50 new items, scrolled away"] = await new_items_arrive(pilot, 50)
     await timed(pilot, "g")
@@ -307,6 +325,8 @@ def main() -> None:
     print(f"  {'':<36} {'wall':>9}  {'main-thread CPU':>15}")
     for name, (wall, cpu) in keyed["keys_ms"].items():
         print(f"  {name:<36} {wall:6.1f} ms  {cpu:12.1f} ms  {goal(wall, KEY_GOAL_MS, 'ms')}")
+    for name, seconds in keyed.get("background_s", {}).items():
+        print(f"  {name:<36} {seconds:6.1f} s   (no goal: the keys answered at once)")
     if not args.keep:
         import shutil
 
