@@ -185,8 +185,10 @@ def build(folder: Path, count: int, seed: int = 7) -> None:
 
 def config_text() -> str:
     lines = ["[settings]", 'full_text = "matches"', ""]
-    for name, language in FEEDS:
-        lines += ["[[feeds]]", f'name = "{name}"', 'url = "http://127.0.0.1:9/feed.xml"',
+    for number, (name, language) in enumerate(FEEDS):
+        # Never fetched (port 9 is discard), and each its own URL (feeds.toml rejects two
+        # feeds at one URL).
+        lines += ["[[feeds]]", f'name = "{name}"', f'url = "http://127.0.0.1:9/feed{number}.xml"',
                   f'language = "{language}"', ""]
     lines += ["[watch.regions]",
               'terms = ["Crimea", "Donetsk", "Luhansk", "Kherson", "Zaporizhzhia"]', "",

@@ -71,8 +71,10 @@ def shipped_watchlist() -> str:
 
 def labelled_config(outlets: dict[str, str]) -> str:
     lines = ["[settings]", 'full_text = "never"', ""]
-    for name, language in outlets.items():
-        lines += ["[[feeds]]", f'name = "{name}"', 'url = "http://127.0.0.1:9/feed.xml"',
+    for number, (name, language) in enumerate(outlets.items()):
+        # Never fetched (port 9 is discard), and each its own URL (feeds.toml rejects two
+        # feeds at one URL).
+        lines += ["[[feeds]]", f'name = "{name}"', f'url = "http://127.0.0.1:9/feed{number}.xml"',
                   f'language = "{language}"', ""]
     return "\n".join(lines) + "\n" + shipped_watchlist()
 
