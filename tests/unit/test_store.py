@@ -274,3 +274,24 @@ def test_a_batch_sqlite_undid_for_a_full_disk_fails_whole_for_that_reason(tmp_pa
     ingest(store, "after", [item(2)])                   # and the cache works on
     assert [i.feed for i in list_items(store)] == ["after"]
     store.close()
+
+
+def test_the_write_ahead_log_shrinks_back_after_a_big_write(tmp_path, monkeypatch):
+    """A bulk mark over a big cache writes a log as big as the table; a dashboard or `watch`
+    left running must not keep it on disk (the limit is made small here, the writes too)."""
+    import tui.core.cache.store as store_module
+
+    monkeypatch.setattr(store_module, "WAL_SIZE_LIMIT", 64 * 1024)
+    store = Store.open(tmp_path)
+    # SQLite checkpoints the log once it passes this many pages (1,000 by default: 4 MB).
+    store.connection.execute("PRAGMA wal_autocheckpoint = 50")
+    ingest(store, "A", [item(n, summary="words " * 200) for n in range(400)])
+    wal = tmp_path / "wirewatch.sqlite3-wal"
+    ids = [row[0] for row in store.connection.execute("SELECT id FROM items")]
+    store.set_read(ids, True)
+    grown = wal.stat().st_size
+    assert grown > 4 * 64 * 1024
+    store.set_read(ids[:1], False)          # the next write starts the log over, cut short
+    assert wal.stat().st_size <= 64 * 1024 + 16 * 4096
+    assert count_items(store, ItemFilter(unread_only=True)) == 1
+    store.close()

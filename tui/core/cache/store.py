@@ -35,6 +35,10 @@ WATCH_FINGERPRINT = "watch_fingerprint"
 RULES_FINGERPRINT = "rules_fingerprint"
 """Meta key: the fingerprint of the rules (and watchlist) every stored item was evaluated by."""
 BUSY_TIMEOUT_MS = 60_000
+# What the write-ahead log may keep on disk once a big write is checkpointed: marking 250,000
+# items read at a million items writes 400 MB of log, which a dashboard or `watch` left
+# running would otherwise keep for as long as it runs.
+WAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 
 @dataclass
@@ -173,6 +177,7 @@ class Store:
             if self._uri is None:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
+                conn.execute(f"PRAGMA journal_size_limit = {int(WAL_SIZE_LIMIT)}")
             conn.execute("PRAGMA foreign_keys = ON")
             register_functions(conn)
             self._local.conn = conn
