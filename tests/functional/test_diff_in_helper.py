@@ -169,3 +169,24 @@ async def test_reading_an_article_starts_the_helper_its_diff_then_uses(story):
         pid = helper.pid
         assert pid is not None and pid != os.getpid() and helper.calls_here == 0
     assert gone(pid)
+
+
+async def test_the_cursor_on_an_edited_headline_starts_the_helper_its_diff_then_uses(story):
+    """`d` on an edited headline finds the helper running: it is started as the cursor
+    reaches such a headline (not before: a dashboard with no edits runs no helper)."""
+    session, uids = story
+    app = ScreensApp(session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        helper = app.context.helper
+        table = app.screen.table
+        assert table.current.versions == 1 and not helper.started    # the newest: unedited
+        await pilot.press("G")                                      # the oldest: 3 versions
+        await settle(pilot)
+        assert table.current.uid == uids["main"] and helper.started
+        started = helper._process.pid           # (said ready only to a first call)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DiffScreen) and app.screen.result is not None
+        assert helper.pid == started and helper.calls_here == 0     # that process did it
+    assert gone(started)
