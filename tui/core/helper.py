@@ -5,13 +5,15 @@ the interpreter lock, which the event loop gets back only every switch interval 
 under load), so every key waits behind it; in another process it holds nothing here, and the
 thread that asked waits on a pipe, without the lock.
 
-The process is started on first use with `python -I -S -c` (a fresh interpreter: never a
-fork of a process that runs threads and holds SQLite connections; without site-packages, so
-the work may use the standard library and tui only), importing only what the work needs
-(tui.core.helper_serve is its side); it stays for the session and is killed, never waited
-for, when the session ends. It leaves by itself when this process goes (its end of the
-socket closes), and it never sees the terminal's signals. When it cannot be started, or dies,
-the work runs in the calling thread: slower for the keyboard, never wrong.
+The process is started when a screen is about to need it (the cursor on an edited headline,
+an article shown, the diff screen), else on first use, with `python -I -S -c` (a fresh
+interpreter: never a fork of a process that runs threads and holds SQLite connections;
+without site-packages, so the work may use the standard library and tui only), importing
+only what the work needs (tui.core.helper_serve is its side); it stays for the session and
+is killed, never waited for, when the session ends. It leaves by itself when this process
+goes (its end of the socket closes), and it never sees the terminal's signals. When it
+cannot be started, or dies, the work runs in the calling thread: slower for the keyboard,
+never wrong.
 """
 
 from __future__ import annotations
