@@ -16,7 +16,7 @@ about a third of them mentioning a rule term in some spelling or case form):
   one plain pass for comparison;
 * the baseline in the same process: one shared matcher and every rule checked in turn (the
   first layout of alerts.py); it misses hits where two rules' terms overlap, counted too;
-* `RuleSet.evaluate` on a real SQLite cache, including reading the items and their watch
+* `tui.core.alerts.rules.evaluate` on a real SQLite cache, including reading the items and their watch
   categories and writing the hits: per item when a refresh brings `--batch` new items at once,
   and when items come one at a time; then a second pass over the same items (nothing new fires).
 """
@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tui.core.alerts.rules import ALERT_CATEGORY, RuleSet  # noqa: E402
+from tui.core.alerts.rules import ALERT_CATEGORY, RuleSet, evaluate  # noqa: E402
 from tui.core.cache.store import Store  # noqa: E402
 from tui.core.config.load import parse_config  # noqa: E402
 from tui.core.ingest.feeds import Entry, ParsedFeed, assign_keys  # noqa: E402
@@ -289,11 +289,11 @@ def main() -> None:
         t0 = time.perf_counter()
         hits = 0
         for start in range(0, len(ids), args.batch):
-            hits += len(engine.evaluate(store, ids[start:start + args.batch]))
+            hits += len(evaluate(store, engine, ids[start:start + args.batch]))
         batched = time.perf_counter() - t0
         t0 = time.perf_counter()
         for start in range(0, len(ids), args.batch):
-            engine.evaluate(store, ids[start:start + args.batch])
+            evaluate(store, engine, ids[start:start + args.batch])
         again = time.perf_counter() - t0
         store.close()
 
@@ -301,11 +301,11 @@ def main() -> None:
         single = []
         for row_id in ids:
             t0 = time.perf_counter()
-            engine.evaluate(store, [row_id])
+            evaluate(store, engine, [row_id])
             single.append(time.perf_counter() - t0)
         store.close()
 
-    print(f"RuleSet.evaluate with SQLite, {args.batch} new items per call: "
+    print(f"rules.evaluate with SQLite, {args.batch} new items per call: "
           f"{batched / len(items) * 1e6:.1f} µs per item ({hits} hits written)")
     print(f"  same items again (nothing new fires): {again / len(items) * 1e6:.1f} µs per item")
     print(f"  one new item per call:          {per_item(single)}")
