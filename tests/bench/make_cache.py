@@ -29,7 +29,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.support.configs import WATCHLIST
-from tui.core.cache.store import content_digest, make_uid
+from tui.core.cache.store import make_uid
+from tui.core.ingest.digest import content_digest
 from tui.core.ingest.feeds import Entry, ParsedFeed
 
 NOW = datetime(2025, 11, 21, 12, 0, tzinfo=UTC).timestamp()

@@ -10,7 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tui.core.cache.store import Store, chunks, content_digest
+from tui.core.cache.store import Store, chunks
+from tui.core.ingest.digest import content_digest
 
 if TYPE_CHECKING:
     from tui.core.cache.rematch import Matcher

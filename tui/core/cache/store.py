@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from tui.core.cache.bulk_delete import delete_items
 from tui.core.cache.fields import fields_to_match
 from tui.core.cache.schema import SCHEMA_VERSION, migrate, register_functions
+from tui.core.ingest.digest import content_digest
 from tui.core.names.model import Match
 
 if TYPE_CHECKING:   # the parser (lxml) is not needed to read the cache, nor the re-match
@@ -81,12 +82,6 @@ def make_uid(feed: str, key: str) -> str:
     pairs = _BASE32_PAIRS
     return (pairs[bits >> 40] + pairs[(bits >> 30) & 1023] + pairs[(bits >> 20) & 1023]
             + pairs[(bits >> 10) & 1023] + pairs[bits & 1023])
-
-
-def content_digest(title: str, summary: str, text: str | None) -> str:
-    """Identity of a version's content after whitespace normalisation."""
-    norm = "\x1f".join(" ".join((part or "").split()) for part in (title, summary, text))
-    return hashlib.sha1(norm.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class CacheUnavailable(Exception):
@@ -416,8 +411,8 @@ class Store:
         conn.executemany(
             "INSERT INTO versions(item_id, number, title, summary, text, digest, seen) "
             "VALUES (?, 1, ?, ?, NULL, ?, ?)",
-            [(row_id, e.title, e.summary, content_digest(e.title, e.summary, None), now)
-             for row_id, e in zip(ids, entries)])
+            [(row_id, e.title, e.summary, e.digest or content_digest(e.title, e.summary, None),
+              now) for row_id, e in zip(ids, entries)])
         index_items(conn, ids[0], ids[-1])
         if matcher is not None:
             conn.executemany(
