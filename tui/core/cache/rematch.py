@@ -345,9 +345,9 @@ def _mention_hours_marked(conn: sqlite3.Connection,
                           ) -> Iterator[None]:
     """Mark the hours of the changed items (the ids `items` selects) for the mention recount
     in one statement, and set the per-row triggers that would mark them one row at a time
-    aside meanwhile. Only the triggers
-    known to do just that are set aside (any other trigger on matches keeps firing); if they
-    are not there as expected, the rows are written with whatever triggers there are."""
+    aside meanwhile. Only the triggers known to do just that are set aside (any other
+    trigger on matches keeps firing); if they are not there as expected, the rows are
+    written with whatever triggers there are."""
     triggers = _schema_sql(conn, "trigger", MENTION_MATCH_TRIGGERS)
     if len(triggers) != len(MENTION_MATCH_TRIGGERS):
         yield
