@@ -341,6 +341,8 @@ def bulk(folder: Path, planned: list[Planned], *, batch: int = 20_000,
         conn.execute("INSERT OR REPLACE INTO story_dirty (item_id) SELECT id FROM items")
         conn.execute("INSERT OR IGNORE INTO mention_dirty "
                      "SELECT DISTINCT CAST(sort_time / 3600 AS INTEGER) FROM items")
+    # New items are unread (what index_items does for each feed since schema step 12).
+    conn.execute("INSERT OR IGNORE INTO unread (item_id, feed) SELECT id, feed FROM items")
     conn.execute("COMMIT")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.close()
@@ -360,7 +362,7 @@ def finish(session) -> None:
     store = session.store
     session.apply(session.config)
     with store.transaction() as conn:
-        conn.execute("UPDATE items SET read = 1 WHERE id % 4 != 1")
+        conn.execute("DELETE FROM unread WHERE item_id % 4 != 1")
         conn.execute("UPDATE items SET starred = 1 WHERE id % 97 = 0")
         newest = conn.execute("SELECT max(first_seen) FROM items").fetchone()[0] or NOW
         conn.execute("UPDATE hits SET fired_at = "

@@ -435,9 +435,13 @@ def test_a_feed_renamed_in_feeds_toml_keeps_its_items_marks_and_hits(tmp_path, h
     session = Session.open(str(config), str(tmp_path / "cache"))
     try:
         rows = [tuple(r) for r in session.store.connection.execute(
-            "SELECT id, uid, feed, read FROM items WHERE feed != 'Other' ORDER BY id")]
+            "SELECT i.id, i.uid, i.feed, u.feed IS NULL FROM items i "
+            "LEFT JOIN unread u ON u.item_id = i.id WHERE i.feed != 'Other' ORDER BY i.id")]
         assert rows == [(first[0][0], first[0][1], "Wire World", 1),
                         (first[1][0], first[1][1], "Wire World", 0)]
+        assert session.store.connection.execute(      # its unread count moved with it
+            "SELECT feed FROM unread WHERE item_id = ?", (first[1][0],)).fetchone()[0] \
+            == "Wire World"
         assert set(session.store.feed_states()) == {"Wire World", "Other"}
     finally:
         session.close()

@@ -343,9 +343,10 @@ async def test_enter_on_a_hit_opens_its_item_and_enter_on_a_rule_filters(world) 
         await settle(pilot)
         assert app.opened == [uids["Lavrov"]]
         assert isinstance(app.screen, ArticleScreen)
-        read = session.store.connection.execute(
-            "SELECT read FROM items WHERE uid = ?", (uids["Lavrov"],)).fetchone()[0]
-        assert read == 1
+        unread = session.store.connection.execute(
+            "SELECT count(*) FROM unread u JOIN items i ON i.id = u.item_id WHERE i.uid = ?",
+            (uids["Lavrov"],)).fetchone()[0]
+        assert unread == 0
         await pilot.press("escape")
         await settle(pilot)
         screen = app.screen

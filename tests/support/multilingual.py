@@ -84,7 +84,7 @@ def build_multilingual(folder) -> tuple[StoryCache, dict[str, str]]:
             hour += 0.75
     settle(cache.store)
     with cache.store.transaction() as conn:   # some read, one edited since it came out
-        conn.execute("UPDATE items SET read = 1 WHERE id IN (?, ?)",
+        conn.execute("DELETE FROM unread WHERE item_id IN (?, ?)",
                      (rows["geneva/en"], rows["moscow/en"]))
         conn.execute("UPDATE items SET versions = 2, changed = 1 WHERE id = ?",
                      (rows["geneva/de"],))

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from tests.support.old_caches import before_unread_table
 from tests.support.processes import LeaseHolder, wait_for
 from tests.support.storycache import (
     BRIDGE,
@@ -217,6 +218,7 @@ def test_a_cache_from_before_stories_is_grouped_when_opened(tmp_path):
         for table in ("story_items", "stories", "story_dirty", "story_stale"):
             conn.execute(f"DROP TABLE {table}")
         conn.execute("DELETE FROM meta WHERE key IN (?, ?)", (VERSION_KEY, KEYS_VERSION_KEY))
+        before_unread_table(conn)
         conn.execute("PRAGMA user_version = 7")          # stories came with step 8
     store = Store.open(tmp_path / "cache")
     try:

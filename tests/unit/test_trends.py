@@ -17,6 +17,7 @@ import pytest
 
 from tests.support.cachegen import entry
 from tests.support.configs import settings_table
+from tests.support.old_caches import before_unread_table
 from tui.core.alerts.rules import evaluate_all
 from tui.core.cache.mentions import settle
 from tui.core.cache.store import Store
@@ -180,6 +181,7 @@ def test_an_existing_cache_is_counted_when_it_is_upgraded(tmp_path):
     with sqlite3.connect(path) as conn:                   # as a cache of schema 3 was
         conn.execute("DELETE FROM mention_hours")
         conn.execute("DELETE FROM mention_dirty")
+        before_unread_table(conn)
         conn.execute("PRAGMA user_version = 3")
         for name in ("mention_hours", "mention_dirty"):
             conn.execute(f"DROP TABLE {name}")

@@ -562,7 +562,7 @@ class MainScreen(Screen[None]):
     def action_mark_all_read(self) -> None:
         """X: every item in the view read (ctrl+z brings them back).
 
-        The table shows the view read at once; the write (seconds at a million items) runs
+        The table shows the view read at once; the write (a second at a million items) runs
         on the marks thread, and the items it changes are known a moment later, before it is
         done: the overlay then names them, the feeds pane counts them off, the undo has them."""
         flt = self._headline_filter()

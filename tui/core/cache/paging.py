@@ -51,6 +51,10 @@ def common_hits(conn: sqlite3.Connection, want: int) -> bool:
     return at_least(conn, "SELECT 1 FROM hits", [], worth_walking(conn, want, 0.25))
 
 
+def common_unread(conn: sqlite3.Connection, want: int) -> bool:
+    return at_least(conn, "SELECT 1 FROM unread", [], worth_walking(conn, want, 0.25))
+
+
 def walk_search(conn: sqlite3.Connection, where: str, params: list, query: str,
                 want: int) -> list[int] | None:
     """The first `want` item ids, newest first, of the items that pass `where` (the other

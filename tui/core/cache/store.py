@@ -529,11 +529,15 @@ class Store:
 
     def set_read(self, row_ids: Sequence[int], read: bool = True) -> None:
         """Mark items read or unread, in one transaction (a bulk mark of 250k items is all
-        or nothing)."""
+        or nothing): their rows leave or join the narrow `unread` table (schema step 12)."""
         with self.transaction() as conn:
             for chunk in chunks(row_ids, 500):
-                conn.execute(f"UPDATE items SET read = ? WHERE id IN ({','.join('?' * len(chunk))})",
-                             [int(read), *chunk])
+                marks = ",".join("?" * len(chunk))
+                if read:
+                    conn.execute(f"DELETE FROM unread WHERE item_id IN ({marks})", chunk)
+                else:
+                    conn.execute("INSERT OR IGNORE INTO unread (item_id, feed) "
+                                 f"SELECT id, feed FROM items WHERE id IN ({marks})", chunk)
 
     def toggle_star(self, row_id: int) -> bool:
         """Star or unstar an item (starred items are never pruned); returns the new state."""
@@ -566,12 +570,14 @@ class Store:
 
 
 def index_items(conn: sqlite3.Connection, first_id: int, last_id: int) -> None:
-    """Add the new items with ids `first_id`..`last_id` to the full-text index, and note them
-    for grouping into stories and for their hours' mention counts. Whoever inserts items calls
-    this, one statement each per feed: there are no insert triggers since schema steps 5 and
-    9 (a trigger runs once per row); edits and deletions still keep all three in step through
-    triggers."""
+    """Add the new items with ids `first_id`..`last_id` to the full-text index, mark them
+    unread, and note them for grouping into stories and for their hours' mention counts.
+    Whoever inserts items calls this, one statement each per feed: there are no insert
+    triggers since schema steps 5 and 9 (a trigger runs once per row); edits and deletions
+    still keep them in step through triggers and foreign keys."""
     span = (first_id, last_id)
+    conn.execute("INSERT OR IGNORE INTO unread (item_id, feed) "
+                 "SELECT id, feed FROM items WHERE id BETWEEN ? AND ?", span)
     conn.execute(
         "INSERT INTO items_fts(rowid, title, summary, text) "
         "SELECT id, title, summary, coalesce(text, content) FROM items "

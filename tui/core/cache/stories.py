@@ -306,7 +306,8 @@ def member_rows(store: Store, story_ids: Sequence[str]) -> list[MemberRow]:
                             row[8], bool(row[9]), bool(row[10]))
                   for row in store.connection.execute(
                       f"SELECT s.story, i.id, i.uid, i.feed, i.title, {_LANGUAGE}, i.published, "
-                      "i.sort_time, i.versions, i.read, "
+                      "i.sort_time, i.versions, "
+                      "NOT EXISTS (SELECT 1 FROM unread u WHERE u.item_id = i.id), "
                       "EXISTS (SELECT 1 FROM hits h WHERE h.item_id = i.id) "
                       "FROM story_items s JOIN items i ON i.id = s.item_id "
                       "LEFT JOIN feeds f ON f.name = i.feed "
