@@ -36,9 +36,10 @@ WATCH_FINGERPRINT = "watch_fingerprint"
 RULES_FINGERPRINT = "rules_fingerprint"
 """Meta key: the fingerprint of the rules (and watchlist) every stored item was evaluated by."""
 BUSY_TIMEOUT_MS = 60_000
-# What the write-ahead log may keep on disk once a big write is checkpointed: marking 250,000
-# items read at a million items writes 400 MB of log, which a dashboard or `watch` left
-# running would otherwise keep for as long as it runs.
+# What the write-ahead log may keep on disk once a big write is checkpointed: a big write (a
+# prune, a whole re-match, a first refresh of many feeds; a bulk read mark before schema step
+# 12, 400 MB at a million items) leaves a log as big as what it wrote, which a dashboard or
+# `watch` left running would otherwise keep for as long as it runs.
 WAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 
