@@ -13,7 +13,13 @@ import pytest
 
 from tests.bench.make_cache import bulk, plan
 from tui.core.cache import paging
-from tui.core.cache.query import ItemFilter, count_items, fts_query, list_items
+from tui.core.cache.query import (
+    ItemFilter,
+    count_items,
+    fts_query,
+    list_items,
+    next_unread_position,
+)
 from tui.core.cache.store import Store
 
 FILTERS = {
@@ -34,6 +40,9 @@ FILTERS = {
     "search in some feeds": ItemFilter(search="crimea", feeds=("Harbor Wire", "El Faro Diario",
                                                                "Kestrel Daily")),
     "category and alerted": ItemFilter(match="regions", alerted=True),
+    "unread": ItemFilter(unread_only=True),
+    "unread in some feeds": ItemFilter(unread_only=True, feeds=("Harbor Wire", "Kestrel Daily")),
+    "unread with matches": ItemFilter(unread_only=True, matches_only=True),
 }
 WAYS = ("walk", "walk below the newest matches", "list")
 SEARCHES = ("talks", "cri", "Gespräche Genf", "ministry", "crimea", "zzyzx", '"')
@@ -104,6 +113,20 @@ def test_the_last_pages_read_from_the_end_equal_the_pages_read_by_offset(store, 
         assert [i.row_id for i in from_end] == [i.row_id for i in by_offset] \
             == whole[offset:offset + 40]
         assert from_end == by_offset            # whole items: matches, alerts, marks
+
+
+@pytest.mark.parametrize("name", ["everything", "a name", "search in some feeds"])
+def test_the_next_unread_is_the_first_unread_below_the_cursor(store, way, name):
+    """`.`: the unread items read first when they are few, walked to when they are many."""
+    flt = FILTERS[name]
+    whole = list_items(store, flt, limit=None)
+    unread = [k for k, item in enumerate(whole) if not item.read]
+    assert unread and len(unread) < len(whole)
+    for at in (None, 0, 1, unread[0], len(whole) // 2, unread[-1], len(whole) - 1):
+        row_id = whole[at].row_id if at is not None else None
+        after = [k for k in unread if at is not None and k > at]
+        expected = after[0] if after else unread[0]
+        assert next_unread_position(store, flt, row_id) == expected
 
 
 def test_the_filters_compared_are_not_vacuous(store):

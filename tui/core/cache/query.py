@@ -399,22 +399,32 @@ def mark_read_matching(store: Store, flt: ItemFilter,
 def next_unread_position(store: Store, flt: ItemFilter, row_id: int | None) -> int | None:
     """Where the first unread item after item `row_id` sits in `list_items(flt)` order (from
     the top when there is none after it, or `row_id` is None); None when all are read."""
-    where, params = _where(replace(flt, unread_only=True), store.connection, 1)
+    conn = store.connection
+    if common_unread(conn, 1):
+        where, params = _where(replace(flt, unread_only=True), conn, 1)
+    else:
+        # A few unread among many: their ids, looked up one by one, rather than a walk of
+        # the time index past every read item (60 ms at a million for 100 unread; a join
+        # had SQLite filter the whole items table first, 140-220 ms).
+        few = [row[0] for row in conn.execute("SELECT item_id FROM unread")]
+        where, params = _where(replace(flt, unread_only=False), conn, 1)
+        listed = f"i.id IN ({','.join('?' * len(few))})" if few else "0"
+        where = f"{where} AND {listed}" if where else f" WHERE {listed}"
+        params = [*params, *few]
+    items = "items i"
     joiner = " AND " if where else " WHERE "
     order = " ORDER BY i.sort_time DESC, i.id DESC LIMIT 1"
     found = None
     if row_id is not None:
-        anchor = store.connection.execute("SELECT sort_time FROM items WHERE id = ?",
-                                          (row_id,)).fetchone()
+        anchor = conn.execute("SELECT sort_time FROM items WHERE id = ?", (row_id,)).fetchone()
         if anchor is not None:
-            found = store.connection.execute(
-                f"SELECT i.id FROM items i{where}{joiner}"
+            found = conn.execute(
+                f"SELECT i.id FROM {items}{where}{joiner}"
                 # A row value: "a < ? OR (a = ? AND b < ?)" makes SQLite collect and sort
                 # every older item (0.5 s at 1M) instead of walking the index to the next.
                 "(i.sort_time, i.id) < (?, ?)" + order, params + [anchor[0], row_id]).fetchone()
     if found is None:
-        found = store.connection.execute(f"SELECT i.id FROM items i{where}" + order,
-                                         params).fetchone()
+        found = conn.execute(f"SELECT i.id FROM {items}{where}" + order, params).fetchone()
     return item_position(store, flt, found[0]) if found is not None else None
 
 
