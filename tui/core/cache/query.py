@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from tui.core.cache.paging import common_hits, common_match, common_unread, walk_search
+from tui.core.cache.schema import ITEM_READ
 from tui.core.cache.store import Store, at_least, chunks
 from tui.core.ingest.dates import iso, to_datetime
 from tui.core.names.model import Match
@@ -110,10 +111,6 @@ def fts_query(text: str) -> str | None:
     return " ".join(quoted)
 
 
-# Whether the item `i` is read: not in the `unread` table (schema step 12).
-READ = "NOT EXISTS (SELECT 1 FROM unread u WHERE u.item_id = i.id)"
-
-
 def _where(flt: ItemFilter, conn: sqlite3.Connection | None = None,
            want: int = 0) -> tuple[str, list]:
     """The filter as SQL over `items i`. With `conn`, for a query that walks the list and
@@ -145,7 +142,7 @@ def _where(flt: ItemFilter, conn: sqlite3.Connection | None = None,
         # looked up there when unread items are common; otherwise, and for a whole set
         # (counts, bulk marks), the unread items are read first.
         if conn is not None and common_unread(conn, want):
-            clauses.append(f"NOT {READ}")
+            clauses.append(f"NOT {ITEM_READ}")
         else:
             clauses.append("i.id IN (SELECT item_id FROM unread)")
     if flt.starred_only:
@@ -172,7 +169,7 @@ def _where(flt: ItemFilter, conn: sqlite3.Connection | None = None,
 
 
 _COLUMNS = ("i.id, i.uid, i.feed, i.title, i.link, i.summary, i.published, i.first_seen, "
-            f"i.versions, i.changed, {READ} AS read, i.starred")
+            f"i.versions, i.changed, {ITEM_READ} AS read, i.starred")
 
 
 def list_items(store: Store, flt: ItemFilter = ItemFilter(), *,
@@ -403,15 +400,15 @@ def next_unread_position(store: Store, flt: ItemFilter, row_id: int | None) -> i
     if common_unread(conn, 1):
         where, params = _where(replace(flt, unread_only=True), conn, 1)
     else:
-        # A few unread among many: their ids, looked up one by one, rather than a walk of
-        # the time index past every read item (60 ms at a million for 100 unread; a join
-        # had SQLite filter the whole items table first, 140-220 ms).
+        # A few unread among many (fewer than paging.FEW: few enough to list as parameters):
+        # their ids, looked up one by one, rather than a walk of the time index past every
+        # read item (60 ms at a million for 100 unread; a join had SQLite filter the whole
+        # items table first, 140-220 ms).
         few = [row[0] for row in conn.execute("SELECT item_id FROM unread")]
         where, params = _where(replace(flt, unread_only=False), conn, 1)
         listed = f"i.id IN ({','.join('?' * len(few))})" if few else "0"
         where = f"{where} AND {listed}" if where else f" WHERE {listed}"
         params = [*params, *few]
-    items = "items i"
     joiner = " AND " if where else " WHERE "
     order = " ORDER BY i.sort_time DESC, i.id DESC LIMIT 1"
     found = None
@@ -419,12 +416,12 @@ def next_unread_position(store: Store, flt: ItemFilter, row_id: int | None) -> i
         anchor = conn.execute("SELECT sort_time FROM items WHERE id = ?", (row_id,)).fetchone()
         if anchor is not None:
             found = conn.execute(
-                f"SELECT i.id FROM {items}{where}{joiner}"
+                f"SELECT i.id FROM items i{where}{joiner}"
                 # A row value: "a < ? OR (a = ? AND b < ?)" makes SQLite collect and sort
                 # every older item (0.5 s at 1M) instead of walking the index to the next.
                 "(i.sort_time, i.id) < (?, ?)" + order, params + [anchor[0], row_id]).fetchone()
     if found is None:
-        found = conn.execute(f"SELECT i.id FROM {items}{where}" + order, params).fetchone()
+        found = conn.execute(f"SELECT i.id FROM items i{where}" + order, params).fetchone()
     return item_position(store, flt, found[0]) if found is not None else None
 
 

@@ -196,7 +196,7 @@ def _rematch_all(conn: sqlite3.Connection, matcher: Matcher, processes: int | No
         # Nothing stored (a cache's first match): every item found in something is new, so
         # the matches go straight into their table, its indexes and mention triggers set
         # aside until they are all written (a copy through temp.rematch_new cost a fifth).
-        with _mention_hours_marked(conn, "SELECT id FROM items"), \
+        with _mention_hours_marked(conn, None), \
                 _indexes_set_aside(conn, rebuild=True):
             examined, changed, processes_now = _match_chunks(
                 conn, matcher, listed, count, processes, into="matches")
@@ -341,19 +341,19 @@ def _schema_sql(conn: sqlite3.Connection, kind: str, names: Sequence[str] | None
 
 @contextmanager
 def _mention_hours_marked(conn: sqlite3.Connection,
-                          items: str = "SELECT item_id FROM temp.rematch_changed"
+                          items: str | None = "SELECT item_id FROM temp.rematch_changed"
                           ) -> Iterator[None]:
-    """Mark the hours of the changed items (the ids `items` selects) for the mention recount
-    in one statement, and set the per-row triggers that would mark them one row at a time
-    aside meanwhile. Only the triggers known to do just that are set aside (any other
-    trigger on matches keeps firing); if they are not there as expected, the rows are
-    written with whatever triggers there are."""
+    """Mark the hours of the changed items (the ids `items` selects; None: every item) for
+    the mention recount in one statement, and set the per-row triggers that would mark them
+    one row at a time aside meanwhile. Only the triggers known to do just that are set aside
+    (any other trigger on matches keeps firing); if they are not there as expected, the rows
+    are written with whatever triggers there are."""
     triggers = _schema_sql(conn, "trigger", MENTION_MATCH_TRIGGERS)
     if len(triggers) != len(MENTION_MATCH_TRIGGERS):
         yield
         return
     conn.execute("INSERT OR IGNORE INTO mention_dirty SELECT DISTINCT CAST(sort_time / 3600 AS INTEGER) "
-                 f"FROM items WHERE id IN ({items})")
+                 "FROM items" + (f" WHERE id IN ({items})" if items is not None else ""))
     for name, _ in triggers:
         conn.execute(f'DROP TRIGGER "{name}"')
     yield

@@ -285,6 +285,9 @@ MIGRATIONS: tuple[str, ...] = (
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
+# Whether the item `i` is read, in a query over `items i`: not in `unread` (step 12).
+ITEM_READ = "NOT EXISTS (SELECT 1 FROM unread u WHERE u.item_id = i.id)"
+
 
 def language_tag(configured: str | None, declared: str | None) -> str:
     """The language a feed's items count under: feeds.toml's, else the feed's own, cut to

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from tui.core.cache.schema import ITEM_READ
 from tui.core.cache.store import Store, at_least, chunks
 
 _LANGUAGE = "language_tag(f.config_language, f.language)"
@@ -306,8 +307,7 @@ def member_rows(store: Store, story_ids: Sequence[str]) -> list[MemberRow]:
                             row[8], bool(row[9]), bool(row[10]))
                   for row in store.connection.execute(
                       f"SELECT s.story, i.id, i.uid, i.feed, i.title, {_LANGUAGE}, i.published, "
-                      "i.sort_time, i.versions, "
-                      "NOT EXISTS (SELECT 1 FROM unread u WHERE u.item_id = i.id), "
+                      f"i.sort_time, i.versions, {ITEM_READ}, "
                       "EXISTS (SELECT 1 FROM hits h WHERE h.item_id = i.id) "
                       "FROM story_items s JOIN items i ON i.id = s.item_id "
                       "LEFT JOIN feeds f ON f.name = i.feed "
