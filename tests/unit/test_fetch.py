@@ -277,6 +277,49 @@ async def test_permanent_redirect_to_a_failure_is_not_reported_as_moved(
     assert result.permanent_url is None and result.url == http_server.url("/gone.xml")
 
 
+async def test_a_cookie_set_on_a_redirect_goes_with_the_next_request(
+    http_server: LoopbackServer,
+) -> None:
+    # A consent or session redirect: the site sets a cookie and sends the reader back.
+    http_server.route("/feed.xml", FEED)
+    http_server.route("/old.xml", b"", status=302,
+                      headers={"Location": "/feed.xml", "Set-Cookie": "consent=yes; Path=/"})
+
+    async with Fetcher() as fetcher:
+        first = await fetcher.get(http_server.url("/old.xml"))
+        second = await fetcher.get(http_server.url("/feed.xml"))
+
+    assert first.ok and second.ok and first.body == FEED
+    sent = [request.header("cookie") for request in http_server.requests]
+    assert sent == [None, "consent=yes", "consent=yes"]
+
+
+async def test_responses_that_set_no_cookie_skip_the_cookie_jar(
+    http_server: LoopbackServer, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The standard library's jar costs a twentieth of an all-304 refresh when asked about
+    # every response; it is asked about those that set a cookie, and only those.
+    import http.cookiejar
+
+    asked: list[str] = []
+    original = http.cookiejar.CookieJar.extract_cookies
+
+    def extract_cookies(jar, response, request):
+        asked.append(request.get_full_url())
+        return original(jar, response, request)
+
+    monkeypatch.setattr(http.cookiejar.CookieJar, "extract_cookies", extract_cookies)
+    http_server.route("/feed.xml", FEED)
+    http_server.route("/sets.xml", FEED, headers={"Set-Cookie": "id=1"})
+
+    async with Fetcher() as fetcher:
+        for path in ("/feed.xml", "/sets.xml", "/feed.xml"):
+            assert (await fetcher.get(http_server.url(path))).ok
+
+    assert asked == [http_server.url("/sets.xml")]
+    assert http_server.requests[-1].header("cookie") == "id=1"
+
+
 async def test_absolute_redirect_to_another_host_name(http_server: LoopbackServer) -> None:
     http_server.route("/feed.xml", FEED)
     http_server.redirect("/old.xml", http_server.url("/feed.xml", host="localhost"), status=308)
