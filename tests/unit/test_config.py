@@ -8,6 +8,7 @@ dashboard's form and help, so those checks are also tested on their own.
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from tui.core.config.load import (
     resolve_cache_dir,
     resolve_config_path,
 )
+from tui.core.config.locate import MAX_NESTING, nesting_too_deep
 from tui.core.config.model import (
     CACHE_ENV,
     CONFIG_ENV,
@@ -579,3 +581,80 @@ def test_an_alert_term_with_a_short_prefix_is_refused_at_its_line():
     assert "alert 'x': any: 'rec*'" in caught.value.message
     assert problem(AlertRule("x", any=("re*",))).field == "any"
     assert problem(AlertRule("x", any=("recogni*",))) is None
+
+
+# -- nesting deeper than the TOML reader can take -------------------------------------------
+
+
+def _nesting_one_char_at_a_time(text: str) -> tuple[int, int] | None:
+    """The nesting scan as first written, a character at a time: the reference the faster
+    scan (tui/core/config/locate.py) must agree with, line-ending backslashes aside."""
+    depth, line, col, quote, i = 0, 1, 0, None, 0
+    while i < len(text):
+        char = text[i]
+        col += 1
+        if char == "\n":
+            line, col = line + 1, 0
+            if quote in ('"', "'"):
+                quote = None
+        elif quote is not None:
+            if char == "\\" and quote in ('"', '"""'):
+                i += 2
+                col += 1
+                continue
+            if text.startswith(quote, i):
+                i += len(quote)
+                col += len(quote) - 1
+                quote = None
+                continue
+        elif char == "#":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        elif char in "\"'":
+            quote = char * 3 if text.startswith(char * 3, i) else char
+            i += len(quote)
+            col += len(quote) - 1
+            continue
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return line, col
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return None
+
+
+def test_nesting_past_the_limit_is_refused_at_its_bracket() -> None:
+    text = BASE + "\n[settings.deep]\nvalue = " + "[" * (MAX_NESTING + 5) + "]" * (MAX_NESTING + 5)
+    with pytest.raises(ConfigError) as refused:
+        parse_config(text)
+    message = str(refused.value)
+    assert f"nested more than {MAX_NESTING} deep" in message
+    line = len(text.splitlines())
+    assert LOCATED.match(message) and message.startswith(f"feeds.toml:{line}:{9 + MAX_NESTING}:")
+
+
+def test_brackets_in_strings_and_comments_are_not_nesting() -> None:
+    deep = "[" * (MAX_NESTING + 1)
+    text = (f'# {deep}\nname = "{deep}"\nother = \'{deep}\'\n'
+            f'long = """\n{deep}\\"""\n"""\nvalue = [[1], [2]]\n')
+    assert nesting_too_deep(text) is None
+    assert nesting_too_deep(text + "x = " + deep) == (8, 5 + MAX_NESTING)
+
+
+def test_a_line_ending_backslash_in_a_string_still_counts_its_line() -> None:
+    text = 'text = """one \\\ntwo"""\nx = ' + "[" * (MAX_NESTING + 1)
+    assert nesting_too_deep(text) == (3, 5 + MAX_NESTING)
+
+
+def test_the_nesting_scan_agrees_with_the_scan_a_character_at_a_time() -> None:
+    rng = random.Random(15)
+    pieces = ["[", "]", "{", "}", "[[", "\n", "#", '"', "'", '"""', "'''", "\\", "\\\"", "a", "é",
+              " ", "x = ", "\r\n"]
+    for _ in range(3_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 120)))
+        if "\\\n" in text:
+            continue            # the reference lost a line there (fixed in the faster scan)
+        assert nesting_too_deep(text) == _nesting_one_char_at_a_time(text), text

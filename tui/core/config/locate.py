@@ -112,6 +112,11 @@ def decode(raw: bytes, file: str) -> str:
                           "as UTF-8", file=file, line=line, col=col) from None
 
 
+# What the nesting scan stops at; everything else is passed over by the regex engine (a
+# 300-feed file is 25,000 characters, read one by one in Python for 7 ms).
+_NESTING_MARKS = re.compile(r"[\n\\\"'#\[\]{}]")
+
+
 def nesting_too_deep(text: str) -> tuple[int, int] | None:
     """Line and column where arrays or inline tables nest deeper than MAX_NESTING, or None.
 
@@ -120,39 +125,41 @@ def nesting_too_deep(text: str) -> tuple[int, int] | None:
     with a located message first.
     """
     depth = 0
-    line, col = 1, 0
+    line, line_start = 1, 0
     quote: str | None = None          # the delimiter of the string we are in
-    i, size = 0, len(text)
-    while i < size:
+    i = 0
+    next_mark = _NESTING_MARKS.search
+    while (mark := next_mark(text, i)) is not None:
+        i = mark.start()
         char = text[i]
-        col += 1
         if char == "\n":
-            line, col = line + 1, 0
+            line, line_start = line + 1, i + 1
             if quote in ('"', "'"):
                 quote = None          # a one-line string cannot span lines: TOML will say so
         elif quote is not None:
             if char == "\\" and quote in ('"', '"""'):
+                if text.startswith("\n", i + 1):       # a line-ending backslash
+                    line, line_start = line + 1, i + 2
                 i += 2
-                col += 1
                 continue
             if text.startswith(quote, i):
                 i += len(quote)
-                col += len(quote) - 1
                 quote = None
                 continue
         elif char == "#":
             end = text.find("\n", i)
-            i = size if end < 0 else end
+            if end < 0:
+                return None
+            i = end
             continue
         elif char in "\"'":
             quote = char * 3 if text.startswith(char * 3, i) else char
             i += len(quote)
-            col += len(quote) - 1
             continue
         elif char in "[{":
             depth += 1
             if depth > MAX_NESTING:
-                return line, col
+                return line, i - line_start + 1
         elif char in "]}":
             depth = max(0, depth - 1)
         i += 1
