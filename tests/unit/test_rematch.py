@@ -222,6 +222,7 @@ def test_a_worker_that_fails_fails_the_rematch_and_leaves_no_process(tmp_path, h
     assert multiprocessing.active_children() == []
     assert stored(store) == table
     assert store.meta("watch_fingerprint") == Watcher(WATCHLIST).fingerprint
+    assert store.connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
 def test_chunks_matched_in_several_workers_come_back_in_order(tmp_path, monkeypatch):
@@ -253,9 +254,14 @@ def test_a_first_match_writes_straight_into_the_table_and_keeps_counts_and_schem
     assert stored(store) == fresh(store, Watcher(WATCHLIST))
     assert kept(store) == counted_from_items(store)     # every hour with a match recounted
     assert schema_of_matches(store) == schema           # triggers and indexes put back
-    # Nothing was stored, so nothing went through the temporary table to be copied.
+    # Nothing was stored, so nothing went through the temporary table to be copied, and
+    # no chunk looked for stored matches in the table being filled.
     assert not [s for s in statements if s.startswith("INSERT INTO temp.rematch_new")]
+    assert not [s for s in statements if "FROM matches WHERE item_id BETWEEN" in s]
     assert [s for s in statements if s.startswith("INSERT INTO matches")]
+    # The foreign keys, unchecked while the matches were written, are checked again and kept.
+    assert store.connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.connection.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
 def test_most_items_changing_rebuilds_the_indexes_and_keeps_them(tmp_path):

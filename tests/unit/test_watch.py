@@ -443,6 +443,20 @@ def test_many_items_at_once_give_each_item_what_it_gives_alone(watcher: Watcher)
     assert Watcher([]).find_row_lists(items[:5], fields) == [[]] * 5
 
 
+def test_the_same_text_found_many_times_is_one_string(watcher: Watcher) -> None:
+    """A re-match's rows go from its workers to the writing process by pickle, which writes
+    an object it has already written as a reference: each text found is one object, from
+    block to block, so that "Putin" found 5,000 times crosses once."""
+    import pickle
+
+    items = [(key, f"Putin and Trump, day {key}", "Putin again", None) for key in range(1_000)]
+    rows = [row for found in watcher.find_row_lists(items, ("title", "summary", "text"))
+            for row in found]
+    assert len(rows) == 3_000
+    assert len({id(row[6]) for row in rows}) == 2
+    assert len(pickle.dumps(rows)) < 20 * len(rows)
+
+
 def test_mentions_of_many_texts_settled_at_once_keep_what_each_text_keeps_alone() -> None:
     """``find_row_lists`` settles the overlapping mentions of a whole block of texts at once,
     run of overlapping mentions by run: it must keep exactly what settling each text's

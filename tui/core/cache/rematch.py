@@ -244,8 +244,10 @@ def _match_chunks(conn: sqlite3.Connection, matcher: Matcher, listed: str, count
                 "ORDER BY id LIMIT ?", (last_id, chunk)).fetchall()
             if not rows:
                 break
-            # By item, each item's in the order written (the order found, as a rule).
-            stored = cursor.execute(
+            # By item, each item's in the order written (the order found, as a rule). None
+            # when the table was empty (it has no index meanwhile: the look-up would read
+            # every row written so far, for nothing).
+            stored = [] if into == "matches" else cursor.execute(
                 f"SELECT {_COLUMNS} FROM matches WHERE item_id BETWEEN ? AND ? "
                 f"{listed.format('item_id')} ORDER BY item_id, rowid", (rows[0][0], rows[-1][0])
             ).fetchall()

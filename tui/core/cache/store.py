@@ -511,7 +511,9 @@ class Store:
                 with self.transaction() as conn:
                     record_terms(conn, matcher)
             return None
-        with self.transaction() as conn:
+        # Every match row written names an item read in the same transaction: the foreign
+        # key's per-row look-up into items (a twentieth of a first match) finds it always.
+        with self._foreign_keys_off(), self.transaction() as conn:
             done = rematch_all(conn, matcher, processes=processes)
             self.set_meta(WATCH_FINGERPRINT, matcher.fingerprint, conn)
         return done
@@ -552,19 +554,25 @@ class Store:
     def prune(self, keep_days: int, now: float | None = None) -> int:
         """Delete old items that are neither starred nor alerted; returns how many."""
         cutoff = (now or time.time()) - keep_days * 86_400
-        conn = self.connection
         # Every table that refers to items loses its rows first (delete_items), so the foreign
-        # keys' per-row checks find nothing: off for this transaction (a fifth of the items'
-        # delete). SQLite ignores the switch inside a transaction, so a nested prune keeps them.
+        # keys' per-row checks find nothing (a fifth of the items' delete).
+        with self._foreign_keys_off(), self.transaction() as conn:
+            return delete_items(
+                conn, "SELECT id FROM items WHERE sort_time < ? AND first_seen < ? "
+                "AND starred = 0 AND id NOT IN (SELECT item_id FROM hits)",
+                (cutoff, cutoff))
+
+    @contextmanager
+    def _foreign_keys_off(self) -> Iterator[None]:
+        """Foreign keys unchecked for the next transaction, where the caller knows its writes
+        keep them. SQLite ignores the switch inside a transaction, so a nested one keeps them
+        checked."""
+        conn = self.connection
         switch = not conn.in_transaction
         if switch:
             conn.execute("PRAGMA foreign_keys = OFF")
         try:
-            with self.transaction() as conn:
-                return delete_items(
-                    conn, "SELECT id FROM items WHERE sort_time < ? AND first_seen < ? "
-                    "AND starred = 0 AND id NOT IN (SELECT item_id FROM hits)",
-                    (cutoff, cutoff))
+            yield
         finally:
             if switch:
                 conn.execute("PRAGMA foreign_keys = ON")

@@ -370,11 +370,16 @@ class Watcher:
         the two ways on every kind of text).
         """
         out: list[list[tuple]] = []
+        # The texts found, one string object each: the rows go to another process, and
+        # pickle writes an object it has seen as a reference (a third of their size and of
+        # the time to send them: "Putin" is found thousands of times).
+        texts: dict[str, str] = {}
         for begin in range(0, len(items), BATCH_ITEMS):
-            out += self._find_block(items[begin : begin + BATCH_ITEMS], fields)
+            out += self._find_block(items[begin : begin + BATCH_ITEMS], fields, texts)
         return out
 
-    def _find_block(self, items: Sequence[Sequence], fields: Sequence[str]) -> list[list[tuple]]:
+    def _find_block(self, items: Sequence[Sequence], fields: Sequence[str],
+                    found_texts: dict[str, str]) -> list[list[tuple]]:
         """``find_row_lists`` for one block: every field of every item has its slot in the
         joined string (an empty one when the item has no such text), so a mention's slot
         says its item and field, and the block's mentions are settled at once (no mention
@@ -392,16 +397,19 @@ class Watcher:
         if view is None:
             if len(items) > 1:
                 # Decomposed accents or a dotted capital I somewhere: each item maps its offsets.
-                return [self._find_block([item], fields)[0] for item in items]
+                return [self._find_block([item], fields, found_texts)[0] for item in items]
             view, starts, ends = fold.search_view(joined)
         # Where each slot starts (and the end): each text and its NUL.
         offsets = list(accumulate(map((1).__add__, map(len, texts)), initial=0))
         labels = self._labels
+        same_text = found_texts.setdefault
         for s, e, i in _settled(self._hits(view, joined, starts, ends)):
             slot = bisect_right(offsets, s) - 1
             start = offsets[slot]
             k, f = divmod(slot, width)
-            out[k].append((items[k][0], fields[f], s - start, e - start, *labels[i], joined[s:e]))
+            text = joined[s:e]
+            out[k].append((items[k][0], fields[f], s - start, e - start, *labels[i],
+                           same_text(text, text)))
         return out
 
     def _rows(self, hits: list[tuple[int, int, int]], joined: str, offsets: list[int],
