@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 
 import pytest
 
@@ -100,4 +101,60 @@ def test_a_worker_that_dies_fails_the_call_at_once(how):
     expected = "exit code 3" if how == "exit" else "SIGKILL"
     with pytest.raises(forked.WorkerLost, match=expected):
         bounded(lambda: forked.run_in_processes(dying, rows, 2))
+    assert multiprocessing.active_children() == []
+
+
+def test_a_workers_results_come_piece_by_piece_while_it_runs():
+    """`Forked` with `piece`: the work runs on that many rows at a time and each result is
+    here as soon as it is made (the re-match writes them while the workers go on): the
+    worker's second piece waits for this process to have read the first."""
+    read_first, told = os.pipe()
+
+    def work(rows):
+        if rows[0] > 0:                              # the second piece on
+            os.read(read_first, 1)
+        return [row * 10 for row in rows]
+
+    def run():
+        with forked.Forked(1, piece=2) as workers:
+            workers.start(work, [0, 1, 2, 3, 4])
+            results = workers.results()
+            first = next(results)
+            os.write(told, b"xx")
+            return [first, *results]
+
+    try:
+        assert bounded(run, 30) == [[0, 10], [20, 30], [40]]
+    finally:
+        os.close(read_first)
+        os.close(told)
+    assert multiprocessing.active_children() == []
+
+
+def test_no_worker_waits_on_a_full_pipe_while_an_older_one_is_awaited(tmp_path):
+    """Results come in the order the workers were started, but every worker's pipe is read
+    as its results come: a younger worker sending more than a pipe holds is not left blocked
+    while the older one is awaited. Here the older one waits for the younger one to reach
+    its last piece, which it can only do once what it sent before is read."""
+    reached_last = tmp_path / "younger-reached-its-last-piece"
+
+    def older(rows):
+        deadline = time.monotonic() + 20
+        while not reached_last.exists() and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return ["older", reached_last.exists()]
+
+    def younger(rows):
+        if rows == [3]:
+            reached_last.touch()
+        return [b"x" * (forked.PIPE_BYTES // 2)]       # four pieces: twice what a pipe holds
+
+    def run():
+        with forked.Forked(2, piece=1) as workers:
+            workers.start(older, [0])
+            workers.start(younger, [0, 1, 2, 3])
+            return [result if result[0] == "older" else len(result[0])
+                    for result in workers.results()]
+
+    assert bounded(run, 30) == [["older", True], *[forked.PIPE_BYTES // 2] * 4]
     assert multiprocessing.active_children() == []

@@ -225,19 +225,26 @@ def test_a_worker_that_fails_fails_the_rematch_and_leaves_no_process(tmp_path, h
     assert store.connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
-def test_chunks_matched_in_several_workers_come_back_in_order(tmp_path, monkeypatch):
-    """More chunks than workers: each is matched by a worker started as it is read, and the
-    new matches are written in the order of the items, as one process writes them."""
-    monkeypatch.setattr(rematch, "CHUNKS_PER_PROCESS", 9)
-    monkeypatch.setattr(rematch, "CHUNK_MIN_ITEMS", 1)
+@pytest.mark.parametrize("first", [True, False])
+def test_chunks_matched_in_several_workers_come_back_in_order(tmp_path, monkeypatch, first):
+    """More chunks than workers (a cache bigger than a block), each sending back what it
+    found a few items at a time: each chunk is matched by a worker started as it is read,
+    and the new matches are written in the order of the items, as one process writes them
+    (also when the indexes are put back while the last worker matches)."""
+    monkeypatch.setattr(rematch, "BLOCK_ITEMS", 60)
+    monkeypatch.setattr(rematch, "PIECE_ITEMS", 7)
     store = make_store(tmp_path / "cache")
+    if not first:
+        store.ensure_matches(Watcher(WATCHLIST[:1]))
+    before = store.connection.execute("SELECT coalesce(max(rowid), 0) FROM matches").fetchone()[0]
     after = Watcher(WATCHLIST)
     done = store.rematch_cache(after, processes=2)
     assert done is not None and done.processes == 2 and done.changed > 0
-    in_order = [tuple(row) for row in store.connection.execute(
-        f"SELECT {rematch._COLUMNS} FROM matches ORDER BY rowid")]
-    assert in_order == sorted(in_order, key=lambda row: row[0])
-    assert sorted(in_order) == fresh(store, after)
+    written = [tuple(row) for row in store.connection.execute(
+        f"SELECT {rematch._COLUMNS} FROM matches WHERE rowid > ? ORDER BY rowid", (before,))]
+    assert len(written) > 100
+    assert written == sorted(written, key=lambda row: row[0])
+    assert stored(store) == fresh(store, after)
 
 
 @pytest.mark.parametrize("processes", [1, 2])

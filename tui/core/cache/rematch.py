@@ -14,13 +14,14 @@ edit (a term added) changes the matches of a few dozen of them. So:
    known of the stored matches (a matcher upgrade), every item is matched again.
 2. Items are read as plain tuples inside one write transaction taken first (no fetch stores
    items in between; readers see the old matches or the new, never a mix). When there are
-   many and more than one core is idle they are matched in forked worker processes, in
-   chunks, a few per worker (``Forked``): a worker is started on a chunk as soon as it
-   is read, and inherits the matcher and the chunk (nothing is pickled to it) while this
-   process reads the next one, so the reading (a quarter of the work) overlaps the matching
-   instead of coming before it; workers send back plain tuples. Otherwise the items are
-   matched here, a block of 100,000 at a time. A child only runs the matcher, never SQLite,
-   so a thread of the parent holding a lock in it cannot hang it.
+   many and more than one core is idle they are matched in forked worker processes, a
+   chunk per worker (``Forked``; a fork costs tens of milliseconds of CPU): a worker is
+   started on a chunk as soon as it is read, and inherits the matcher and the chunk
+   (nothing is pickled to it) while this process reads the next one, so the reading
+   overlaps the matching instead of coming before it. Workers send back plain tuples a
+   piece at a time, which this process writes as they come while they go on. Otherwise the
+   items are matched here, a block of 100,000 at a time. A child only runs the matcher,
+   never SQLite, so a thread of the parent holding a lock in it cannot hang it.
 3. Each item's new matches are compared with its stored ones where they are made: the
    stored matches of a chunk are read before the chunk is matched (its worker inherits them
    too), and only the items whose matches differ, as a set, are sent back. The matcher
@@ -32,7 +33,9 @@ edit (a term added) changes the matches of a few dozen of them. So:
    the per-row mention triggers are set aside (they cost more than the rows themselves);
    when most items changed, the matches' indexes are dropped and rebuilt once. When none
    are stored (a cache's first match), every match is new: they are written straight into
-   the table, its indexes and those triggers set aside from the start.
+   the table, its indexes and those triggers set aside from the start; the indexes are
+   built again while the last worker still matches (its chunk is the biggest), and what it
+   found goes in after them.
 
 The result is the matches table a fresh match of every item gives, row for row, with the
 mention counts and alert hits to match (tests/unit/test_rematch.py; figures:
@@ -65,9 +68,11 @@ REBUILD_INDEXES_SHARE = 0.25
 # Items whose matches are compared with the stored ones as one list (when any differ, item by
 # item): after a matcher upgrade nearly every such list is the same.
 COMPARE_ITEMS = 256
-# Chunks of the cache per worker process when matching in several (see `Forked`).
-CHUNKS_PER_PROCESS = 4
-CHUNK_MIN_ITEMS = 2_500
+# Items a worker matches between two sends of what it found: written by this process as
+# they come, while the workers go on.
+PIECE_ITEMS = 2_048
+# How much bigger than the others the last chunk matched in a worker is.
+LAST_CHUNK_EXTRA = 0.5
 
 _COLUMNS = 'item_id, field, start, "end", name, category, text'
 _ItemRow = tuple[int, str, str, "str | None"]
@@ -197,9 +202,10 @@ def _rematch_all(conn: sqlite3.Connection, matcher: Matcher, processes: int | No
         # the matches go straight into their table, its indexes and mention triggers set
         # aside until they are all written (a copy through temp.rematch_new cost a fifth).
         with _mention_hours_marked(conn, None), \
-                _indexes_set_aside(conn, rebuild=True):
+                _indexes_set_aside(conn, rebuild=True) as put_back_indexes:
             examined, changed, processes_now = _match_chunks(
-                conn, matcher, listed, count, processes, into="matches")
+                conn, matcher, listed, count, processes, into="matches",
+                before_the_last=put_back_indexes)
     else:
         examined, changed, processes_now = _match_chunks(
             conn, matcher, listed, count, processes, into="temp.rematch_new")
@@ -213,18 +219,24 @@ def _rematch_all(conn: sqlite3.Connection, matcher: Matcher, processes: int | No
 
 
 def _match_chunks(conn: sqlite3.Connection, matcher: Matcher, listed: str, count: int,
-                  processes: int | None, *, into: str) -> tuple[int, int, int]:
+                  processes: int | None, *, into: str,
+                  before_the_last: Callable[[], None] | None = None) -> tuple[int, int, int]:
     """Match the `count` items (those `listed`, when an edit names them) chunk by chunk, and
     write the new matches of those that changed into the table `into` (temp.rematch_new,
     their ids then in temp.rematch_changed; or matches itself, when none are stored).
+    With several workers, `before_the_last` runs when one is left, while it matches (the
+    writing of its results leaves this process idle most of that time).
     Returns the items matched, the items changed and the processes that matched them."""
     examined = changed = 0
     processes_now = process_count(count, processes)
-    # In several processes: chunks small enough that this process reads the next while the
-    # workers match the last, and that each worker gets a few; but one per worker when there
-    # are few items (a fork costs more than they do).
-    chunks = max(processes_now, min(processes_now * CHUNKS_PER_PROCESS, count // CHUNK_MIN_ITEMS))
-    chunk = min(-(-count // chunks), BLOCK_ITEMS) if processes_now > 1 else BLOCK_ITEMS
+    # In several processes: a chunk per worker (a fork costs tens of milliseconds of CPU),
+    # whose results come back piece by piece, written as they come while the workers go on;
+    # at most BLOCK_ITEMS items read at once. With work `before_the_last`, the last chunk is
+    # bigger than the others: the first worker starts sooner, and the last one still
+    # matches while this process does that work.
+    extra = LAST_CHUNK_EXTRA if before_the_last is not None else 0.0
+    chunk = (min(int(count / (processes_now + extra)) + 1, BLOCK_ITEMS // processes_now)
+             if processes_now > 1 else BLOCK_ITEMS)
 
     def record(different: tuple[list[tuple[int]], list[tuple]]) -> None:
         nonlocal changed
@@ -235,13 +247,15 @@ def _match_chunks(conn: sqlite3.Connection, matcher: Matcher, listed: str, count
         changed += len(ids)
 
     last_id = -1
-    with Forked(processes_now) as workers:
+    with Forked(processes_now, piece=PIECE_ITEMS) as workers:
         while True:
             cursor = conn.cursor()
             cursor.row_factory = None          # plain tuples: a third of the time of sqlite3.Row
+            left = max(count - examined, 0)
             rows = cursor.execute(
                 f"SELECT id, title, summary, text FROM items WHERE id > ? {listed.format('id')} "
-                "ORDER BY id LIMIT ?", (last_id, chunk)).fetchall()
+                "ORDER BY id LIMIT ?",
+                (last_id, left if left <= chunk * (1 + extra) else chunk)).fetchall()
             if not rows:
                 break
             # By item, each item's in the order written (the order found, as a rule). None
@@ -253,13 +267,18 @@ def _match_chunks(conn: sqlite3.Connection, matcher: Matcher, listed: str, count
             ).fetchall()
             work = _match_and_compare(matcher, stored)
             if processes_now > 1:
-                for different in workers.start(work, rows):
+                for different in workers.results(keep_running=processes_now - 1):
                     record(different)
+                workers.start(work, rows)
             else:
                 record(work(rows))
             examined += len(rows)
             last_id = rows[-1][0]
-        for different in workers.finish():
+        if before_the_last is not None and processes_now > 1:
+            for different in workers.results(keep_running=1):
+                record(different)
+            before_the_last()
+        for different in workers.results():
             record(different)
     return examined, changed, processes_now if examined else 1
 
@@ -364,11 +383,17 @@ def _mention_hours_marked(conn: sqlite3.Connection,
 
 
 @contextmanager
-def _indexes_set_aside(conn: sqlite3.Connection, rebuild: bool) -> Iterator[None]:
-    """Drop the matches' indexes (whatever migrations made them) and build them again after."""
+def _indexes_set_aside(conn: sqlite3.Connection, rebuild: bool) -> Iterator[Callable[[], None]]:
+    """Drop the matches' indexes (whatever migrations made them) and build them again after,
+    or before, when the caller calls what this yields (rows written after are indexed as
+    they are written)."""
     indexes = _schema_sql(conn, "index") if rebuild else []
     for name, _ in indexes:
         conn.execute(f'DROP INDEX "{name}"')
-    yield
-    for _, sql in indexes:
-        conn.execute(sql)
+
+    def put_back() -> None:
+        while indexes:
+            conn.execute(indexes.pop(0)[1])
+
+    yield put_back
+    put_back()
