@@ -10,7 +10,9 @@ then the cost per newly fetched item through `Store.ingest` with the matcher on.
 Goal (issue 15): a whole-cache re-match, 100k items x 500 terms, end to end, under 1 s.
 Cases: the first match of a cache whose matches are empty (every item written); a matcher
 upgrade that changes nothing (every item matched, nothing written); a term added, a term
-removed (the edit path: only the items the terms may be in are matched). "recount" is the
+removed (the edit path: only the items the terms may be in are matched); big edits matched
+whole: half the terms replaced, one term grown to all of them (written afresh), all of them
+cut to one (most items lose their matches). "recount" is the
 mention-hour recount the change leaves for the next reader of trends (mentions.settle).
 Wall time depends on the other work on the machine: the load average is printed, and the
 ratio to the old way, measured a few seconds apart, is the steadier figure.
@@ -173,8 +175,19 @@ def main() -> None:
 
     # 3, 4. Watchlist edits: a term removed (the full list, then one name less) and added
     # (the other way round), each against the old way on the same matches.
+    # 5-7. Big edits, matched whole: half the terms replaced (a few thousand items change);
+    # one term grown to the 500, and the 500 cut to one (most items change).
+    others = [term for term in make_terms(args.terms, random.Random(99))
+              if term.name not in {t.name for t in terms}]
+    half = Watcher(terms[: len(terms) // 2] + others[: len(terms) - len(terms) // 2])
+    one = Watcher(terms[:1])
+    for other in (half, one):
+        _ = other.term_fingerprints, other.fingerprint
     print(f"  (the term edited: {terms[3].name}, {terms[3].category})")
-    for label, before, after in (("a term removed", watcher, fewer), ("a term added", fewer, watcher)):
+    for label, before, after in (("a term removed", watcher, fewer), ("a term added", fewer, watcher),
+                                 ("half the terms replaced", watcher, half),
+                                 ("one term grown to all", one, watcher),
+                                 ("all terms cut to one", watcher, one)):
         store.rematch_cache(before)            # the matches to start from, untimed
         settle(store)
         old, _ = timed(lambda after=after: old_ensure_matches(store, after))

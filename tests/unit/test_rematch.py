@@ -261,9 +261,7 @@ def test_a_first_match_writes_straight_into_the_table_and_keeps_counts_and_schem
     assert stored(store) == fresh(store, Watcher(WATCHLIST))
     assert kept(store) == counted_from_items(store)     # every hour with a match recounted
     assert schema_of_matches(store) == schema           # triggers and indexes put back
-    # Nothing was stored, so nothing went through the temporary table to be copied, and
-    # no chunk looked for stored matches in the table being filled.
-    assert not [s for s in statements if s.startswith("INSERT INTO temp.rematch_new")]
+    # Nothing was stored, so no chunk looked for stored matches in the table being filled.
     assert not [s for s in statements if "FROM matches WHERE item_id BETWEEN" in s]
     assert [s for s in statements if s.startswith("INSERT INTO matches")]
     # The foreign keys, unchecked while the matches were written, are checked again and kept.
@@ -271,13 +269,44 @@ def test_a_first_match_writes_straight_into_the_table_and_keeps_counts_and_schem
     assert store.connection.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
-def test_most_items_changing_rebuilds_the_indexes_and_keeps_them(tmp_path):
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_watchlist_grown_from_one_term_is_matched_afresh(tmp_path, processes):
+    """One term grown to eleven: most matches will be new, so the stored ones are cleared
+    and every item's written afresh (as on a first match), not compared one by one; the
+    table, the mention counts and the schema are those of a fresh match."""
     store = make_store(tmp_path / "cache")
     store.ensure_matches(Watcher(WATCHLIST[:1]))
     schema = schema_of_matches(store)
+    settle(store)
+    statements: list[str] = []
+    store.connection.set_trace_callback(statements.append)
     after = Watcher(WATCHLIST)
-    done = store.rematch_cache(after, processes=1)
-    assert done is not None and done.changed > rematch.REBUILD_INDEXES_SHARE * 240
+    done = store.rematch_cache(after, processes=processes)
+    store.connection.set_trace_callback(None)
+    assert done is not None and done.changed > 120
+    assert "DELETE FROM matches" in statements
+    assert not [s for s in statements if "FROM matches WHERE item_id BETWEEN" in s]
+    assert stored(store) == fresh(store, after)
+    assert schema_of_matches(store) == schema
+    assert kept(store) == counted_from_items(store)
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_watchlist_cut_to_one_term_rewrites_the_items_that_lose_matches(tmp_path, processes):
+    """Eleven terms cut to one: the term kept is all the new watchlist, so each item's new
+    matches are compared with its stored ones, and the items that lost theirs are
+    rewritten as the workers' results come; counts and schema as a fresh match gives."""
+    store = make_store(tmp_path / "cache")
+    store.ensure_matches(Watcher(WATCHLIST))
+    schema = schema_of_matches(store)
+    settle(store)
+    statements: list[str] = []
+    store.connection.set_trace_callback(statements.append)
+    after = Watcher(WATCHLIST[:1])
+    done = store.rematch_cache(after, processes=processes)
+    store.connection.set_trace_callback(None)
+    assert done is not None and done.changed > 120
+    assert "DELETE FROM matches" not in statements
     assert stored(store) == fresh(store, after)
     assert schema_of_matches(store) == schema
     assert kept(store) == counted_from_items(store)
