@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
@@ -24,7 +24,11 @@ from tui import messages
 from tui.bindings import bind
 from tui.core.alerts.plan import NotificationPlan, count_by_rule, summarize_hits
 from tui.core.cache.hits import AlertHit
-from tui.core.collector import keep_start_up_objects
+from tui.core.collector import (
+    collect_if_idle,
+    full_collections_in_idle_time,
+    keep_start_up_objects,
+)
 from tui.core.session import Applied, Reloaded
 from tui.core.text.counted import counted
 from tui.screens.base import Context
@@ -62,6 +66,11 @@ class WirewatchApp(App[None]):
         self.theme_variables = readable_variables(super().get_css_variables())
         return self.theme_variables
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, _INPUT):
+            self.context.last_input = time.monotonic()
+        await super().on_event(event)
+
     def get_default_screen(self) -> Screen:
         return MainScreen(self.context)
 
@@ -79,10 +88,14 @@ class WirewatchApp(App[None]):
             self.call_after_refresh(self._deliver)
         self.set_interval(CONFIG_TICK_SECONDS, self._check_config_file, name="feeds.toml")
         self.call_after_refresh(keep_start_up_objects)      # the first screen is up
+        full_collections_in_idle_time(True)
+        self.set_interval(GC_TICK_SECONDS, lambda: collect_if_idle(self.context.quiet_for()),
+                          name="full collections between keys")
 
     def on_unmount(self) -> None:
         """Quitting never waits on a diff: the helper process computing it is killed, and
         the worker waiting for it ends at once (and the thread pool with it)."""
+        full_collections_in_idle_time(False)
         self.context.close()
 
     async def action_quit(self) -> None:
@@ -318,6 +331,9 @@ class WirewatchApp(App[None]):
 
 ALERT_TICK_SECONDS = 2.0     # how soon hits recorded by another process are announced
 CONFIG_TICK_SECONDS = 2.0    # how soon a hand edit of feeds.toml is taken
+GC_TICK_SECONDS = 1.0        # how often the dashboard asks whether a full collection may run
+# What the user does to the interface (Context.last_input): a mouse merely moving is not.
+_INPUT = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 
 
 def run_dashboard(session: Session, *, offline: bool = False) -> None:

@@ -72,6 +72,40 @@ async def test_the_cache_shows_at_once_offline(session):
         assert "Witkoff and Kushner carry a 28-point plan" in text
 
 
+async def test_full_collections_wait_for_a_pause_in_the_keys(session, monkeypatch):
+    """While the dashboard runs, the collector does no full collection of itself (one landed
+    in a key now and then: 10-20 ms at a million items); the dashboard asks for one once the
+    user has pressed nothing for a while, and the collector's own threshold is back after."""
+    import gc
+
+    from tui.core import collector
+
+    own = gc.get_threshold()
+    monkeypatch.setattr(collector, "IDLE_SECONDS", 0.8)
+    monkeypatch.setattr(collector, "FULL_AT_MOST_EVERY_SECONDS", 0.0)
+    full: list[int] = []
+
+    def seen(phase, info):
+        if phase == "stop" and info["generation"] == 2:
+            full.append(1)
+
+    app = make_app(session)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert gc.get_threshold()[:2] == own[:2] and gc.get_threshold()[2] > 1_000_000
+        gc.callbacks.append(seen)
+        try:
+            for _ in range(12):                     # a key every 0.15 s for 1.8 s
+                await pilot.press("j")
+                await pilot.pause(0.15)
+            assert full == []
+            await pilot.pause(2.2)                  # quiet: a tick collects
+            assert full
+        finally:
+            gc.callbacks.remove(seen)
+    assert gc.get_threshold() == own
+
+
 async def test_movement_keys(session):
     app = make_app(session)
     async with app.run_test(size=(100, 30)) as pilot:

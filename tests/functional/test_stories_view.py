@@ -393,6 +393,52 @@ async def test_a_backlog_is_grouped_in_the_background_and_shown_as_it_goes(tmp_p
 
 
 
+async def test_the_backlog_is_grouped_between_keys_not_while_they_come(tmp_path,
+                                                                      monkeypatch) -> None:
+    """Grouping shares the interpreter with the interface: a key pressed during a slice took
+    twice as long to show (`v` back to the headlines at a million items: 40-80 ms). So a
+    slice starts only once no key has come for a moment: none while the user goes through
+    the stories, and the backlog is grouped once they stop."""
+    import time
+
+    from tui.core.stories import grouping
+    from tui.widgets import refresh_cycle
+
+    cache = StoryCache(tmp_path / "cache")
+    for feed, report, hours, language in (
+            ("Harbor Wire", GENEVA_EN, 0, "en"), ("Stepova Khronika", GENEVA_UK, 1, "uk"),
+            ("Kestrel Daily", LOAN_EN, 3, "en"), ("Svobodnyi Bereg", LOAN_RU, 4, "ru")):
+        cache(feed, report, hours=hours, language=language)
+    assert grouping.has_waiting(cache.store)
+    slices: list[float] = []
+    real_step = grouping.settle_step
+
+    def recorded(store):
+        slices.append(time.monotonic())
+        return real_step(store)
+
+    monkeypatch.setattr(grouping, "settle_step", recorded)
+    monkeypatch.setattr(refresh_cycle, "GROUP_AFTER_INPUT_SECONDS", 0.5)
+    app = RecordingApp(cache.session)
+    try:
+        async with app.run_test(size=(120, 30)) as pilot:
+            await pilot.pause()
+            keys: list[float] = []          # just before each key is sent
+            for key in ("v", "j", "k", "j", "k", "j", "k", "j"):
+                keys.append(time.monotonic())
+                await pilot.press(key)
+                await pilot.pause(0.15)
+            assert slices == []                       # keys every 0.15 s: not one slice
+            for _ in range(100):
+                if not grouping.has_waiting(cache.store):
+                    break
+                await pilot.pause(0.05)
+            assert not grouping.has_waiting(cache.store)    # grouped once the keys stopped
+            assert slices and slices[0] >= keys[-1] + 0.5
+    finally:
+        cache.close()
+
+
 async def test_a_backlog_another_process_groups_shows_when_it_is_done(tmp_path,
                                                                      monkeypatch) -> None:
     """The view opened on a backlog while another process (a `watch`) holds the grouping:

@@ -50,8 +50,14 @@ class Context:
         self.mark_changed: Signal[Item | None] = Signal(owner, "mark-changed")
         self.items_changed: Signal[frozenset[int]] = Signal(owner, "items-changed")
         self.problem: Signal[str] = Signal(owner, "problem")     # for the status line
+        self.last_input = time.monotonic()  # the user's last key, click or scroll
         self._helper: Helper | None = None
         self.remembered, self.remembered_note = load_state(session.store.cache_dir)
+
+    def quiet_for(self) -> float:
+        """Seconds since the user last pressed a key, clicked or scrolled: background work
+        that shares the interpreter with the interface waits for a quiet moment."""
+        return time.monotonic() - self.last_input
 
     def local(self, when: datetime) -> datetime:
         """`when` in the dashboard's time zone."""

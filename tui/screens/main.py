@@ -216,7 +216,8 @@ class MainScreen(Screen[None]):
                                     reader=self.reader, marked=self.context.is_marked,
                                     id="headlines")
                 yield Preview(self._styles, self._excerpt, id="preview")
-        yield RefreshCycle(self.session, automatic=self.context.auto_refresh)
+        yield RefreshCycle(self.session, automatic=self.context.auto_refresh,
+                           quiet_for=self.context.quiet_for)
         yield StatusLine(id="status")
         yield Footer()
 
