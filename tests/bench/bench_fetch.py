@@ -33,10 +33,12 @@ sys.path.insert(0, str(ROOT))
 from tests.bench.bench_scale import compile_tree, env_for, extract  # noqa: E402
 from tests.support.feedgen import item, rss  # noqa: E402
 from tui.core.ingest.feeds import _parse_strict, _parse_tolerant, strip_doctype  # noqa: E402
+from tui.core.ingest.fetch import FetchLimits  # noqa: E402
 
 WORDS = ("Zelensky Witkoff Kushner talks Geneva plan points Crimea Donetsk ceasefire security "
          "guarantees Europe envoy Moscow Kyiv delegation draft memorandum sanctions").split()
 GOALS = {"cold": 0.5, "304": 0.1}
+PER_HOST = FetchLimits().per_host      # every bench feed is on one host: 127.0.0.1
 
 
 def feed_doc(number: int, items: int) -> bytes:
@@ -92,6 +94,7 @@ class Run:
         self.work = work / f"n{feeds}"
         self.work.mkdir()
         urls = [f"http://127.0.0.1:{port}/n{feeds}/feed{n}.xml" for n in range(feeds)]
+        self.urls = urls
         config = self.work / "feeds.toml"
         lines = ["[settings]", f"concurrency = {concurrency}", "full_text = \"never\"", ""]
         for n, url in enumerate(urls):
@@ -135,6 +138,37 @@ def note(figures: dict[str, list[float]], cpu: dict[str, list[float]], rss: dict
 
 
 WHO = ("wirewatch", "before", "newsboat")
+
+
+def bare_httpx_seconds(urls: list[str], per_host: int, rounds: int = 5) -> float:
+    """The floor under an all-304 refresh's requests: httpx's AsyncClient alone asking for
+    `urls` with the validators they gave, as many at once as wirewatch sends to one host,
+    nothing stored and nothing reported (median of `rounds`, in this process, so without
+    the start-up a command pays)."""
+    import asyncio
+
+    import httpx
+
+    async def once(validators: dict[str, str]) -> None:
+        slots = asyncio.Semaphore(per_host)
+        async with httpx.AsyncClient() as client:
+            async def get(url: str) -> None:
+                async with slots, client.stream(
+                        "GET", url, headers={"If-None-Match": validators[url]}) as response:
+                    async for _ in response.aiter_raw():
+                        pass
+                    if response.status_code != 304:
+                        raise SystemExit(f"{url}: {response.status_code}, not 304")
+            await asyncio.gather(*(get(url) for url in urls))
+
+    with httpx.Client() as client:
+        validators = {url: client.get(url).headers["etag"] for url in urls}
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        asyncio.run(once(validators))
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
 
 
 def report(feeds: int, items: int, figures: dict[str, list[float]], cpu: dict[str, list[float]],
@@ -209,6 +243,9 @@ def main() -> None:
                 if run.newsboat is not None:
                     note(figures, cpu, rss, "newsboat", *run.newsboat_pair())
             report(size, args.items, figures, cpu, rss, stored)
+            floor = bare_httpx_seconds(run.urls, PER_HOST)
+            print(f"  httpx's AsyncClient alone, the same {size} conditional requests "
+                  f"({PER_HOST} at once, no start-up): {floor:.2f} s")
     finally:
         server.terminate()
         shutil.rmtree(work, ignore_errors=True)
