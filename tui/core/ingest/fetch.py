@@ -197,21 +197,25 @@ class Fetcher:
         self._host_slots: dict[str, asyncio.Semaphore] = {}
 
     async def __aenter__(self) -> Fetcher:
+        from tui.core.ingest.network import use_asyncio_streams
+
+        # The semaphores admit at most `concurrency` requests, so the pool never makes
+        # one wait (which would surface as a confusing PoolTimeout).
+        pool = httpx.Limits(max_connections=self.limits.concurrency,
+                            max_keepalive_connections=self.limits.concurrency)
         self._client = _Client(
             headers={"User-Agent": self._user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             # Per-operation timeouts stay as a backstop; the real bound is the total deadline.
             timeout=httpx.Timeout(self.limits.timeout_seconds),
-            # The semaphores admit at most `concurrency` requests, so the pool never makes
-            # one wait (which would surface as a confusing PoolTimeout).
-            limits=httpx.Limits(
-                max_connections=self.limits.concurrency,
-                max_keepalive_connections=self.limits.concurrency,
-            ),
+            limits=pool,
             follow_redirects=False,
             event_hooks={"response": [_take_location]},
             transport=self._transport,
             verify=self.tls,
         )
+        self.asyncio_streams = self._transport is None and \
+            use_asyncio_streams(self._client, self.tls, pool)
+        """Whether requests go over asyncio's streams (a fifth less CPU) or anyio's."""
         return self
 
     async def __aexit__(
