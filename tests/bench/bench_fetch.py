@@ -140,18 +140,27 @@ def note(figures: dict[str, list[float]], cpu: dict[str, list[float]], rss: dict
 WHO = ("wirewatch", "before", "newsboat")
 
 
-def bare_httpx_seconds(urls: list[str], per_host: int, rounds: int = 5) -> float:
+def bare_httpx_seconds(urls: list[str], per_host: int, rounds: int = 5, *,
+                       asyncio_streams: bool = False) -> float:
     """The floor under an all-304 refresh's requests: httpx's AsyncClient alone asking for
     `urls` with the validators they gave, as many at once as wirewatch sends to one host,
     nothing stored and nothing reported (median of `rounds`, in this process, so without
-    the start-up a command pays)."""
+    the start-up a command pays). With `asyncio_streams`, on the network layer wirewatch
+    gives httpcore (tui.core.ingest.network) rather than httpx's own, through anyio. The TLS
+    context is made at the first handshake, as wirewatch's is (none here: 45 ms a round)."""
     import asyncio
 
     import httpx
 
+    from tui.core.ingest.network import use_asyncio_streams
+    from tui.core.ingest.tls import DeferredTLSContext
+
     async def once(validators: dict[str, str]) -> None:
         slots = asyncio.Semaphore(per_host)
-        async with httpx.AsyncClient() as client:
+        tls, limits = DeferredTLSContext(), httpx.Limits(max_connections=16)
+        async with httpx.AsyncClient(verify=tls, limits=limits) as client:
+            if asyncio_streams:
+                use_asyncio_streams(client, tls, limits)
             async def get(url: str) -> None:
                 async with slots, client.stream(
                         "GET", url, headers={"If-None-Match": validators[url]}) as response:
@@ -244,8 +253,10 @@ def main() -> None:
                     note(figures, cpu, rss, "newsboat", *run.newsboat_pair())
             report(size, args.items, figures, cpu, rss, stored)
             floor = bare_httpx_seconds(run.urls, PER_HOST)
+            ours = bare_httpx_seconds(run.urls, PER_HOST, asyncio_streams=True)
             print(f"  httpx's AsyncClient alone, the same {size} conditional requests "
-                  f"({PER_HOST} at once, no start-up): {floor:.2f} s")
+                  f"({PER_HOST} at once, no start-up): {floor:.2f} s through anyio, "
+                  f"{ours:.2f} s on asyncio's streams (as wirewatch makes them)")
     finally:
         server.terminate()
         shutil.rmtree(work, ignore_errors=True)
