@@ -128,6 +128,43 @@ async def test_the_first_v_finds_the_matcher_ready_made_off_the_interfaces_threa
     session.close()
 
 
+async def test_the_stories_table_waits_mounted_and_hidden_before_the_first_v(stories) -> None:
+    """Mounting the table (its styles joining the stylesheet) was a fifth of the first `v`
+    at a million items: it is done once the view's code is loaded, before any `v`, without
+    reading a story."""
+    cache, _ = stories
+    app = RecordingApp(cache.session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settled(pilot)
+        main = app.screen
+        waiting = main._stories
+        assert waiting is not None and waiting.is_mounted
+        assert not waiting.display and main.view == "headlines"
+        assert waiting.stories is None                  # nothing read until it is shown
+        await pilot.press("v")
+        await settled(pilot)
+        assert main.stories is waiting and waiting.display and waiting.total == 2
+
+
+async def test_the_preview_stays_hidden_in_the_stories_view_and_comes_back_after(
+        stories) -> None:
+    cache, _ = stories
+    app = RecordingApp(cache.session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settled(pilot)
+        main = app.screen
+        preview = main.query_one("#preview")
+        await pilot.press("p")
+        await settled(pilot)
+        assert preview.display and preview.region.height > 0
+        await pilot.press("v")
+        await settled(pilot)
+        assert preview.region.height == 0 and not main.table.display
+        await pilot.press("v")
+        await settled(pilot)
+        assert preview.region.height > 0 and main.table.display and not main.stories.display
+
+
 async def test_search_and_the_feed_filter_narrow_the_stories(stories) -> None:
     cache, _ = stories
     app = RecordingApp(cache.session)

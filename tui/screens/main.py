@@ -30,6 +30,7 @@ from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
+from textual.worker import Worker, WorkerState
 
 from tui import messages
 from tui.bindings import bind
@@ -188,7 +189,7 @@ class MainScreen(Screen[None]):
         self._writes_pending = 0
         self._styles: dict = {}
         self._counts = _Counts()
-        self._stories: StoryTable | None = None     # built on the first `v` (self.stories)
+        self._stories: StoryTable | None = None     # mounted hidden once its code is loaded
         self._search: Input | None = None          # mounted on the first `/` (search_box)
         self._resumed = False           # the first ScreenResume is the start
         self._search_timer: Timer | None = None
@@ -398,7 +399,12 @@ class MainScreen(Screen[None]):
         focused = self.app.focused
         refocus = focused is None or focused in (self.table, self._stories)
         self.view = view
-        self.query_one("#centre").set_class(view == "stories", "-stories")
+        shown = view == "stories"
+        # Each widget switched by itself: a class on #centre restyled its whole subtree, a
+        # tenth of the key's time at a million items.
+        self.table.display = not shown
+        self.stories.display = shown
+        self.query_one(Preview).set_class(shown, "-under-stories")
         self.status.filters = self._describe()
         if view == "stories":
             self.stories.new_since = self.last_looked
@@ -470,6 +476,15 @@ class MainScreen(Screen[None]):
         cache, or compiled: 20 ms at least; a dashboard shows stored matches until then)."""
         import_module("tui.widgets.story_table")
         _ = self.session.watcher
+
+    @on(Worker.StateChanged)
+    def _preloaded(self, event: Worker.StateChanged) -> None:
+        """Its code loaded, the Stories view's table is mounted, hidden until the first `v`:
+        then its styles join the stylesheet now, while the user reads, not in that key's
+        time (9 ms of 41 at a million items)."""
+        if event.worker.group == "preload" and event.state is WorkerState.SUCCESS \
+                and self.is_attached:
+            _ = self.stories
 
     def action_search(self) -> None:
         search = self.search_box
