@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpcore
 import httpx
@@ -33,15 +33,23 @@ def client_on_asyncio(**options) -> tuple[httpx.AsyncClient, bool]:
     return client, use_asyncio_streams(client, httpx.create_ssl_context(), LIMITS)
 
 
-def fetch(*urls: str, timeout: float = 5.0) -> list[httpx.Response | Exception]:
+def fetch(*urls: str, timeout: float = 5.0,
+          between: Callable[[], bool] | None = None) -> list[httpx.Response | Exception]:
     """GET each URL in turn on one client on asyncio's streams; each response (read whole,
-    its stream type kept in `extensions`) or the exception its request raised."""
+    its stream type kept in `extensions`) or the exception its request raised. `between`,
+    when given, is waited for (up to 5 s) before each request after the first."""
     async def run() -> list[httpx.Response | Exception]:
         client, swapped = client_on_asyncio(timeout=timeout)
         assert swapped, "this httpx's insides moved: requests would go through anyio"
         outcomes: list[httpx.Response | Exception] = []
         async with client:
             for url in urls:
+                if outcomes and between is not None:
+                    for _ in range(500):
+                        if between():
+                            break
+                        await asyncio.sleep(0.01)
+                    await asyncio.sleep(0.05)       # (its socket closes just after)
                 try:
                     outcomes.append(await client.get(url))
                 except httpx.HTTPError as error:
@@ -94,7 +102,10 @@ def test_a_connection_the_server_dropped_while_idle_is_not_reused(server):
     response = (b"HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\n"
                 b"Content-Length: %d\r\n\r\n%s" % (len(FEED), FEED))
     server.route("/dropped.xml", lambda request: Reply(raw=[response]))
-    first, second = fetch(server.url("/dropped.xml"), server.url("/feed.xml"))
+    # The second request once the server has hung up (the client is idle by then, as a
+    # connection a server drops after its keep-alive time is).
+    first, second = fetch(server.url("/dropped.xml"), server.url("/feed.xml"),
+                          between=lambda: not server._connections)
     assert isinstance(first, httpx.Response) and first.content == FEED
     assert isinstance(second, httpx.Response) and second.content == FEED
     assert first.extensions["network_stream"].get_extra_info("client_addr") != \
