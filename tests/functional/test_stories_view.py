@@ -398,8 +398,8 @@ async def test_a_backlog_is_grouped_in_the_background_and_shown_as_it_goes(tmp_p
 
     monkeypatch.setattr(grouping, "_settle", recorded)
     # One item per slice, each slice's stories shown: the backlog takes several.
-    def one_item_a_slice(store):
-        report = grouping.settle(store, limit=1)
+    def one_item_a_slice(store, stop=None):
+        report = grouping.settle(store, limit=1, stop=stop)
         report.more = grouping.has_waiting(store)
         return report
 
@@ -450,9 +450,9 @@ async def test_the_backlog_is_grouped_between_keys_not_while_they_come(tmp_path,
     slices: list[float] = []
     real_step = grouping.settle_step
 
-    def recorded(store):
+    def recorded(store, stop=None):
         slices.append(time.monotonic())
-        return real_step(store)
+        return real_step(store, stop=stop)
 
     monkeypatch.setattr(grouping, "settle_step", recorded)
     monkeypatch.setattr(refresh_cycle, "GROUP_AFTER_INPUT_SECONDS", 0.5)
@@ -472,6 +472,71 @@ async def test_the_backlog_is_grouped_between_keys_not_while_they_come(tmp_path,
                 await pilot.pause(0.05)
             assert not grouping.has_waiting(cache.store)    # grouped once the keys stopped
             assert slices and slices[0] >= keys[-1] + 0.5
+    finally:
+        cache.close()
+
+
+async def test_a_key_during_a_slice_of_grouping_ends_the_slice(tmp_path, monkeypatch) -> None:
+    """A slice starts after a pause in the keys, but a key can still come while it runs (at
+    a million items a slice took 0.2-0.9 s, and the key shared the interpreter with it: 60-118
+    ms to show 50 new items). The slice now ends at its next step, what it wrote kept, and
+    the next slice goes on once the keys stop."""
+    import time
+
+    from tui.core.stories import grouping
+    from tui.widgets import refresh_cycle
+
+    cache = StoryCache(tmp_path / "cache")
+    for feed, report, hours, language in (
+            ("Harbor Wire", GENEVA_EN, 0, "en"), ("Stepova Khronika", GENEVA_UK, 1, "uk"),
+            ("Tageskompass", GENEVA_DE, 2, "de"), ("Kestrel Daily", LOAN_EN, 3, "en"),
+            ("Svobodnyi Bereg", LOAN_RU, 4, "ru")):
+        cache(feed, report, hours=hours, language=language)
+    real_candidates = grouping.candidates
+
+    def slow_candidates(*args, **kwargs):       # each report placed takes a quarter second
+        time.sleep(0.25)
+        return real_candidates(*args, **kwargs)
+
+    slices: list[tuple[float, float, grouping.SettleReport]] = []
+    real_step = grouping.settle_step
+
+    def recorded(store, stop=None):
+        started = time.monotonic()
+        report = real_step(store, stop=stop)
+        slices.append((started, time.monotonic(), report))
+        return report
+
+    monkeypatch.setattr(grouping, "candidates", slow_candidates)
+    monkeypatch.setattr(grouping, "settle_step", recorded)
+    monkeypatch.setattr(refresh_cycle, "GROUP_AFTER_INPUT_SECONDS", 0.2)
+    app = RecordingApp(cache.session)
+    try:
+        async with app.run_test(size=(120, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("v")
+            for _ in range(100):                        # the first slice under way
+                if grouping._SETTLING.locked():
+                    break
+                await pilot.pause(0.02)
+            await pilot.pause(0.3)
+            key_at = time.monotonic()
+            await pilot.press("j")
+            for _ in range(100):
+                if slices:
+                    break
+                await pilot.pause(0.02)
+            started, ended, first = slices[0]
+            assert first.interrupted and started < key_at
+            assert ended - key_at < 0.6         # not the 1.25 s the five reports take
+            for _ in range(200):
+                if not grouping.has_waiting(cache.store):
+                    break
+                await pilot.pause(0.05)
+            assert not grouping.has_waiting(cache.store)    # finished once the keys stopped
+            assert not slices[-1][2].interrupted
+            await pilot.pause(0.3)
+            assert sorted(story_titles(app.screen.stories)) == sorted([GENEVA_EN[0], LOAN_EN[0]])
     finally:
         cache.close()
 

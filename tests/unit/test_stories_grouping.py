@@ -124,6 +124,43 @@ def test_a_settle_killed_partway_leaves_its_stories_to_the_next(cache, monkeypat
     assert not cache.store.connection.execute("SELECT count(*) FROM story_stale").fetchone()[0]
 
 
+def test_a_settle_stopped_at_any_step_is_finished_by_the_next_as_if_never_stopped(tmp_path):
+    """The dashboard stops a slice of grouping when a key comes (`stop`, asked between
+    steps): what the slice wrote stays, and the next settle ends with the stories a settle
+    never stopped makes, wherever the stop came."""
+    reports = (("Harbor Wire", GENEVA_EN, 0, "en"), ("Stepova Khronika", GENEVA_UK, 1, "uk"),
+               ("Tageskompass", GENEVA_DE, 2, "de"), ("Kestrel Daily", LOAN_EN, 3, "en"),
+               ("Svobodnyi Bereg", LOAN_RU, 4, "ru"), ("Harbor Wire", ELSEWHERE, 5, "en"))
+
+    def grouped(folder, stop_after: int | None) -> tuple[dict[str, str | None], bool, int]:
+        """Each report's story (by report), whether the first settle stopped, and how often
+        it asked."""
+        made = StoryCache(folder)
+        rows = {feed + str(hours): made(feed, text, hours=hours, language=language)
+                for feed, text, hours, language in reports}
+        asked = 0
+
+        def stop() -> bool:
+            nonlocal asked
+            asked += 1
+            return stop_after is not None and asked > stop_after
+        first = settle(made.store, stop=stop)
+        settle(made.store)
+        stories = {name: story_of(made, row) for name, row in rows.items()}
+        names = {made.uid(row): name for name, row in rows.items()}
+        made.close()
+        return {name: names.get(story) for name, story in stories.items()}, \
+            first.interrupted, asked
+
+    expected, interrupted, steps = grouped(tmp_path / "whole", None)
+    assert not interrupted and steps > 10
+    assert len(set(expected.values())) == 3                 # Geneva, the loan, and alone
+    for stop_after in range(steps):
+        got, interrupted, _ = grouped(tmp_path / f"stopped-{stop_after}", stop_after)
+        assert interrupted, stop_after
+        assert got == expected, stop_after
+
+
 def test_an_edited_report_moves_to_the_story_it_now_tells(cache):
     a1 = cache("Harbor Wire", GENEVA_EN)
     a2 = cache("Stepova Khronika", GENEVA_UK, hours=1, language="uk")

@@ -373,17 +373,18 @@ class Session:
                      on_progress: ProgressCallback | None = None) -> RefreshReport:
         return self.engine.refresh_sync(force=force, on_progress=on_progress)
 
-    def group_stories_step(self) -> SettleReport:
+    def group_stories_step(self, stop: Callable[[], bool] | None = None) -> SettleReport:
         """One slice (a quarter of a second or so) of grouping the items a refresh left
         ungrouped, on the calling thread; its `more` says whether items still wait. `watch`
         runs slices between refreshes, the dashboard in a worker after each refresh: a first
         refresh of a long feed list leaves thousands of items, seconds of work that would
-        otherwise hold up the refresh (see tui.core.stories.grouping.REFRESH_LIMIT)."""
+        otherwise hold up the refresh (see tui.core.stories.grouping.REFRESH_LIMIT). The
+        slice ends early once `stop` says so (see grouping.settle)."""
         from tui.core.stories.grouping import settle_step
 
-        return settle_step(self.store)
+        return settle_step(self.store, stop=stop)
 
-    async def group_stories(self) -> SettleReport:
+    async def group_stories(self, stop: Callable[[], bool] | None = None) -> SettleReport:
         """`group_stories_step` on the refresh's writer thread (the dashboard's way). An
         offline dashboard has no engine yet when its Stories view first groups a backlog: it
         is built on a thread (its imports, the HTTP client's among them, held `v` for 0.1-0.2 s
@@ -393,7 +394,7 @@ class Session:
             import asyncio  # (here: a command that only reads the cache never needs it)
 
             engine = await asyncio.to_thread(lambda: self.engine)
-        return await engine.on_writer(self.group_stories_step)
+        return await engine.on_writer(lambda: self.group_stories_step(stop))
 
     def due_feeds(self) -> list[FeedConfig]:
         """The feeds whose period (or back-off) has run out."""

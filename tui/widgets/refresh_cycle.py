@@ -141,6 +141,11 @@ class RefreshCycle(Widget):
         elif event.state == WorkerState.ERROR and event.worker.error is not None:
             self.post_message(self.Failed(event.worker.error))
 
+    def _input_came(self) -> bool:
+        """Whether the user pressed, clicked or scrolled since the slice began (it begins
+        only after GROUP_AFTER_INPUT_SECONDS of quiet). Asked from the writer thread."""
+        return self.quiet_for() < GROUP_AFTER_INPUT_SECONDS
+
     def group_backlog(self) -> None:
         """Group the items that wait (the Stories view opened on a cache with a backlog), in
         the background as after a refresh; nothing new while that grouping or a refresh runs
@@ -163,7 +168,9 @@ class RefreshCycle(Widget):
                     await asyncio.sleep(wait)
                 if self.running:
                     break
-                report = await self.session.group_stories()
+                # A key that comes during the slice ends it within milliseconds: the
+                # slice's thread held the interpreter lock half the time the key needed.
+                report = await self.session.group_stories(stop=self._input_came)
                 untold |= bool(report.stories)
                 if not report.more:
                     untold = True       # done: an open view stops saying more are coming

@@ -75,16 +75,26 @@ class SettleReport:
     stories: set[str] = field(default_factory=set)    # final ids of the stories touched
     more: bool = False                                 # items still wait (settle_step)
     busy: bool = False                                 # another thread or process was grouping
+    interrupted: bool = False                          # stopped early: its `stop` said so
 
 
 _SETTLING = threading.Lock()
+#: Items keyed between two looks at a settle's `stop` (a few milliseconds of keying).
+STOP_CHECK_ITEMS = 64
 
 
-def settle(store: Store, *, limit: int | None = None,
-           seconds: float | None = None) -> SettleReport:
+class Stopped(Exception):
+    """A settle's `stop` said to stop: what it wrote stays, the next settle goes on."""
+
+
+def settle(store: Store, *, limit: int | None = None, seconds: float | None = None,
+           stop: Callable[[], bool] | None = None) -> SettleReport:
     """Group what the cache noted since the last settle: all of it, or the first `limit`
     items, or as many as are keyed in about `seconds` (a bounded pause; the rest waits for
-    the next settle). A read-only cache is left as
+    the next settle). `stop` is asked every few milliseconds of work: once it says True the
+    settle ends at once (`interrupted`), as if killed there; the next settle finishes what
+    it began (the dashboard's way to leave the interpreter to a key that came meanwhile).
+    A read-only cache is left as
     the last writer grouped it. While another thread or process settles (the refresh's writer,
     a `watch` beside the dashboard), nothing is done here (`busy`): a reader does not wait, it
     reads the stories as they are. Nothing waiting, the lease is not taken."""
@@ -100,12 +110,29 @@ def settle(store: Store, *, limit: int | None = None,
                 report.busy = True
                 return report
             deadline = None if seconds is None else time.monotonic() + seconds
-            return _settle(store, limit, deadline, report, lease.keep)
+            return _settle(store, limit, deadline, report, _keeper(lease.keep, stop))
     except LeaseLost:           # stopped past the lease: the taker groups; what was written stays
         report.busy = True
         return report
+    except Stopped:             # what was written stays: the next settle goes on from there
+        report.interrupted = True
+        return report
     finally:
         _SETTLING.release()
+
+
+def _keeper(keep_lease: Callable[[], None],
+            stop: Callable[[], bool] | None) -> Callable[[], None]:
+    """What a settle calls between its steps: the lease renewed, and Stopped once `stop`
+    says so (each call is a point where a settle may be killed and its work goes on)."""
+    if stop is None:
+        return keep_lease
+
+    def keep() -> None:
+        if stop():
+            raise Stopped
+        keep_lease()
+    return keep
 
 
 def settle_after_refresh(store: Store) -> SettleReport | None:
@@ -116,13 +143,15 @@ def settle_after_refresh(store: Store) -> SettleReport | None:
     return settle(store, limit=REFRESH_LIMIT, seconds=REFRESH_SECONDS)
 
 
-def settle_step(store: Store, seconds: float = STEP_SECONDS) -> SettleReport:
-    """One slice of idle-time grouping (about `seconds`); its `more` says whether items
-    still wait. A slice that finds another thread or process settling does nothing (`busy`;
-    `more` still says whether items wait, for a later slice)."""
+def settle_step(store: Store, seconds: float = STEP_SECONDS,
+                stop: Callable[[], bool] | None = None) -> SettleReport:
+    """One slice of idle-time grouping (about `seconds`, less when `stop` says so, see
+    `settle`); its `more` says whether items still wait. A slice that finds another thread or
+    process settling does nothing (`busy`; `more` still says whether items wait, for a later
+    slice)."""
     if store.read_only:
         return SettleReport()
-    report = settle(store, seconds=seconds)
+    report = settle(store, seconds=seconds, stop=stop)
     report.more = cache.has_dirty(store)
     return report
 
@@ -202,7 +231,10 @@ def _key_noted(store: Store, affected: set[str], report: SettleReport, limit: in
             keyed = run_in_processes(_key_rows, rows,
                                      process_count(len(rows) * KEY_COST_PER_MATCH))
         else:
-            keyed = _key_rows(rows)
+            keyed = []
+            for start in range(0, len(rows), STOP_CHECK_ITEMS):
+                keep()
+                keyed += _key_rows(rows[start:start + STOP_CHECK_ITEMS])
         keep()
         affected |= cache.store_keys(store, [t.row_id for t in texts], keyed)
         noted += [(t.sort_time, t.row_id) for t in texts]
@@ -245,6 +277,7 @@ def _place(store: Store, noted: list[tuple[float, int]], merges: dict[str, str],
     placed: list[tuple[str, int]] = []
     merged_here: list[tuple[str, str]] = []
     for _, row_id in noted:
+        keep()                      # (nothing of this stretch is written before its end)
         i = index.get(row_id)
         if i is None:               # pruned meanwhile
             continue
