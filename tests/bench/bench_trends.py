@@ -85,7 +85,7 @@ async def draw_figures(session) -> dict[str, float]:
         times = []
         for _ in range(5):
             started = time.perf_counter()
-            counts = await asyncio.get_running_loop().run_in_executor(main.reader,
+            counts = await asyncio.get_running_loop().run_in_executor(main.pane_reader,
                                                                      main._read_counts)
             main._show_counts(counts)
             await pilot.pause()
