@@ -195,6 +195,9 @@ class Fetcher:
         """httpx's own TLS context, made at the first https:// handshake (~45 ms), not before."""
         self._all_slots = asyncio.Semaphore(limits.concurrency)
         self._host_slots: dict[str, asyncio.Semaphore] = {}
+        self.asyncio_streams = False
+        """Whether requests go over asyncio's streams (a fifth less CPU) or anyio's: known
+        once the client is made (`async with`)."""
 
     async def __aenter__(self) -> Fetcher:
         from tui.core.ingest.network import use_asyncio_streams
@@ -215,7 +218,6 @@ class Fetcher:
         )
         self.asyncio_streams = self._transport is None and \
             use_asyncio_streams(self._client, self.tls, pool)
-        """Whether requests go over asyncio's streams (a fifth less CPU) or anyio's."""
         return self
 
     async def __aexit__(

@@ -36,6 +36,9 @@ __all__ = ["AsyncioBackend", "use_asyncio_streams"]
 #: RFC 8305's delay before trying a host's next address (anyio uses the same).
 HAPPY_EYEBALLS_DELAY = 0.25
 _ERRNO = re.compile(r"\[Errno (\d+)\]")
+#: What httpcore asks of a stream, by the name asyncio's transport gives it.
+_TRANSPORT_INFO = {"ssl_object": "ssl_object", "client_addr": "sockname",
+                   "server_addr": "peername", "socket": "socket"}
 
 
 @contextmanager
@@ -83,17 +86,10 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         return self
 
     def get_extra_info(self, info: str) -> object:
-        if info == "ssl_object":
-            return self._writer.get_extra_info("ssl_object")
-        if info == "client_addr":
-            return self._writer.get_extra_info("sockname")
-        if info == "server_addr":
-            return self._writer.get_extra_info("peername")
-        if info == "socket":
-            return self._writer.get_extra_info("socket")
         if info == "is_readable":   # asked of an idle connection: has the server hung up?
             return self._reader.at_eof() or self._writer.is_closing() or self._socket_readable()
-        return None
+        name = _TRANSPORT_INFO.get(info)
+        return self._writer.get_extra_info(name) if name is not None else None
 
     def _socket_readable(self) -> bool:
         """Something waits in the socket that the event loop has not read yet."""
