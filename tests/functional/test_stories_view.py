@@ -492,9 +492,13 @@ async def test_a_key_during_a_slice_of_grouping_ends_the_slice(tmp_path, monkeyp
             ("Tageskompass", GENEVA_DE, 2, "de"), ("Kestrel Daily", LOAN_EN, 3, "en"),
             ("Svobodnyi Bereg", LOAN_RU, 4, "ru")):
         cache(feed, report, hours=hours, language=language)
+    import threading
+
     real_candidates = grouping.candidates
+    placing = threading.Event()
 
     def slow_candidates(*args, **kwargs):       # each report placed takes a quarter second
+        placing.set()
         time.sleep(0.25)
         return real_candidates(*args, **kwargs)
 
@@ -515,11 +519,11 @@ async def test_a_key_during_a_slice_of_grouping_ends_the_slice(tmp_path, monkeyp
         async with app.run_test(size=(120, 30)) as pilot:
             await pilot.pause()
             await pilot.press("v")
-            for _ in range(100):                        # the first slice under way
-                if grouping._SETTLING.locked():
+            for _ in range(500):                        # the first slice placing its reports
+                if placing.is_set():
                     break
                 await pilot.pause(0.02)
-            await pilot.pause(0.3)
+            assert placing.is_set()
             key_at = time.monotonic()
             await pilot.press("j")
             for _ in range(100):

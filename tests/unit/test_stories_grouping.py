@@ -145,6 +145,7 @@ def test_a_settle_stopped_at_any_step_is_finished_by_the_next_as_if_never_stoppe
             asked += 1
             return stop_after is not None and asked > stop_after
         first = settle(made.store, stop=stop)
+        assert holder(made.store, grouping.LEASE) is None   # free for another process at once
         settle(made.store)
         stories = {name: story_of(made, row) for name, row in rows.items()}
         names = {made.uid(row): name for name, row in rows.items()}

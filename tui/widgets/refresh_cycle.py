@@ -141,10 +141,10 @@ class RefreshCycle(Widget):
         elif event.state == WorkerState.ERROR and event.worker.error is not None:
             self.post_message(self.Failed(event.worker.error))
 
-    def _input_came(self) -> bool:
-        """Whether the user pressed, clicked or scrolled since the slice began (it begins
-        only after GROUP_AFTER_INPUT_SECONDS of quiet). Asked from the writer thread."""
-        return self.quiet_for() < GROUP_AFTER_INPUT_SECONDS
+    def _input_since(self, began: float) -> Callable[[], bool]:
+        """Whether the user has pressed, clicked or scrolled since `began` (monotonic): a
+        slice's `stop`, asked from the writer thread."""
+        return lambda: self.quiet_for() < time.monotonic() - began
 
     def group_backlog(self) -> None:
         """Group the items that wait (the Stories view opened on a cache with a backlog), in
@@ -170,7 +170,8 @@ class RefreshCycle(Widget):
                     break
                 # A key that comes during the slice ends it within milliseconds: the
                 # slice's thread held the interpreter lock half the time the key needed.
-                report = await self.session.group_stories(stop=self._input_came)
+                report = await self.session.group_stories(
+                    stop=self._input_since(time.monotonic()))
                 untold |= bool(report.stories)
                 if not report.more:
                     untold = True       # done: an open view stops saying more are coming
